@@ -1,0 +1,127 @@
+//! The connectivity graph of a design (petgraph): VNets and on-premises sites as nodes, and
+//! peerings, VPN connections and ExpressRoute circuits as edges. Derived from the design on
+//! demand and never stored beside it.
+
+use crate::model::{ConnectionKind, Id, Index};
+use petgraph::graph::{NodeIndex, UnGraph};
+use petgraph::visit::EdgeRef;
+use std::collections::HashMap;
+
+/// A node: a VNet or an on-premises site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Node {
+    Vnet(Id),
+    Site(Id),
+}
+
+impl Node {
+    pub fn id(self) -> Id {
+        match self {
+            Node::Vnet(id) | Node::Site(id) => id,
+        }
+    }
+}
+
+/// How two nodes are joined, with the element that joins them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// A VNet peering (element: the peering).
+    Peering(Id),
+    /// A VNet-to-VNet VPN (element: the connection).
+    VnetToVnet(Id),
+    /// A site-to-site VPN (element: the connection).
+    SiteToSite(Id),
+    /// A point-to-site VPN (element: the connection).
+    PointToSite(Id),
+    /// An ExpressRoute connection through a circuit (element: the connection).
+    ExpressRoute(Id),
+}
+
+impl Link {
+    pub fn element(self) -> Id {
+        match self {
+            Link::Peering(id)
+            | Link::VnetToVnet(id)
+            | Link::SiteToSite(id)
+            | Link::PointToSite(id)
+            | Link::ExpressRoute(id) => id,
+        }
+    }
+}
+
+/// The graph, with a map from element ids to nodes.
+pub struct Topology {
+    pub graph: UnGraph<Node, Link>,
+    nodes: HashMap<Id, NodeIndex>,
+}
+
+impl Topology {
+    pub fn new(index: &Index) -> Self {
+        let design = index.design();
+        let mut graph = UnGraph::with_capacity(design.vnets.len() + design.sites.len(), 0);
+        let mut nodes = HashMap::new();
+        for v in &design.vnets {
+            nodes.insert(v.id, graph.add_node(Node::Vnet(v.id)));
+        }
+        for s in &design.sites {
+            nodes.insert(s.id, graph.add_node(Node::Site(s.id)));
+        }
+        for p in &design.peerings {
+            if let (Some(&a), Some(&b)) = (nodes.get(&p.a), nodes.get(&p.b)) {
+                graph.add_edge(a, b, Link::Peering(p.id));
+            }
+        }
+        let vnet_of_gateway = |gateway: Id| {
+            index
+                .gateway(gateway)
+                .and_then(|g| index.vnet_of_subnet(g.subnet))
+                .map(|v| v.id)
+        };
+        for c in &design.connections {
+            let (from, to, link) = match c.kind {
+                ConnectionKind::SiteToSite { gateway, site } => {
+                    (vnet_of_gateway(gateway), Some(site), Link::SiteToSite(c.id))
+                }
+                ConnectionKind::PointToSite { gateway, site } => {
+                    (vnet_of_gateway(gateway), Some(site), Link::PointToSite(c.id))
+                }
+                ConnectionKind::VnetToVnet { a, b } => {
+                    (vnet_of_gateway(a), vnet_of_gateway(b), Link::VnetToVnet(c.id))
+                }
+                ConnectionKind::ExpressRoute { gateway, circuit } => (
+                    vnet_of_gateway(gateway),
+                    index.circuit(circuit).map(|c| c.site),
+                    Link::ExpressRoute(c.id),
+                ),
+            };
+            if let (Some(from), Some(to)) = (from, to) {
+                if let (Some(&a), Some(&b)) = (nodes.get(&from), nodes.get(&to)) {
+                    graph.add_edge(a, b, link);
+                }
+            }
+        }
+        Topology { graph, nodes }
+    }
+
+    /// The graph node of a VNet or site.
+    pub fn node(&self, id: Id) -> Option<NodeIndex> {
+        self.nodes.get(&id).copied()
+    }
+
+    /// Nodes directly linked to `id`, with the link, in a stable order.
+    pub fn neighbours(&self, id: Id) -> Vec<(Node, Link)> {
+        let Some(n) = self.node(id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(Node, Link)> = self
+            .graph
+            .edges(n)
+            .map(|e| {
+                let other = if e.source() == n { e.target() } else { e.source() };
+                (self.graph[other], *e.weight())
+            })
+            .collect();
+        out.sort_by_key(|(node, link)| (node.id(), link.element()));
+        out
+    }
+}

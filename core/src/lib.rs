@@ -1,0 +1,23 @@
+//! The core of HSM Network Studio: everything that does not need a browser or a terminal.
+//!
+//! - [`model`]: the design (regions, VNets, subnets, HSMs, gateways, links, policies).
+//! - [`document`]: the versioned JSON file format, loading with errors that name the field.
+//! - [`edit`]: every change to a design as a value, applied by a pure function; undo/redo.
+//! - [`graph`]: the connectivity graph (petgraph) derived from a design.
+//! - [`rules`]: the rules catalogue; [`check`] runs them all and never fails.
+//! - [`presets`]: the reference architectures of the source document, at any size.
+//!
+//! Nothing here does IO; the CLI and the browser app are thin shells over this crate.
+
+pub mod addressing;
+pub mod document;
+pub mod edit;
+pub mod graph;
+pub mod model;
+pub mod presets;
+pub mod rules;
+
+pub use document::{load, to_json, LoadError};
+pub use edit::{Edit, EditError, History};
+pub use model::{Design, Id};
+pub use rules::{check, Finding, Report, Severity};

@@ -1,0 +1,132 @@
+//! A simple, deterministic layout for designs built in code (presets, tests): on-premises sites
+//! in a column on the left, regions side by side, VNets in a grid inside their region, subnets
+//! stacked inside their VNet, devices in a row inside their subnet.
+
+use super::{Design, Id, Point, Rect};
+use std::collections::HashMap;
+
+const SUBNET_W: f64 = 240.0;
+const SUBNET_H: f64 = 64.0;
+const GAP: f64 = 16.0;
+const HEADER: f64 = 32.0;
+const DEVICE_STEP: f64 = 44.0;
+const SITE_COLUMN_W: f64 = 200.0;
+
+/// Lays out every element; the same design always gets the same positions.
+pub fn lay_out(design: &mut Design) {
+    // Sites and circuits on the left.
+    let mut y = HEADER + GAP;
+    for site in &mut design.sites {
+        site.layout = Point::new(GAP + 40.0, y + 20.0);
+        y += 90.0;
+    }
+    for circuit in &mut design.circuits {
+        circuit.layout = Point::new(GAP + 140.0, y + 20.0);
+        y += 70.0;
+    }
+
+    // Subnets inside VNets; VNet sizes follow.
+    for vnet in &mut design.vnets {
+        vnet.layout.w = SUBNET_W + 2.0 * GAP;
+        vnet.layout.h = HEADER + vnet.subnets.len() as f64 * (SUBNET_H + GAP) + GAP / 2.0;
+    }
+
+    // VNets in a grid per region; regions side by side.
+    let mut x = SITE_COLUMN_W + GAP;
+    let region_ids: Vec<Id> = design.regions.iter().map(|r| r.id).collect();
+    let mut region_rects: HashMap<Id, Rect> = HashMap::new();
+    for region in region_ids {
+        let members: Vec<usize> = (0..design.vnets.len())
+            .filter(|i| design.vnets[*i].region == region)
+            .collect();
+        let columns = (members.len() as f64).sqrt().ceil().max(1.0) as usize;
+        let cell_w = SUBNET_W + 3.0 * GAP;
+        let mut row_top = HEADER + GAP;
+        let mut row_h: f64 = 0.0;
+        let mut width: f64 = cell_w;
+        for (n, i) in members.iter().enumerate() {
+            let column = n % columns;
+            if column == 0 && n > 0 {
+                row_top += row_h + GAP;
+                row_h = 0.0;
+            }
+            let vnet = &mut design.vnets[*i];
+            vnet.layout.x = x + GAP + column as f64 * cell_w;
+            vnet.layout.y = row_top;
+            row_h = row_h.max(vnet.layout.h);
+            width = width.max((column + 1) as f64 * cell_w);
+        }
+        let rect = Rect::new(x, GAP, width + GAP, row_top + row_h + GAP);
+        region_rects.insert(region, rect);
+        x += rect.w + 2.0 * GAP;
+    }
+    for region in &mut design.regions {
+        if let Some(rect) = region_rects.get(&region.id) {
+            region.layout = *rect;
+        }
+    }
+
+    // Subnets stacked in their VNet.
+    let mut subnet_rects: HashMap<Id, Rect> = HashMap::new();
+    for vnet in &mut design.vnets {
+        let (vx, vy) = (vnet.layout.x, vnet.layout.y);
+        for (n, subnet) in vnet.subnets.iter_mut().enumerate() {
+            subnet.layout = Rect::new(
+                vx + GAP,
+                vy + HEADER + n as f64 * (SUBNET_H + GAP),
+                SUBNET_W,
+                SUBNET_H,
+            );
+            subnet_rects.insert(subnet.id, subnet.layout);
+        }
+    }
+
+    // Devices in a row inside their subnet, policies at the subnet's right edge.
+    let mut used: HashMap<Id, usize> = HashMap::new();
+    let mut place = |subnet: Id| -> Point {
+        let rect = subnet_rects.get(&subnet).copied().unwrap_or_default();
+        let n = used.entry(subnet).or_insert(0);
+        let p = Point::new(rect.x + 28.0 + *n as f64 * DEVICE_STEP, rect.y + 38.0);
+        *n += 1;
+        p
+    };
+    for e in &mut design.hsms {
+        e.layout = place(e.subnet);
+    }
+    for e in &mut design.gateways {
+        e.layout = place(e.subnet);
+    }
+    for e in &mut design.firewalls {
+        e.layout = place(e.subnet);
+    }
+    for e in &mut design.load_balancers {
+        e.layout = place(e.subnet);
+    }
+    for e in &mut design.nvas {
+        e.layout = place(e.subnet);
+    }
+    let mut nsg_at: HashMap<Id, Point> = HashMap::new();
+    let mut rt_at: HashMap<Id, Point> = HashMap::new();
+    for subnet in design.vnets.iter().flat_map(|v| &v.subnets) {
+        let r = subnet.layout;
+        if let Some(nsg) = subnet.nsg {
+            nsg_at.entry(nsg).or_insert(Point::new(r.x + r.w - 20.0, r.y + 16.0));
+        }
+        if let Some(rt) = subnet.route_table {
+            rt_at.entry(rt).or_insert(Point::new(r.x + r.w - 20.0, r.y + 44.0));
+        }
+    }
+    let mut spare_y = y;
+    for nsg in &mut design.nsgs {
+        nsg.layout = nsg_at.get(&nsg.id).copied().unwrap_or_else(|| {
+            spare_y += 50.0;
+            Point::new(GAP + 40.0, spare_y)
+        });
+    }
+    for rt in &mut design.route_tables {
+        rt.layout = rt_at.get(&rt.id).copied().unwrap_or_else(|| {
+            spare_y += 50.0;
+            Point::new(GAP + 40.0, spare_y)
+        });
+    }
+}

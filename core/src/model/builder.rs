@@ -1,0 +1,391 @@
+//! A terse way to put designs together in code: the presets and the tests use it.
+//! It writes exactly what it is told (no implicit delegation, no implicit gateway), hands out
+//! fresh ids, and lays the design out on the canvas when finished.
+
+use super::*;
+use ipnet::Ipv4Net;
+use std::net::Ipv4Addr;
+
+/// Builds a [`Design`] element by element. Panics only on malformed literals in code
+/// (`"10.0.0.0/33"`), never on user input: user input goes through the loader.
+pub struct Builder {
+    pub design: Design,
+    next: u32,
+}
+
+/// Parses a prefix literal written in code.
+pub fn net(text: &str) -> Ipv4Net {
+    text.parse()
+        .unwrap_or_else(|_| panic!("bad prefix literal {text:?}"))
+}
+
+/// Parses an address literal written in code.
+pub fn ip(text: &str) -> Ipv4Addr {
+    text.parse()
+        .unwrap_or_else(|_| panic!("bad address literal {text:?}"))
+}
+
+impl Builder {
+    pub fn new(name: &str) -> Self {
+        Builder {
+            design: Design::new(name),
+            next: 1,
+        }
+    }
+
+    /// Continues from an existing design, handing out ids after its largest.
+    pub fn from(design: Design) -> Self {
+        let next = design.next_id().0;
+        Builder { design, next }
+    }
+
+    pub fn id(&mut self) -> Id {
+        let id = Id(self.next);
+        self.next += 1;
+        id
+    }
+
+    pub fn describe(mut self, text: &str) -> Self {
+        self.design.description = text.to_string();
+        self
+    }
+
+    /// A region by Azure location name; the display name comes from the offered-regions list
+    /// when known.
+    pub fn region(&mut self, location: &str) -> Id {
+        let id = self.id();
+        let name = crate::rules::regions::display_name(location)
+            .unwrap_or(location)
+            .to_string();
+        self.design.regions.push(Region {
+            id,
+            name,
+            location: location.to_string(),
+            layout: Rect::default(),
+        });
+        id
+    }
+
+    pub fn vnet(&mut self, region: Id, name: &str, space: &[&str]) -> Id {
+        let id = self.id();
+        self.design.vnets.push(Vnet {
+            id,
+            name: name.to_string(),
+            region,
+            address_space: space.iter().map(|s| net(s)).collect(),
+            subnets: Vec::new(),
+            layout: Rect::default(),
+        });
+        id
+    }
+
+    pub fn subnet(&mut self, vnet: Id, name: &str, prefix: &str) -> Id {
+        let id = self.id();
+        let subnet = Subnet {
+            id,
+            name: name.to_string(),
+            prefix: net(prefix),
+            delegation: None,
+            nsg: None,
+            route_table: None,
+            hsm_client: false,
+            layout: Rect::default(),
+        };
+        self.vnet_mut(vnet).subnets.push(subnet);
+        id
+    }
+
+    /// A subnet delegated to Dedicated HSM.
+    pub fn hsm_subnet(&mut self, vnet: Id, name: &str, prefix: &str) -> Id {
+        let id = self.subnet(vnet, name, prefix);
+        self.subnet_mut(id).delegation = Some(HSM_DELEGATION.to_string());
+        id
+    }
+
+    /// A subnet whose workloads are HSM clients.
+    pub fn client_subnet(&mut self, vnet: Id, name: &str, prefix: &str) -> Id {
+        let id = self.subnet(vnet, name, prefix);
+        self.subnet_mut(id).hsm_client = true;
+        id
+    }
+
+    pub fn hsm(&mut self, subnet: Id, name: &str, stamp: &str, private_ip: Option<&str>) -> Id {
+        let id = self.id();
+        self.design.hsms.push(Hsm {
+            id,
+            name: name.to_string(),
+            subnet,
+            sku: DEDICATED_HSM_SKU.to_string(),
+            stamp: stamp.to_string(),
+            private_ip: private_ip.map(ip),
+            management_ip: None,
+            management_nic: false,
+            ntls_ip_check: true,
+            layout: Point::default(),
+        });
+        id
+    }
+
+    pub fn er_gateway(&mut self, subnet: Id, name: &str, sku: &str) -> Id {
+        let id = self.id();
+        self.design.gateways.push(Gateway {
+            id,
+            name: name.to_string(),
+            subnet,
+            kind: GatewayKind::ExpressRoute,
+            sku: sku.to_string(),
+            vpn_type: None,
+            p2s_pool: None,
+            layout: Point::default(),
+        });
+        id
+    }
+
+    pub fn vpn_gateway(&mut self, subnet: Id, name: &str, sku: &str, p2s_pool: Option<&str>) -> Id {
+        let id = self.id();
+        self.design.gateways.push(Gateway {
+            id,
+            name: name.to_string(),
+            subnet,
+            kind: GatewayKind::Vpn,
+            sku: sku.to_string(),
+            vpn_type: Some(VpnType::RouteBased),
+            p2s_pool: p2s_pool.map(net),
+            layout: Point::default(),
+        });
+        id
+    }
+
+    pub fn nva(&mut self, subnet: Id, name: &str, private_ip: &str) -> Id {
+        let id = self.id();
+        self.design.nvas.push(Nva {
+            id,
+            name: name.to_string(),
+            subnet,
+            private_ip: Some(ip(private_ip)),
+            snat: true,
+            ip_forwarding: true,
+            vm_size: "Standard_D2s_v3".to_string(),
+            layout: Point::default(),
+        });
+        id
+    }
+
+    /// A Standard internal load balancer with a TCP 1792 rule and probe over `backends`.
+    pub fn luna_load_balancer(&mut self, subnet: Id, name: &str, frontend: &str, backends: &[Id]) -> Id {
+        let id = self.id();
+        self.design.load_balancers.push(LoadBalancer {
+            id,
+            name: name.to_string(),
+            subnet,
+            sku: "Standard".to_string(),
+            frontend_ip: Some(ip(frontend)),
+            backends: backends.to_vec(),
+            rules: vec![LbRule {
+                name: "luna-ntls".to_string(),
+                protocol: Protocol::Tcp,
+                frontend_port: 1792,
+                backend_port: 1792,
+                probe: Some("luna-ntls-probe".to_string()),
+            }],
+            probes: vec![LbProbe {
+                name: "luna-ntls-probe".to_string(),
+                protocol: Protocol::Tcp,
+                port: 1792,
+            }],
+            layout: Point::default(),
+        });
+        id
+    }
+
+    pub fn firewall(&mut self, subnet: Id, name: &str, rules: Vec<FirewallRule>) -> Id {
+        let id = self.id();
+        self.design.firewalls.push(Firewall {
+            id,
+            name: name.to_string(),
+            subnet,
+            rules,
+            layout: Point::default(),
+        });
+        id
+    }
+
+    /// A route table attached to the given subnets.
+    pub fn route_table(&mut self, name: &str, routes: Vec<Route>, subnets: &[Id]) -> Id {
+        let id = self.id();
+        self.design.route_tables.push(RouteTable {
+            id,
+            name: name.to_string(),
+            routes,
+            bgp_propagation: true,
+            layout: Point::default(),
+        });
+        for s in subnets {
+            self.subnet_mut(*s).route_table = Some(id);
+        }
+        id
+    }
+
+    /// An NSG attached to the given subnets.
+    pub fn nsg(&mut self, name: &str, rules: Vec<NsgRule>, subnets: &[Id]) -> Id {
+        let id = self.id();
+        self.design.nsgs.push(Nsg {
+            id,
+            name: name.to_string(),
+            rules,
+            layout: Point::default(),
+        });
+        for s in subnets {
+            self.subnet_mut(*s).nsg = Some(id);
+        }
+        id
+    }
+
+    pub fn site(&mut self, name: &str, prefixes: &[&str], vpn_device_ip: Option<&str>, roles: SiteRoles) -> Id {
+        let id = self.id();
+        self.design.sites.push(OnPremSite {
+            id,
+            name: name.to_string(),
+            prefixes: prefixes.iter().map(|p| net(p)).collect(),
+            vpn_device_ip: vpn_device_ip.map(ip),
+            roles,
+            layout: Point::default(),
+        });
+        id
+    }
+
+    /// A circuit with Azure private peering (the first /30s of `peering_space`, a /29).
+    pub fn circuit(&mut self, site: Id, name: &str, peering_space: &str) -> Id {
+        let id = self.id();
+        let space = net(peering_space);
+        let mut halves = space.subnets(30).expect("a /29 or larger");
+        let primary = halves.next().expect("two /30s");
+        let secondary = halves.next().expect("two /30s");
+        self.design.circuits.push(ErCircuit {
+            id,
+            name: name.to_string(),
+            site,
+            provider: "Equinix".to_string(),
+            peering_location: "Amsterdam".to_string(),
+            bandwidth_mbps: 1000,
+            private_peering: Some(PrivatePeering {
+                peer_asn: 65010,
+                vlan_id: 100,
+                primary_prefix: primary,
+                secondary_prefix: secondary,
+            }),
+            layout: Point::default(),
+        });
+        id
+    }
+
+    /// A peering with Azure's defaults on both sides (forwarded traffic allowed, no transit).
+    pub fn peering(&mut self, a: Id, b: Id) -> Id {
+        let id = self.id();
+        let name = format!("{}-to-{}", self.design.name_of(a), self.design.name_of(b));
+        self.design.peerings.push(Peering {
+            id,
+            name,
+            a,
+            b,
+            a_to_b: PeeringSide::default(),
+            b_to_a: PeeringSide::default(),
+        });
+        id
+    }
+
+    pub fn connection(&mut self, name: &str, kind: ConnectionKind) -> Id {
+        let id = self.id();
+        self.design.connections.push(Connection {
+            id,
+            name: name.to_string(),
+            kind,
+        });
+        id
+    }
+
+    pub fn vnet_mut(&mut self, id: Id) -> &mut Vnet {
+        self.design
+            .vnets
+            .iter_mut()
+            .find(|v| v.id == id)
+            .unwrap_or_else(|| panic!("no VNet {id}"))
+    }
+
+    pub fn subnet_mut(&mut self, id: Id) -> &mut Subnet {
+        self.design
+            .vnets
+            .iter_mut()
+            .flat_map(|v| v.subnets.iter_mut())
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("no subnet {id}"))
+    }
+
+    pub fn hsm_mut(&mut self, id: Id) -> &mut Hsm {
+        self.design
+            .hsms
+            .iter_mut()
+            .find(|h| h.id == id)
+            .unwrap_or_else(|| panic!("no HSM {id}"))
+    }
+
+    /// Lays the design out and returns it.
+    pub fn finish(mut self) -> Design {
+        super::auto_layout::lay_out(&mut self.design);
+        self.design
+    }
+}
+
+/// A route (helper for builders).
+pub fn route(name: &str, prefix: &str, next_hop: NextHop, next_hop_ip: Option<&str>) -> Route {
+    Route {
+        name: name.to_string(),
+        prefix: net(prefix),
+        next_hop,
+        next_hop_ip: next_hop_ip.map(ip),
+    }
+}
+
+/// An NSG rule (helper for builders).
+pub fn nsg_rule(
+    name: &str,
+    priority: u16,
+    direction: Direction,
+    access: Access,
+    protocol: Protocol,
+    source: &str,
+    destination: &str,
+    ports: &str,
+) -> NsgRule {
+    let parse = |s: &str| {
+        s.parse::<AddressMatch>()
+            .unwrap_or_else(|e| panic!("bad address literal: {e}"))
+    };
+    NsgRule {
+        name: name.to_string(),
+        priority,
+        direction,
+        access,
+        protocol,
+        source: parse(source),
+        destination: parse(destination),
+        destination_ports: ports
+            .parse()
+            .unwrap_or_else(|e| panic!("bad port literal: {e}")),
+    }
+}
+
+/// A firewall network rule (helper for builders).
+pub fn firewall_rule(name: &str, action: Access, sources: &[&str], destinations: &[&str], ports: &[&str]) -> FirewallRule {
+    FirewallRule {
+        name: name.to_string(),
+        action,
+        protocol: Protocol::Tcp,
+        sources: sources.iter().map(|s| net(s)).collect(),
+        destinations: destinations.iter().map(|s| net(s)).collect(),
+        ports: ports
+            .iter()
+            .map(|p| p.parse().unwrap_or_else(|e| panic!("bad port literal: {e}")))
+            .collect(),
+    }
+}

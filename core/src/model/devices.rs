@@ -1,0 +1,198 @@
+//! Devices that sit in a subnet: HSMs, gateways, NVAs, load balancers, firewalls.
+
+use super::layout::Point;
+use super::policy::{PortRange, Protocol};
+use super::serde_ip;
+use super::Id;
+use ipnet::Ipv4Net;
+use serde::{Deserialize, Serialize};
+use std::net::Ipv4Addr;
+
+/// The SKU of a Thales Luna network HSM offered as Azure Dedicated HSM.
+pub const DEDICATED_HSM_SKU: &str = "SafeNet Luna Network HSM A790";
+
+/// The SKUs of Azure Payment HSM (Thales payShield 10K).
+pub const PAYSHIELD_SKUS: [&str; 6] = [
+    "payShield10K_LMK1_CPS60",
+    "payShield10K_LMK1_CPS250",
+    "payShield10K_LMK1_CPS2500",
+    "payShield10K_LMK2_CPS60",
+    "payShield10K_LMK2_CPS250",
+    "payShield10K_LMK2_CPS2500",
+];
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// A dedicated (or payment) HSM placed in a delegated subnet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hsm {
+    pub id: Id,
+    pub name: String,
+    pub subnet: Id,
+    pub sku: String,
+    /// The datacentre stamp, `stamp1` or `stamp2`; an HA pair uses both.
+    pub stamp: String,
+    /// A fixed private IP in the subnet; Azure picks one when absent.
+    #[serde(with = "serde_ip::opt_addr", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip: Option<Ipv4Addr>,
+    /// A payShield HSM's second (management) NIC, which takes a second address.
+    #[serde(with = "serde_ip::opt_addr", default, skip_serializing_if = "Option::is_none")]
+    pub management_ip: Option<Ipv4Addr>,
+    /// Whether a payShield HSM has a management network profile (a second NIC).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub management_nic: bool,
+    /// Luna's NTLS client source IP validation (`ntls ipcheck`); on by default on the device.
+    #[serde(default = "yes")]
+    pub ntls_ip_check: bool,
+    #[serde(default)]
+    pub layout: Point,
+}
+
+impl Hsm {
+    /// How many private addresses the HSM takes in its subnet.
+    pub fn nic_count(&self) -> usize {
+        if self.management_nic {
+            2
+        } else {
+            1
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GatewayKind {
+    ExpressRoute,
+    Vpn,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VpnType {
+    RouteBased,
+    PolicyBased,
+}
+
+/// A virtual network gateway in a VNet's GatewaySubnet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gateway {
+    pub id: Id,
+    pub name: String,
+    pub subnet: Id,
+    pub kind: GatewayKind,
+    /// Azure SKU name, e.g. `ErGw1AZ`, `Standard`, `VpnGw2AZ`, `Basic`.
+    pub sku: String,
+    /// VPN gateways only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpn_type: Option<VpnType>,
+    /// The point-to-site client address pool (VPN gateways only).
+    #[serde(with = "serde_ip::opt_prefix", default, skip_serializing_if = "Option::is_none")]
+    pub p2s_pool: Option<Ipv4Net>,
+    #[serde(default)]
+    pub layout: Point,
+}
+
+/// A network virtual appliance (a proxy VM) that forwards and SNATs traffic to the HSMs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nva {
+    pub id: Id,
+    pub name: String,
+    pub subnet: Id,
+    #[serde(with = "serde_ip::opt_addr", default, skip_serializing_if = "Option::is_none")]
+    pub private_ip: Option<Ipv4Addr>,
+    /// Source NAT of client addresses, so the HSM's replies return through the NVA.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub snat: bool,
+    /// IP forwarding on the NVA's NIC.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub ip_forwarding: bool,
+    /// Azure VM size; the exporters use it as is.
+    #[serde(default = "default_vm_size")]
+    pub vm_size: String,
+    #[serde(default)]
+    pub layout: Point,
+}
+
+fn default_vm_size() -> String {
+    "Standard_D2s_v3".to_string()
+}
+
+/// An internal load balancer in front of the NVA proxy tier.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancer {
+    pub id: Id,
+    pub name: String,
+    pub subnet: Id,
+    /// `Standard` or `Basic`.
+    pub sku: String,
+    /// The static private frontend address; dynamic when absent.
+    #[serde(with = "serde_ip::opt_addr", default, skip_serializing_if = "Option::is_none")]
+    pub frontend_ip: Option<Ipv4Addr>,
+    /// NVAs in the backend pool.
+    #[serde(default)]
+    pub backends: Vec<Id>,
+    #[serde(default)]
+    pub rules: Vec<LbRule>,
+    #[serde(default)]
+    pub probes: Vec<LbProbe>,
+    #[serde(default)]
+    pub layout: Point,
+}
+
+/// A load-balancing rule: frontend port to backend port, checked by a named probe.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LbRule {
+    pub name: String,
+    pub protocol: Protocol,
+    pub frontend_port: u16,
+    pub backend_port: u16,
+    /// The name of a probe of the same load balancer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<String>,
+}
+
+/// A health probe.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LbProbe {
+    pub name: String,
+    pub protocol: Protocol,
+    pub port: u16,
+}
+
+/// An Azure Firewall in an `AzureFirewallSubnet`, with its network rules.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Firewall {
+    pub id: Id,
+    pub name: String,
+    pub subnet: Id,
+    /// Network rules, evaluated in order; traffic no rule allows is denied.
+    #[serde(default)]
+    pub rules: Vec<FirewallRule>,
+    #[serde(default)]
+    pub layout: Point,
+}
+
+/// An Azure Firewall network rule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FirewallRule {
+    pub name: String,
+    pub action: super::policy::Access,
+    pub protocol: Protocol,
+    #[serde(with = "serde_ip::prefixes")]
+    pub sources: Vec<Ipv4Net>,
+    #[serde(with = "serde_ip::prefixes")]
+    pub destinations: Vec<Ipv4Net>,
+    pub ports: Vec<PortRange>,
+}

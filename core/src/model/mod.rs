@@ -1,0 +1,291 @@
+//! The design model: a plain, serialisable description of an HSM network.
+//!
+//! Containment is explicit: a [`Region`] holds VNets (`Vnet::region`), a [`Vnet`] holds its
+//! [`Subnet`]s inline, and every device (HSM, gateway, NVA, load balancer, firewall) names the
+//! subnet it sits in. Links (peerings, connections) and policies (route tables, NSGs) refer to
+//! elements by [`Id`]. Ids are unique across the whole design and never reused by an edit, so a
+//! finding, a selection or an undo step can hold on to them.
+//!
+//! The model accepts designs that Azure would reject (a non-canonical prefix, an unknown SKU, a
+//! dangling reference): saying what is wrong with them is the job of [`crate::rules`].
+
+mod auto_layout;
+pub mod builder;
+mod devices;
+mod index;
+mod layout;
+mod links;
+mod network;
+mod policy;
+pub(crate) mod serde_ip;
+mod site;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+pub use devices::{
+    Firewall, FirewallRule, Gateway, GatewayKind, Hsm, LbProbe, LbRule, LoadBalancer, Nva, VpnType,
+    DEDICATED_HSM_SKU, PAYSHIELD_SKUS,
+};
+pub use index::{Index, VnetFacts};
+pub use auto_layout::lay_out;
+pub use layout::{Point, Rect};
+pub use links::{Connection, ConnectionKind, ErCircuit, Peering, PeeringSide, PrivatePeering};
+pub use network::{Region, Subnet, Vnet, HSM_DELEGATION};
+pub use policy::{
+    Access, AddressMatch, Direction, NextHop, Nsg, NsgRule, PortRange, Protocol, Route, RouteTable,
+};
+pub use site::{OnPremSite, SiteRoles};
+
+/// A stable element id, unique within one design.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Id(pub u32);
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// A whole design. Collections keep insertion order, which is also output order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Design {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default)]
+    pub regions: Vec<Region>,
+    #[serde(default)]
+    pub vnets: Vec<Vnet>,
+    #[serde(default)]
+    pub hsms: Vec<Hsm>,
+    #[serde(default)]
+    pub gateways: Vec<Gateway>,
+    #[serde(default)]
+    pub nvas: Vec<Nva>,
+    #[serde(default)]
+    pub load_balancers: Vec<LoadBalancer>,
+    #[serde(default)]
+    pub firewalls: Vec<Firewall>,
+    #[serde(default)]
+    pub route_tables: Vec<RouteTable>,
+    #[serde(default)]
+    pub nsgs: Vec<Nsg>,
+    #[serde(default)]
+    pub sites: Vec<OnPremSite>,
+    #[serde(default)]
+    pub circuits: Vec<ErCircuit>,
+    #[serde(default)]
+    pub peerings: Vec<Peering>,
+    #[serde(default)]
+    pub connections: Vec<Connection>,
+}
+
+/// What kind of element an id names; used by findings, selections and the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Region,
+    Vnet,
+    Subnet,
+    Hsm,
+    Gateway,
+    Nva,
+    LoadBalancer,
+    Firewall,
+    RouteTable,
+    Nsg,
+    Site,
+    Circuit,
+    Peering,
+    Connection,
+}
+
+impl Kind {
+    /// The word users read in messages ("subnet", "load balancer").
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Region => "region",
+            Kind::Vnet => "VNet",
+            Kind::Subnet => "subnet",
+            Kind::Hsm => "HSM",
+            Kind::Gateway => "gateway",
+            Kind::Nva => "NVA",
+            Kind::LoadBalancer => "load balancer",
+            Kind::Firewall => "firewall",
+            Kind::RouteTable => "route table",
+            Kind::Nsg => "NSG",
+            Kind::Site => "on-premises site",
+            Kind::Circuit => "ExpressRoute circuit",
+            Kind::Peering => "peering",
+            Kind::Connection => "connection",
+        }
+    }
+}
+
+impl Design {
+    /// An empty design with a name.
+    pub fn new(name: impl Into<String>) -> Self {
+        Design {
+            name: name.into(),
+            ..Design::default()
+        }
+    }
+
+    pub fn region(&self, id: Id) -> Option<&Region> {
+        self.regions.iter().find(|r| r.id == id)
+    }
+
+    pub fn vnet(&self, id: Id) -> Option<&Vnet> {
+        self.vnets.iter().find(|v| v.id == id)
+    }
+
+    /// A subnet and the VNet that holds it.
+    pub fn subnet(&self, id: Id) -> Option<(&Vnet, &Subnet)> {
+        self.vnets
+            .iter()
+            .find_map(|v| v.subnets.iter().find(|s| s.id == id).map(|s| (v, s)))
+    }
+
+    pub fn hsm(&self, id: Id) -> Option<&Hsm> {
+        self.hsms.iter().find(|h| h.id == id)
+    }
+
+    pub fn gateway(&self, id: Id) -> Option<&Gateway> {
+        self.gateways.iter().find(|g| g.id == id)
+    }
+
+    pub fn nva(&self, id: Id) -> Option<&Nva> {
+        self.nvas.iter().find(|n| n.id == id)
+    }
+
+    pub fn load_balancer(&self, id: Id) -> Option<&LoadBalancer> {
+        self.load_balancers.iter().find(|l| l.id == id)
+    }
+
+    pub fn firewall(&self, id: Id) -> Option<&Firewall> {
+        self.firewalls.iter().find(|f| f.id == id)
+    }
+
+    pub fn route_table(&self, id: Id) -> Option<&RouteTable> {
+        self.route_tables.iter().find(|r| r.id == id)
+    }
+
+    pub fn nsg(&self, id: Id) -> Option<&Nsg> {
+        self.nsgs.iter().find(|n| n.id == id)
+    }
+
+    pub fn site(&self, id: Id) -> Option<&OnPremSite> {
+        self.sites.iter().find(|s| s.id == id)
+    }
+
+    pub fn circuit(&self, id: Id) -> Option<&ErCircuit> {
+        self.circuits.iter().find(|c| c.id == id)
+    }
+
+    /// The VNet that holds a subnet.
+    pub fn vnet_of_subnet(&self, subnet: Id) -> Option<&Vnet> {
+        self.subnet(subnet).map(|(v, _)| v)
+    }
+
+    /// The VNet a gateway sits in (through its subnet).
+    pub fn vnet_of_gateway(&self, gateway: Id) -> Option<&Vnet> {
+        self.gateway(gateway)
+            .and_then(|g| self.vnet_of_subnet(g.subnet))
+    }
+
+    /// The Azure location of a VNet, through its region.
+    pub fn location_of_vnet(&self, vnet: &Vnet) -> Option<&str> {
+        self.region(vnet.region).map(|r| r.location.as_str())
+    }
+
+    /// HSMs placed in a subnet.
+    pub fn hsms_in_subnet(&self, subnet: Id) -> impl Iterator<Item = &Hsm> {
+        self.hsms.iter().filter(move |h| h.subnet == subnet)
+    }
+
+    /// HSMs placed anywhere in a VNet.
+    pub fn hsms_in_vnet<'a>(&'a self, vnet: &'a Vnet) -> impl Iterator<Item = &'a Hsm> + 'a {
+        self.hsms.iter().filter(move |h| vnet.subnets.iter().any(|s| s.id == h.subnet))
+    }
+
+    /// Gateways sitting in a VNet.
+    pub fn gateways_in_vnet<'a>(&'a self, vnet: &'a Vnet) -> impl Iterator<Item = &'a Gateway> + 'a {
+        self.gateways.iter().filter(move |g| vnet.subnets.iter().any(|s| s.id == g.subnet))
+    }
+
+    /// Whether a VNet holds at least one HSM.
+    pub fn is_hsm_vnet(&self, vnet: &Vnet) -> bool {
+        self.hsms_in_vnet(vnet).next().is_some()
+    }
+
+    /// The kind and display name of any element, for messages and the canvas.
+    pub fn describe(&self, id: Id) -> Option<(Kind, &str)> {
+        macro_rules! find {
+            ($field:ident, $kind:expr) => {
+                if let Some(e) = self.$field.iter().find(|e| e.id == id) {
+                    return Some(($kind, e.name.as_str()));
+                }
+            };
+        }
+        find!(regions, Kind::Region);
+        find!(vnets, Kind::Vnet);
+        if let Some((_, s)) = self.subnet(id) {
+            return Some((Kind::Subnet, s.name.as_str()));
+        }
+        find!(hsms, Kind::Hsm);
+        find!(gateways, Kind::Gateway);
+        find!(nvas, Kind::Nva);
+        find!(load_balancers, Kind::LoadBalancer);
+        find!(firewalls, Kind::Firewall);
+        find!(route_tables, Kind::RouteTable);
+        find!(nsgs, Kind::Nsg);
+        find!(sites, Kind::Site);
+        find!(circuits, Kind::Circuit);
+        find!(peerings, Kind::Peering);
+        find!(connections, Kind::Connection);
+        None
+    }
+
+    /// The name of an element, or its id when it does not exist (a dangling reference).
+    pub fn name_of(&self, id: Id) -> String {
+        match self.describe(id) {
+            Some((_, name)) => name.to_string(),
+            None => id.to_string(),
+        }
+    }
+
+    /// Every id in the design, in document order.
+    pub fn ids(&self) -> Vec<Id> {
+        let mut ids = Vec::new();
+        ids.extend(self.regions.iter().map(|e| e.id));
+        for v in &self.vnets {
+            ids.push(v.id);
+            ids.extend(v.subnets.iter().map(|s| s.id));
+        }
+        ids.extend(self.hsms.iter().map(|e| e.id));
+        ids.extend(self.gateways.iter().map(|e| e.id));
+        ids.extend(self.nvas.iter().map(|e| e.id));
+        ids.extend(self.load_balancers.iter().map(|e| e.id));
+        ids.extend(self.firewalls.iter().map(|e| e.id));
+        ids.extend(self.route_tables.iter().map(|e| e.id));
+        ids.extend(self.nsgs.iter().map(|e| e.id));
+        ids.extend(self.sites.iter().map(|e| e.id));
+        ids.extend(self.circuits.iter().map(|e| e.id));
+        ids.extend(self.peerings.iter().map(|e| e.id));
+        ids.extend(self.connections.iter().map(|e| e.id));
+        ids
+    }
+
+    /// The smallest id that no element of this design uses.
+    pub fn next_id(&self) -> Id {
+        Id(self.ids().into_iter().map(|i| i.0 + 1).max().unwrap_or(1))
+    }
+
+    /// The total number of elements; the loader caps it.
+    pub fn element_count(&self) -> usize {
+        self.ids().len()
+    }
+}

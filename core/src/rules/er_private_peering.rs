@@ -1,0 +1,13 @@
+//! `er-private-peering`: PLACEHOLDER — to be written.
+
+use super::{Context, Explanation, Finding, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    name: "er-private-peering",
+    severities: &[Severity::Error],
+    summary: "TODO",
+    explanation: Explanation { checks: "TODO", why: "TODO", fix: "TODO", source: "TODO" },
+    check,
+};
+
+fn check(_cx: &Context, _out: &mut Vec<Finding>) {}

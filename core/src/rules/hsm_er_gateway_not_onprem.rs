@@ -1,0 +1,13 @@
+//! `hsm-er-gateway-not-onprem`: PLACEHOLDER — to be written.
+
+use super::{Context, Explanation, Finding, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    name: "hsm-er-gateway-not-onprem",
+    severities: &[Severity::Error],
+    summary: "TODO",
+    explanation: Explanation { checks: "TODO", why: "TODO", fix: "TODO", source: "TODO" },
+    check,
+};
+
+fn check(_cx: &Context, _out: &mut Vec<Finding>) {}

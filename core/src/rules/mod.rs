@@ -1,0 +1,319 @@
+//! The rules catalogue. One rule per file; each declares its name, severity, summary and
+//! explanation, its check, and its tests (one that trips it, one that does not) at the bottom.
+//!
+//! [`check`] runs every rule over a design and never fails: an invalid design is normal input,
+//! and the report says what is wrong with it.
+
+use crate::edit::Edit;
+use crate::graph::Topology;
+use crate::model::{Design, Id, Index, VnetFacts};
+use serde::Serialize;
+use std::cell::OnceCell;
+use std::fmt;
+
+mod address_overlap_connected;
+mod coexist_gateway_sku;
+mod cross_region_vpn;
+mod er_private_peering;
+mod firewall_default_deny;
+mod firewall_subnet;
+mod gateway_one_per_type;
+mod gateway_route_to_firewall;
+mod gateway_subnet_name;
+mod gateway_subnet_no_nsg;
+mod gateway_subnet_routes;
+mod gateway_subnet_size;
+mod ha_pair;
+mod ha_regions;
+mod ha_stamps;
+mod hsm_er_gateway_not_onprem;
+mod hsm_no_outbound;
+mod hsm_private_ip_valid;
+mod hsm_quota;
+mod hsm_reachable;
+mod hsm_region_offered;
+mod hsm_sku_valid;
+mod hsm_subnet_capacity;
+mod hsm_subnet_delegated;
+mod hsm_subnet_hsm_only;
+mod hsm_subnet_no_nsg;
+mod hsm_subnet_no_route_table;
+mod hsm_vnet_er_gateway;
+mod hsm_vnet_no_remote_gateways;
+mod hub_hsm_peering;
+mod luna_ipcheck_disabled;
+mod nva_count;
+mod nva_ilb_1792;
+mod nva_ip_forwarding;
+mod nva_nsg_restrict;
+mod nva_route_to_firewall;
+mod nva_snat;
+mod onprem_backup_path;
+mod p2s_route_based;
+mod p2s_single_workstation;
+mod peering_same_region;
+mod prefix_allowed;
+mod prefix_canonical;
+mod s2s_needs_device;
+mod service_retiring;
+mod subnet_in_vnet;
+mod subnet_overlap;
+
+pub mod regions;
+#[cfg(test)]
+pub(crate) mod testing;
+
+/// How bad a finding is. Ordered: `Error` is the most severe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// A rule of the catalogue: plain data plus its check function.
+pub struct Rule {
+    /// The stable kebab-case name from the catalogue; tests and users refer to it.
+    pub name: &'static str,
+    /// The severities its findings can have, most severe first.
+    pub severities: &'static [Severity],
+    /// One line: what the rule requires.
+    pub summary: &'static str,
+    pub explanation: Explanation,
+    /// Appends the rule's findings; never fails.
+    pub check: fn(&Context, &mut Vec<Finding>),
+}
+
+/// The long form shown when a user expands a finding.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Explanation {
+    /// What the rule checks.
+    pub checks: &'static str,
+    /// Why it matters: what fails in Azure or in operation.
+    pub why: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+    /// Where the fact comes from (the source document and Azure's documentation).
+    pub source: &'static str,
+}
+
+/// A one-click fix: a label for the button and the edit it applies (one undo step).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Fix {
+    pub label: String,
+    pub edit: Edit,
+}
+
+/// One thing wrong (or worth knowing) about a design.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// Names the elements by their names.
+    pub message: String,
+    /// The elements involved, for selection and badges on the canvas.
+    pub elements: Vec<Id>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    pub fn new(rule: &Rule, severity: Severity, message: impl Into<String>, elements: Vec<Id>) -> Self {
+        Finding {
+            rule: rule.name,
+            severity,
+            message: message.into(),
+            elements,
+            fix: None,
+        }
+    }
+
+    /// A finding at the rule's highest severity.
+    pub fn of(rule: &Rule, message: impl Into<String>, elements: Vec<Id>) -> Self {
+        Finding::new(rule, rule.severities[0], message, elements)
+    }
+
+    pub fn with_fix(mut self, label: impl Into<String>, edit: Edit) -> Self {
+        self.fix = Some(Fix {
+            label: label.into(),
+            edit,
+        });
+        self
+    }
+}
+
+/// What rules read: the design, constant-time lookups, and derived facts built on demand.
+pub struct Context<'d> {
+    pub design: &'d Design,
+    pub index: Index<'d>,
+    facts: OnceCell<VnetFacts>,
+    topology: OnceCell<Topology>,
+}
+
+impl<'d> Context<'d> {
+    pub fn new(design: &'d Design) -> Self {
+        Context {
+            design,
+            index: Index::new(design),
+            facts: OnceCell::new(),
+            topology: OnceCell::new(),
+        }
+    }
+
+    /// HSMs and gateways per VNet.
+    pub fn facts(&self) -> &VnetFacts {
+        self.facts.get_or_init(|| VnetFacts::new(&self.index))
+    }
+
+    /// The connectivity graph of VNets and sites.
+    pub fn topology(&self) -> &Topology {
+        self.topology.get_or_init(|| Topology::new(&self.index))
+    }
+
+    /// A quoted element name for messages: `'hsm-vnet'`.
+    pub fn name(&self, id: Id) -> String {
+        format!("'{}'", self.index.name(id))
+    }
+}
+
+/// Every rule, in catalogue order.
+pub static ALL: &[&Rule] = &[
+    &service_retiring::RULE,
+    &hsm_region_offered::RULE,
+    &hsm_sku_valid::RULE,
+    &hsm_subnet_delegated::RULE,
+    &hsm_subnet_no_nsg::RULE,
+    &hsm_subnet_no_route_table::RULE,
+    &hsm_subnet_hsm_only::RULE,
+    &hsm_subnet_capacity::RULE,
+    &hsm_private_ip_valid::RULE,
+    &prefix_canonical::RULE,
+    &prefix_allowed::RULE,
+    &subnet_in_vnet::RULE,
+    &subnet_overlap::RULE,
+    &address_overlap_connected::RULE,
+    &hsm_vnet_er_gateway::RULE,
+    &hsm_er_gateway_not_onprem::RULE,
+    &gateway_one_per_type::RULE,
+    &gateway_subnet_name::RULE,
+    &gateway_subnet_size::RULE,
+    &gateway_subnet_no_nsg::RULE,
+    &gateway_subnet_routes::RULE,
+    &coexist_gateway_sku::RULE,
+    &firewall_subnet::RULE,
+    &hsm_vnet_no_remote_gateways::RULE,
+    &s2s_needs_device::RULE,
+    &p2s_single_workstation::RULE,
+    &p2s_route_based::RULE,
+    &peering_same_region::RULE,
+    &cross_region_vpn::RULE,
+    &hsm_reachable::RULE,
+    &ha_pair::RULE,
+    &ha_stamps::RULE,
+    &ha_regions::RULE,
+    &hsm_quota::RULE,
+    &onprem_backup_path::RULE,
+    &nva_count::RULE,
+    &nva_snat::RULE,
+    &nva_ip_forwarding::RULE,
+    &luna_ipcheck_disabled::RULE,
+    &nva_ilb_1792::RULE,
+    &hub_hsm_peering::RULE,
+    &er_private_peering::RULE,
+    &gateway_route_to_firewall::RULE,
+    &nva_route_to_firewall::RULE,
+    &firewall_default_deny::RULE,
+    &nva_nsg_restrict::RULE,
+    &hsm_no_outbound::RULE,
+];
+
+/// Finds a rule by its catalogue name.
+pub fn rule(name: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.name == name)
+}
+
+/// The result of checking a design: every finding, most severe first, in a stable order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+
+    /// Findings of one rule.
+    pub fn of_rule<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings.iter().filter(move |f| f.rule == name)
+    }
+}
+
+/// Runs every rule over a design. Never fails; the same design gives the same report.
+pub fn check(design: &Design) -> Report {
+    let context = Context::new(design);
+    let mut findings = Vec::new();
+    for rule in ALL {
+        (rule.check)(&context, &mut findings);
+    }
+    // Stable sort: by severity, keeping catalogue order and each rule's own order within one.
+    findings.sort_by_key(|f| f.severity);
+    Report { findings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn rule_names_are_unique_kebab_case_and_fully_described() {
+        let mut seen = HashSet::new();
+        for rule in ALL {
+            assert!(seen.insert(rule.name), "{} is listed twice", rule.name);
+            assert!(
+                rule.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}",
+                rule.name
+            );
+            assert!(!rule.severities.is_empty(), "{}", rule.name);
+            let e = &rule.explanation;
+            for (what, text) in [
+                ("summary", rule.summary),
+                ("checks", e.checks),
+                ("why", e.why),
+                ("fix", e.fix),
+                ("source", e.source),
+            ] {
+                assert!(text.len() > 10, "{}: {what} is empty", rule.name);
+            }
+        }
+    }
+
+    #[test]
+    fn every_catalogue_rule_is_implemented() {
+        let catalogue = include_str!("catalogue-names.txt");
+        let names: Vec<&str> = catalogue.lines().filter(|l| !l.is_empty()).collect();
+        for name in &names {
+            assert!(rule(name).is_some(), "catalogue rule {name} has no implementation");
+        }
+        assert_eq!(names.len(), ALL.len());
+    }
+}

@@ -1,0 +1,13 @@
+//! `nva-ip-forwarding`: PLACEHOLDER — to be written.
+
+use super::{Context, Explanation, Finding, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    name: "nva-ip-forwarding",
+    severities: &[Severity::Error],
+    summary: "TODO",
+    explanation: Explanation { checks: "TODO", why: "TODO", fix: "TODO", source: "TODO" },
+    check,
+};
+
+fn check(_cx: &Context, _out: &mut Vec<Finding>) {}

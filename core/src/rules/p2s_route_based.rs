@@ -1,0 +1,13 @@
+//! `p2s-route-based`: PLACEHOLDER — to be written.
+
+use super::{Context, Explanation, Finding, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    name: "p2s-route-based",
+    severities: &[Severity::Error],
+    summary: "TODO",
+    explanation: Explanation { checks: "TODO", why: "TODO", fix: "TODO", source: "TODO" },
+    check,
+};
+
+fn check(_cx: &Context, _out: &mut Vec<Finding>) {}
