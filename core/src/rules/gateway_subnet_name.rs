@@ -1,13 +1,295 @@
-//! `gateway-subnet-name`: PLACEHOLDER — to be written.
+//! `gateway-subnet-name`: gateways sit only in a subnet named exactly GatewaySubnet, and nothing
+//! else sits there.
 
+use super::hsm_vnet_er_gateway::{device_point, new_gateway_subnet};
 use super::{Context, Explanation, Finding, Rule, Severity};
+use crate::edit::{Edit, Element};
+use crate::model::{Gateway, Id, Subnet, Vnet};
+use std::collections::{HashMap, HashSet};
+
+/// The one name Azure accepts for the subnet of virtual network gateways.
+pub(super) const GATEWAY_SUBNET: &str = "GatewaySubnet";
+
+/// The first subnet of `vnet` named GatewaySubnet.
+pub(super) fn gateway_subnet_of(vnet: &Vnet) -> Option<&Subnet> {
+    vnet.subnets.iter().find(|s| s.name == GATEWAY_SUBNET)
+}
+
+/// Every subnet that is a gateway subnet, by name or because a gateway sits in it, in design
+/// order.
+pub(super) fn gateway_subnets<'d>(cx: &Context<'d>) -> Vec<(&'d Vnet, &'d Subnet)> {
+    // Few subnets hold gateways: a sorted list is cheaper to probe than hashing every subnet.
+    let mut holding: Vec<Id> = cx.design.gateways.iter().map(|g| g.subnet).collect();
+    holding.sort_unstable();
+    holding.dedup();
+    cx.design
+        .vnets
+        .iter()
+        .flat_map(|v| v.subnets.iter().map(move |s| (v, s)))
+        .filter(|(_, s)| s.name == GATEWAY_SUBNET || holding.binary_search(&s.id).is_ok())
+        .collect()
+}
+
+/// Devices other than gateways, per subnet, in design order.
+fn other_devices(cx: &Context) -> HashMap<Id, Vec<Id>> {
+    let d = cx.design;
+    let mut map: HashMap<Id, Vec<Id>> = HashMap::new();
+    let devices = d
+        .hsms
+        .iter()
+        .map(|e| (e.subnet, e.id))
+        .chain(d.nvas.iter().map(|e| (e.subnet, e.id)))
+        .chain(d.load_balancers.iter().map(|e| (e.subnet, e.id)))
+        .chain(d.firewalls.iter().map(|e| (e.subnet, e.id)));
+    for (subnet, id) in devices {
+        map.entry(subnet).or_default().push(id);
+    }
+    map
+}
 
 pub static RULE: Rule = Rule {
     name: "gateway-subnet-name",
     severities: &[Severity::Error],
-    summary: "TODO",
-    explanation: Explanation { checks: "TODO", why: "TODO", fix: "TODO", source: "TODO" },
+    summary: "Gateways sit only in a subnet named exactly GatewaySubnet, which holds nothing but gateways.",
+    explanation: Explanation {
+        checks: "Every ExpressRoute or VPN gateway is placed in a subnet whose name is exactly \
+                 GatewaySubnet, and every subnet of that name holds gateways only: no HSM, NVA, \
+                 load balancer, firewall, and no HSM client workloads.",
+        why: "Azure deploys virtual network gateways only into the subnet called GatewaySubnet; \
+              any other name makes the gateway deployment fail. The gateway VMs use that subnet \
+              for themselves, and other resources placed there break or are refused.",
+        fix: "Rename the subnet to GatewaySubnet when it holds only gateways and the VNet has no \
+              GatewaySubnet yet; otherwise move the gateways into the VNet's GatewaySubnet \
+              (adding a /27 one when missing). Move any other workload out of GatewaySubnet by \
+              hand.",
+        source: "VPN Gateway settings, 'Gateway subnet'; Networking considerations, 'ExpressRoute \
+                 gateway'.",
+    },
     check,
 };
 
-fn check(_cx: &Context, _out: &mut Vec<Finding>) {}
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let d = cx.design;
+    let others = other_devices(cx);
+
+    // Gateways outside GatewaySubnet: one finding per subnet, in the order of its first gateway.
+    let mut by_subnet: HashMap<Id, Vec<&Gateway>> = HashMap::new();
+    for g in &d.gateways {
+        by_subnet.entry(g.subnet).or_default().push(g);
+    }
+    let mut seen = HashSet::new();
+    for g in &d.gateways {
+        let Some((vnet, subnet)) = cx.index.subnet(g.subnet) else {
+            continue;
+        };
+        if subnet.name == GATEWAY_SUBNET || !seen.insert(subnet.id) {
+            continue;
+        }
+        let gateways = by_subnet.get(&subnet.id).map(Vec::as_slice).unwrap_or(&[]);
+        let names: Vec<String> = gateways.iter().map(|g| cx.name(g.id)).collect();
+        let mut elements = vec![subnet.id];
+        elements.extend(gateways.iter().map(|g| g.id));
+        let finding = Finding::of(
+            &RULE,
+            format!(
+                "gateway {} sits in subnet {} of {}; Azure places gateways only in a subnet named \
+                 exactly GatewaySubnet",
+                names.join(", "),
+                cx.name(subnet.id),
+                cx.name(vnet.id)
+            ),
+            elements,
+        );
+        let only_gateways =
+            !others.contains_key(&subnet.id) && !subnet.hsm_client && subnet.delegation.is_none();
+        out.push(match relocate(cx, vnet, subnet, gateways, only_gateways) {
+            Some((label, edit)) => finding.with_fix(label, edit),
+            None => finding,
+        });
+    }
+
+    // Anything but gateways inside GatewaySubnet.
+    for vnet in &d.vnets {
+        for subnet in vnet.subnets.iter().filter(|s| s.name == GATEWAY_SUBNET) {
+            let intruders = others.get(&subnet.id).map(Vec::as_slice).unwrap_or(&[]);
+            if intruders.is_empty() && !subnet.hsm_client {
+                continue;
+            }
+            let mut what: Vec<String> = intruders.iter().map(|id| cx.name(*id)).collect();
+            if subnet.hsm_client {
+                what.push("HSM client workloads".to_string());
+            }
+            let mut elements = vec![subnet.id];
+            elements.extend_from_slice(intruders);
+            out.push(Finding::of(
+                &RULE,
+                format!(
+                    "GatewaySubnet {} of {} holds {}; only gateways may sit there: move them to \
+                     another subnet",
+                    cx.name(subnet.id),
+                    cx.name(vnet.id),
+                    what.join(", ")
+                ),
+                elements,
+            ));
+        }
+    }
+}
+
+/// Renames the subnet when it holds only gateways and the VNet has no GatewaySubnet; otherwise
+/// moves its gateways into the VNet's GatewaySubnet, adding one when missing.
+fn relocate(
+    cx: &Context,
+    vnet: &Vnet,
+    subnet: &Subnet,
+    gateways: &[&Gateway],
+    only_gateways: bool,
+) -> Option<(String, Edit)> {
+    let existing = gateway_subnet_of(vnet);
+    if only_gateways && existing.is_none() {
+        let mut renamed = subnet.clone();
+        renamed.name = GATEWAY_SUBNET.to_string();
+        return Some((
+            "Rename the subnet to GatewaySubnet".to_string(),
+            Edit::Replace(Element::Subnet {
+                vnet: vnet.id,
+                subnet: renamed,
+            }),
+        ));
+    }
+    let mut edits = Vec::new();
+    let (target, label) = match existing {
+        Some(s) => (s.clone(), "Move the gateways into GatewaySubnet"),
+        None => {
+            let s = new_gateway_subnet(vnet, cx.design.next_id())?;
+            edits.push(Edit::Add(Element::Subnet {
+                vnet: vnet.id,
+                subnet: s.clone(),
+            }));
+            (s, "Add a GatewaySubnet and move the gateways into it")
+        }
+    };
+    let taken = cx
+        .design
+        .gateways
+        .iter()
+        .filter(|g| g.subnet == target.id)
+        .count();
+    for (slot, g) in (taken..).zip(gateways) {
+        let mut moved = (*g).clone();
+        moved.subnet = target.id;
+        moved.layout = device_point(&target, slot);
+        edits.push(Edit::Replace(Element::Gateway(moved)));
+    }
+    Some((label.to_string(), Edit::Batch(edits)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::builder::Builder;
+    use crate::rules::testing::*;
+
+    const RULE: &str = "gateway-subnet-name";
+
+    #[test]
+    fn trips_on_a_misnamed_gateway_subnet_and_the_rename_clears_it() {
+        let (mut b, ids) = hsm_vnet();
+        b.subnet_mut(ids.gateway_subnet).name = "gateways".into();
+        let design = b.finish();
+        let found = findings(&design, RULE);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].elements, vec![ids.gateway_subnet, ids.er_gateway]);
+        assert!(
+            found[0].message.contains("'gateways'"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[0].message.contains("'hsm-ergw'"),
+            "{}",
+            found[0].message
+        );
+        let fixed = apply_first_fix(&design, RULE);
+        assert_eq!(
+            fixed.subnet(ids.gateway_subnet).unwrap().1.name,
+            "GatewaySubnet"
+        );
+        assert!(findings(&fixed, RULE).is_empty());
+    }
+
+    #[test]
+    fn passes_a_gateway_in_gateway_subnet() {
+        let (b, _) = hsm_vnet();
+        assert!(findings(&b.finish(), RULE).is_empty());
+    }
+
+    #[test]
+    fn the_name_is_exact() {
+        let (mut b, ids) = hsm_vnet();
+        b.subnet_mut(ids.gateway_subnet).name = "gatewaysubnet".into();
+        assert_eq!(findings(&b.finish(), RULE).len(), 1);
+    }
+
+    #[test]
+    fn a_gateway_in_a_workload_subnet_moves_into_the_existing_gateway_subnet() {
+        let (mut b, ids) = hsm_vnet();
+        let apps = b.subnet(ids.vnet, "apps", "10.10.2.0/24");
+        b.nva(apps, "nva1", "10.10.2.4");
+        let vpn = b.vpn_gateway(apps, "vpngw", "VpnGw2AZ", None);
+        let design = b.finish();
+        let found = findings(&design, RULE);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].elements, vec![apps, vpn]);
+        let fixed = apply_first_fix(&design, RULE);
+        assert_eq!(fixed.gateway(vpn).unwrap().subnet, ids.gateway_subnet);
+        assert_eq!(
+            fixed.subnet(apps).unwrap().1.name,
+            "apps",
+            "the workload subnet keeps its name"
+        );
+        assert!(findings(&fixed, RULE).is_empty());
+    }
+
+    #[test]
+    fn a_gateway_in_a_shared_subnet_without_gateway_subnet_gets_a_new_one() {
+        let mut b = Builder::new("t");
+        let region = b.region("westeurope");
+        let vnet = b.vnet(region, "spoke", &["10.1.0.0/16"]);
+        let apps = b.client_subnet(vnet, "apps", "10.1.0.0/24");
+        let gw = b.vpn_gateway(apps, "vpngw", "VpnGw1AZ", None);
+        let design = b.finish();
+        assert_eq!(findings(&design, RULE).len(), 1);
+        let fixed = apply_first_fix(&design, RULE);
+        let (_, target) = fixed.subnet(fixed.gateway(gw).unwrap().subnet).unwrap();
+        assert_eq!(target.name, "GatewaySubnet");
+        assert_eq!(target.prefix.to_string(), "10.1.1.0/27");
+        assert!(findings(&fixed, RULE).is_empty());
+    }
+
+    #[test]
+    fn trips_on_anything_but_gateways_in_gateway_subnet_without_a_fix() {
+        let (mut b, ids) = hsm_vnet();
+        let nva = b.nva(ids.gateway_subnet, "nva1", "10.10.255.10");
+        b.subnet_mut(ids.gateway_subnet).hsm_client = true;
+        let design = b.finish();
+        let found = findings(&design, RULE);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].elements, vec![ids.gateway_subnet, nva]);
+        assert!(found[0].message.contains("'nva1'"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("HSM client"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].fix.is_none());
+    }
+
+    #[test]
+    fn an_hsm_in_gateway_subnet_trips_it() {
+        let (mut b, ids) = hsm_vnet();
+        let hsm = b.hsm(ids.gateway_subnet, "hsm3", "stamp1", None);
+        let found = findings(&b.finish(), RULE);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].elements.contains(&hsm));
+    }
+}

@@ -1,13 +1,269 @@
-//! `ha-pair`: PLACEHOLDER — to be written.
+//! `ha-pair`: at least two HSMs in every region that has HSMs.
 
 use super::{Context, Explanation, Finding, Rule, Severity};
+use crate::addressing::{first_usable, is_reserved, usable_addresses};
+use crate::edit::{Edit, Element};
+use crate::model::{Hsm, Id, Point};
+use std::collections::HashSet;
+use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {
     name: "ha-pair",
-    severities: &[Severity::Error],
-    summary: "TODO",
-    explanation: Explanation { checks: "TODO", why: "TODO", fix: "TODO", source: "TODO" },
+    severities: &[Severity::Warning],
+    summary: "Every region with HSMs has at least two, so they can form a Luna HA group.",
+    explanation: Explanation {
+        checks: "Counts the HSMs per Azure region (the location of each HSM's VNet) and flags a \
+                 region that has exactly one.",
+        why: "A single HSM is a single point of failure: when it fails, is serviced or its \
+              stamp goes down, every key it holds is unavailable. Two HSMs joined in a Luna HA \
+              group keep serving while one is away, and the client library fails over by \
+              itself.",
+        fix: "Add a second HSM in the same region, on the other stamp. The one-click fix adds \
+              it to the first HSM's subnet when the subnet has a free address.",
+        source: "Dedicated HSM deployment architecture, 'High availability'; Dedicated HSM \
+                 high availability; Networking considerations, 'Connecting across Azure \
+                 Regions'.",
+    },
     check,
 };
 
-fn check(_cx: &Context, _out: &mut Vec<Finding>) {}
+/// The HSMs of one Azure location, in design order.
+pub(super) struct RegionHsms<'d> {
+    /// The normalised location ("westeurope").
+    pub location: String,
+    /// The region element of the first HSM's VNet, for naming and highlighting.
+    pub region: Id,
+    pub hsms: Vec<&'d Hsm>,
+}
+
+/// HSMs grouped by the Azure location of their VNet, groups in order of first appearance.
+/// HSMs whose subnet, VNet or region cannot be found are left out.
+pub(super) fn hsms_by_region<'d>(cx: &Context<'d>) -> Vec<RegionHsms<'d>> {
+    let mut groups: Vec<RegionHsms<'d>> = Vec::new();
+    for hsm in &cx.design.hsms {
+        let Some(vnet) = cx.index.vnet_of_subnet(hsm.subnet) else {
+            continue;
+        };
+        let Some(location) = cx.index.location(vnet) else {
+            continue;
+        };
+        let location = normalise(location);
+        match groups.iter_mut().find(|g| g.location == location) {
+            Some(g) => g.hsms.push(hsm),
+            None => groups.push(RegionHsms {
+                location,
+                region: vnet.region,
+                hsms: vec![hsm],
+            }),
+        }
+    }
+    groups
+}
+
+fn normalise(location: &str) -> String {
+    location
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// The stamp of an HA partner: `stamp1` and `stamp2` swap; anything else gets `stamp1`.
+pub(super) fn other_stamp(stamp: &str) -> &'static str {
+    if stamp_key(stamp) == "stamp1" {
+        "stamp2"
+    } else {
+        "stamp1"
+    }
+}
+
+/// A stamp compared loosely ("Stamp1 " is "stamp1").
+pub(super) fn stamp_key(stamp: &str) -> String {
+    stamp.trim().to_ascii_lowercase()
+}
+
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for group in hsms_by_region(cx) {
+        let [hsm] = group.hsms.as_slice() else {
+            continue;
+        };
+        let message = format!(
+            "{} is the only HSM in {}; add a second HSM there, on the other stamp, so the two \
+             can form a Luna HA group and the keys stay available when one is down",
+            cx.name(hsm.id),
+            cx.name(group.region)
+        );
+        let mut finding = Finding::of(&RULE, message, vec![hsm.id, group.region]);
+        if let Some(partner) = partner(cx, hsm) {
+            finding = finding.with_fix(
+                format!(
+                    "Add HSM '{}' on {} beside {}",
+                    partner.name,
+                    partner.stamp,
+                    cx.name(hsm.id)
+                ),
+                Edit::Add(Element::Hsm(partner)),
+            );
+        }
+        out.push(finding);
+    }
+}
+
+/// A copy of `hsm` on the other stamp in the same subnet, with the next free address when the
+/// original has a fixed one; `None` when the subnet has no room for it.
+fn partner(cx: &Context, hsm: &Hsm) -> Option<Hsm> {
+    let (_, subnet) = cx.index.subnet(hsm.subnet)?;
+    let design = cx.design;
+    let in_subnet: Vec<&Hsm> = design
+        .hsms
+        .iter()
+        .filter(|h| h.subnet == subnet.id)
+        .collect();
+    let nics: usize = in_subnet.iter().map(|h| h.nic_count()).sum();
+    if usable_addresses(&subnet.prefix) < (nics + hsm.nic_count()) as u64 {
+        return None;
+    }
+    let mut taken: HashSet<Ipv4Addr> = HashSet::new();
+    taken.extend(
+        in_subnet
+            .iter()
+            .flat_map(|h| [h.private_ip, h.management_ip])
+            .flatten(),
+    );
+    taken.extend(
+        design
+            .nvas
+            .iter()
+            .filter(|n| n.subnet == subnet.id)
+            .filter_map(|n| n.private_ip),
+    );
+    taken.extend(
+        design
+            .load_balancers
+            .iter()
+            .filter(|l| l.subnet == subnet.id)
+            .filter_map(|l| l.frontend_ip),
+    );
+    let prefix = subnet.prefix.trunc();
+    let mut free = (u32::from(first_usable(&prefix))..u32::from(prefix.broadcast()))
+        .map(Ipv4Addr::from)
+        .filter(|a| !is_reserved(&prefix, *a) && !taken.contains(a));
+    let private_ip = match hsm.private_ip {
+        Some(_) => Some(free.next()?),
+        None => None,
+    };
+    let management_ip = match hsm.management_ip {
+        Some(_) => Some(free.next()?),
+        None => None,
+    };
+    Some(Hsm {
+        id: design.next_id(),
+        name: free_name(
+            design.hsms.iter().map(|h| h.name.as_str()).collect(),
+            &hsm.name,
+        ),
+        subnet: subnet.id,
+        sku: hsm.sku.clone(),
+        stamp: other_stamp(&hsm.stamp).to_string(),
+        private_ip,
+        management_ip,
+        management_nic: hsm.management_nic,
+        ntls_ip_check: hsm.ntls_ip_check,
+        layout: Point::new(hsm.layout.x + 44.0, hsm.layout.y),
+    })
+}
+
+/// A name no HSM has, made from `base`: a trailing number is counted up (`hsm1` gives `hsm2`),
+/// otherwise `-2`, `-3`, … is appended.
+fn free_name(taken: HashSet<&str>, base: &str) -> String {
+    let stem = base.trim_end_matches(|c: char| c.is_ascii_digit());
+    let (stem, start) = match base[stem.len()..].parse::<u64>() {
+        Ok(n) => (stem.to_string(), n.saturating_add(1)),
+        Err(_) => (format!("{base}-"), 2),
+    };
+    (start..)
+        .map(|n| format!("{stem}{n}"))
+        .find(|name| !taken.contains(name.as_str()))
+        .unwrap_or_else(|| format!("{base}-pair"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::free_name;
+    use crate::model::builder::ip;
+    use crate::rules::testing::*;
+
+    const RULE: &str = "ha-pair";
+
+    #[test]
+    fn a_region_with_one_hsm_is_flagged_and_the_fix_adds_a_partner_on_the_other_stamp() {
+        let (mut b, ids) = hsm_vnet();
+        b.design.hsms.retain(|h| h.id != ids.hsm2);
+        let design = b.finish();
+        let found = findings(&design, RULE);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].elements, vec![ids.hsm1, ids.region]);
+        assert!(
+            found[0]
+                .message
+                .contains("'hsm1' is the only HSM in 'West Europe'"),
+            "{}",
+            found[0].message
+        );
+        let fixed = apply_first_fix(&design, RULE);
+        assert_eq!(fixed.hsms.len(), 2);
+        let added = &fixed.hsms[1];
+        assert_eq!(added.name, "hsm2");
+        assert_eq!(added.stamp, "stamp2");
+        assert_eq!(added.subnet, ids.hsm_subnet);
+        assert_eq!(
+            added.private_ip,
+            Some(ip("10.10.1.5")),
+            "the next free address after hsm1"
+        );
+        assert!(findings(&fixed, RULE).is_empty());
+    }
+
+    #[test]
+    fn passes_a_pair_and_counts_per_region() {
+        let (mut b, ids) = hsm_vnet();
+        assert!(findings(&b.design, RULE).is_empty());
+        // A second region with a single HSM is flagged on its own.
+        let north = b.region("northeurope");
+        let vnet = b.vnet(north, "hsm-ne", &["10.11.0.0/16"]);
+        let subnet = b.hsm_subnet(vnet, "hsm-subnet", "10.11.1.0/29");
+        let lone = b.hsm(subnet, "hsm-ne-1", "stamp1", None);
+        let found = findings(&b.finish(), RULE);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].elements, vec![lone, north]);
+        let _ = ids;
+    }
+
+    #[test]
+    fn no_fix_when_the_subnet_is_full() {
+        let (mut b, ids) = hsm_vnet();
+        b.design.hsms.retain(|h| h.id != ids.hsm2);
+        // A /29 has three usable addresses; a payShield HSM with a management NIC takes two.
+        b.subnet_mut(ids.hsm_subnet).prefix = crate::model::builder::net("10.10.1.0/30");
+        let found = findings(&b.finish(), RULE);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_none());
+    }
+
+    #[test]
+    fn the_partner_without_a_fixed_address_gets_none() {
+        let (mut b, ids) = hsm_vnet();
+        b.design.hsms.retain(|h| h.id != ids.hsm2);
+        b.hsm_mut(ids.hsm1).private_ip = None;
+        let fixed = apply_first_fix(&b.finish(), RULE);
+        assert_eq!(fixed.hsms[1].private_ip, None);
+    }
+
+    #[test]
+    fn free_names_count_up() {
+        let taken = ["hsm1", "hsm2", "vault"].into_iter().collect();
+        assert_eq!(free_name(taken, "hsm1"), "hsm3");
+        let taken = ["hsm1", "hsm2", "vault"].into_iter().collect();
+        assert_eq!(free_name(taken, "vault"), "vault-2");
+    }
+}

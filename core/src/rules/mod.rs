@@ -40,6 +40,7 @@ mod hsm_subnet_no_nsg;
 mod hsm_subnet_no_route_table;
 mod hsm_vnet_er_gateway;
 mod hsm_vnet_no_remote_gateways;
+mod hub;
 mod hub_hsm_peering;
 mod luna_ipcheck_disabled;
 mod nva_count;

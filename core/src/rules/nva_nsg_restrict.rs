@@ -1,13 +1,676 @@
-//! `nva-nsg-restrict`: PLACEHOLDER — to be written.
+//! `nva-nsg-restrict`: the NVA subnet's NSG admits only the firewall (and the load balancer
+//! probe) and lets the NVAs reach only the HSMs on TCP 1792.
 
+use super::hub::{hubs, unique_name, Hub, LUNA_PORT};
 use super::{Context, Explanation, Finding, Rule, Severity};
+use crate::edit::{Edit, Element};
+use crate::model::{
+    Access, AddressMatch, Direction, Nsg, NsgRule, Point, PortRange, Protocol, Vnet,
+};
+use ipnet::Ipv4Net;
 
 pub static RULE: Rule = Rule {
     name: "nva-nsg-restrict",
-    severities: &[Severity::Error],
-    summary: "TODO",
-    explanation: Explanation { checks: "TODO", why: "TODO", fix: "TODO", source: "TODO" },
+    severities: &[Severity::Warning],
+    summary: "The NVA subnet's NSG admits only the AzureFirewallSubnet range (plus the AzureLoadBalancer probe) and forwards only to HSM IPs on TCP 1792.",
+    explanation: Explanation {
+        checks: "Each subnet holding a hub's NVAs has an NSG. Outbound, its allow rules reach \
+                 only HSM addresses (or the HSM subnet) over TCP 1792, every HSM is reachable \
+                 that way, and a final rule denies all other outbound traffic. When the hub has \
+                 a firewall, inbound allow rules admit only the firewall's subnet range and the \
+                 AzureLoadBalancer tag, both are admitted on TCP 1792, and a final rule denies \
+                 all other inbound traffic. Allow rules that come after a deny-everything rule \
+                 never match and are not counted.",
+        why: "The HSM subnet cannot have an NSG, so this NSG is where the proxy tier is fenced \
+              in: only traffic that crossed the firewall may reach the NVAs, and the NVAs may \
+              only open Luna sessions to the HSMs. The explicit denies are needed because \
+              Azure's default rules allow all traffic within the VNet and its peers (and \
+              outbound to the internet). Once inbound is denied, the load balancer's health \
+              probe must be allowed by name, or every NVA is marked down. Traffic reaches the \
+              NVAs from the firewall's range only when the firewall source-NATs it: Azure \
+              Firewall does not SNAT private destinations by default, so set its private \
+              ranges so that the frontend is translated, or clients are dropped here.",
+        fix: "Attach an NSG to the NVA subnet with: inbound allow from the AzureFirewallSubnet \
+              prefix and from AzureLoadBalancer on TCP 1792, inbound deny all; outbound allow \
+              to each HSM address on TCP 1792, outbound deny all. The one-click fix writes \
+              these rules and drops allow rules that are wider.",
+        source: "Networking considerations, 'Networking Restrictions' and 'Solution \
+                 Architecture', firewall element 5.",
+    },
     check,
 };
 
-fn check(_cx: &Context, _out: &mut Vec<Finding>) {}
+/// A place the NVAs must reach: an HSM's address, or its subnet when the address is not pinned.
+struct Target {
+    /// The HSM's (or subnet's) name, for rule names.
+    name: String,
+    /// How messages name it: `'hsm1' (10.10.1.4)`.
+    label: String,
+    prefix: Ipv4Net,
+}
+
+/// What the NSG is held against.
+struct Policy {
+    /// The firewall subnet's prefix, when the hub has a firewall.
+    firewall: Option<Ipv4Net>,
+    /// The subnets holding the HSMs the hub fronts.
+    hsm_subnets: Vec<Ipv4Net>,
+    targets: Vec<Target>,
+}
+
+fn policy(cx: &Context, hub: &Hub) -> Policy {
+    let facts = cx.facts();
+    let mut vnets: Vec<&Vnet> = vec![hub.vnet];
+    vnets.extend(hub.peers.iter().map(|(_, v)| *v));
+    let mut hsm_subnets: Vec<Ipv4Net> = Vec::new();
+    let mut targets: Vec<Target> = Vec::new();
+    for (i, vnet) in vnets.iter().enumerate() {
+        if vnets[..i].iter().any(|v| v.id == vnet.id) {
+            continue;
+        }
+        for id in facts.hsms_of(vnet.id) {
+            let Some(hsm) = cx.index.hsm(*id) else {
+                continue;
+            };
+            let Some((_, subnet)) = cx.index.subnet(hsm.subnet) else {
+                continue;
+            };
+            let prefix = subnet.prefix.trunc();
+            if !hsm_subnets.contains(&prefix) {
+                hsm_subnets.push(prefix);
+            }
+            let target = match hsm.private_ip {
+                Some(ip) => Target {
+                    name: hsm.name.clone(),
+                    label: format!("'{}' ({ip})", hsm.name),
+                    prefix: ip.into(),
+                },
+                None => Target {
+                    name: subnet.name.clone(),
+                    label: format!("'{}' ({prefix})", subnet.name),
+                    prefix,
+                },
+            };
+            if !targets.iter().any(|t| t.prefix == target.prefix) {
+                targets.push(target);
+            }
+        }
+    }
+    Policy {
+        firewall: hub.firewall().map(|(_, s)| s.prefix.trunc()),
+        hsm_subnets,
+        targets,
+    }
+}
+
+fn is_deny_all(r: &NsgRule) -> bool {
+    r.access == Access::Deny
+        && r.protocol == Protocol::Any
+        && r.source == AddressMatch::Any
+        && r.destination == AddressMatch::Any
+        && r.destination_ports == PortRange::Any
+}
+
+fn luna_tcp(r: &NsgRule) -> bool {
+    r.protocol.covers(Protocol::Tcp) && r.destination_ports.contains(LUNA_PORT)
+}
+
+fn overlaps(m: AddressMatch, p: Ipv4Net) -> bool {
+    match m {
+        AddressMatch::Any | AddressMatch::VirtualNetwork => true,
+        AddressMatch::Prefix(q) => crate::addressing::overlaps(&q, &p),
+        AddressMatch::AzureLoadBalancer | AddressMatch::Internet => false,
+    }
+}
+
+fn covers(m: AddressMatch, p: Ipv4Net) -> bool {
+    match m {
+        AddressMatch::Any | AddressMatch::VirtualNetwork => true,
+        AddressMatch::Prefix(q) => q.trunc().contains(&p),
+        AddressMatch::AzureLoadBalancer | AddressMatch::Internet => false,
+    }
+}
+
+/// An inbound allow rule that admits nothing but the firewall's range or the probe.
+fn inbound_ok(r: &NsgRule, firewall: Ipv4Net) -> bool {
+    match r.source {
+        AddressMatch::AzureLoadBalancer => true,
+        AddressMatch::Prefix(p) => firewall.contains(&p.trunc()),
+        _ => false,
+    }
+}
+
+/// An outbound allow rule that reaches nothing but HSMs on TCP 1792.
+fn outbound_ok(r: &NsgRule, policy: &Policy) -> bool {
+    r.protocol == Protocol::Tcp
+        && r.destination_ports == PortRange::single(LUNA_PORT)
+        && match r.destination {
+            AddressMatch::Prefix(p) => {
+                policy.hsm_subnets.is_empty()
+                    || policy.hsm_subnets.iter().any(|s| s.contains(&p.trunc()))
+            }
+            _ => false,
+        }
+}
+
+fn describe(r: &NsgRule) -> String {
+    format!(
+        "'{}' ({:?} from {} to {} port {})",
+        r.name, r.protocol, r.source, r.destination, r.destination_ports
+    )
+}
+
+/// The allow rules of one direction that can match (those before the first deny-everything
+/// rule), and whether such a deny exists.
+fn effective(rules: &[NsgRule], direction: Direction) -> (Vec<&NsgRule>, bool) {
+    let deny_at = rules
+        .iter()
+        .filter(|r| r.direction == direction && is_deny_all(r))
+        .map(|r| r.priority)
+        .min();
+    let mut allows: Vec<&NsgRule> = rules
+        .iter()
+        .filter(|r| r.direction == direction && r.access == Access::Allow)
+        .filter(|r| deny_at.is_none_or(|d| r.priority < d))
+        .collect();
+    allows.sort_by_key(|r| r.priority);
+    (allows, deny_at.is_some())
+}
+
+/// Everything too open or missing in a rule set.
+fn problems(rules: &[NsgRule], policy: &Policy) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(fw) = policy.firewall {
+        let (allows, denied) = effective(rules, Direction::Inbound);
+        for r in allows.iter().filter(|r| !inbound_ok(r, fw)) {
+            out.push(format!(
+                "inbound rule {} admits more than the firewall subnet {fw}",
+                describe(r)
+            ));
+        }
+        if !denied {
+            out.push(
+                "no inbound rule denies everything else, so Azure's default rules admit the \
+                 whole VNet and its peers"
+                    .to_string(),
+            );
+        } else {
+            if !allows.iter().any(|r| overlaps(r.source, fw) && luna_tcp(r)) {
+                out.push(format!(
+                    "no inbound rule admits the firewall subnet {fw} on TCP {LUNA_PORT} before \
+                     the deny"
+                ));
+            }
+            let probe = |r: &&NsgRule| {
+                matches!(
+                    r.source,
+                    AddressMatch::Any | AddressMatch::AzureLoadBalancer
+                ) && luna_tcp(r)
+            };
+            if !allows.iter().any(probe) {
+                out.push(format!(
+                    "no inbound rule admits the AzureLoadBalancer probe on TCP {LUNA_PORT} \
+                     before the deny, so every NVA would be marked down"
+                ));
+            }
+        }
+    }
+    let (allows, denied) = effective(rules, Direction::Outbound);
+    for r in allows.iter().filter(|r| !outbound_ok(r, policy)) {
+        out.push(format!(
+            "outbound rule {} allows more than the HSMs on TCP {LUNA_PORT}",
+            describe(r)
+        ));
+    }
+    if !denied {
+        out.push(
+            "no outbound rule denies everything else, so Azure's default rules let the NVAs \
+             reach the whole VNet, its peers and the internet"
+                .to_string(),
+        );
+    } else {
+        for t in &policy.targets {
+            if !allows
+                .iter()
+                .any(|r| covers(r.destination, t.prefix) && luna_tcp(r))
+            {
+                out.push(format!(
+                    "no outbound rule lets the NVAs reach HSM {} on TCP {LUNA_PORT} before the deny",
+                    t.label
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// A priority in `direction` not used by `rules`, searching from `start` by `step`.
+fn free_priority(rules: &[NsgRule], direction: Direction, start: i32, step: i32) -> u16 {
+    let mut p = start;
+    while (100..=4096).contains(&p) {
+        if !rules
+            .iter()
+            .any(|r| r.direction == direction && i32::from(r.priority) == p)
+        {
+            return p as u16;
+        }
+        p += step;
+    }
+    start as u16
+}
+
+/// An allow rule for TCP 1792.
+fn allow(
+    name: String,
+    priority: u16,
+    direction: Direction,
+    source: AddressMatch,
+    destination: AddressMatch,
+) -> NsgRule {
+    NsgRule {
+        name,
+        priority,
+        direction,
+        access: Access::Allow,
+        protocol: Protocol::Tcp,
+        source,
+        destination,
+        destination_ports: PortRange::single(LUNA_PORT),
+    }
+}
+
+/// A rule denying everything in one direction.
+fn deny_all(name: String, priority: u16, direction: Direction) -> NsgRule {
+    NsgRule {
+        name,
+        priority,
+        direction,
+        access: Access::Deny,
+        protocol: Protocol::Any,
+        source: AddressMatch::Any,
+        destination: AddressMatch::Any,
+        destination_ports: PortRange::Any,
+    }
+}
+
+/// The rule set with wider allows dropped and the missing allows and denies added.
+fn rebuild(rules: &[NsgRule], policy: &Policy) -> Vec<NsgRule> {
+    let inbound_checked = policy.firewall.is_some();
+    let checked = |d: Direction| d == Direction::Outbound || inbound_checked;
+    let mut kept: Vec<NsgRule> = rules
+        .iter()
+        .filter(|r| {
+            if !checked(r.direction) {
+                return true;
+            }
+            if is_deny_all(r) {
+                return false;
+            }
+            match (r.access, r.direction, policy.firewall) {
+                (Access::Deny, _, _) => true,
+                (Access::Allow, Direction::Inbound, Some(fw)) => inbound_ok(r, fw),
+                (Access::Allow, Direction::Inbound, None) => true,
+                (Access::Allow, Direction::Outbound, _) => outbound_ok(r, policy),
+            }
+        })
+        .cloned()
+        .collect();
+    let names: Vec<String> = rules.iter().map(|r| r.name.clone()).collect();
+    let name = |kept: &[NsgRule], base: &str| {
+        unique_name(
+            kept.iter()
+                .map(|r| r.name.as_str())
+                .chain(names.iter().map(String::as_str)),
+            base,
+        )
+    };
+    let deny_name = |d: Direction, base: &str| {
+        rules
+            .iter()
+            .find(|r| r.direction == d && is_deny_all(r))
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| base.to_string())
+    };
+
+    if let Some(fw) = policy.firewall {
+        let d = Direction::Inbound;
+        let deny = free_priority(&kept, d, 4096, -1);
+        let before =
+            |r: &&NsgRule| r.direction == d && r.access == Access::Allow && r.priority < deny;
+        if !kept
+            .iter()
+            .filter(before)
+            .any(|r| overlaps(r.source, fw) && luna_tcp(r))
+        {
+            let n = name(&kept, "allow-firewall");
+            let p = free_priority(&kept, d, 100, 10);
+            kept.push(allow(n, p, d, AddressMatch::Prefix(fw), AddressMatch::Any));
+        }
+        if !kept
+            .iter()
+            .filter(before)
+            .any(|r| r.source == AddressMatch::AzureLoadBalancer && luna_tcp(r))
+        {
+            let n = name(&kept, "allow-lb-probe");
+            let p = free_priority(&kept, d, 100, 10);
+            kept.push(allow(
+                n,
+                p,
+                d,
+                AddressMatch::AzureLoadBalancer,
+                AddressMatch::Any,
+            ));
+        }
+        kept.push(deny_all(deny_name(d, "deny-all-inbound"), deny, d));
+    }
+
+    let d = Direction::Outbound;
+    let deny = free_priority(&kept, d, 4096, -1);
+    for t in &policy.targets {
+        let reached = kept.iter().any(|r| {
+            r.direction == d
+                && r.access == Access::Allow
+                && r.priority < deny
+                && covers(r.destination, t.prefix)
+                && luna_tcp(r)
+        });
+        if !reached {
+            let n = name(&kept, &format!("to-{}", t.name));
+            let p = free_priority(&kept, d, 100, 10);
+            kept.push(allow(
+                n,
+                p,
+                d,
+                AddressMatch::Any,
+                AddressMatch::Prefix(t.prefix),
+            ));
+        }
+    }
+    kept.push(deny_all(deny_name(d, "deny-all-outbound"), deny, d));
+    kept
+}
+
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for hub in hubs(cx) {
+        let policy = policy(cx, &hub);
+        for subnet in &hub.nva_subnets {
+            let nsg = subnet.nsg.and_then(|id| cx.index.nsg(id));
+            let mut elements = vec![subnet.id];
+            elements.extend(nsg.map(|n| n.id));
+            elements.extend(hub.firewall().map(|(fw, _)| fw.id));
+            let (said, edit) = match nsg {
+                None => {
+                    let names = cx.design.nsgs.iter().map(|n| n.name.as_str());
+                    let new = Nsg {
+                        id: cx.design.next_id(),
+                        name: unique_name(names, &format!("{}-nsg", subnet.name)),
+                        rules: rebuild(&[], &policy),
+                        layout: Point::new(
+                            subnet.layout.x + subnet.layout.w,
+                            subnet.layout.y + 24.0,
+                        ),
+                    };
+                    let mut attached = (*subnet).clone();
+                    attached.nsg = Some(new.id);
+                    let edit = Edit::Batch(vec![
+                        Edit::Add(Element::Nsg(new)),
+                        Edit::Replace(Element::Subnet {
+                            vnet: hub.vnet.id,
+                            subnet: attached,
+                        }),
+                    ]);
+                    ("it has no NSG, so Azure's default rules let any VNet or peered source in and the NVAs reach anything".to_string(), edit)
+                }
+                Some(nsg) => {
+                    let found = problems(&nsg.rules, &policy);
+                    if found.is_empty() {
+                        continue;
+                    }
+                    let mut fixed = nsg.clone();
+                    fixed.rules = rebuild(&nsg.rules, &policy);
+                    (
+                        format!("in NSG {}, {}", cx.name(nsg.id), found.join("; ")),
+                        Edit::Replace(Element::Nsg(fixed)),
+                    )
+                }
+            };
+            let wanted = if policy.firewall.is_some() {
+                "admit only the firewall subnet and the load balancer probe, and let the NVAs reach only the HSMs on TCP 1792"
+            } else {
+                "let the NVAs reach only the HSMs on TCP 1792"
+            };
+            out.push(
+                Finding::of(
+                    &RULE,
+                    format!(
+                        "NVA subnet {} of hub {} is not fenced in: {said}; {wanted}",
+                        cx.name(subnet.id),
+                        cx.name(hub.vnet.id)
+                    ),
+                    elements,
+                )
+                .with_fix("Restrict the NVA subnet's NSG", edit),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::Edit;
+    use crate::model::builder::{net, nsg_rule};
+    use crate::model::Design;
+    use crate::rules::hub::{nsg_mut, reference_hub};
+    use crate::rules::testing::*;
+    use Access::{Allow, Deny};
+    use Direction::{Inbound, Outbound};
+
+    const NAME: &str = "nva-nsg-restrict";
+
+    fn trips_and_fix_clears(design: &Design, expect: &str) -> Design {
+        let found = findings(design, NAME);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains(expect), "{}", found[0].message);
+        let fixed = apply_first_fix(design, NAME);
+        assert!(
+            findings(&fixed, NAME).is_empty(),
+            "{:?}",
+            findings(&fixed, NAME)
+        );
+        fixed
+    }
+
+    fn nsg_rules(design: &Design, nsg: crate::model::Id) -> Vec<NsgRule> {
+        design.nsg(nsg).unwrap().rules.clone()
+    }
+
+    #[test]
+    fn passes_the_reference_hub() {
+        let (b, _) = reference_hub();
+        assert!(findings(&b.finish(), NAME).is_empty());
+    }
+
+    #[test]
+    fn an_nva_subnet_without_an_nsg_gets_a_tight_one() {
+        let (b, ids) = reference_hub();
+        let design = b.finish().apply(&Edit::Remove(ids.nva_nsg)).unwrap();
+        let found = findings(&design, NAME);
+        assert_eq!(found[0].elements, vec![ids.nva_subnet, ids.firewall]);
+        let fixed = trips_and_fix_clears(&design, "no NSG");
+        let (_, subnet) = fixed.subnet(ids.nva_subnet).unwrap();
+        let nsg = fixed.nsg(subnet.nsg.unwrap()).unwrap();
+        assert_eq!(nsg.name, "nva-subnet-nsg");
+        let sources: Vec<String> = nsg
+            .rules
+            .iter()
+            .filter(|r| r.direction == Inbound && r.access == Allow)
+            .map(|r| r.source.to_string())
+            .collect();
+        assert_eq!(sources, vec!["10.0.254.0/26", "AzureLoadBalancer"]);
+        let destinations: Vec<String> = nsg
+            .rules
+            .iter()
+            .filter(|r| r.direction == Outbound && r.access == Allow)
+            .map(|r| r.destination.to_string())
+            .collect();
+        assert_eq!(destinations, vec!["10.10.1.4/32", "10.10.1.5/32"]);
+        assert!(nsg
+            .rules
+            .iter()
+            .filter(|r| is_deny_all(r))
+            .all(|r| r.priority == 4096));
+    }
+
+    #[test]
+    fn an_inbound_allow_from_the_vnet_is_too_open() {
+        let (mut b, ids) = reference_hub();
+        nsg_mut(&mut b, ids.nva_nsg).rules.push(nsg_rule(
+            "from-vnet",
+            200,
+            Inbound,
+            Allow,
+            Protocol::Tcp,
+            "VirtualNetwork",
+            "*",
+            "1792",
+        ));
+        let fixed = trips_and_fix_clears(&b.finish(), "'from-vnet'");
+        assert!(nsg_rules(&fixed, ids.nva_nsg)
+            .iter()
+            .all(|r| r.name != "from-vnet"));
+    }
+
+    #[test]
+    fn an_allow_after_the_deny_never_matches_and_is_not_counted() {
+        let (mut b, ids) = reference_hub();
+        nsg_mut(&mut b, ids.nva_nsg).rules.push(nsg_rule(
+            "late",
+            4090,
+            Inbound,
+            Allow,
+            Protocol::Any,
+            "*",
+            "*",
+            "*",
+        ));
+        // Move the deny before it.
+        nsg_mut(&mut b, ids.nva_nsg).rules[2].priority = 4000;
+        assert!(findings(&b.finish(), NAME).is_empty());
+    }
+
+    #[test]
+    fn a_missing_inbound_deny_is_reported_and_added() {
+        let (mut b, ids) = reference_hub();
+        nsg_mut(&mut b, ids.nva_nsg)
+            .rules
+            .retain(|r| r.name != "deny-in");
+        let fixed = trips_and_fix_clears(&b.finish(), "no inbound rule denies");
+        let rules = nsg_rules(&fixed, ids.nva_nsg);
+        let deny = rules
+            .iter()
+            .find(|r| r.direction == Inbound && is_deny_all(r))
+            .unwrap();
+        assert_eq!(deny.priority, 4096);
+    }
+
+    #[test]
+    fn a_deny_without_the_probe_allow_blocks_the_load_balancer() {
+        let (mut b, ids) = reference_hub();
+        nsg_mut(&mut b, ids.nva_nsg)
+            .rules
+            .retain(|r| r.name != "from-lb-probe");
+        trips_and_fix_clears(&b.finish(), "AzureLoadBalancer probe");
+    }
+
+    #[test]
+    fn a_deny_before_the_firewall_allow_shuts_the_firewall_out() {
+        let (mut b, ids) = reference_hub();
+        // The deny-all at 100 shadows every allow.
+        let rules = &mut nsg_mut(&mut b, ids.nva_nsg).rules;
+        rules[0].priority = 150;
+        rules[1].priority = 160;
+        rules[2].priority = 100;
+        let fixed = trips_and_fix_clears(&b.finish(), "firewall subnet 10.0.254.0/26 on TCP 1792");
+        let rules = nsg_rules(&fixed, ids.nva_nsg);
+        let deny = rules
+            .iter()
+            .find(|r| r.direction == Inbound && is_deny_all(r))
+            .unwrap();
+        assert_eq!((deny.name.as_str(), deny.priority), ("deny-in", 4096));
+    }
+
+    #[test]
+    fn an_outbound_allow_beyond_the_hsms_is_too_open() {
+        let (mut b, ids) = reference_hub();
+        nsg_mut(&mut b, ids.nva_nsg).rules.push(nsg_rule(
+            "to-anywhere",
+            300,
+            Outbound,
+            Allow,
+            Protocol::Tcp,
+            "*",
+            "*",
+            "443",
+        ));
+        trips_and_fix_clears(&b.finish(), "'to-anywhere'");
+
+        let (mut b, ids) = reference_hub();
+        nsg_mut(&mut b, ids.nva_nsg).rules[3].destination_ports = PortRange::Any;
+        trips_and_fix_clears(&b.finish(), "'to-hsm1'");
+    }
+
+    #[test]
+    fn an_hsm_subnet_destination_is_accepted() {
+        let (mut b, ids) = reference_hub();
+        let rules = &mut nsg_mut(&mut b, ids.nva_nsg).rules;
+        rules.retain(|r| r.name != "to-hsm2");
+        rules[3].destination = AddressMatch::Prefix(net("10.10.1.0/28"));
+        assert!(findings(&b.finish(), NAME).is_empty());
+    }
+
+    #[test]
+    fn an_unreachable_hsm_is_reported_and_added() {
+        let (mut b, ids) = reference_hub();
+        nsg_mut(&mut b, ids.nva_nsg)
+            .rules
+            .retain(|r| r.name != "to-hsm2");
+        let fixed = trips_and_fix_clears(&b.finish(), "'hsm2' (10.10.1.5)");
+        assert!(nsg_rules(&fixed, ids.nva_nsg)
+            .iter()
+            .any(|r| r.destination.to_string() == "10.10.1.5/32"));
+    }
+
+    #[test]
+    fn a_missing_outbound_deny_is_reported() {
+        let (mut b, ids) = reference_hub();
+        nsg_mut(&mut b, ids.nva_nsg)
+            .rules
+            .retain(|r| r.name != "deny-out");
+        trips_and_fix_clears(&b.finish(), "no outbound rule denies");
+    }
+
+    #[test]
+    fn without_a_firewall_only_outbound_is_held_and_inbound_is_left_alone() {
+        let (mut b, ids) = reference_hub();
+        b.design.firewalls.clear();
+        nsg_mut(&mut b, ids.nva_nsg).rules.push(nsg_rule(
+            "from-spoke",
+            200,
+            Inbound,
+            Allow,
+            Protocol::Tcp,
+            "10.20.0.0/16",
+            "*",
+            "1792",
+        ));
+        let design = b.finish();
+        assert!(findings(&design, NAME).is_empty());
+
+        let design = design.apply(&Edit::Remove(ids.nva_nsg)).unwrap();
+        let fixed = trips_and_fix_clears(&design, "no NSG");
+        let (_, subnet) = fixed.subnet(ids.nva_subnet).unwrap();
+        let nsg = fixed.nsg(subnet.nsg.unwrap()).unwrap();
+        assert!(nsg.rules.iter().all(|r| r.direction == Outbound));
+    }
+}

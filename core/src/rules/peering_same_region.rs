@@ -1,13 +1,380 @@
-//! `peering-same-region`: PLACEHOLDER — to be written.
+//! `peering-same-region`: a peering that touches an HSM VNet joins VNets of the same region
+//! (global VNet peering is not supported with Dedicated HSM).
 
+use super::cross_region_vpn::{route_based, vpn_gateway_in};
+use super::gateway_subnet_name::gateway_subnet_of;
+use super::hsm_vnet_er_gateway::{hsm_vnets, new_gateway, new_gateway_subnet};
 use super::{Context, Explanation, Finding, Rule, Severity};
+use crate::edit::{Edit, Element};
+use crate::model::{Connection, ConnectionKind, GatewayKind, Id, Peering, Vnet, VpnType};
+
+/// Whether two Azure locations are the same, ignoring case and spaces ("West Europe" =
+/// "westeurope").
+fn same_location(a: &str, b: &str) -> bool {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    squash(a) == squash(b)
+}
 
 pub static RULE: Rule = Rule {
     name: "peering-same-region",
     severities: &[Severity::Error],
-    summary: "TODO",
-    explanation: Explanation { checks: "TODO", why: "TODO", fix: "TODO", source: "TODO" },
+    summary: "A peering that touches an HSM VNet joins two VNets of the same region.",
+    explanation: Explanation {
+        checks: "Every peering with an HSM VNet at either end joins two VNets whose regions have \
+                 the same Azure location.",
+        why: "Global (cross-region) VNet peering is not supported with Dedicated HSM: the subnet \
+              delegation rules it out, so traffic from another region never reaches the HSMs \
+              over such a peering. Regions are joined with VPN gateways instead.",
+        fix: "Remove the peering and join the two VNets with a VNet-to-VNet VPN: each VNet gets a \
+              GatewaySubnet (/27, first free place) when missing and a RouteBased VPN gateway \
+              (VpnGw2AZ) when it has none, and a VNet-to-VNet connection links the two gateways. \
+              Alternatively connect the regions over ExpressRoute.",
+        source: "Networking considerations, the note under 'Cross region HA using VPN gateway', \
+                 'Networking Restrictions' and 'Alternative to using Global VNET Peering'.",
+    },
     check,
 };
 
-fn check(_cx: &Context, _out: &mut Vec<Finding>) {}
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let hsm = hsm_vnets(cx);
+    if hsm.is_empty() {
+        return;
+    }
+    for p in &cx.design.peerings {
+        if hsm.binary_search(&p.a).is_err() && hsm.binary_search(&p.b).is_err() {
+            continue;
+        }
+        let (Some(va), Some(vb)) = (cx.index.vnet(p.a), cx.index.vnet(p.b)) else {
+            continue;
+        };
+        let (Some(la), Some(lb)) = (cx.index.location(va), cx.index.location(vb)) else {
+            continue;
+        };
+        if same_location(la, lb) {
+            continue;
+        }
+        let finding = Finding::of(
+            &RULE,
+            format!(
+                "peering {} joins {} ({la}) and {} ({lb}); global VNet peering is not supported \
+                 with Dedicated HSM: connect the regions with a VNet-to-VNet VPN instead",
+                cx.name(p.id),
+                cx.name(va.id),
+                cx.name(vb.id)
+            ),
+            vec![p.id, va.id, vb.id],
+        );
+        out.push(match vpn_instead(cx, p, va, vb) {
+            Some(edit) => finding.with_fix("Replace the peering with a VNet-to-VNet VPN", edit),
+            None => finding,
+        });
+    }
+}
+
+/// Removes the peering and links the two VNets by VPN gateways, adding what is missing.
+fn vpn_instead(cx: &Context, p: &Peering, va: &Vnet, vb: &Vnet) -> Option<Edit> {
+    let mut next = cx.design.next_id().0;
+    let mut edits = vec![Edit::Remove(p.id)];
+    let mut ends = Vec::new();
+    for vnet in [va, vb] {
+        if let Some(g) = vpn_gateway_in(cx, vnet.id) {
+            if g.vpn_type != Some(VpnType::RouteBased) {
+                edits.push(Edit::Replace(Element::Gateway(route_based(g))));
+            }
+            ends.push(g.id);
+            continue;
+        }
+        let subnet = match gateway_subnet_of(vnet) {
+            Some(s) => s.clone(),
+            None => {
+                let s = new_gateway_subnet(vnet, Id(next))?;
+                next += 1;
+                edits.push(Edit::Add(Element::Subnet {
+                    vnet: vnet.id,
+                    subnet: s.clone(),
+                }));
+                s
+            }
+        };
+        let slot = cx
+            .design
+            .gateways
+            .iter()
+            .filter(|g| g.subnet == subnet.id)
+            .count();
+        let name = format!("{}-vpngw", vnet.name);
+        let gateway = new_gateway(Id(next), name, &subnet, slot, GatewayKind::Vpn, "VpnGw2AZ");
+        next += 1;
+        ends.push(gateway.id);
+        edits.push(Edit::Add(Element::Gateway(gateway)));
+    }
+    let (a, b) = (ends[0], ends[1]);
+    let linked = cx.design.connections.iter().any(|c| {
+        matches!(c.kind, ConnectionKind::VnetToVnet { a: x, b: y } if (x, y) == (a, b) || (x, y) == (b, a))
+    });
+    if !linked {
+        edits.push(Edit::Add(Element::Connection(Connection {
+            id: Id(next),
+            name: format!("{}-to-{}", va.name, vb.name),
+            kind: ConnectionKind::VnetToVnet { a, b },
+        })));
+    }
+    Some(Edit::Batch(edits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_location;
+    use crate::model::builder::{net, Builder};
+    use crate::model::{ConnectionKind, GatewayKind, Id, VpnType};
+    use crate::rules::testing::*;
+
+    const RULE: &str = "peering-same-region";
+
+    /// The West Europe HSM VNet and a second HSM VNet (no gateways) in `location`, peered.
+    fn peered_with(location: &str) -> (Builder, Small, Id, Id) {
+        let (mut b, ids) = hsm_vnet();
+        let region = b.region(location);
+        let other = b.vnet(region, "hsm-vnet-2", &["10.20.0.0/16"]);
+        let hs = b.hsm_subnet(other, "hsm-subnet", "10.20.1.0/28");
+        b.hsm(hs, "hsm3", "stamp1", None);
+        let peering = b.peering(ids.vnet, other);
+        (b, ids, other, peering)
+    }
+
+    fn assert_clean_after_fix(design: &crate::model::Design) -> crate::model::Design {
+        let fixed = apply_first_fix(design, RULE);
+        for rule in [RULE, "cross-region-vpn", "gateway-one-per-type"] {
+            let left = findings(&fixed, rule);
+            assert!(left.is_empty(), "{rule}: {left:?}");
+        }
+        fixed
+    }
+
+    #[test]
+    fn passes_a_peering_within_one_region() {
+        let (b, ..) = peered_with("westeurope");
+        assert!(findings(&b.finish(), RULE).is_empty());
+    }
+
+    #[test]
+    fn a_cross_region_peering_without_hsms_is_not_this_rules_business() {
+        let mut b = Builder::new("t");
+        let we = b.region("westeurope");
+        let ne = b.region("northeurope");
+        let x = b.vnet(we, "x", &["10.1.0.0/16"]);
+        let y = b.vnet(ne, "y", &["10.2.0.0/16"]);
+        b.peering(x, y);
+        assert!(findings(&b.finish(), RULE).is_empty());
+    }
+
+    #[test]
+    fn trips_on_a_global_peering_and_the_fix_builds_a_vnet_to_vnet_vpn() {
+        let (b, ids, other, peering) = peered_with("northeurope");
+        let design = b.finish();
+        let found = findings(&design, RULE);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].elements, vec![peering, ids.vnet, other]);
+        assert!(
+            found[0].message.contains("westeurope"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[0].message.contains("northeurope"),
+            "{}",
+            found[0].message
+        );
+        let fixed = assert_clean_after_fix(&design);
+        assert!(fixed.peerings.is_empty());
+        // The West Europe VNet keeps its GatewaySubnet; the other gets a new one.
+        assert_eq!(fixed.vnet(ids.vnet).unwrap().subnets.len(), 2);
+        let gs = fixed
+            .vnet(other)
+            .unwrap()
+            .subnets
+            .iter()
+            .find(|s| s.name == "GatewaySubnet")
+            .unwrap();
+        assert_eq!(gs.prefix, net("10.20.0.0/27"));
+        let vpns: Vec<_> = fixed
+            .gateways
+            .iter()
+            .filter(|g| g.kind == GatewayKind::Vpn)
+            .collect();
+        assert_eq!(vpns.len(), 2);
+        assert_eq!(vpns[0].subnet, ids.gateway_subnet);
+        assert_eq!(vpns[1].subnet, gs.id);
+        assert!(vpns
+            .iter()
+            .all(|g| g.sku == "VpnGw2AZ" && g.vpn_type == Some(VpnType::RouteBased)));
+        assert_eq!(fixed.connections.len(), 1);
+        assert_eq!(
+            fixed.connections[0].kind,
+            ConnectionKind::VnetToVnet {
+                a: vpns[0].id,
+                b: vpns[1].id
+            }
+        );
+    }
+
+    #[test]
+    fn existing_vpn_gateways_are_reused_and_made_route_based() {
+        let (mut b, ids, other, _) = peered_with("northeurope");
+        let west_vpn = b.vpn_gateway(ids.gateway_subnet, "west-vpn", "VpnGw2AZ", None);
+        b.design
+            .gateways
+            .iter_mut()
+            .find(|g| g.id == west_vpn)
+            .unwrap()
+            .vpn_type = Some(VpnType::PolicyBased);
+        let gs = b.subnet(other, "GatewaySubnet", "10.20.255.0/27");
+        let north_vpn = b.vpn_gateway(gs, "north-vpn", "VpnGw2AZ", None);
+        let design = b.finish();
+        let fixed = assert_clean_after_fix(&design);
+        assert_eq!(
+            fixed.gateways.len(),
+            design.gateways.len(),
+            "no gateway added"
+        );
+        assert_eq!(
+            fixed.gateway(west_vpn).unwrap().vpn_type,
+            Some(VpnType::RouteBased)
+        );
+        assert_eq!(
+            fixed.connections[0].kind,
+            ConnectionKind::VnetToVnet {
+                a: west_vpn,
+                b: north_vpn
+            }
+        );
+    }
+
+    #[test]
+    fn an_existing_link_is_not_doubled() {
+        let (mut b, ids, other, _) = peered_with("northeurope");
+        let west_vpn = b.vpn_gateway(ids.gateway_subnet, "west-vpn", "VpnGw2AZ", None);
+        let gs = b.subnet(other, "GatewaySubnet", "10.20.255.0/27");
+        let north_vpn = b.vpn_gateway(gs, "north-vpn", "VpnGw2AZ", None);
+        b.connection(
+            "v2v",
+            ConnectionKind::VnetToVnet {
+                a: north_vpn,
+                b: west_vpn,
+            },
+        );
+        let design = b.finish();
+        let fixed = assert_clean_after_fix(&design);
+        assert_eq!(fixed.connections.len(), 1);
+    }
+
+    #[test]
+    fn a_spoke_in_another_region_peered_with_the_hsm_vnet_trips() {
+        let (mut b, ids) = hsm_vnet();
+        let ne = b.region("northeurope");
+        let spoke = b.vnet(ne, "spoke", &["10.30.0.0/16"]);
+        b.client_subnet(spoke, "apps", "10.30.0.0/24");
+        b.peering(spoke, ids.vnet);
+        let design = b.finish();
+        assert_eq!(findings(&design, RULE).len(), 1);
+        assert_clean_after_fix(&design);
+    }
+
+    #[test]
+    fn no_fix_when_a_vnet_has_no_room_for_a_gateway_subnet() {
+        let (mut b, _, other, _) = peered_with("northeurope");
+        b.vnet_mut(other).address_space = vec![net("10.20.1.0/28")];
+        let found = findings(&b.finish(), RULE);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_none());
+    }
+
+    #[test]
+    fn locations_compare_without_case_or_spaces() {
+        assert!(same_location("westeurope", "West Europe"));
+        assert!(!same_location("westeurope", "northeurope"));
+    }
+}
+
+#[cfg(test)]
+mod perf_tmp {
+    use crate::model::builder::Builder;
+    use crate::rules::{rule, Context};
+
+    #[test]
+    #[ignore]
+    fn perf_tmp() {
+        let mut b = Builder::new("big");
+        let r = b.region("westeurope");
+        let hub = b.vnet(r, "hub", &["10.0.0.0/16"]);
+        let gs = b.subnet(hub, "GatewaySubnet", "10.0.255.0/27");
+        b.er_gateway(gs, "hub-ergw", "ErGw1AZ");
+        let fw = b.subnet(hub, "AzureFirewallSubnet", "10.0.1.0/26");
+        b.firewall(fw, "fw", vec![]);
+        let hv = b.vnet(r, "hsm", &["10.1.0.0/16"]);
+        let hgs = b.subnet(hv, "GatewaySubnet", "10.1.255.0/27");
+        b.er_gateway(hgs, "hsm-ergw", "ErGw1AZ");
+        let hs = b.hsm_subnet(hv, "hsm", "10.1.1.0/28");
+        b.hsm(hs, "h1", "stamp1", None);
+        b.peering(hub, hv);
+        for i in 0..1000u32 {
+            let base = format!("10.{}.{}", 2 + i / 256, i % 256);
+            let v = b.vnet(r, &format!("s{i}"), &[&format!("{base}.0/24")]);
+            b.subnet(v, "a", &format!("{base}.0/26"));
+            b.subnet(v, "b", &format!("{base}.64/26"));
+            b.subnet(v, "c", &format!("{base}.128/26"));
+            b.peering(hub, v);
+        }
+        let d = b.design;
+        let names = [
+            "hsm-vnet-er-gateway",
+            "hsm-er-gateway-not-onprem",
+            "gateway-one-per-type",
+            "gateway-subnet-name",
+            "gateway-subnet-size",
+            "gateway-subnet-no-nsg",
+            "gateway-subnet-routes",
+            "coexist-gateway-sku",
+            "firewall-subnet",
+            "hsm-vnet-no-remote-gateways",
+            "s2s-needs-device",
+            "p2s-single-workstation",
+            "p2s-route-based",
+            "peering-same-region",
+            "cross-region-vpn",
+        ];
+        let cx = Context::new(&d);
+        let _ = cx.facts();
+        let t = std::time::Instant::now();
+        let mut out = Vec::new();
+        for _ in 0..100 {
+            let cx = Context::new(&d);
+            let _ = cx.facts();
+            for n in names {
+                (rule(n).unwrap().check)(&cx, &mut out);
+            }
+        }
+        eprintln!(
+            "with context+facts: {:?} per run, {} findings",
+            t.elapsed() / 100,
+            out.len()
+        );
+        let t = std::time::Instant::now();
+        for n in names {
+            (rule(n).unwrap().check)(&cx, &mut out);
+        }
+        eprintln!("rules only: {:?}", t.elapsed());
+        for n in names {
+            let t = std::time::Instant::now();
+            for _ in 0..100 {
+                (rule(n).unwrap().check)(&cx, &mut out);
+            }
+            eprintln!("{n}: {:?}", t.elapsed() / 100);
+        }
+    }
+}

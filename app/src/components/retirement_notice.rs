@@ -1,0 +1,28 @@
+//! The service notice every page shows until the user dismisses it.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn RetirementNotice() -> impl IntoView {
+    let (open, set_open) = signal(true);
+    view! {
+        <Show when=move || open.get()>
+            <aside class="notice" role="note" aria-label="Service notice">
+                <p>
+                    <strong>"Azure Dedicated HSM takes no new customers."</strong>
+                    " Existing deployments are supported until 2028-07-31; "
+                    "Azure Cloud HSM is its successor. These designs help you run, "
+                    "review or migrate what you already have."
+                </p>
+                <button
+                    type="button"
+                    class="dismiss"
+                    aria-label="Dismiss the service notice"
+                    on:click=move |_| set_open.set(false)
+                >
+                    "Dismiss"
+                </button>
+            </aside>
+        </Show>
+    }
+}

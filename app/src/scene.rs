@@ -1,0 +1,504 @@
+//! What the diagram draws, resolved from a design's layout fields: every shape with its
+//! position, label and accessible name, and every link with both ends in canvas units.
+//!
+//! Pure data, no Leptos: the components only turn a [`Scene`] into SVG, and the geometry is
+//! tested natively below. Nothing here decides whether a design is valid; a link whose end
+//! does not exist is simply not drawn (the rules report the dangling reference).
+
+use hsmnet_core::model::{ConnectionKind, GatewayKind, Point, Rect};
+use hsmnet_core::{Design, Id};
+
+/// Room left around the drawing when the view fits it.
+const MARGIN: f64 = 24.0;
+/// Half the size of a device or site symbol: links stop at its edge.
+pub const SYMBOL_RADIUS: f64 = 13.0;
+/// How far apart two links between the same two ends bend.
+const BEND_STEP: f64 = 28.0;
+
+/// A container drawn as an area: a region, a VNet or a subnet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Area {
+    pub id: Id,
+    pub name: String,
+    /// A second line: the location, the address space or the prefix.
+    pub detail: String,
+    pub rect: Rect,
+    /// Subnets only: delegated to Dedicated HSM.
+    pub hsm_delegated: bool,
+}
+
+/// What a device or site symbol looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolKind {
+    Hsm,
+    ErGateway,
+    VpnGateway,
+    Nva,
+    LoadBalancer,
+    Firewall,
+    Site,
+    Circuit,
+}
+
+impl SymbolKind {
+    /// The words a screen reader says before the name.
+    pub fn label(self) -> &'static str {
+        match self {
+            SymbolKind::Hsm => "HSM",
+            SymbolKind::ErGateway => "ExpressRoute gateway",
+            SymbolKind::VpnGateway => "VPN gateway",
+            SymbolKind::Nva => "NVA",
+            SymbolKind::LoadBalancer => "Load balancer",
+            SymbolKind::Firewall => "Firewall",
+            SymbolKind::Site => "On-premises site",
+            SymbolKind::Circuit => "ExpressRoute circuit",
+        }
+    }
+
+    /// The CSS class that styles the symbol.
+    pub fn class(self) -> &'static str {
+        match self {
+            SymbolKind::Hsm => "hsm",
+            SymbolKind::ErGateway => "gateway er",
+            SymbolKind::VpnGateway => "gateway vpn",
+            SymbolKind::Nva => "nva",
+            SymbolKind::LoadBalancer => "lb",
+            SymbolKind::Firewall => "firewall",
+            SymbolKind::Site => "site",
+            SymbolKind::Circuit => "circuit",
+        }
+    }
+}
+
+/// A device, an on-premises site or an ExpressRoute circuit, drawn as a labelled symbol.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Symbol {
+    pub id: Id,
+    pub kind: SymbolKind,
+    pub name: String,
+    /// SKU, address or prefixes, for the tooltip.
+    pub detail: String,
+    pub at: Point,
+}
+
+/// A policy attached to subnets, drawn as a small badge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadgeKind {
+    Nsg,
+    RouteTable,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Badge {
+    pub id: Id,
+    pub kind: BadgeKind,
+    pub name: String,
+    /// How many rules or routes it holds.
+    pub entries: usize,
+    pub at: Point,
+}
+
+/// How a link is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    Peering,
+    /// Site-to-site, point-to-site and VNet-to-VNet connections.
+    Vpn,
+    /// A gateway's connection to a circuit, and the circuit's own line to its site.
+    ExpressRoute,
+}
+
+impl LinkKind {
+    pub fn class(self) -> &'static str {
+        match self {
+            LinkKind::Peering => "peering",
+            LinkKind::Vpn => "vpn",
+            LinkKind::ExpressRoute => "expressroute",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub id: Id,
+    pub kind: LinkKind,
+    /// The accessible name: what it is and what it joins.
+    pub label: String,
+    pub from: Point,
+    pub to: Point,
+    /// Sideways offset of the curve's middle, so parallel links stay apart.
+    pub bend: f64,
+}
+
+impl Link {
+    /// The SVG path: a straight line, or a quadratic curve when bent.
+    pub fn path(&self) -> String {
+        let (a, b) = (self.from, self.to);
+        if self.bend == 0.0 {
+            return format!("M{:.1} {:.1}L{:.1} {:.1}", a.x, a.y, b.x, b.y);
+        }
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let len = dx.hypot(dy).max(1.0);
+        // Twice the bend at the control point puts the curve's middle `bend` away.
+        let (cx, cy) = (
+            (a.x + b.x) / 2.0 - dy / len * self.bend * 2.0,
+            (a.y + b.y) / 2.0 + dx / len * self.bend * 2.0,
+        );
+        format!("M{:.1} {:.1}Q{:.1} {:.1} {:.1} {:.1}", a.x, a.y, cx, cy, b.x, b.y)
+    }
+}
+
+/// Everything the diagram draws, back to front.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scene {
+    pub regions: Vec<Area>,
+    pub vnets: Vec<Area>,
+    pub subnets: Vec<Area>,
+    pub badges: Vec<Badge>,
+    pub links: Vec<Link>,
+    pub symbols: Vec<Symbol>,
+    /// The drawing's extent plus a margin: the view that fits it.
+    pub bounds: Rect,
+}
+
+impl Scene {
+    pub fn of(design: &Design) -> Scene {
+        let mut scene = Scene::default();
+        for r in &design.regions {
+            scene.regions.push(Area {
+                id: r.id,
+                name: r.name.clone(),
+                detail: r.location.clone(),
+                rect: r.layout,
+                hsm_delegated: false,
+            });
+        }
+        for v in &design.vnets {
+            scene.vnets.push(Area {
+                id: v.id,
+                name: v.name.clone(),
+                detail: join(v.address_space.iter()),
+                rect: v.layout,
+                hsm_delegated: false,
+            });
+            for s in &v.subnets {
+                scene.subnets.push(Area {
+                    id: s.id,
+                    name: s.name.clone(),
+                    detail: s.prefix.to_string(),
+                    rect: s.layout,
+                    hsm_delegated: s.is_hsm_delegated(),
+                });
+            }
+        }
+        for n in &design.nsgs {
+            scene.badges.push(Badge {
+                id: n.id,
+                kind: BadgeKind::Nsg,
+                name: n.name.clone(),
+                entries: n.rules.len(),
+                at: n.layout,
+            });
+        }
+        for t in &design.route_tables {
+            scene.badges.push(Badge {
+                id: t.id,
+                kind: BadgeKind::RouteTable,
+                name: t.name.clone(),
+                entries: t.routes.len(),
+                at: t.layout,
+            });
+        }
+
+        let symbols = &mut scene.symbols;
+        let mut symbol = |id, kind, name: &str, detail: String, at| {
+            symbols.push(Symbol {
+                id,
+                kind,
+                name: name.to_string(),
+                detail,
+                at,
+            })
+        };
+        for s in &design.sites {
+            symbol(s.id, SymbolKind::Site, &s.name, join(s.prefixes.iter()), s.layout);
+        }
+        for c in &design.circuits {
+            let detail = format!("{}, {}, {} Mbps", c.provider, c.peering_location, c.bandwidth_mbps);
+            symbol(c.id, SymbolKind::Circuit, &c.name, detail, c.layout);
+        }
+        for h in &design.hsms {
+            let detail = match h.private_ip {
+                Some(ip) => format!("{}, {}, {}", h.sku, h.stamp, ip),
+                None => format!("{}, {}", h.sku, h.stamp),
+            };
+            symbol(h.id, SymbolKind::Hsm, &h.name, detail, h.layout);
+        }
+        for g in &design.gateways {
+            let kind = match g.kind {
+                GatewayKind::ExpressRoute => SymbolKind::ErGateway,
+                GatewayKind::Vpn => SymbolKind::VpnGateway,
+            };
+            symbol(g.id, kind, &g.name, g.sku.clone(), g.layout);
+        }
+        for f in &design.firewalls {
+            let detail = format!("{} network rules", f.rules.len());
+            symbol(f.id, SymbolKind::Firewall, &f.name, detail, f.layout);
+        }
+        for l in &design.load_balancers {
+            let detail = match l.frontend_ip {
+                Some(ip) => format!("{}, frontend {}", l.sku, ip),
+                None => l.sku.clone(),
+            };
+            symbol(l.id, SymbolKind::LoadBalancer, &l.name, detail, l.layout);
+        }
+        for n in &design.nvas {
+            let detail = match n.private_ip {
+                Some(ip) => format!("{}, {}", n.vm_size, ip),
+                None => n.vm_size.clone(),
+            };
+            symbol(n.id, SymbolKind::Nva, &n.name, detail, n.layout);
+        }
+
+        scene.links = links(design);
+        scene.bounds = bounds(&scene);
+        scene
+    }
+}
+
+fn join<T: ToString>(items: impl Iterator<Item = T>) -> String {
+    items.map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Every link whose two ends are drawn, with its ends on the edges of what it joins.
+fn links(design: &Design) -> Vec<Link> {
+    // Where a point-like element sits: devices, sites, circuits.
+    let point_of = |id: Id| -> Option<Point> {
+        design.gateway(id).map(|g| g.layout)
+            .or_else(|| design.site(id).map(|s| s.layout))
+            .or_else(|| design.circuit(id).map(|c| c.layout))
+    };
+    // Devices, sites and circuits are points; the line stops at the symbol's edge.
+    let between_points = |id, kind, label: String, from: Option<Point>, to: Option<Point>| {
+        let (from, to) = trim(from?, to?, SYMBOL_RADIUS);
+        Some(Link { id, kind, label, from, to, bend: 0.0 })
+    };
+    let mut links = Vec::new();
+
+    for p in &design.peerings {
+        let (Some(a), Some(b)) = (design.vnet(p.a), design.vnet(p.b)) else {
+            continue;
+        };
+        let (from, to) = between_rects(a.layout, b.layout);
+        let label = format!("Peering {}: {} to {}", p.name, a.name, b.name);
+        links.push(Link {
+            id: p.id,
+            kind: LinkKind::Peering,
+            label,
+            from,
+            to,
+            bend: 0.0,
+        });
+    }
+    for c in &design.circuits {
+        let Some(site) = design.site(c.site) else { continue };
+        let label = format!("ExpressRoute circuit {} from {}", c.name, site.name);
+        links.extend(between_points(c.id, LinkKind::ExpressRoute, label, Some(site.layout), Some(c.layout)));
+    }
+    for c in &design.connections {
+        let (kind, a, b) = match c.kind {
+            ConnectionKind::SiteToSite { gateway, site }
+            | ConnectionKind::PointToSite { gateway, site } => (LinkKind::Vpn, gateway, site),
+            ConnectionKind::VnetToVnet { a, b } => (LinkKind::Vpn, a, b),
+            ConnectionKind::ExpressRoute { gateway, circuit } => {
+                (LinkKind::ExpressRoute, gateway, circuit)
+            }
+        };
+        let label = format!(
+            "{} {}: {} to {}",
+            capitalised(c.kind.label()),
+            c.name,
+            design.name_of(a),
+            design.name_of(b)
+        );
+        links.extend(between_points(c.id, kind, label, point_of(a), point_of(b)));
+    }
+    spread_parallel(&mut links);
+    links
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Bends links that join the same two points so that none hides another.
+fn spread_parallel(links: &mut [Link]) {
+    let key = |l: &Link| {
+        let (a, b) = (l.from, l.to);
+        let (a, b) = if (a.x, a.y) <= (b.x, b.y) { (a, b) } else { (b, a) };
+        [a.x, a.y, b.x, b.y].map(|v| (v * 10.0).round() as i64)
+    };
+    for i in 0..links.len() {
+        let same_before = (0..i).filter(|j| key(&links[*j]) == key(&links[i])).count();
+        if same_before > 0 {
+            // 1, -1, 2, -2, ...: alternate sides, growing.
+            let step = same_before.div_ceil(2) as f64;
+            let side = if same_before % 2 == 1 { 1.0 } else { -1.0 };
+            links[i].bend = side * step * BEND_STEP;
+        }
+    }
+}
+
+/// Moves both ends of a segment `r` towards each other (to a symbol's edge).
+fn trim(a: Point, b: Point, r: f64) -> (Point, Point) {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len = dx.hypot(dy);
+    if len <= 2.0 * r {
+        return (a, b);
+    }
+    let (ux, uy) = (dx / len * r, dy / len * r);
+    (Point::new(a.x + ux, a.y + uy), Point::new(b.x - ux, b.y - uy))
+}
+
+fn centre(r: Rect) -> Point {
+    Point::new(r.x + r.w / 2.0, r.y + r.h / 2.0)
+}
+
+/// Where the segment from the rectangle's centre towards `towards` leaves the rectangle.
+fn exit_point(r: Rect, towards: Point) -> Point {
+    let c = centre(r);
+    let (dx, dy) = (towards.x - c.x, towards.y - c.y);
+    if dx == 0.0 && dy == 0.0 {
+        return c;
+    }
+    let sx = if dx != 0.0 { (r.w / 2.0) / dx.abs() } else { f64::INFINITY };
+    let sy = if dy != 0.0 { (r.h / 2.0) / dy.abs() } else { f64::INFINITY };
+    let s = sx.min(sy).min(1.0);
+    Point::new(c.x + dx * s, c.y + dy * s)
+}
+
+/// A line between two containers, from edge to edge along the line joining their centres.
+fn between_rects(a: Rect, b: Rect) -> (Point, Point) {
+    (exit_point(a, centre(b)), exit_point(b, centre(a)))
+}
+
+fn bounds(scene: &Scene) -> Rect {
+    let mut min = Point::new(f64::INFINITY, f64::INFINITY);
+    let mut max = Point::new(f64::NEG_INFINITY, f64::NEG_INFINITY);
+    let mut add = |p: Point| {
+        min = Point::new(min.x.min(p.x), min.y.min(p.y));
+        max = Point::new(max.x.max(p.x), max.y.max(p.y));
+    };
+    for area in scene.regions.iter().chain(&scene.vnets).chain(&scene.subnets) {
+        let r = area.rect;
+        add(Point::new(r.x, r.y));
+        add(Point::new(r.x + r.w, r.y + r.h));
+    }
+    // Symbols carry a label below them.
+    for s in &scene.symbols {
+        add(Point::new(s.at.x - 40.0, s.at.y - SYMBOL_RADIUS));
+        add(Point::new(s.at.x + 40.0, s.at.y + 26.0));
+    }
+    for b in &scene.badges {
+        add(Point::new(b.at.x - 16.0, b.at.y - 8.0));
+        add(Point::new(b.at.x + 16.0, b.at.y + 8.0));
+    }
+    if !min.x.is_finite() {
+        return Rect::new(0.0, 0.0, 800.0, 500.0);
+    }
+    Rect::new(
+        min.x - MARGIN,
+        min.y - MARGIN,
+        max.x - min.x + 2.0 * MARGIN,
+        max.y - min.y + 2.0 * MARGIN,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hsmnet_core::model::builder::Builder;
+    use hsmnet_core::model::{ConnectionKind, SiteRoles};
+
+    fn two_vnets_and_a_site() -> Design {
+        let mut b = Builder::new("test");
+        let r = b.region("westeurope");
+        let hub = b.vnet(r, "hub", &["10.1.0.0/16"]);
+        let gs = b.subnet(hub, "GatewaySubnet", "10.1.255.0/27");
+        let hsm_vnet = b.vnet(r, "hsm", &["10.0.0.0/16"]);
+        let hs = b.hsm_subnet(hsm_vnet, "hsm-subnet", "10.0.2.0/24");
+        b.hsm(hs, "hsm<1>", "stamp1", None);
+        let gw = b.vpn_gateway(gs, "gw", "VpnGw2AZ", None);
+        let site = b.site("dc", &["192.168.0.0/16"], Some("203.0.113.1"), SiteRoles::default());
+        b.peering(hub, hsm_vnet);
+        b.connection("s2s", ConnectionKind::SiteToSite { gateway: gw, site });
+        b.connection("p2s", ConnectionKind::PointToSite { gateway: gw, site });
+        b.finish()
+    }
+
+    #[test]
+    fn every_element_is_drawn_with_its_name() {
+        let scene = Scene::of(&two_vnets_and_a_site());
+        assert_eq!(scene.regions.len(), 1);
+        assert_eq!(scene.vnets.len(), 2);
+        assert_eq!(scene.subnets.len(), 2);
+        assert!(scene.subnets.iter().any(|s| s.hsm_delegated && s.name == "hsm-subnet"));
+        let hsm = scene.symbols.iter().find(|s| s.kind == SymbolKind::Hsm).unwrap();
+        assert_eq!(hsm.name, "hsm<1>", "names are kept as they are; the view escapes them");
+        assert_eq!(scene.links.len(), 3);
+        assert!(scene.links.iter().any(|l| l.kind == LinkKind::Peering));
+    }
+
+    #[test]
+    fn the_bounds_hold_every_area_and_symbol() {
+        let scene = Scene::of(&two_vnets_and_a_site());
+        let b = scene.bounds;
+        for a in scene.regions.iter().chain(&scene.vnets).chain(&scene.subnets) {
+            assert!(b.contains(Point::new(a.rect.x, a.rect.y)), "{}", a.name);
+            assert!(b.contains(Point::new(a.rect.x + a.rect.w, a.rect.y + a.rect.h)), "{}", a.name);
+        }
+        for s in &scene.symbols {
+            assert!(b.contains(s.at), "{}", s.name);
+        }
+    }
+
+    #[test]
+    fn parallel_links_bend_apart_and_single_links_stay_straight() {
+        let scene = Scene::of(&two_vnets_and_a_site());
+        let vpn: Vec<&Link> = scene.links.iter().filter(|l| l.kind == LinkKind::Vpn).collect();
+        assert_eq!(vpn.len(), 2);
+        assert_eq!(vpn[0].bend, 0.0);
+        assert_ne!(vpn[1].bend, 0.0);
+        assert!(vpn[1].path().contains('Q'));
+        let peering = scene.links.iter().find(|l| l.kind == LinkKind::Peering).unwrap();
+        assert_eq!(peering.bend, 0.0);
+        assert!(peering.path().contains('L'));
+    }
+
+    #[test]
+    fn a_peering_runs_from_edge_to_edge() {
+        let a = Rect::new(0.0, 0.0, 100.0, 50.0);
+        let b = Rect::new(200.0, 0.0, 100.0, 50.0);
+        let (from, to) = between_rects(a, b);
+        assert_eq!((from.x, from.y), (100.0, 25.0));
+        assert_eq!((to.x, to.y), (200.0, 25.0));
+    }
+
+    #[test]
+    fn links_to_missing_elements_are_not_drawn() {
+        let mut design = two_vnets_and_a_site();
+        design.sites.clear();
+        let scene = Scene::of(&design);
+        assert!(scene.links.iter().all(|l| l.kind == LinkKind::Peering));
+    }
+
+    #[test]
+    fn an_empty_design_still_has_a_view() {
+        let scene = Scene::of(&Design::new("empty"));
+        assert!(scene.bounds.w > 0.0 && scene.bounds.h > 0.0);
+    }
+}

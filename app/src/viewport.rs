@@ -1,0 +1,119 @@
+//! Pan and zoom as arithmetic on the SVG `viewBox`: no transforms on the content, so the
+//! drawing stays in design coordinates and stays crisp at every zoom.
+
+use hsmnet_core::model::{Point, Rect};
+
+/// The most and least the view may be zoomed relative to the fitted view.
+const MAX_ZOOM_IN: f64 = 8.0;
+const MAX_ZOOM_OUT: f64 = 4.0;
+
+/// The visible part of the drawing, in canvas units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ViewBox(pub Rect);
+
+impl ViewBox {
+    /// The `viewBox` attribute value.
+    pub fn attr(&self) -> String {
+        let r = self.0;
+        format!("{:.1} {:.1} {:.1} {:.1}", r.x, r.y, r.w, r.h)
+    }
+
+    /// Zooms by `factor` (> 1 zooms in) keeping the canvas point `at` where it is on screen,
+    /// within limits relative to `fit`.
+    pub fn zoomed(&self, factor: f64, at: Point, fit: Rect) -> ViewBox {
+        let r = self.0;
+        let w = (r.w / factor).clamp(fit.w / MAX_ZOOM_IN, fit.w * MAX_ZOOM_OUT);
+        let applied = r.w / w;
+        let h = r.h / applied;
+        ViewBox(Rect::new(
+            at.x - (at.x - r.x) / applied,
+            at.y - (at.y - r.y) / applied,
+            w,
+            h,
+        ))
+    }
+
+    /// Zooms around the centre of the view.
+    pub fn zoomed_centre(&self, factor: f64, fit: Rect) -> ViewBox {
+        let r = self.0;
+        self.zoomed(factor, Point::new(r.x + r.w / 2.0, r.y + r.h / 2.0), fit)
+    }
+
+    /// Moves the view by a distance in canvas units.
+    pub fn panned(&self, dx: f64, dy: f64) -> ViewBox {
+        ViewBox(self.0.translated(dx, dy))
+    }
+}
+
+/// How the browser maps the view box onto an element of `width` x `height` CSS pixels, as
+/// with the default `preserveAspectRatio="xMidYMid meet"`: one scale, the spare room split
+/// evenly on both sides.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Screen {
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Screen {
+    /// CSS pixels per canvas unit.
+    pub fn scale(&self, view: &ViewBox) -> f64 {
+        let r = view.0;
+        (self.width / r.w).min(self.height / r.h).max(f64::MIN_POSITIVE)
+    }
+
+    /// The canvas point under an element-relative pixel position.
+    pub fn to_canvas(&self, view: &ViewBox, px: f64, py: f64) -> Point {
+        let r = view.0;
+        let s = self.scale(view);
+        let (ox, oy) = ((self.width - r.w * s) / 2.0, (self.height - r.h * s) / 2.0);
+        Point::new(r.x + (px - ox) / s, r.y + (py - oy) / s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIT: Rect = Rect { x: 0.0, y: 0.0, w: 1000.0, h: 500.0 };
+
+    #[test]
+    fn zooming_keeps_the_point_under_the_pointer() {
+        let view = ViewBox(FIT);
+        let at = Point::new(250.0, 100.0);
+        let zoomed = view.zoomed(2.0, at, FIT);
+        assert_eq!(zoomed.0.w, 500.0);
+        assert_eq!(zoomed.0.h, 250.0);
+        // The point keeps its relative position in the view.
+        let rel = |v: &ViewBox| ((at.x - v.0.x) / v.0.w, (at.y - v.0.y) / v.0.h);
+        assert_eq!(rel(&view), rel(&zoomed));
+    }
+
+    #[test]
+    fn zoom_is_limited() {
+        let mut view = ViewBox(FIT);
+        for _ in 0..20 {
+            view = view.zoomed_centre(2.0, FIT);
+        }
+        assert_eq!(view.0.w, FIT.w / MAX_ZOOM_IN);
+        for _ in 0..40 {
+            view = view.zoomed_centre(0.5, FIT);
+        }
+        assert_eq!(view.0.w, FIT.w * MAX_ZOOM_OUT);
+    }
+
+    #[test]
+    fn screen_points_map_to_canvas_points_with_letterboxing() {
+        // A 1000x500 view in a 1000x1000 element: 250 px bands above and below.
+        let screen = Screen { width: 1000.0, height: 1000.0 };
+        let view = ViewBox(FIT);
+        assert_eq!(screen.scale(&view), 1.0);
+        assert_eq!(screen.to_canvas(&view, 500.0, 250.0), Point::new(500.0, 0.0));
+        assert_eq!(screen.to_canvas(&view, 0.0, 750.0), Point::new(0.0, 500.0));
+    }
+
+    #[test]
+    fn the_attribute_is_four_numbers() {
+        assert_eq!(ViewBox(FIT).attr(), "0.0 0.0 1000.0 500.0");
+        assert_eq!(ViewBox(FIT).panned(10.0, -5.0).attr(), "10.0 -5.0 1000.0 500.0");
+    }
+}
