@@ -654,12 +654,16 @@ impl<'t> Reach<'t> {
                 }
             }
         }
-        for (m, link) in self.topology.sorted_links(n) {
+        // Peers that use this VNet's gateway, and hold HSMs or a proxy tier.
+        let transit = self.topology.links_where(n, |m, link| {
             let j = m.index();
-            let Link::Peering(p) = link else { continue };
-            if !facts.uses_gateway_of(p, g[m].id(), vnet) || !facts.peering_usable(i, j) {
-                continue;
-            }
+            let Link::Peering(p) = link else { return false };
+            (facts.hsm[j] || facts.proxy[j].is_some())
+                && facts.peering_usable(i, j)
+                && facts.uses_gateway_of(p, g[m].id(), vnet)
+        });
+        for (m, link) in transit {
+            let j = m.index();
             if facts.hsm[j] {
                 found.add(start.then(link, g[m]));
             }

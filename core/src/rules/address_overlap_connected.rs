@@ -59,7 +59,10 @@ impl Holder {
 
     fn prefixes<'d>(self, cx: &Context<'d>) -> &'d [Ipv4Net] {
         match self {
-            Holder::Vnet(id) => cx.index.vnet(id).map_or(&[], |v| v.address_space.as_slice()),
+            Holder::Vnet(id) => cx
+                .index
+                .vnet(id)
+                .map_or(&[], |v| v.address_space.as_slice()),
             Holder::Site(id) => cx.index.site(id).map_or(&[], |s| s.prefixes.as_slice()),
             Holder::Pool(id) => cx.index.gateway(id).map_or(&[], |g| g.p2s_pool.as_slice()),
         }
@@ -179,7 +182,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         pairs.compare(
             pool,
             Holder::Vnet(vnet.id),
-            || "its clients connect into that VNet".to_string(),
+            || "the pool's clients connect into that VNet".to_string(),
             &[],
         );
         for &(site, link) in sites_of.get(&vnet.id).map(Vec::as_slice).unwrap_or(&[]) {
@@ -469,40 +472,5 @@ mod tests {
             h.b.peering(h.hub, spoke);
         }
         assert!(findings(&h.b.finish(), RULE).is_empty());
-    }
-}
-
-#[cfg(test)]
-mod scratch_timing {
-    #[test]
-    #[ignore]
-    fn time_my_rules_on_1000_spokes() {
-        use crate::presets::{build, Size};
-        use crate::rules::{rule, Context};
-        let design = build("hub-nva-proxy", &Size { spokes: Some(1000), regions: None }).unwrap();
-        let subnets: usize = design.vnets.iter().map(|v| v.subnets.len()).sum();
-        eprintln!("vnets {} subnets {} peerings {}", design.vnets.len(), subnets, design.peerings.len());
-        let names = ["service-retiring", "hsm-region-offered", "hsm-sku-valid", "hsm-subnet-no-nsg",
-            "hsm-subnet-no-route-table", "hsm-subnet-hsm-only", "hsm-subnet-capacity", "hsm-private-ip-valid",
-            "prefix-canonical", "prefix-allowed", "subnet-in-vnet", "subnet-overlap", "address-overlap-connected"];
-        for _ in 0..3 {
-            let cx = Context::new(&design);
-            let _ = cx.topology();
-            let _ = cx.facts();
-            let mut total = std::time::Duration::ZERO;
-            for n in names {
-                let r = rule(n).unwrap();
-                let t = std::time::Instant::now();
-                let mut out = Vec::new();
-                (r.check)(&cx, &mut out);
-                let e = t.elapsed();
-                total += e;
-                eprintln!("{n}: {:?} ({} findings)", e, out.len());
-            }
-            eprintln!("total {:?}", total);
-            let t = std::time::Instant::now();
-            let report = crate::rules::check(&design);
-            eprintln!("ALL rules check: {:?}, {} findings", t.elapsed(), report.findings.len());
-        }
     }
 }

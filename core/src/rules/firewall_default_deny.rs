@@ -1,7 +1,7 @@
 //! `firewall-default-deny`: the hub firewall admits only named trusted ranges to the load
 //! balancer frontend, on TCP 1792 only.
 
-use super::hub::{hubs, unique_name, LUNA_PORT};
+use super::hub::{hsm_vnets, hubs, unique_name, LUNA_PORT};
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Access, FirewallRule, PortRange, Protocol};
@@ -111,17 +111,21 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
         // Trusted ranges: the on-premises prefixes wired to the hub and the workload spokes
         // peered with it.
-        let facts = cx.facts();
-        let mut trusted: Vec<Ipv4Net> = hub.onprem_prefixes().into_iter().map(|(p, _)| p).collect();
-        for (_, peer) in &hub.peers {
-            if !facts.is_hsm_vnet(peer.id) {
-                for space in &peer.address_space {
-                    if !trusted.contains(&space.trunc()) {
-                        trusted.push(space.trunc());
-                    }
+        let hsm_vnets = hsm_vnets(cx);
+        let mut trusted: Vec<Ipv4Net> =
+            hub.onprem_prefixes().into_iter().map(|(p, _)| p).collect();
+        for (_, other) in hub.peers(cx) {
+            if hsm_vnets.binary_search(&other).is_ok() {
+                continue;
+            }
+            let Some(peer) = cx.index.vnet(other) else { continue };
+            for space in &peer.address_space {
+                if !trusted.contains(&space.trunc()) {
+                    trusted.push(space.trunc());
                 }
             }
         }
+
         let mut finding = Finding::new(
             &RULE,
             Severity::Warning,

@@ -285,6 +285,15 @@ mod tests {
     }
 
     #[test]
+    fn client_workloads_alone_in_gateway_subnet_trip_it() {
+        let (mut b, ids) = hsm_vnet();
+        b.subnet_mut(ids.gateway_subnet).hsm_client = true;
+        let found = findings(&b.finish(), RULE);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].elements, vec![ids.gateway_subnet]);
+    }
+
+    #[test]
     fn an_hsm_in_gateway_subnet_trips_it() {
         let (mut b, ids) = hsm_vnet();
         let hsm = b.hsm(ids.gateway_subnet, "hsm3", "stamp1", None);

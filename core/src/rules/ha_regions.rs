@@ -6,7 +6,7 @@ use super::regions::offered;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::graph::{Components, Link};
-use crate::model::{Connection, ConnectionKind, Gateway, GatewayKind, Id};
+use crate::model::{Connection, ConnectionKind, Gateway, GatewayKind, Id, VpnType};
 use petgraph::unionfind::UnionFind;
 use std::collections::BTreeSet;
 
@@ -35,7 +35,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let groups: Vec<RegionHsms> = hsms_by_region(cx)
+    let all = hsms_by_region(cx);
+    let elsewhere = all.iter().any(|g| offered(&g.location).is_none());
+    let groups: Vec<RegionHsms> = all
         .into_iter()
         .filter(|g| offered(&g.location).is_some())
         .collect();
@@ -68,9 +70,14 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             out.push(Finding::of(
                 &RULE,
                 format!(
-                    "every HSM is in {} ({}), so an outage of that region takes every key \
-                     offline; add HSMs in a second region that offers Dedicated HSM and join \
-                     the HSM VNets by VNet-to-VNet VPN",
+                    "{} {} ({}), so an outage of that region takes every key offline; add \
+                     HSMs in a second region that offers Dedicated HSM and join the HSM VNets \
+                     by VNet-to-VNet VPN",
+                    if elsewhere {
+                        "the only region offering Dedicated HSM that holds HSMs is"
+                    } else {
+                        "every HSM is in"
+                    },
                     cx.name(groups[0].region),
                     names(cx, &vnets[0])
                 ),
@@ -171,6 +178,7 @@ fn vpn_gateway_in<'d>(
 ) -> Option<&'d Gateway> {
     cx.design.gateways.iter().find(|g| {
         g.kind == GatewayKind::Vpn
+            && g.vpn_type != Some(VpnType::PolicyBased)
             && cx
                 .index
                 .vnet_of_subnet(g.subnet)
@@ -253,6 +261,18 @@ mod tests {
     }
 
     #[test]
+    fn no_fix_without_route_based_vpn_gateways_on_both_sides() {
+        let mut b = Builder::new("policy");
+        let (_, _, we) = hsm_region(&mut b, "westeurope", 10);
+        hsm_region(&mut b, "northeurope", 11);
+        let gw = b.design.gateways.iter_mut().find(|g| g.id == we).unwrap();
+        gw.vpn_type = Some(crate::model::VpnType::PolicyBased);
+        let found = findings(&b.finish(), RULE);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_none());
+    }
+
+    #[test]
     fn a_vpn_chain_through_another_vnet_counts_but_peering_does_not() {
         let mut b = Builder::new("chain");
         let (we_region, _, we) = hsm_region(&mut b, "westeurope", 10);
@@ -305,9 +325,9 @@ mod tests {
         let found = findings(&b.finish(), RULE);
         assert_eq!(found.len(), 1);
         assert!(
-            found[0]
-                .message
-                .starts_with("every HSM is in 'West Europe'"),
+            found[0].message.starts_with(
+                "the only region offering Dedicated HSM that holds HSMs is 'West Europe'"
+            ),
             "{}",
             found[0].message
         );

@@ -51,9 +51,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         out.push(Finding::of(
             &RULE,
             format!(
-                "ExpressRoute gateway {} of HSM VNet {} is connected by {} to circuit {}{site}. \
-                 The source's older note says this gateway is not for on-premises connections, \
-                 its newer 'direct ExpressRoute' alternative allows one: confirm with Microsoft \
+                "ExpressRoute gateway {} of HSM VNet {} is connected by {} to circuit {}{site}; \
+                 the source's older note keeps this gateway away from on-premises traffic while \
+                 its newer 'direct ExpressRoute' alternative allows it: confirm with Microsoft \
                  before relying on this path, or land the circuit on a hub VNet instead",
                 cx.name(g.id),
                 cx.name(vnet.id),

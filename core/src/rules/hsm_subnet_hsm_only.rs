@@ -28,6 +28,15 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+/// "a", "a and b", "a, b and c".
+fn natural_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let subnets = hsm_subnets(cx);
     if subnets.is_empty() {
@@ -85,7 +94,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                  only, so move {} to another subnet",
                 cx.name(subnet.id),
                 cx.name(vnet.id),
-                what.join(", "),
+                natural_list(&what),
                 if what.len() == 1 { "it" } else { "them" },
             ),
             elements,
@@ -130,7 +139,10 @@ mod tests {
         assert_eq!(found[0].elements, vec![ids.hsm_subnet, lb, nva]);
         let message = &found[0].message;
         assert!(message.contains("NVA 'proxy'"), "{message}");
-        assert!(message.contains("load balancer 'ilb'"), "{message}");
+        assert!(
+            message.contains("load balancer 'ilb' and NVA 'proxy'"),
+            "{message}"
+        );
         assert!(
             found[0].fix.is_none(),
             "moving devices needs a target subnet"

@@ -279,10 +279,9 @@ mod tests {
 
     #[test]
     fn a_vnet_without_hsms_needs_no_gateway() {
-        let (mut b, ids) = hsm_vnet();
+        let (mut b, _) = hsm_vnet();
         b.design.hsms.clear();
         b.design.gateways.clear();
-        let _ = ids;
         assert!(findings(&b.finish(), RULE).is_empty());
     }
 

@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn trips_when_the_hsm_vnet_uses_the_hubs_gateway_and_the_fix_turns_it_off() {
-        let (mut b, ids, hub, peering) = with_hub();
+        let (mut b, ids, _, peering) = with_hub();
         b.design.peerings[0].b_to_a.use_remote_gateways = true;
         let design = b.finish();
         let found = findings(&design, RULE);
@@ -149,7 +149,6 @@ mod tests {
         assert!(!p.b_to_a.use_remote_gateways);
         assert!(p.a_to_b.allow_gateway_transit, "the hub side is untouched");
         assert!(findings(&fixed, RULE).is_empty());
-        let _ = hub;
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `hub-hsm-peering`: a hub is peered with an HSM VNet of its own region.
 
-use super::hub::{hubs, same_region};
+use super::hub::{hsm_vnets, hubs, same_region};
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Peering, PeeringSide};
@@ -25,17 +25,17 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let facts = cx.facts();
-    for hub in hubs(cx) {
-        if facts.is_hsm_vnet(hub.vnet.id) {
+    let hubs = hubs(cx);
+    if hubs.is_empty() {
+        return;
+    }
+    let hsm_vnets = hsm_vnets(cx);
+    let is_hsm_vnet = |id| hsm_vnets.binary_search(&id).is_ok();
+    for hub in hubs {
+        if is_hsm_vnet(hub.vnet.id) {
             continue;
         }
-        let hsm_peers: Vec<_> = hub
-            .peers
-            .iter()
-            .map(|(_, v)| *v)
-            .filter(|v| facts.is_hsm_vnet(v.id))
-            .collect();
+        let hsm_peers = hub.hsm_peers(cx, &hsm_vnets);
         if hsm_peers.iter().any(|v| same_region(cx, hub.vnet, v)) {
             continue;
         }
@@ -57,9 +57,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         // An unpeered HSM VNet of the same region, first in design order.
         let candidate = cx.design.vnets.iter().find(|v| {
             v.id != hub.vnet.id
-                && facts.is_hsm_vnet(v.id)
+                && is_hsm_vnet(v.id)
                 && same_region(cx, hub.vnet, v)
-                && !hub.peers.iter().any(|(_, p)| p.id == v.id)
+                && !hsm_peers.iter().any(|p| p.id == v.id)
         });
         let mut finding;
         match candidate {

@@ -1,7 +1,7 @@
 //! `luna-ipcheck-disabled`: an HSM behind an SNAT proxy tier has its Luna NTLS client IP check
 //! turned off.
 
-use super::hub::hubs;
+use super::hub::{hsm_vnets, hubs};
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Id, PAYSHIELD_SKUS};
@@ -29,11 +29,13 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     // VNets fronted by an SNAT proxy tier, with the first such hub.
     let mut fronted: HashMap<Id, Id> = HashMap::new();
-    for hub in hubs(cx) {
-        if !hub.snats() {
-            continue;
-        }
-        for (_, peer) in &hub.peers {
+    let hubs = hubs(cx);
+    if hubs.is_empty() {
+        return;
+    }
+    let hsm_vnets = hsm_vnets(cx);
+    for hub in hubs.iter().filter(|h| h.snats()) {
+        for peer in hub.hsm_peers(cx, &hsm_vnets) {
             fronted.entry(peer.id).or_insert(hub.vnet.id);
         }
     }

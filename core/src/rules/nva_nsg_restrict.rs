@@ -1,11 +1,11 @@
 //! `nva-nsg-restrict`: the NVA subnet's NSG admits only the firewall (and the load balancer
 //! probe) and lets the NVAs reach only the HSMs on TCP 1792.
 
-use super::hub::{hubs, unique_name, Hub, LUNA_PORT};
+use super::hub::{hsm_vnets, hubs, unique_name, Hub, LUNA_PORT};
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{
-    Access, AddressMatch, Direction, Nsg, NsgRule, Point, PortRange, Protocol, Vnet,
+    Access, AddressMatch, Direction, Id, Nsg, NsgRule, Point, PortRange, Protocol, Vnet,
 };
 use ipnet::Ipv4Net;
 
@@ -58,16 +58,16 @@ struct Policy {
     targets: Vec<Target>,
 }
 
-fn policy(cx: &Context, hub: &Hub) -> Policy {
+fn policy(cx: &Context, hub: &Hub, hsm_vnets: &[Id]) -> Policy {
     let facts = cx.facts();
-    let mut vnets: Vec<&Vnet> = vec![hub.vnet];
-    vnets.extend(hub.peers.iter().map(|(_, v)| *v));
+    let mut vnets: Vec<&Vnet> = Vec::new();
+    if hsm_vnets.binary_search(&hub.vnet.id).is_ok() {
+        vnets.push(hub.vnet);
+    }
+    vnets.extend(hub.hsm_peers(cx, hsm_vnets));
     let mut hsm_subnets: Vec<Ipv4Net> = Vec::new();
     let mut targets: Vec<Target> = Vec::new();
-    for (i, vnet) in vnets.iter().enumerate() {
-        if vnets[..i].iter().any(|v| v.id == vnet.id) {
-            continue;
-        }
+    for vnet in vnets {
         for id in facts.hsms_of(vnet.id) {
             let Some(hsm) = cx.index.hsm(*id) else {
                 continue;
@@ -391,8 +391,13 @@ fn rebuild(rules: &[NsgRule], policy: &Policy) -> Vec<NsgRule> {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for hub in hubs(cx) {
-        let policy = policy(cx, &hub);
+    let hubs = hubs(cx);
+    if hubs.is_empty() {
+        return;
+    }
+    let hsm_vnets = hsm_vnets(cx);
+    for hub in hubs {
+        let policy = policy(cx, &hub, &hsm_vnets);
         for subnet in &hub.nva_subnets {
             let nsg = subnet.nsg.and_then(|id| cx.index.nsg(id));
             let mut elements = vec![subnet.id];
@@ -463,7 +468,7 @@ mod tests {
     use crate::model::Design;
     use crate::rules::hub::{nsg_mut, reference_hub};
     use crate::rules::testing::*;
-    use Access::{Allow, Deny};
+    use Access::Allow;
     use Direction::{Inbound, Outbound};
 
     const NAME: &str = "nva-nsg-restrict";

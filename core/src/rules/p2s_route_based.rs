@@ -181,8 +181,7 @@ mod tests {
     fn trips_on_a_missing_pool_and_the_fix_picks_a_free_one() {
         let (mut b, ids, vpn, conn) = with_p2s(None);
         // Take 172.16.0.0/24 and 172.16.1.0/24 so the fix has to skip them.
-        let other = b.vnet(ids.region, "other", &["172.16.0.0/24"]);
-        let _ = other;
+        b.vnet(ids.region, "other", &["172.16.0.0/24"]);
         b.site("branch", &["172.16.1.128/25"], None, SiteRoles::default());
         let design = b.finish();
         let found = findings(&design, RULE);

@@ -3,6 +3,7 @@
 
 use super::cross_region_vpn::{route_based, vpn_gateway_in};
 use super::gateway_subnet_name::gateway_subnet_of;
+use super::gateway_subnet_size::enlarged;
 use super::hsm_vnet_er_gateway::{hsm_vnets, new_gateway, new_gateway_subnet};
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
@@ -33,6 +34,8 @@ pub static RULE: Rule = Rule {
         fix: "Remove the peering and join the two VNets with a VNet-to-VNet VPN: each VNet gets a \
               GatewaySubnet (/27, first free place) when missing and a RouteBased VPN gateway \
               (VpnGw2AZ) when it has none, and a VNet-to-VNet connection links the two gateways. \
+              Where a VPN gateway is added, a GatewaySubnet smaller than /27 grows to /27 and a \
+              Basic ExpressRoute gateway beside it becomes Standard, as coexistence requires. \
               Alternatively connect the regions over ExpressRoute.",
         source: "Networking considerations, the note under 'Cross region HA using VPN gateway', \
                  'Networking Restrictions' and 'Alternative to using Global VNET Peering'.",
@@ -90,7 +93,18 @@ fn vpn_instead(cx: &Context, p: &Peering, va: &Vnet, vb: &Vnet) -> Option<Edit> 
             continue;
         }
         let subnet = match gateway_subnet_of(vnet) {
-            Some(s) => s.clone(),
+            // A VPN gateway beside an ExpressRoute one needs a /27 and a non-Basic SKU.
+            Some(s) => {
+                let mut s = s.clone();
+                if let Some(prefix) = enlarged(vnet, &s, 27) {
+                    s.prefix = prefix;
+                    edits.push(Edit::Replace(Element::Subnet {
+                        vnet: vnet.id,
+                        subnet: s.clone(),
+                    }));
+                }
+                s
+            }
             None => {
                 let s = new_gateway_subnet(vnet, Id(next))?;
                 next += 1;
@@ -107,6 +121,15 @@ fn vpn_instead(cx: &Context, p: &Peering, va: &Vnet, vb: &Vnet) -> Option<Edit> 
             .iter()
             .filter(|g| g.subnet == subnet.id)
             .count();
+        for id in cx.facts().gateways_of(vnet.id) {
+            if let Some(er) = cx.index.gateway(*id) {
+                if er.kind == GatewayKind::ExpressRoute && er.sku.eq_ignore_ascii_case("Basic") {
+                    let mut standard = er.clone();
+                    standard.sku = "Standard".to_string();
+                    edits.push(Edit::Replace(Element::Gateway(standard)));
+                }
+            }
+        }
         let name = format!("{}-vpngw", vnet.name);
         let gateway = new_gateway(Id(next), name, &subnet, slot, GatewayKind::Vpn, "VpnGw2AZ");
         next += 1;
@@ -149,7 +172,14 @@ mod tests {
 
     fn assert_clean_after_fix(design: &crate::model::Design) -> crate::model::Design {
         let fixed = apply_first_fix(design, RULE);
-        for rule in [RULE, "cross-region-vpn", "gateway-one-per-type"] {
+        for rule in [
+            RULE,
+            "cross-region-vpn",
+            "gateway-one-per-type",
+            "gateway-subnet-size",
+            "coexist-gateway-sku",
+            "gateway-subnet-name",
+        ] {
             let left = findings(&fixed, rule);
             assert!(left.is_empty(), "{rule}: {left:?}");
         }
@@ -286,6 +316,20 @@ mod tests {
     }
 
     #[test]
+    fn a_small_gateway_subnet_and_a_basic_expressroute_gateway_are_brought_up_to_coexist() {
+        let (mut b, ids, ..) = peered_with("northeurope");
+        b.subnet_mut(ids.gateway_subnet).prefix = net("10.10.255.0/29");
+        b.design.gateways[0].sku = "Basic".into();
+        let design = b.finish();
+        let fixed = assert_clean_after_fix(&design);
+        assert_eq!(
+            fixed.subnet(ids.gateway_subnet).unwrap().1.prefix,
+            net("10.10.255.0/27")
+        );
+        assert_eq!(fixed.gateway(ids.er_gateway).unwrap().sku, "Standard");
+    }
+
+    #[test]
     fn no_fix_when_a_vnet_has_no_room_for_a_gateway_subnet() {
         let (mut b, _, other, _) = peered_with("northeurope");
         b.vnet_mut(other).address_space = vec![net("10.20.1.0/28")];
@@ -298,83 +342,5 @@ mod tests {
     fn locations_compare_without_case_or_spaces() {
         assert!(same_location("westeurope", "West Europe"));
         assert!(!same_location("westeurope", "northeurope"));
-    }
-}
-
-#[cfg(test)]
-mod perf_tmp {
-    use crate::model::builder::Builder;
-    use crate::rules::{rule, Context};
-
-    #[test]
-    #[ignore]
-    fn perf_tmp() {
-        let mut b = Builder::new("big");
-        let r = b.region("westeurope");
-        let hub = b.vnet(r, "hub", &["10.0.0.0/16"]);
-        let gs = b.subnet(hub, "GatewaySubnet", "10.0.255.0/27");
-        b.er_gateway(gs, "hub-ergw", "ErGw1AZ");
-        let fw = b.subnet(hub, "AzureFirewallSubnet", "10.0.1.0/26");
-        b.firewall(fw, "fw", vec![]);
-        let hv = b.vnet(r, "hsm", &["10.1.0.0/16"]);
-        let hgs = b.subnet(hv, "GatewaySubnet", "10.1.255.0/27");
-        b.er_gateway(hgs, "hsm-ergw", "ErGw1AZ");
-        let hs = b.hsm_subnet(hv, "hsm", "10.1.1.0/28");
-        b.hsm(hs, "h1", "stamp1", None);
-        b.peering(hub, hv);
-        for i in 0..1000u32 {
-            let base = format!("10.{}.{}", 2 + i / 256, i % 256);
-            let v = b.vnet(r, &format!("s{i}"), &[&format!("{base}.0/24")]);
-            b.subnet(v, "a", &format!("{base}.0/26"));
-            b.subnet(v, "b", &format!("{base}.64/26"));
-            b.subnet(v, "c", &format!("{base}.128/26"));
-            b.peering(hub, v);
-        }
-        let d = b.design;
-        let names = [
-            "hsm-vnet-er-gateway",
-            "hsm-er-gateway-not-onprem",
-            "gateway-one-per-type",
-            "gateway-subnet-name",
-            "gateway-subnet-size",
-            "gateway-subnet-no-nsg",
-            "gateway-subnet-routes",
-            "coexist-gateway-sku",
-            "firewall-subnet",
-            "hsm-vnet-no-remote-gateways",
-            "s2s-needs-device",
-            "p2s-single-workstation",
-            "p2s-route-based",
-            "peering-same-region",
-            "cross-region-vpn",
-        ];
-        let cx = Context::new(&d);
-        let _ = cx.facts();
-        let t = std::time::Instant::now();
-        let mut out = Vec::new();
-        for _ in 0..100 {
-            let cx = Context::new(&d);
-            let _ = cx.facts();
-            for n in names {
-                (rule(n).unwrap().check)(&cx, &mut out);
-            }
-        }
-        eprintln!(
-            "with context+facts: {:?} per run, {} findings",
-            t.elapsed() / 100,
-            out.len()
-        );
-        let t = std::time::Instant::now();
-        for n in names {
-            (rule(n).unwrap().check)(&cx, &mut out);
-        }
-        eprintln!("rules only: {:?}", t.elapsed());
-        for n in names {
-            let t = std::time::Instant::now();
-            for _ in 0..100 {
-                (rule(n).unwrap().check)(&cx, &mut out);
-            }
-            eprintln!("{n}: {:?}", t.elapsed() / 100);
-        }
     }
 }

@@ -42,7 +42,7 @@ fn canonical_list(list: &[Ipv4Net]) -> Vec<Ipv4Net> {
     out
 }
 
-/// "10.0.0.1/24 (means 10.0.0.0/24)" for each bad prefix.
+/// "10.0.0.1/24 (should be 10.0.0.0/24)" for each bad prefix.
 fn describe(bad: &[&Ipv4Net]) -> String {
     bad.iter()
         .map(|p| format!("{p} (should be {})", p.trunc()))
@@ -52,7 +52,7 @@ fn describe(bad: &[&Ipv4Net]) -> String {
 
 fn report(out: &mut Vec<Finding>, what: String, bad: &[&Ipv4Net], ids: Vec<Id>, edit: Edit) {
     let (noun, label) = match bad {
-        [one] => ("prefix", format!("Truncate {one} to {}", one.trunc())),
+        [one] => ("a prefix", format!("Truncate {one} to {}", one.trunc())),
         _ => (
             "prefixes",
             "Truncate the prefixes to their network addresses".to_string(),
