@@ -112,13 +112,14 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         // Trusted ranges: the on-premises prefixes wired to the hub and the workload spokes
         // peered with it.
         let hsm_vnets = hsm_vnets(cx);
-        let mut trusted: Vec<Ipv4Net> =
-            hub.onprem_prefixes().into_iter().map(|(p, _)| p).collect();
+        let mut trusted: Vec<Ipv4Net> = hub.onprem_prefixes().into_iter().map(|(p, _)| p).collect();
         for (_, other) in hub.peers(cx) {
             if hsm_vnets.binary_search(&other).is_ok() {
                 continue;
             }
-            let Some(peer) = cx.index.vnet(other) else { continue };
+            let Some(peer) = cx.index.vnet(other) else {
+                continue;
+            };
             for space in &peer.address_space {
                 if !trusted.contains(&space.trunc()) {
                     trusted.push(space.trunc());
@@ -283,6 +284,24 @@ mod tests {
             "not the HSM VNet"
         );
         assert_eq!(rule.destinations, vec![net("10.0.1.10/32")]);
+    }
+
+    #[test]
+    fn a_rule_on_the_frontend_that_misses_tcp_1792_does_not_count_as_allowing_it() {
+        let (mut b, ids) = reference_hub();
+        firewall_mut(&mut b, ids.firewall).rules[0].protocol = Protocol::Udp;
+        let found = findings(&b.finish(), NAME);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].message.contains("protocol Udp"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[1].message.contains("drops every HSM client"),
+            "{}",
+            found[1].message
+        );
     }
 
     #[test]

@@ -616,11 +616,18 @@ mod tests {
         let peers: Vec<(Id, Id)> = hub.peers(&cx).map(|(p, v)| (p.id, v)).collect();
         assert_eq!(
             peers,
-            vec![(ids.hub_hsm_peering, ids.hsm_vnet), (ids.hub_spoke_peering, ids.spoke)]
+            vec![
+                (ids.hub_hsm_peering, ids.hsm_vnet),
+                (ids.hub_spoke_peering, ids.spoke)
+            ]
         );
         let hsm_vnets = hsm_vnets(&cx);
         assert_eq!(hsm_vnets, vec![ids.hsm_vnet]);
-        let hsm_peers: Vec<Id> = hub.hsm_peers(&cx, &hsm_vnets).iter().map(|v| v.id).collect();
+        let hsm_peers: Vec<Id> = hub
+            .hsm_peers(&cx, &hsm_vnets)
+            .iter()
+            .map(|v| v.id)
+            .collect();
         assert_eq!(hsm_peers, vec![ids.hsm_vnet]);
         // The parts the other rules build on are where the fixture says.
         let (_, hsm_subnet) = cx.index.subnet(ids.hsm_subnet).unwrap();
@@ -652,38 +659,5 @@ mod tests {
             free_address(&cx, fw_subnet).unwrap().to_string(),
             "10.0.254.5"
         );
-    }
-}
-
-
-#[cfg(test)]
-mod scratch_hub_timing {
-    #[test]
-    #[ignore]
-    fn scratch_time_hub_rules() {
-        use crate::presets::{build, Size};
-        use crate::rules::{rule, Context};
-        for spokes in [2usize, 1000] {
-            let design = build("hub-nva-proxy", &Size { spokes: Some(spokes), regions: None }).unwrap();
-            let names = ["nva-count", "nva-snat", "nva-ip-forwarding", "luna-ipcheck-disabled", "nva-ilb-1792",
-                "hub-hsm-peering", "er-private-peering", "gateway-route-to-firewall", "nva-route-to-firewall",
-                "firewall-default-deny", "nva-nsg-restrict"];
-            for round in 0..3 {
-                let cx = Context::new(&design);
-                let _ = cx.facts();
-                let mut total = std::time::Duration::ZERO;
-                for n in names {
-                    let r = rule(n).unwrap();
-                    let t = std::time::Instant::now();
-                    let mut out = Vec::new();
-                    (r.check)(&cx, &mut out);
-                    let e = t.elapsed();
-                    total += e;
-                    if round == 2 { eprintln!("  {n}: {e:?}"); }
-                    if round == 0 { for f in &out { eprintln!("{spokes}: {}: {}", f.rule, f.message); } }
-                }
-                eprintln!("{spokes} spokes: hub rules total {:?}", total);
-            }
-        }
     }
 }

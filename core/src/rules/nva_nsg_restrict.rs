@@ -324,12 +324,13 @@ fn rebuild(rules: &[NsgRule], policy: &Policy) -> Vec<NsgRule> {
             base,
         )
     };
-    let deny_name = |d: Direction, base: &str| {
+    // A deny-everything rule keeps its name when it is moved to the end.
+    let deny_name = |kept: &[NsgRule], d: Direction, base: &str| {
         rules
             .iter()
             .find(|r| r.direction == d && is_deny_all(r))
             .map(|r| r.name.clone())
-            .unwrap_or_else(|| base.to_string())
+            .unwrap_or_else(|| name(kept, base))
     };
 
     if let Some(fw) = policy.firewall {
@@ -361,7 +362,7 @@ fn rebuild(rules: &[NsgRule], policy: &Policy) -> Vec<NsgRule> {
                 AddressMatch::Any,
             ));
         }
-        kept.push(deny_all(deny_name(d, "deny-all-inbound"), deny, d));
+        kept.push(deny_all(deny_name(&kept, d, "deny-all-inbound"), deny, d));
     }
 
     let d = Direction::Outbound;
@@ -386,7 +387,7 @@ fn rebuild(rules: &[NsgRule], policy: &Policy) -> Vec<NsgRule> {
             ));
         }
     }
-    kept.push(deny_all(deny_name(d, "deny-all-outbound"), deny, d));
+    kept.push(deny_all(deny_name(&kept, d, "deny-all-outbound"), deny, d));
     kept
 }
 
