@@ -52,17 +52,22 @@ fn element(design: &Design, id: Id) -> ElementOut {
         Some((kind, name)) => (kind.label(), name.to_string()),
         None => ("unknown", id.to_string()),
     };
-    ElementOut { id: id.0, kind, name }
+    ElementOut {
+        id: id.0,
+        kind,
+        name,
+    }
 }
 
 pub fn run(file: &str, format: Format) -> ExitCode {
-    let design = match read_input(file).and_then(|text| load(&text).map_err(|e| format!("{file}: {e}"))) {
-        Ok(design) => design,
-        Err(message) => {
-            eprintln!("hsmnet: {message}");
-            return ExitCode::from(2);
-        }
-    };
+    let design =
+        match read_input(file).and_then(|text| load(&text).map_err(|e| format!("{file}: {e}"))) {
+            Ok(design) => design,
+            Err(message) => {
+                eprintln!("hsmnet: {message}");
+                return ExitCode::from(2);
+            }
+        };
     let report = check(&design);
     let (errors, warnings, infos) = (
         report.count(Severity::Error),
@@ -89,7 +94,10 @@ pub fn run(file: &str, format: Format) -> ExitCode {
                     })
                     .collect(),
             };
-            println!("{}", serde_json::to_string_pretty(&out).expect("report serialises"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&out).expect("report serialises")
+            );
         }
         Format::Text => {
             for f in &report.findings {

@@ -8,10 +8,16 @@ pub fn run(name: &str, spokes: Option<usize>, regions: Option<usize>) -> ExitCod
         for p in presets::ALL {
             let mut options = Vec::new();
             if p.takes_spokes {
-                options.push(format!("--spokes N (default {}, up to {})", p.default_spokes, p.max_spokes));
+                options.push(format!(
+                    "--spokes N (default {}, up to {})",
+                    p.default_spokes, p.max_spokes
+                ));
             }
             if p.takes_regions {
-                options.push(format!("--regions N (default {}, up to {})", p.default_regions, p.max_regions));
+                options.push(format!(
+                    "--regions N (default {}, up to {})",
+                    p.default_regions, p.max_regions
+                ));
             }
             println!("{:<20} {}", p.name, p.summary);
             if !options.is_empty() {

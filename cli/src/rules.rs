@@ -33,7 +33,10 @@ pub fn run(format: Format) -> ExitCode {
                     source: r.explanation.source,
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&rules).expect("rules serialise"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rules).expect("rules serialise")
+            );
         }
         Format::Text => {
             let width = ALL.iter().map(|r| r.name.len()).max().unwrap_or(0);

@@ -13,7 +13,12 @@ fn hsmnet(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("hsmnet starts");
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     } else {
         drop(child.stdin.take());
     }
@@ -113,9 +118,12 @@ fn text_output_names_severity_rule_and_elements_and_exit_1_on_errors() {
 fn a_cross_region_peering_to_the_hsm_vnet_is_an_error() {
     let mut doc: Value = serde_json::from_str(&preset(&["single-vnet"])).unwrap();
     let design = &mut doc["design"];
-    design["regions"].as_array_mut().unwrap().push(serde_json::json!({
-        "id": 90_001, "name": "North Europe", "location": "northeurope"
-    }));
+    design["regions"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "id": 90_001, "name": "North Europe", "location": "northeurope"
+        }));
     // Move the application VNet (every VNet without HSM subnet) to the new region.
     for vnet in design["vnets"].as_array_mut().unwrap() {
         let has_hsm_subnet = vnet["subnets"]
@@ -129,7 +137,10 @@ fn a_cross_region_peering_to_the_hsm_vnet_is_an_error() {
     }
     let (code, report) = check_json(&doc.to_string());
     assert_eq!(code, 1);
-    assert!(rules_found(&report).contains(&"peering-same-region".to_string()), "{report}");
+    assert!(
+        rules_found(&report).contains(&"peering-same-region".to_string()),
+        "{report}"
+    );
 }
 
 #[test]
@@ -138,7 +149,10 @@ fn snat_off_on_an_nva_is_an_error() {
     doc["design"]["nvas"][0]["snat"] = false.into();
     let (code, report) = check_json(&doc.to_string());
     assert_eq!(code, 1);
-    assert!(rules_found(&report).contains(&"nva-snat".to_string()), "{report}");
+    assert!(
+        rules_found(&report).contains(&"nva-snat".to_string()),
+        "{report}"
+    );
 }
 
 #[test]
@@ -147,12 +161,24 @@ fn unreadable_input_exits_2_with_the_loaders_message() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("design.vnets[0].address_space"), "{err}");
-    assert!(err.contains("\"10.0.0.0/33\" is not an IPv4 prefix"), "{err}");
+    assert!(
+        err.contains("\"10.0.0.0/33\" is not an IPv4 prefix"),
+        "{err}"
+    );
 
-    for junk in ["", "not json", "[1,2", "{\"format\":\"hsm-network-studio\",\"version\":99}"] {
+    for junk in [
+        "",
+        "not json",
+        "[1,2",
+        "{\"format\":\"hsm-network-studio\",\"version\":99}",
+    ] {
         let out = hsmnet(&["check", "-"], Some(junk));
         assert_eq!(out.status.code(), Some(2), "{junk:?}");
-        assert!(stderr(&out).starts_with("hsmnet: "), "{junk:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with("hsmnet: "),
+            "{junk:?}: {}",
+            stderr(&out)
+        );
         assert!(!stderr(&out).contains("panicked"));
     }
     let out = hsmnet(&["check", "/no/such/file.json"], None);

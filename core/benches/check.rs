@@ -9,8 +9,14 @@ use std::hint::black_box;
 const SPOKES: [usize; 3] = [10, 100, 1000];
 
 fn design(spokes: usize) -> hsmnet_core::Design {
-    presets::build("hub-nva-proxy", &Size { spokes: Some(spokes), regions: None })
-        .expect("the preset builds")
+    presets::build(
+        "hub-nva-proxy",
+        &Size {
+            spokes: Some(spokes),
+            regions: None,
+        },
+    )
+    .expect("the preset builds")
 }
 
 fn bench_check(c: &mut Criterion) {

@@ -140,7 +140,8 @@ pub fn load(text: &str) -> Result<Design, LoadError> {
     debug_assert_eq!(envelope.format, FORMAT);
     debug_assert_eq!(envelope.version, VERSION);
     let design = envelope.design;
-    check_integrity(&design).map_err(|e| LoadError::new(format!("design.{}", e.path), e.message))?;
+    check_integrity(&design)
+        .map_err(|e| LoadError::new(format!("design.{}", e.path), e.message))?;
     Ok(design)
 }
 
@@ -281,7 +282,8 @@ mod tests {
         let err = load(&doc(ONE_VNET)).unwrap_err();
         assert_eq!(err.path, "design.vnets[0].subnets[0].prefix");
         assert!(
-            err.message.contains("\"10.0.0.0/33\" is not an IPv4 prefix"),
+            err.message
+                .contains("\"10.0.0.0/33\" is not an IPv4 prefix"),
             "{err}"
         );
     }
@@ -297,19 +299,28 @@ mod tests {
 
     #[test]
     fn dangling_and_mistyped_references_are_refused() {
-        let text = doc(&ONE_VNET.replace("/33", "/24").replace("\"region\":1", "\"region\":9"));
+        let text = doc(&ONE_VNET
+            .replace("/33", "/24")
+            .replace("\"region\":1", "\"region\":9"));
         let err = load(&text).unwrap_err();
         assert_eq!(err.path, "design.vnets[0].region");
         assert!(err.message.contains("9 names no element"), "{err}");
 
-        let text = doc(&ONE_VNET.replace("/33", "/24").replace("\"region\":1", "\"region\":3"));
+        let text = doc(&ONE_VNET
+            .replace("/33", "/24")
+            .replace("\"region\":1", "\"region\":3"));
         let err = load(&text).unwrap_err();
-        assert!(err.message.contains("names a subnet, not a region"), "{err}");
+        assert!(
+            err.message.contains("names a subnet, not a region"),
+            "{err}"
+        );
     }
 
     #[test]
     fn duplicate_ids_are_refused() {
-        let text = doc(&ONE_VNET.replace("/33", "/24").replace("\"id\":3", "\"id\":2"));
+        let text = doc(&ONE_VNET
+            .replace("/33", "/24")
+            .replace("\"id\":3", "\"id\":2"));
         assert!(load(&text).unwrap_err().message.contains("id 2 is used"));
     }
 
@@ -319,8 +330,19 @@ mod tests {
         let newer = r#"{"format":"hsm-network-studio","version":2,"design":{}}"#;
         assert!(load(newer).unwrap_err().message.contains("newer"));
         let other = r#"{"format":"excalidraw","version":1}"#;
-        assert!(load(other).unwrap_err().message.contains("not a design document"));
-        for junk in ["", "[", "null", "\"x\"", "{\"format\":", "\u{0}", "{\"format\":7}"] {
+        assert!(load(other)
+            .unwrap_err()
+            .message
+            .contains("not a design document"));
+        for junk in [
+            "",
+            "[",
+            "null",
+            "\"x\"",
+            "{\"format\":",
+            "\u{0}",
+            "{\"format\":7}",
+        ] {
             assert!(load(junk).is_err(), "{junk:?}");
         }
         let unknown = doc(r#"{"name":"t","vnetz":[]}"#);

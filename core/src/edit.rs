@@ -19,7 +19,10 @@ pub enum Element {
     Region(Region),
     Vnet(Vnet),
     /// A subnet and the VNet it goes in.
-    Subnet { vnet: Id, subnet: Subnet },
+    Subnet {
+        vnet: Id,
+        subnet: Subnet,
+    },
     Hsm(Hsm),
     Gateway(Gateway),
     Nva(Nva),

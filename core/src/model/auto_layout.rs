@@ -110,10 +110,14 @@ pub fn lay_out(design: &mut Design) {
     for subnet in design.vnets.iter().flat_map(|v| &v.subnets) {
         let r = subnet.layout;
         if let Some(nsg) = subnet.nsg {
-            nsg_at.entry(nsg).or_insert(Point::new(r.x + r.w - 20.0, r.y + 16.0));
+            nsg_at
+                .entry(nsg)
+                .or_insert(Point::new(r.x + r.w - 20.0, r.y + 16.0));
         }
         if let Some(rt) = subnet.route_table {
-            rt_at.entry(rt).or_insert(Point::new(r.x + r.w - 20.0, r.y + 44.0));
+            rt_at
+                .entry(rt)
+                .or_insert(Point::new(r.x + r.w - 20.0, r.y + 44.0));
         }
     }
     let mut spare_y = y;

@@ -172,7 +172,13 @@ impl Builder {
     }
 
     /// A Standard internal load balancer with a TCP 1792 rule and probe over `backends`.
-    pub fn luna_load_balancer(&mut self, subnet: Id, name: &str, frontend: &str, backends: &[Id]) -> Id {
+    pub fn luna_load_balancer(
+        &mut self,
+        subnet: Id,
+        name: &str,
+        frontend: &str,
+        backends: &[Id],
+    ) -> Id {
         let id = self.id();
         self.design.load_balancers.push(LoadBalancer {
             id,
@@ -241,7 +247,13 @@ impl Builder {
         id
     }
 
-    pub fn site(&mut self, name: &str, prefixes: &[&str], vpn_device_ip: Option<&str>, roles: SiteRoles) -> Id {
+    pub fn site(
+        &mut self,
+        name: &str,
+        prefixes: &[&str],
+        vpn_device_ip: Option<&str>,
+        roles: SiteRoles,
+    ) -> Id {
         let id = self.id();
         self.design.sites.push(OnPremSite {
             id,
@@ -376,7 +388,13 @@ pub fn nsg_rule(
 }
 
 /// A firewall network rule (helper for builders).
-pub fn firewall_rule(name: &str, action: Access, sources: &[&str], destinations: &[&str], ports: &[&str]) -> FirewallRule {
+pub fn firewall_rule(
+    name: &str,
+    action: Access,
+    sources: &[&str],
+    destinations: &[&str],
+    ports: &[&str],
+) -> FirewallRule {
     FirewallRule {
         name: name.to_string(),
         action,
@@ -385,7 +403,10 @@ pub fn firewall_rule(name: &str, action: Access, sources: &[&str], destinations:
         destinations: destinations.iter().map(|s| net(s)).collect(),
         ports: ports
             .iter()
-            .map(|p| p.parse().unwrap_or_else(|e| panic!("bad port literal: {e}")))
+            .map(|p| {
+                p.parse()
+                    .unwrap_or_else(|e| panic!("bad port literal: {e}"))
+            })
             .collect(),
     }
 }

@@ -40,10 +40,18 @@ pub struct Hsm {
     /// The datacentre stamp, `stamp1` or `stamp2`; an HA pair uses both.
     pub stamp: String,
     /// A fixed private IP in the subnet; Azure picks one when absent.
-    #[serde(with = "serde_ip::opt_addr", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "serde_ip::opt_addr",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_ip: Option<Ipv4Addr>,
     /// A payShield HSM's second (management) NIC, which takes a second address.
-    #[serde(with = "serde_ip::opt_addr", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "serde_ip::opt_addr",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub management_ip: Option<Ipv4Addr>,
     /// Whether a payShield HSM has a management network profile (a second NIC).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -92,7 +100,11 @@ pub struct Gateway {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpn_type: Option<VpnType>,
     /// The point-to-site client address pool (VPN gateways only).
-    #[serde(with = "serde_ip::opt_prefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "serde_ip::opt_prefix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub p2s_pool: Option<Ipv4Net>,
     #[serde(default)]
     pub layout: Point,
@@ -105,7 +117,11 @@ pub struct Nva {
     pub id: Id,
     pub name: String,
     pub subnet: Id,
-    #[serde(with = "serde_ip::opt_addr", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "serde_ip::opt_addr",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_ip: Option<Ipv4Addr>,
     /// Source NAT of client addresses, so the HSM's replies return through the NVA.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
@@ -134,7 +150,11 @@ pub struct LoadBalancer {
     /// `Standard` or `Basic`.
     pub sku: String,
     /// The static private frontend address; dynamic when absent.
-    #[serde(with = "serde_ip::opt_addr", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "serde_ip::opt_addr",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub frontend_ip: Option<Ipv4Addr>,
     /// NVAs in the backend pool.
     #[serde(default)]

@@ -34,6 +34,10 @@ impl Rect {
     }
 
     pub fn translated(&self, dx: f64, dy: f64) -> Rect {
-        Rect { x: self.x + dx, y: self.y + dy, ..*self }
+        Rect {
+            x: self.x + dx,
+            y: self.y + dy,
+            ..*self
+        }
     }
 }

@@ -23,12 +23,12 @@ mod site;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub use auto_layout::lay_out;
 pub use devices::{
     Firewall, FirewallRule, Gateway, GatewayKind, Hsm, LbProbe, LbRule, LoadBalancer, Nva, VpnType,
     DEDICATED_HSM_SKU, PAYSHIELD_SKUS,
 };
 pub use index::{Index, VnetFacts};
-pub use auto_layout::lay_out;
 pub use layout::{Point, Rect};
 pub use links::{Connection, ConnectionKind, ErCircuit, Peering, PeeringSide, PrivatePeering};
 pub use network::{Region, Subnet, Vnet, HSM_DELEGATION};
@@ -208,12 +208,19 @@ impl Design {
 
     /// HSMs placed anywhere in a VNet.
     pub fn hsms_in_vnet<'a>(&'a self, vnet: &'a Vnet) -> impl Iterator<Item = &'a Hsm> + 'a {
-        self.hsms.iter().filter(move |h| vnet.subnets.iter().any(|s| s.id == h.subnet))
+        self.hsms
+            .iter()
+            .filter(move |h| vnet.subnets.iter().any(|s| s.id == h.subnet))
     }
 
     /// Gateways sitting in a VNet.
-    pub fn gateways_in_vnet<'a>(&'a self, vnet: &'a Vnet) -> impl Iterator<Item = &'a Gateway> + 'a {
-        self.gateways.iter().filter(move |g| vnet.subnets.iter().any(|s| s.id == g.subnet))
+    pub fn gateways_in_vnet<'a>(
+        &'a self,
+        vnet: &'a Vnet,
+    ) -> impl Iterator<Item = &'a Gateway> + 'a {
+        self.gateways
+            .iter()
+            .filter(move |g| vnet.subnets.iter().any(|s| s.id == g.subnet))
     }
 
     /// Whether a VNet holds at least one HSM.

@@ -36,7 +36,11 @@ pub struct Route {
     pub prefix: Ipv4Net,
     pub next_hop: NextHop,
     /// Required when the next hop is a virtual appliance.
-    #[serde(with = "serde_ip::opt_addr", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "serde_ip::opt_addr",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_hop_ip: Option<Ipv4Addr>,
 }
 

@@ -17,7 +17,11 @@ pub struct OnPremSite {
     #[serde(with = "serde_ip::prefixes", default)]
     pub prefixes: Vec<Ipv4Net>,
     /// Public IP address of the site's VPN device, needed for site-to-site VPN.
-    #[serde(with = "serde_ip::opt_addr", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "serde_ip::opt_addr",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpn_device_ip: Option<Ipv4Addr>,
     #[serde(default)]
     pub roles: SiteRoles,

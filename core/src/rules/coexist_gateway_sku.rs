@@ -1,7 +1,7 @@
 //! `coexist-gateway-sku`: coexisting ExpressRoute and VPN gateways use non-Basic SKUs and a
 //! RouteBased VPN.
 
-use super::gateway_one_per_type::multi_gateway_vnets;
+use super::select::multi_gateway_vnets;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Gateway, GatewayKind, VpnType};

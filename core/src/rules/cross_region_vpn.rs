@@ -1,24 +1,10 @@
 //! `cross-region-vpn`: a VNet-to-VNet link has RouteBased VPN gateways at both ends.
 
+use super::fixes::route_based;
+use super::select::vpn_gateway_beside;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
-use crate::model::{ConnectionKind, Gateway, GatewayKind, Id, VpnType};
-
-/// The first VPN gateway of a VNet.
-pub(super) fn vpn_gateway_in<'d>(cx: &Context<'d>, vnet: Id) -> Option<&'d Gateway> {
-    cx.facts()
-        .gateways_of(vnet)
-        .iter()
-        .filter_map(|id| cx.index.gateway(*id))
-        .find(|g| g.kind == GatewayKind::Vpn)
-}
-
-/// A copy of a gateway made RouteBased.
-pub(super) fn route_based(g: &Gateway) -> Gateway {
-    let mut fixed = g.clone();
-    fixed.vpn_type = Some(VpnType::RouteBased);
-    fixed
-}
+use crate::model::{ConnectionKind, GatewayKind, VpnType};
 
 pub static RULE: Rule = Rule {
     name: "cross-region-vpn",
@@ -69,10 +55,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             elements.push(g.id);
             let target = match g.kind {
                 GatewayKind::Vpn => Some(g),
-                GatewayKind::ExpressRoute => cx
-                    .index
-                    .vnet_of_subnet(g.subnet)
-                    .and_then(|v| vpn_gateway_in(cx, v.id)),
+                GatewayKind::ExpressRoute => vpn_gateway_beside(cx, g),
             };
             let Some(target) = target else {
                 fixable = false;

@@ -1,7 +1,8 @@
 //! `firewall-default-deny`: the hub firewall admits only named trusted ranges to the load
 //! balancer frontend, on TCP 1792 only.
 
-use super::hub::{hsm_vnets, hubs, unique_name, LUNA_PORT};
+use super::hub::{hubs, unique_name, LUNA_PORT};
+use super::select::hsm_vnets;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Access, FirewallRule, PortRange, Protocol};

@@ -1,16 +1,14 @@
 //! `firewall-subnet`: an Azure Firewall sits in a subnet named AzureFirewallSubnet of /26 or
 //! larger.
 
-use super::gateway_subnet_size::enlarged;
+use super::fixes::enlarged;
+use super::select::FIREWALL_SUBNET;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::addressing::first_usable;
 use crate::edit::{Edit, Element};
 use crate::model::{AddressMatch, Id, Subnet, Vnet};
 use ipnet::Ipv4Net;
 use std::collections::{BTreeSet, HashMap, HashSet};
-
-/// The one name Azure accepts for a firewall's subnet.
-const FIREWALL_SUBNET: &str = "AzureFirewallSubnet";
 
 pub static RULE: Rule = Rule {
     name: "firewall-subnet",

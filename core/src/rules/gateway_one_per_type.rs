@@ -1,22 +1,10 @@
 //! `gateway-one-per-type`: at most one ExpressRoute gateway and one VPN gateway per VNet.
 
+use super::select::multi_gateway_vnets;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::Edit;
 use crate::model::{Gateway, GatewayKind, Id};
 use std::collections::HashSet;
-
-/// The VNets holding two gateways or more, by id.
-pub(super) fn multi_gateway_vnets(cx: &Context) -> Vec<Id> {
-    let mut ids: Vec<Id> = cx
-        .facts()
-        .gateways
-        .iter()
-        .filter(|(_, gateways)| gateways.len() > 1)
-        .map(|(vnet, _)| *vnet)
-        .collect();
-    ids.sort_unstable();
-    ids
-}
 
 pub static RULE: Rule = Rule {
     name: "gateway-one-per-type",

@@ -1,10 +1,10 @@
 //! `gateway-route-to-firewall`: the hub's GatewaySubnet sends the load balancer frontend to
 //! the firewall.
 
-use super::hub::{goes_to, hop_text, hubs, unique_name};
+use super::fixes::attach_new_route_table;
+use super::hub::{goes_to, hop_text, hubs, to_appliance, unique_name};
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
-use crate::model::{NextHop, Point, Route, RouteTable};
 use ipnet::Ipv4Net;
 
 pub static RULE: Rule = Rule {
@@ -85,12 +85,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         elements.extend(table.map(|t| t.id));
         elements.extend([ilb.id, fw.id]);
         let host = Ipv4Net::from(frontend);
-        let wanted = |name: String| Route {
-            name,
-            prefix: host,
-            next_hop: NextHop::VirtualAppliance,
-            next_hop_ip: Some(fw_ip),
-        };
+        let wanted = |name: String| to_appliance(name, host, fw_ip);
         let edit = match table {
             Some(rt) => {
                 let mut fixed = rt.clone();
@@ -106,25 +101,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 }
                 Edit::Replace(Element::RouteTable(fixed))
             }
-            None => {
-                let names = cx.design.route_tables.iter().map(|r| r.name.as_str());
-                let rt = RouteTable {
-                    id: cx.design.next_id(),
-                    name: unique_name(names, &format!("{}-gateway-rt", hub.vnet.name)),
-                    routes: vec![wanted("ilb-via-firewall".to_string())],
-                    bgp_propagation: true,
-                    layout: Point::new(subnet.layout.x + subnet.layout.w, subnet.layout.y),
-                };
-                let mut attached = subnet.clone();
-                attached.route_table = Some(rt.id);
-                Edit::Batch(vec![
-                    Edit::Add(Element::RouteTable(rt)),
-                    Edit::Replace(Element::Subnet {
-                        vnet: hub.vnet.id,
-                        subnet: attached,
-                    }),
-                ])
-            }
+            None => attach_new_route_table(
+                cx,
+                hub.vnet.id,
+                subnet,
+                &format!("{}-gateway-rt", hub.vnet.name),
+                vec![wanted("ilb-via-firewall".to_string())],
+            ),
         };
         out.push(
             Finding::of(
@@ -158,16 +141,7 @@ mod tests {
     const NAME: &str = "gateway-route-to-firewall";
 
     fn trips_and_fix_clears(design: &crate::model::Design, expect: &str) -> crate::model::Design {
-        let found = findings(design, NAME);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].message.contains(expect), "{}", found[0].message);
-        let fixed = apply_first_fix(design, NAME);
-        assert!(
-            findings(&fixed, NAME).is_empty(),
-            "{:?}",
-            findings(&fixed, NAME)
-        );
-        fixed
+        trips_once_and_fix_clears(design, NAME, expect)
     }
 
     #[test]

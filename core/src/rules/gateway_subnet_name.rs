@@ -1,34 +1,12 @@
 //! `gateway-subnet-name`: gateways sit only in a subnet named exactly GatewaySubnet, and nothing
 //! else sits there.
 
-use super::hsm_vnet_er_gateway::{device_point, new_gateway_subnet};
+use super::fixes::{add_gateway_subnet, gateway_slot, moved_gateway};
+use super::select::{gateway_subnet_of, GATEWAY_SUBNET};
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Gateway, Id, Subnet, Vnet};
 use std::collections::{HashMap, HashSet};
-
-/// The one name Azure accepts for the subnet of virtual network gateways.
-pub(super) const GATEWAY_SUBNET: &str = "GatewaySubnet";
-
-/// The first subnet of `vnet` named GatewaySubnet.
-pub(super) fn gateway_subnet_of(vnet: &Vnet) -> Option<&Subnet> {
-    vnet.subnets.iter().find(|s| s.name == GATEWAY_SUBNET)
-}
-
-/// Every subnet that is a gateway subnet, by name or because a gateway sits in it, in design
-/// order.
-pub(super) fn gateway_subnets<'d>(cx: &Context<'d>) -> Vec<(&'d Vnet, &'d Subnet)> {
-    // Few subnets hold gateways: a sorted list is cheaper to probe than hashing every subnet.
-    let mut holding: Vec<Id> = cx.design.gateways.iter().map(|g| g.subnet).collect();
-    holding.sort_unstable();
-    holding.dedup();
-    cx.design
-        .vnets
-        .iter()
-        .flat_map(|v| v.subnets.iter().map(move |s| (v, s)))
-        .filter(|(_, s)| s.name == GATEWAY_SUBNET || holding.binary_search(&s.id).is_ok())
-        .collect()
-}
 
 /// Devices other than gateways, per subnet, in design order.
 fn other_devices(cx: &Context) -> HashMap<Id, Vec<Id>> {
@@ -102,7 +80,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         );
         let only_gateways =
             !others.contains_key(&subnet.id) && !subnet.hsm_client && subnet.delegation.is_none();
-        out.push(match relocate(cx, vnet, subnet, gateways, only_gateways) {
+        out.push(match fix(cx, vnet, subnet, gateways, only_gateways) {
             Some((label, edit)) => finding.with_fix(label, edit),
             None => finding,
         });
@@ -138,7 +116,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 /// Renames the subnet when it holds only gateways and the VNet has no GatewaySubnet; otherwise
 /// moves its gateways into the VNet's GatewaySubnet, adding one when missing.
-fn relocate(
+fn fix(
     cx: &Context,
     vnet: &Vnet,
     subnet: &Subnet,
@@ -161,24 +139,13 @@ fn relocate(
     let (target, label) = match existing {
         Some(s) => (s.clone(), "Move the gateways into GatewaySubnet"),
         None => {
-            let s = new_gateway_subnet(vnet, cx.design.next_id())?;
-            edits.push(Edit::Add(Element::Subnet {
-                vnet: vnet.id,
-                subnet: s.clone(),
-            }));
+            let s = add_gateway_subnet(vnet, cx.design.next_id(), &mut edits)?;
             (s, "Add a GatewaySubnet and move the gateways into it")
         }
     };
-    let taken = cx
-        .design
-        .gateways
-        .iter()
-        .filter(|g| g.subnet == target.id)
-        .count();
+    let taken = gateway_slot(cx, target.id);
     for (slot, g) in (taken..).zip(gateways) {
-        let mut moved = (*g).clone();
-        moved.subnet = target.id;
-        moved.layout = device_point(&target, slot);
+        let moved = moved_gateway(g, &target, slot);
         edits.push(Edit::Replace(Element::Gateway(moved)));
     }
     Some((label.to_string(), Edit::Batch(edits)))

@@ -1,6 +1,6 @@
 //! `gateway-subnet-no-nsg`: no network security group on a GatewaySubnet.
 
-use super::gateway_subnet_name::gateway_subnets;
+use super::select::gateway_subnets;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 

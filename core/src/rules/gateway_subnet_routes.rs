@@ -1,7 +1,7 @@
 //! `gateway-subnet-routes`: a route table on a GatewaySubnet has no 0.0.0.0/0 route and keeps
 //! BGP route propagation on.
 
-use super::gateway_subnet_name::gateway_subnets;
+use super::select::gateway_subnets;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Id, Point, Subnet, Vnet};

@@ -1,36 +1,12 @@
 //! `gateway-subnet-size`: a GatewaySubnet is /29 or larger, /27 or larger when ExpressRoute and
 //! VPN gateways share it.
 
-use super::gateway_subnet_name::gateway_subnets;
+use super::fixes::enlarged;
+use super::select::gateway_subnets;
 use super::{Context, Explanation, Finding, Rule, Severity};
-use crate::addressing::{next_free_prefix, overlaps};
 use crate::edit::{Edit, Element};
-use crate::model::{GatewayKind, Id, Subnet, Vnet};
-use ipnet::Ipv4Net;
+use crate::model::{GatewayKind, Id};
 use std::collections::HashMap;
-
-/// A prefix of length `len` (shorter than the subnet's) for `subnet` to grow into: the one that
-/// contains it when that lies in the address space and overlaps no other subnet, else the first
-/// free one. Nothing else moves.
-pub(super) fn enlarged(vnet: &Vnet, subnet: &Subnet, len: u8) -> Option<Ipv4Net> {
-    if subnet.prefix.prefix_len() <= len {
-        return None;
-    }
-    let containing = Ipv4Net::new(subnet.prefix.network(), len).ok()?.trunc();
-    let inside = vnet
-        .address_space
-        .iter()
-        .any(|s| s.trunc().contains(&containing));
-    let free = vnet
-        .subnets
-        .iter()
-        .filter(|s| s.id != subnet.id)
-        .all(|s| !overlaps(&s.prefix, &containing));
-    if inside && free {
-        return Some(containing);
-    }
-    next_free_prefix(vnet, len, Some(subnet))
-}
 
 pub static RULE: Rule = Rule {
     name: "gateway-subnet-size",

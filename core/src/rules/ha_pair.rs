@@ -1,9 +1,10 @@
 //! `ha-pair`: at least two HSMs in every region that has HSMs.
 
+use super::select::{hsms_by_region, other_stamp};
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::addressing::{first_usable, is_reserved, usable_addresses};
 use crate::edit::{Edit, Element};
-use crate::model::{Hsm, Id, Point};
+use crate::model::{Hsm, Point};
 use std::collections::HashSet;
 use std::net::Ipv4Addr;
 
@@ -26,61 +27,6 @@ pub static RULE: Rule = Rule {
     },
     check,
 };
-
-/// The HSMs of one Azure location, in design order.
-pub(super) struct RegionHsms<'d> {
-    /// The normalised location ("westeurope").
-    pub location: String,
-    /// The region element of the first HSM's VNet, for naming and highlighting.
-    pub region: Id,
-    pub hsms: Vec<&'d Hsm>,
-}
-
-/// HSMs grouped by the Azure location of their VNet, groups in order of first appearance.
-/// HSMs whose subnet, VNet or region cannot be found are left out.
-pub(super) fn hsms_by_region<'d>(cx: &Context<'d>) -> Vec<RegionHsms<'d>> {
-    let mut groups: Vec<RegionHsms<'d>> = Vec::new();
-    for hsm in &cx.design.hsms {
-        let Some(vnet) = cx.index.vnet_of_subnet(hsm.subnet) else {
-            continue;
-        };
-        let Some(location) = cx.index.location(vnet) else {
-            continue;
-        };
-        let location = normalise(location);
-        match groups.iter_mut().find(|g| g.location == location) {
-            Some(g) => g.hsms.push(hsm),
-            None => groups.push(RegionHsms {
-                location,
-                region: vnet.region,
-                hsms: vec![hsm],
-            }),
-        }
-    }
-    groups
-}
-
-fn normalise(location: &str) -> String {
-    location
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase()
-}
-
-/// The stamp of an HA partner: `stamp1` and `stamp2` swap; anything else gets `stamp1`.
-pub(super) fn other_stamp(stamp: &str) -> &'static str {
-    if stamp_key(stamp) == "stamp1" {
-        "stamp2"
-    } else {
-        "stamp1"
-    }
-}
-
-/// A stamp compared loosely ("Stamp1 " is "stamp1").
-pub(super) fn stamp_key(stamp: &str) -> String {
-    stamp.trim().to_ascii_lowercase()
-}
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for group in hsms_by_region(cx) {

@@ -1,8 +1,8 @@
 //! `ha-regions`: HSMs in at least two offered regions, joined by VNet-to-VNet VPN.
 
-use super::ha_pair::{hsms_by_region, RegionHsms};
-use super::hsm_reachable::names;
 use super::regions::offered;
+use super::select::{hsms_by_region, vnets_of, RegionHsms};
+use super::wording::names;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::graph::{Components, Link};
@@ -44,17 +44,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     // HSM VNets per region, each once, in design order.
     let vnets: Vec<Vec<Id>> = groups
         .iter()
-        .map(|g| {
-            let mut ids: Vec<Id> = Vec::new();
-            for h in &g.hsms {
-                if let Some(v) = cx.index.vnet_of_subnet(h.subnet) {
-                    if !ids.contains(&v.id) {
-                        ids.push(v.id);
-                    }
-                }
-            }
-            ids
-        })
+        .map(|g| vnets_of(cx, g.hsms.iter().copied()))
         .collect();
     let elements = || -> Vec<Id> {
         groups

@@ -1,7 +1,7 @@
 //! `ha-stamps`: the HSMs of a region do not all sit on one stamp.
 
-use super::ha_pair::{hsms_by_region, other_stamp, stamp_key};
-use super::hsm_reachable::names;
+use super::select::{hsms_by_region, other_stamp, stamp_key};
+use super::wording::names;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::Id;

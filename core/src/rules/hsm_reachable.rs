@@ -1,12 +1,13 @@
 //! `hsm-reachable`: every HSM client has a network path to at least one HSM on TCP 1792.
 
+use super::fixes::site_to_site_fix;
+use super::regions::location_key;
+use super::wording::names;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::addressing::overlaps;
 use crate::edit::{Edit, Element};
 use crate::graph::{Blocker, Link, Node, Reach};
-use crate::model::{
-    Connection, ConnectionKind, GatewayKind, Id, OnPremSite, Peering, PeeringSide, Vnet,
-};
+use crate::model::{Id, Peering, PeeringSide, Vnet};
 
 pub static RULE: Rule = Rule {
     name: "hsm-reachable",
@@ -103,16 +104,6 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-/// `'a', 'b' and 'c'`.
-pub(super) fn names(cx: &Context, ids: &[Id]) -> String {
-    let quoted: Vec<String> = ids.iter().map(|id| cx.name(*id)).collect();
-    match quoted.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 fn dedup(ids: Vec<Id>) -> Vec<Id> {
     let mut out: Vec<Id> = Vec::with_capacity(ids.len());
     for id in ids {
@@ -135,7 +126,7 @@ fn joined_by(link: Link) -> &'static str {
 }
 
 /// The blockers in plain words, joined with semicolons.
-pub(super) fn reasons(cx: &Context, blockers: &[Blocker]) -> String {
+fn reasons(cx: &Context, blockers: &[Blocker]) -> String {
     let name = |id: Id| cx.name(id);
     let said: Vec<String> = blockers
         .iter()
@@ -221,7 +212,7 @@ pub(super) fn reasons(cx: &Context, blockers: &[Blocker]) -> String {
 }
 
 /// The elements a blocker points at, for the canvas.
-pub(super) fn blocker_elements(blockers: &[Blocker]) -> Vec<Id> {
+fn blocker_elements(blockers: &[Blocker]) -> Vec<Id> {
     let mut out = Vec::new();
     for b in blockers {
         match b {
@@ -259,14 +250,6 @@ fn fix_targets<'d>(cx: &Context<'d>, reach: &Reach) -> Vec<(&'d Vnet, bool)> {
         .filter(|v| reach.is_hsm_vnet(v.id) && reach.proxy_of(v.id).is_none())
         .map(|v| (v, false));
     hubs.chain(hsm_vnets).collect()
-}
-
-fn location_key(location: &str) -> String {
-    location
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase()
 }
 
 fn spaces_overlap(a: &Vnet, b: &Vnet) -> bool {
@@ -318,47 +301,8 @@ fn peering_fix(
     ))
 }
 
-/// Connects `site` by site-to-site VPN to the first VPN gateway from which on-premises traffic
-/// reaches an HSM VNet, when the site has what a site-to-site VPN needs (a device address and
-/// prefixes) and its prefixes do not clash with the gateway's VNet.
-pub(super) fn site_to_site_fix(
-    cx: &Context,
-    reach: &Reach,
-    site: &OnPremSite,
-    id: Id,
-) -> Option<(String, Edit)> {
-    if site.vpn_device_ip.is_none() || site.prefixes.is_empty() {
-        return None;
-    }
-    let gateway = cx.design.gateways.iter().find(|g| {
-        g.kind == GatewayKind::Vpn
-            && cx.index.vnet_of_subnet(g.subnet).is_some_and(|v| {
-                !v.address_space
-                    .iter()
-                    .any(|a| site.prefixes.iter().any(|p| overlaps(a, p)))
-                    && !reach.from_landing(v.id).is_empty()
-            })
-    })?;
-    let connection = Connection {
-        id,
-        name: format!("{}-to-{}", site.name, gateway.name),
-        kind: ConnectionKind::SiteToSite {
-            gateway: gateway.id,
-            site: site.id,
-        },
-    };
-    Some((
-        format!(
-            "Connect {} by site-to-site VPN to {}",
-            cx.name(site.id),
-            cx.name(gateway.id)
-        ),
-        Edit::Add(Element::Connection(connection)),
-    ))
-}
-
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use crate::graph::{Link, Node};
     use crate::model::builder::Builder;
     use crate::model::{ConnectionKind, Design, Id, PeeringSide, SiteRoles};
@@ -366,46 +310,6 @@ pub(super) mod tests {
     use crate::rules::Context;
 
     const RULE: &str = "hsm-reachable";
-
-    /// The ids of [`proxy_hub`].
-    pub struct Hub {
-        pub small: Small,
-        pub hub: Id,
-        pub hub_gateway_subnet: Id,
-        pub hub_er_gateway: Id,
-        pub ilb: Id,
-        pub hub_hsm_peering: Id,
-        pub spoke: Id,
-        pub spoke_peering: Id,
-    }
-
-    /// [`hsm_vnet`] plus a hub in the same region whose NVA proxy tier (two NVAs behind an ILB)
-    /// is peered with the HSM VNet, and a spoke with a client subnet peered with the hub.
-    pub fn proxy_hub() -> (Builder, Hub) {
-        let (mut b, small) = hsm_vnet();
-        let hub = b.vnet(small.region, "hub", &["10.0.0.0/16"]);
-        let hub_gateway_subnet = b.subnet(hub, "GatewaySubnet", "10.0.255.0/27");
-        let hub_er_gateway = b.er_gateway(hub_gateway_subnet, "hub-ergw", "ErGw1AZ");
-        let nva_subnet = b.subnet(hub, "nva-subnet", "10.0.1.0/24");
-        let nva1 = b.nva(nva_subnet, "nva1", "10.0.1.4");
-        let nva2 = b.nva(nva_subnet, "nva2", "10.0.1.5");
-        let ilb = b.luna_load_balancer(nva_subnet, "hub-ilb", "10.0.1.10", &[nva1, nva2]);
-        let hub_hsm_peering = b.peering(hub, small.vnet);
-        let spoke = b.vnet(small.region, "spoke-a", &["10.1.0.0/16"]);
-        b.client_subnet(spoke, "app", "10.1.1.0/24");
-        let spoke_peering = b.peering(spoke, hub);
-        let ids = Hub {
-            small,
-            hub,
-            hub_gateway_subnet,
-            hub_er_gateway,
-            ilb,
-            hub_hsm_peering,
-            spoke,
-            spoke_peering,
-        };
-        (b, ids)
-    }
 
     fn client_site(b: &mut Builder, vpn_device: Option<&str>) -> Id {
         let roles = SiteRoles {

@@ -1,11 +1,10 @@
 //! `hsm-subnet-capacity`: an HSM subnet has an address for every HSM NIC in it.
 
-use super::subnet_in_vnet::relocate;
+use super::fixes::{grown_in_place, relocate};
 use super::{Context, Explanation, Finding, Rule, Severity};
-use crate::addressing::{next_free_prefix, overlaps, usable_addresses, RESERVED_PER_SUBNET};
+use crate::addressing::{next_free_prefix, usable_addresses, RESERVED_PER_SUBNET};
 use crate::edit::{Edit, Element};
-use crate::model::{Id, Subnet, Vnet};
-use ipnet::Ipv4Net;
+use crate::model::Id;
 use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
@@ -36,21 +35,6 @@ fn length_for(needed: u64) -> Option<u8> {
     (0..=32u8)
         .rev()
         .find(|len| (1u64 << (32 - len)).saturating_sub(RESERVED_PER_SUBNET) >= needed)
-}
-
-/// The prefix of length `len` that contains `prefix`, if it stays inside the VNet and overlaps
-/// no other subnet of it.
-fn grown_in_place(vnet: &Vnet, subnet: &Subnet, len: u8) -> Option<Ipv4Net> {
-    let grown = Ipv4Net::new(subnet.prefix.network(), len).ok()?.trunc();
-    let inside = vnet
-        .address_space
-        .iter()
-        .any(|s| s.trunc().contains(&grown));
-    let clear = vnet
-        .subnets
-        .iter()
-        .all(|s| s.id == subnet.id || !overlaps(&s.prefix, &grown));
-    (inside && clear).then_some(grown)
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

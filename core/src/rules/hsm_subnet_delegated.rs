@@ -26,7 +26,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     // Each subnet once, in a stable order, however many HSMs it holds.
     let subnets: BTreeSet<_> = cx.design.hsms.iter().map(|h| h.subnet).collect();
     for id in subnets {
-        let Some((vnet, subnet)) = cx.index.subnet(id) else { continue };
+        let Some((vnet, subnet)) = cx.index.subnet(id) else {
+            continue;
+        };
         if subnet.is_hsm_delegated() {
             continue;
         }
@@ -48,7 +50,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             )
             .with_fix(
                 "Delegate the subnet to Dedicated HSM",
-                Edit::Replace(Element::Subnet { vnet: vnet.id, subnet: delegated }),
+                Edit::Replace(Element::Subnet {
+                    vnet: vnet.id,
+                    subnet: delegated,
+                }),
             ),
         );
     }
@@ -66,7 +71,11 @@ mod tests {
         let found = findings(&design, "hsm-subnet-delegated");
         assert_eq!(found.len(), 1, "one finding per subnet, not per HSM");
         assert_eq!(found[0].elements, vec![ids.hsm_subnet]);
-        assert!(found[0].message.contains("'hsm-subnet'"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("'hsm-subnet'"),
+            "{}",
+            found[0].message
+        );
         let fixed = apply_first_fix(&design, "hsm-subnet-delegated");
         assert!(findings(&fixed, "hsm-subnet-delegated").is_empty());
     }

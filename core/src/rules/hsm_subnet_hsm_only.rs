@@ -1,6 +1,7 @@
 //! `hsm-subnet-hsm-only`: a subnet delegated to Dedicated HSM holds HSMs and nothing else.
 
-use super::hsm_subnet_no_nsg::hsm_subnets;
+use super::select::hsm_subnets;
+use super::wording::natural_list;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Id, Kind};
@@ -27,15 +28,6 @@ pub static RULE: Rule = Rule {
     },
     check,
 };
-
-/// "a", "a and b", "a, b and c".
-fn natural_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let subnets = hsm_subnets(cx);

@@ -1,9 +1,8 @@
 //! `hsm-subnet-no-nsg`: no network security group on an HSM subnet.
 
+use super::select::hsm_subnets;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
-use crate::model::{Subnet, Vnet};
-use std::collections::HashSet;
 
 pub static RULE: Rule = Rule {
     name: "hsm-subnet-no-nsg",
@@ -25,18 +24,6 @@ pub static RULE: Rule = Rule {
     },
     check,
 };
-
-/// The subnets Dedicated HSM's restrictions apply to, in design order: those delegated to
-/// Dedicated HSM and those holding at least one HSM (a subnet about to be delegated).
-pub(super) fn hsm_subnets<'d>(cx: &Context<'d>) -> Vec<(&'d Vnet, &'d Subnet)> {
-    let holding: HashSet<_> = cx.design.hsms.iter().map(|h| h.subnet).collect();
-    cx.design
-        .vnets
-        .iter()
-        .flat_map(|v| v.subnets.iter().map(move |s| (v, s)))
-        .filter(|(_, s)| s.is_hsm_delegated() || holding.contains(&s.id))
-        .collect()
-}
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (vnet, subnet) in hsm_subnets(cx) {

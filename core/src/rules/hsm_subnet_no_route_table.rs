@@ -1,6 +1,6 @@
 //! `hsm-subnet-no-route-table`: no route table (user-defined routes) on an HSM subnet.
 
-use super::hsm_subnet_no_nsg::hsm_subnets;
+use super::select::hsm_subnets;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 

@@ -1,74 +1,11 @@
 //! `hsm-vnet-er-gateway`: every VNet holding HSMs has an ExpressRoute gateway in its
 //! GatewaySubnet.
 
-use super::gateway_subnet_name::{gateway_subnet_of, GATEWAY_SUBNET};
+use super::fixes::{add_gateway_subnet, gateway_slot, moved_gateway, new_gateway};
+use super::select::{gateway_subnet_of, hsm_vnets, GATEWAY_SUBNET};
 use super::{Context, Explanation, Finding, Rule, Severity};
-use crate::addressing::next_free_prefix;
 use crate::edit::{Edit, Element};
-use crate::model::{Gateway, GatewayKind, Id, Point, Rect, Subnet, Vnet, VpnType};
-
-/// The VNets holding HSMs, by id (a handful even in large estates).
-pub(super) fn hsm_vnets(cx: &Context) -> Vec<Id> {
-    let mut ids: Vec<Id> = cx
-        .facts()
-        .hsms
-        .iter()
-        .filter(|(_, hsms)| !hsms.is_empty())
-        .map(|(vnet, _)| *vnet)
-        .collect();
-    ids.sort_unstable();
-    ids
-}
-
-/// A new GatewaySubnet for `vnet` at the first free /27 of its address space, drawn below its
-/// last subnet; `None` when no /27 is free.
-pub(super) fn new_gateway_subnet(vnet: &Vnet, id: Id) -> Option<Subnet> {
-    let prefix = next_free_prefix(vnet, 27, None)?;
-    let top = vnet
-        .subnets
-        .iter()
-        .map(|s| s.layout.y + s.layout.h + 16.0)
-        .fold(vnet.layout.y + 32.0, f64::max);
-    Some(Subnet {
-        id,
-        name: GATEWAY_SUBNET.to_string(),
-        prefix,
-        delegation: None,
-        nsg: None,
-        route_table: None,
-        hsm_client: false,
-        layout: Rect::new(vnet.layout.x + 16.0, top, 240.0, 64.0),
-    })
-}
-
-/// Where the `slot`-th device of a subnet is drawn.
-pub(super) fn device_point(subnet: &Subnet, slot: usize) -> Point {
-    Point::new(
-        subnet.layout.x + 28.0 + slot as f64 * 44.0,
-        subnet.layout.y + 38.0,
-    )
-}
-
-/// A new gateway in `subnet`, drawn after the `slot` devices already there.
-pub(super) fn new_gateway(
-    id: Id,
-    name: String,
-    subnet: &Subnet,
-    slot: usize,
-    kind: GatewayKind,
-    sku: &str,
-) -> Gateway {
-    Gateway {
-        id,
-        name,
-        subnet: subnet.id,
-        kind,
-        sku: sku.to_string(),
-        vpn_type: (kind == GatewayKind::Vpn).then_some(VpnType::RouteBased),
-        p2s_pool: None,
-        layout: device_point(subnet, slot),
-    }
-}
+use crate::model::{Gateway, GatewayKind, Id, Subnet, Vnet};
 
 pub static RULE: Rule = Rule {
     name: "hsm-vnet-er-gateway",
@@ -155,26 +92,15 @@ fn fix(
     let subnet = match existing {
         Some(s) => s.clone(),
         None => {
-            let s = new_gateway_subnet(vnet, Id(next))?;
+            let s = add_gateway_subnet(vnet, Id(next), &mut edits)?;
             next += 1;
-            edits.push(Edit::Add(Element::Subnet {
-                vnet: vnet.id,
-                subnet: s.clone(),
-            }));
             s
         }
     };
-    let slot = cx
-        .design
-        .gateways
-        .iter()
-        .filter(|g| g.subnet == subnet.id)
-        .count();
+    let slot = gateway_slot(cx, subnet.id);
     let label = match stray {
         Some(g) => {
-            let mut moved = g.clone();
-            moved.subnet = subnet.id;
-            moved.layout = device_point(&subnet, slot);
+            let moved = moved_gateway(g, &subnet, slot);
             edits.push(Edit::Replace(Element::Gateway(moved)));
             "Move the ExpressRoute gateway into GatewaySubnet"
         }

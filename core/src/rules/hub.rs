@@ -5,6 +5,7 @@
 //! [`hubs`] is one linear pass over the design with constant-time lookups; it returns nothing
 //! at once when the design has no NVA, so the hub rules cost nothing in other designs.
 
+use super::select::{FIREWALL_SUBNET, GATEWAY_SUBNET};
 use super::Context;
 use crate::addressing;
 use crate::model::{
@@ -17,12 +18,6 @@ use std::net::Ipv4Addr;
 
 /// The Luna NTLS port the whole proxy path carries.
 pub const LUNA_PORT: u16 = 1792;
-
-/// The subnet name Azure requires for Azure Firewall.
-pub const FIREWALL_SUBNET: &str = "AzureFirewallSubnet";
-
-/// The subnet name Azure requires for virtual network gateways.
-pub const GATEWAY_SUBNET: &str = "GatewaySubnet";
 
 /// A VNet holding NVAs, with the parts of it the hub rules need. Lists keep design order.
 pub struct Hub<'d> {
@@ -194,7 +189,7 @@ impl<'d> Hub<'d> {
     }
 
     /// The peered VNets that hold HSMs (in any region), each once, in peering order;
-    /// `hsm_vnets` comes from [`hsm_vnets`].
+    /// `hsm_vnets` comes from [`hsm_vnets`](super::select::hsm_vnets).
     pub fn hsm_peers(&self, cx: &Context<'d>, hsm_vnets: &[Id]) -> Vec<&'d Vnet> {
         let mut out: Vec<&'d Vnet> = Vec::new();
         for (_, other) in self.peers(cx) {
@@ -214,20 +209,6 @@ impl<'d> Hub<'d> {
     }
 }
 
-/// The ids of the VNets holding HSMs, sorted (for binary search).
-pub fn hsm_vnets(cx: &Context) -> Vec<Id> {
-    let mut out: Vec<Id> = cx
-        .design
-        .hsms
-        .iter()
-        .filter_map(|h| cx.index.vnet_of_subnet(h.subnet))
-        .map(|v| v.id)
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
 /// Whether two VNets are in the same Azure location (same region element when a location is
 /// unknown).
 pub fn same_region(cx: &Context, a: &Vnet, b: &Vnet) -> bool {
@@ -240,6 +221,16 @@ pub fn same_region(cx: &Context, a: &Vnet, b: &Vnet) -> bool {
 /// Whether a route sends traffic to a virtual appliance at `ip`.
 pub fn goes_to(route: &Route, ip: Ipv4Addr) -> bool {
     route.next_hop == NextHop::VirtualAppliance && route.next_hop_ip == Some(ip)
+}
+
+/// A route sending `prefix` to a virtual appliance at `ip`: what [`goes_to`] looks for.
+pub fn to_appliance(name: String, prefix: Ipv4Net, ip: Ipv4Addr) -> Route {
+    Route {
+        name,
+        prefix,
+        next_hop: NextHop::VirtualAppliance,
+        next_hop_ip: Some(ip),
+    }
 }
 
 /// A readable next hop for messages: "VirtualAppliance 10.0.0.4", "VnetLocal".
@@ -547,6 +538,7 @@ mod fixture {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::select::hsm_vnets;
     use crate::rules::testing::findings;
 
     const HUB_RULES: [&str; 11] = [

@@ -1,6 +1,7 @@
 //! `hub-hsm-peering`: a hub is peered with an HSM VNet of its own region.
 
-use super::hub::{hsm_vnets, hubs, same_region};
+use super::hub::{hubs, same_region};
+use super::select::hsm_vnets;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Peering, PeeringSide};

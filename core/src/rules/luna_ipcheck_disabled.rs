@@ -1,7 +1,8 @@
 //! `luna-ipcheck-disabled`: an HSM behind an SNAT proxy tier has its Luna NTLS client IP check
 //! turned off.
 
-use super::hub::{hsm_vnets, hubs};
+use super::hub::hubs;
+use super::select::hsm_vnets;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Id, PAYSHIELD_SKUS};

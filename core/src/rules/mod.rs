@@ -1,6 +1,12 @@
 //! The rules catalogue. One rule per file; each declares its name, severity, summary and
 //! explanation, its check, and its tests (one that trips it, one that does not) at the bottom.
 //!
+//! What several rules share lives in modules named by topic, not in rule files: `select` (which
+//! elements: gateway and HSM subnets, HSM VNets, VPN gateways, HSMs by region, stamps), `fixes`
+//! (edit builders for one-click fixes), `wording` (lists of names in messages), `hub` (the parts
+//! of an NVA proxy hub), `regions` (where Dedicated HSM is offered, location keys) and, for
+//! tests, `testing` (fixtures and helpers).
+//!
 //! [`check`] runs every rule over a design and never fails: an invalid design is normal input,
 //! and the report says what is wrong with it.
 
@@ -40,7 +46,6 @@ mod hsm_subnet_no_nsg;
 mod hsm_subnet_no_route_table;
 mod hsm_vnet_er_gateway;
 mod hsm_vnet_no_remote_gateways;
-mod hub;
 mod hub_hsm_peering;
 mod luna_ipcheck_disabled;
 mod nva_count;
@@ -60,9 +65,15 @@ mod service_retiring;
 mod subnet_in_vnet;
 mod subnet_overlap;
 
+// Shared by several rules, by topic; each says what it holds. A helper used by one rule only
+// stays in that rule's file.
+mod fixes;
+mod hub;
 pub mod regions;
+mod select;
 #[cfg(test)]
 pub(crate) mod testing;
+mod wording;
 
 /// How bad a finding is. Ordered: `Error` is the most severe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -130,7 +141,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(rule: &Rule, severity: Severity, message: impl Into<String>, elements: Vec<Id>) -> Self {
+    pub fn new(
+        rule: &Rule,
+        severity: Severity,
+        message: impl Into<String>,
+        elements: Vec<Id>,
+    ) -> Self {
         Finding {
             rule: rule.name,
             severity,
@@ -252,7 +268,10 @@ pub struct Report {
 
 impl Report {
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -313,7 +332,10 @@ mod tests {
         let catalogue = include_str!("catalogue-names.txt");
         let names: Vec<&str> = catalogue.lines().filter(|l| !l.is_empty()).collect();
         for name in &names {
-            assert!(rule(name).is_some(), "catalogue rule {name} has no implementation");
+            assert!(
+                rule(name).is_some(),
+                "catalogue rule {name} has no implementation"
+            );
         }
         assert_eq!(names.len(), ALL.len());
     }

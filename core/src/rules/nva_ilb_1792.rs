@@ -238,16 +238,7 @@ mod tests {
     const NAME: &str = "nva-ilb-1792";
 
     fn trips_and_fix_clears(design: &crate::model::Design, expect: &str) -> crate::model::Design {
-        let found = findings(design, NAME);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].message.contains(expect), "{}", found[0].message);
-        let fixed = apply_first_fix(design, NAME);
-        assert!(
-            findings(&fixed, NAME).is_empty(),
-            "{:?}",
-            findings(&fixed, NAME)
-        );
-        fixed
+        trips_once_and_fix_clears(design, NAME, expect)
     }
 
     #[test]

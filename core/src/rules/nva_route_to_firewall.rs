@@ -1,9 +1,10 @@
 //! `nva-route-to-firewall`: the NVA subnet sends on-premises prefixes to the hub's firewall.
 
-use super::hub::{goes_to, hop_text, hubs, unique_name};
+use super::fixes::attach_new_route_table;
+use super::hub::{goes_to, hop_text, hubs, to_appliance, unique_name};
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
-use crate::model::{Id, NextHop, Point, Route, RouteTable};
+use crate::model::{Id, Route, RouteTable};
 use ipnet::Ipv4Net;
 use std::net::Ipv4Addr;
 
@@ -68,15 +69,6 @@ fn problems(table: &RouteTable, p: Ipv4Net, fw_ip: Ipv4Addr) -> Vec<String> {
     out
 }
 
-fn to_firewall(name: String, prefix: Ipv4Net, fw_ip: Ipv4Addr) -> Route {
-    Route {
-        name,
-        prefix,
-        next_hop: NextHop::VirtualAppliance,
-        next_hop_ip: Some(fw_ip),
-    }
-}
-
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for hub in hubs(cx) {
         let Some((fw, fw_ip)) = hub.firewall_with_ip() else {
@@ -95,31 +87,21 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             let (why, edit) = match table {
                 None => {
                     sites.extend(prefixes.iter().map(|(_, s)| s.id));
-                    let names = cx.design.route_tables.iter().map(|r| r.name.as_str());
                     let mut routes: Vec<Route> = Vec::new();
                     for (p, site) in &prefixes {
                         let name = unique_name(
                             routes.iter().map(|r| r.name.as_str()),
                             &format!("{}-via-firewall", site.name),
                         );
-                        routes.push(to_firewall(name, *p, fw_ip));
+                        routes.push(to_appliance(name, *p, fw_ip));
                     }
-                    let rt = RouteTable {
-                        id: cx.design.next_id(),
-                        name: unique_name(names, &format!("{}-nva-rt", hub.vnet.name)),
+                    let edit = attach_new_route_table(
+                        cx,
+                        hub.vnet.id,
+                        subnet,
+                        &format!("{}-nva-rt", hub.vnet.name),
                         routes,
-                        bgp_propagation: true,
-                        layout: Point::new(subnet.layout.x + subnet.layout.w, subnet.layout.y),
-                    };
-                    let mut attached = (*subnet).clone();
-                    attached.route_table = Some(rt.id);
-                    let edit = Edit::Batch(vec![
-                        Edit::Add(Element::RouteTable(rt)),
-                        Edit::Replace(Element::Subnet {
-                            vnet: hub.vnet.id,
-                            subnet: attached,
-                        }),
-                    ]);
+                    );
                     ("it has no route table".to_string(), edit)
                 }
                 Some(rt) => {
@@ -139,7 +121,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         for r in &mut fixed.routes {
                             let q = r.prefix.trunc();
                             if p.contains(&q) {
-                                *r = to_firewall(r.name.clone(), r.prefix, fw_ip);
+                                *r = to_appliance(r.name.clone(), r.prefix, fw_ip);
                             }
                         }
                         if !fixed.routes.iter().any(|r| r.prefix.trunc() == *p) {
@@ -147,7 +129,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                                 fixed.routes.iter().map(|r| r.name.as_str()),
                                 &format!("{}-via-firewall", site.name),
                             );
-                            fixed.routes.push(to_firewall(name, *p, fw_ip));
+                            fixed.routes.push(to_appliance(name, *p, fw_ip));
                         }
                     }
                     if said.is_empty() {
@@ -196,16 +178,7 @@ mod tests {
     const NAME: &str = "nva-route-to-firewall";
 
     fn trips_and_fix_clears(design: &crate::model::Design, expect: &str) -> crate::model::Design {
-        let found = findings(design, NAME);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].message.contains(expect), "{}", found[0].message);
-        let fixed = apply_first_fix(design, NAME);
-        assert!(
-            findings(&fixed, NAME).is_empty(),
-            "{:?}",
-            findings(&fixed, NAME)
-        );
-        fixed
+        trips_once_and_fix_clears(design, NAME, expect)
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! `onprem-backup-path`: an on-premises site reaches the HSMs over a site-to-site or
 //! point-to-site VPN, for backups to an on-premises HSM.
 
-use super::hsm_reachable::site_to_site_fix;
+use super::fixes::site_to_site_fix;
+use super::select::vnets_of;
+use super::wording::names;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::graph::{Link, Path};
 use crate::model::{Id, OnPremSite};
@@ -73,7 +75,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             format!(
                 "backup sites {} do not reach an HSM over a site-to-site or point-to-site VPN, \
                  and no other site does",
-                super::hsm_reachable::names(cx, &ids)
+                names(cx, &ids)
             )
         }
     };
@@ -90,15 +92,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
          is reachable",
     );
     let elements: Vec<Id> = if backup.is_empty() {
-        let mut hsm_vnets: Vec<Id> = Vec::new();
-        for h in &cx.design.hsms {
-            if let Some(v) = cx.index.vnet_of_subnet(h.subnet) {
-                if !hsm_vnets.contains(&v.id) {
-                    hsm_vnets.push(v.id);
-                }
-            }
-        }
-        hsm_vnets
+        vnets_of(cx, &cx.design.hsms)
     } else {
         backup.iter().map(|s| s.id).collect()
     };
@@ -121,7 +115,6 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use crate::model::{ConnectionKind, Id, SiteRoles};
-    use crate::rules::hsm_reachable::tests::proxy_hub;
     use crate::rules::testing::*;
 
     const RULE: &str = "onprem-backup-path";

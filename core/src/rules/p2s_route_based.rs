@@ -1,7 +1,7 @@
 //! `p2s-route-based`: a point-to-site connection needs a RouteBased VPN gateway with a client
 //! address pool.
 
-use super::cross_region_vpn::vpn_gateway_in;
+use super::select::vpn_gateway_beside;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::addressing::overlaps;
 use crate::edit::{Edit, Element};
@@ -118,26 +118,22 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 };
                 (label, Edit::Replace(Element::Gateway(fixed)))
             }),
-            GatewayKind::ExpressRoute => cx
-                .index
-                .vnet_of_subnet(g.subnet)
-                .and_then(|v| vpn_gateway_in(cx, v.id))
-                .and_then(|vpn| {
-                    let mut moved = c.clone();
-                    moved.kind = ConnectionKind::PointToSite {
-                        gateway: vpn.id,
-                        site,
-                    };
-                    let mut edits = vec![Edit::Replace(Element::Connection(moved))];
-                    let ready = ready_for_p2s(cx.design, vpn)?;
-                    if &ready != vpn {
-                        edits.push(Edit::Replace(Element::Gateway(ready)));
-                    }
-                    Some((
-                        format!("Move the connection to VPN gateway {}", cx.name(vpn.id)),
-                        Edit::Batch(edits),
-                    ))
-                }),
+            GatewayKind::ExpressRoute => vpn_gateway_beside(cx, g).and_then(|vpn| {
+                let mut moved = c.clone();
+                moved.kind = ConnectionKind::PointToSite {
+                    gateway: vpn.id,
+                    site,
+                };
+                let mut edits = vec![Edit::Replace(Element::Connection(moved))];
+                let ready = ready_for_p2s(cx.design, vpn)?;
+                if &ready != vpn {
+                    edits.push(Edit::Replace(Element::Gateway(ready)));
+                }
+                Some((
+                    format!("Move the connection to VPN gateway {}", cx.name(vpn.id)),
+                    Edit::Batch(edits),
+                ))
+            }),
         };
         out.push(match fix {
             Some((label, edit)) => finding.with_fix(label, edit),

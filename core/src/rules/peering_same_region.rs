@@ -1,10 +1,9 @@
 //! `peering-same-region`: a peering that touches an HSM VNet joins VNets of the same region
 //! (global VNet peering is not supported with Dedicated HSM).
 
-use super::cross_region_vpn::{route_based, vpn_gateway_in};
-use super::gateway_subnet_name::gateway_subnet_of;
-use super::gateway_subnet_size::enlarged;
-use super::hsm_vnet_er_gateway::{hsm_vnets, new_gateway, new_gateway_subnet};
+use super::fixes::{add_gateway_subnet, enlarged, gateway_slot, new_gateway, route_based};
+use super::regions::location_key;
+use super::select::{gateway_subnet_of, hsm_vnets, vpn_gateway_in};
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Connection, ConnectionKind, GatewayKind, Id, Peering, Vnet, VpnType};
@@ -12,13 +11,7 @@ use crate::model::{Connection, ConnectionKind, GatewayKind, Id, Peering, Vnet, V
 /// Whether two Azure locations are the same, ignoring case and spaces ("West Europe" =
 /// "westeurope").
 fn same_location(a: &str, b: &str) -> bool {
-    let squash = |s: &str| -> String {
-        s.chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
-    squash(a) == squash(b)
+    location_key(a) == location_key(b)
 }
 
 pub static RULE: Rule = Rule {
@@ -106,21 +99,12 @@ fn vpn_instead(cx: &Context, p: &Peering, va: &Vnet, vb: &Vnet) -> Option<Edit> 
                 s
             }
             None => {
-                let s = new_gateway_subnet(vnet, Id(next))?;
+                let s = add_gateway_subnet(vnet, Id(next), &mut edits)?;
                 next += 1;
-                edits.push(Edit::Add(Element::Subnet {
-                    vnet: vnet.id,
-                    subnet: s.clone(),
-                }));
                 s
             }
         };
-        let slot = cx
-            .design
-            .gateways
-            .iter()
-            .filter(|g| g.subnet == subnet.id)
-            .count();
+        let slot = gateway_slot(cx, subnet.id);
         for id in cx.facts().gateways_of(vnet.id) {
             if let Some(er) = cx.index.gateway(*id) {
                 if er.kind == GatewayKind::ExpressRoute && er.sku.eq_ignore_ascii_case("Basic") {

@@ -1,4 +1,4 @@
-//! Where Dedicated HSM is offered, as data with its source.
+//! Where Dedicated HSM is offered, as data with its source, and how Azure locations compare.
 
 /// An Azure region that offers Dedicated HSM.
 pub struct OfferedRegion {
@@ -50,12 +50,18 @@ pub static OFFERED: &[OfferedRegion] = offered![
 /// The offered region with this location name (case-insensitive, spaces ignored, so
 /// "West Europe" and "westeurope" both match).
 pub fn offered(location: &str) -> Option<&'static OfferedRegion> {
-    let key: String = location
+    let key = location_key(location);
+    OFFERED.iter().find(|r| r.location == key)
+}
+
+/// A location as Azure compares it: case-insensitive, spaces ignored ("West Europe" gives
+/// "westeurope"). Rules compare and group locations by this key.
+pub(crate) fn location_key(location: &str) -> String {
+    location
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
-        .to_ascii_lowercase();
-    OFFERED.iter().find(|r| r.location == key)
+        .to_ascii_lowercase()
 }
 
 /// The display name of an offered region.

@@ -1,7 +1,8 @@
 //! `s2s-needs-device`: a site-to-site connection has the site's VPN device address and prefixes,
 //! and a VPN gateway on the Azure side.
 
-use super::cross_region_vpn::{route_based, vpn_gateway_in};
+use super::fixes::route_based;
+use super::select::vpn_gateway_beside;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{ConnectionKind, GatewayKind};
@@ -83,25 +84,21 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 "Make the VPN gateway RouteBased".to_string(),
                 Edit::Replace(Element::Gateway(route_based(g))),
             )),
-            GatewayKind::ExpressRoute => cx
-                .index
-                .vnet_of_subnet(g.subnet)
-                .and_then(|v| vpn_gateway_in(cx, v.id))
-                .map(|vpn| {
-                    let mut moved = c.clone();
-                    moved.kind = ConnectionKind::SiteToSite {
-                        gateway: vpn.id,
-                        site,
-                    };
-                    let mut edits = vec![Edit::Replace(Element::Connection(moved))];
-                    if vpn.vpn_type.is_none() {
-                        edits.push(Edit::Replace(Element::Gateway(route_based(vpn))));
-                    }
-                    (
-                        format!("Move the connection to VPN gateway {}", cx.name(vpn.id)),
-                        Edit::Batch(edits),
-                    )
-                }),
+            GatewayKind::ExpressRoute => vpn_gateway_beside(cx, g).map(|vpn| {
+                let mut moved = c.clone();
+                moved.kind = ConnectionKind::SiteToSite {
+                    gateway: vpn.id,
+                    site,
+                };
+                let mut edits = vec![Edit::Replace(Element::Connection(moved))];
+                if vpn.vpn_type.is_none() {
+                    edits.push(Edit::Replace(Element::Gateway(route_based(vpn))));
+                }
+                (
+                    format!("Move the connection to VPN gateway {}", cx.name(vpn.id)),
+                    Edit::Batch(edits),
+                )
+            }),
         };
         out.push(match fix {
             Some((label, edit)) => finding.with_fix(label, edit),

@@ -1,11 +1,8 @@
 //! `subnet-in-vnet`: every subnet lies inside its VNet's address space.
 
+use super::fixes::relocate;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::addressing::next_free_prefix;
-use crate::edit::{Edit, Element};
-use crate::model::{Id, Subnet};
-use ipnet::Ipv4Net;
-use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {
     name: "subnet-in-vnet",
@@ -27,64 +24,6 @@ pub static RULE: Rule = Rule {
     },
     check,
 };
-
-/// The address at the same offset in `to` as `addr` has in `from`, if `addr` is in `from` and
-/// the offset fits in `to`.
-fn same_offset(addr: Ipv4Addr, from: Ipv4Net, to: Ipv4Net) -> Option<Ipv4Addr> {
-    if !from.contains(&addr) {
-        return None;
-    }
-    let offset = u32::from(addr) - u32::from(from.network());
-    let size = 1u64 << (32 - to.prefix_len());
-    (u64::from(offset) < size).then(|| Ipv4Addr::from(u32::from(to.network()) + offset))
-}
-
-/// One edit that moves `subnet` of `vnet` to the prefix `to` (of the same size or larger) and
-/// moves every address pinned in it (HSM private and management IPs, NVA IPs, load balancer
-/// frontends) to the same offset in the new prefix, so that valid pins stay valid and unique.
-/// Pins that were outside the old prefix are left for `hsm-private-ip-valid` to report.
-pub(super) fn relocate(cx: &Context, vnet: Id, subnet: &Subnet, to: Ipv4Net) -> Edit {
-    let from = subnet.prefix.trunc();
-    let to = to.trunc();
-    let shift = |a: Option<Ipv4Addr>| a.map(|a| same_offset(a, from, to).unwrap_or(a));
-    let mut moved = subnet.clone();
-    moved.prefix = to;
-    let mut edits = vec![Edit::Replace(Element::Subnet {
-        vnet,
-        subnet: moved,
-    })];
-    let d = cx.design;
-    for hsm in d.hsms.iter().filter(|h| h.subnet == subnet.id) {
-        let (private_ip, management_ip) = (shift(hsm.private_ip), shift(hsm.management_ip));
-        if (private_ip, management_ip) != (hsm.private_ip, hsm.management_ip) {
-            let mut h = hsm.clone();
-            h.private_ip = private_ip;
-            h.management_ip = management_ip;
-            edits.push(Edit::Replace(Element::Hsm(h)));
-        }
-    }
-    for nva in d.nvas.iter().filter(|n| n.subnet == subnet.id) {
-        let private_ip = shift(nva.private_ip);
-        if private_ip != nva.private_ip {
-            let mut n = nva.clone();
-            n.private_ip = private_ip;
-            edits.push(Edit::Replace(Element::Nva(n)));
-        }
-    }
-    for lb in d.load_balancers.iter().filter(|l| l.subnet == subnet.id) {
-        let frontend_ip = shift(lb.frontend_ip);
-        if frontend_ip != lb.frontend_ip {
-            let mut l = lb.clone();
-            l.frontend_ip = frontend_ip;
-            edits.push(Edit::Replace(Element::LoadBalancer(l)));
-        }
-    }
-    if edits.len() == 1 {
-        edits.pop().expect("one edit")
-    } else {
-        Edit::Batch(edits)
-    }
-}
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for vnet in &cx.design.vnets {

@@ -1,6 +1,6 @@
 //! `subnet-overlap`: the subnets of one VNet do not overlap.
 
-use super::subnet_in_vnet::relocate;
+use super::fixes::relocate;
 use super::{Context, Explanation, Finding, Rule, Severity};
 use crate::addressing::next_free_prefix;
 use crate::model::Vnet;

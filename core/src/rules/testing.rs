@@ -1,5 +1,6 @@
-//! Helpers for the rules' own tests: a small clean design to start from, and a way to run one
-//! rule and apply its fix.
+//! Helpers for the rules' own tests: small clean designs to start from (one HSM VNet, and the
+//! same with a minimal NVA proxy hub), and ways to run one rule and apply its fix. The hub
+//! rules' full reference architecture is `rules::hub::reference_hub`.
 
 use super::{rule, Context, Finding};
 use crate::model::builder::Builder;
@@ -27,7 +28,15 @@ pub fn hsm_vnet() -> (Builder, Small) {
     let hsm_subnet = b.hsm_subnet(vnet, "hsm-subnet", "10.10.1.0/28");
     let hsm1 = b.hsm(hsm_subnet, "hsm1", "stamp1", Some("10.10.1.4"));
     let hsm2 = b.hsm(hsm_subnet, "hsm2", "stamp2", Some("10.10.1.5"));
-    let ids = Small { region, vnet, gateway_subnet, er_gateway, hsm_subnet, hsm1, hsm2 };
+    let ids = Small {
+        region,
+        vnet,
+        gateway_subnet,
+        er_gateway,
+        hsm_subnet,
+        hsm1,
+        hsm2,
+    };
     (b, ids)
 }
 
@@ -48,4 +57,58 @@ pub fn apply_first_fix(design: &Design, name: &str) -> Design {
         .and_then(|f| f.fix.clone())
         .unwrap_or_else(|| panic!("{name} offers no fix"));
     design.apply(&fix.edit).expect("the fix applies")
+}
+
+/// Asserts that `name` finds exactly one thing whose message contains `expect`, applies its fix,
+/// asserts the rule is then silent, and returns the fixed design.
+pub fn trips_once_and_fix_clears(design: &Design, name: &str, expect: &str) -> Design {
+    let found = findings(design, name);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].message.contains(expect), "{}", found[0].message);
+    let fixed = apply_first_fix(design, name);
+    let after = findings(&fixed, name);
+    assert!(after.is_empty(), "{after:?}");
+    fixed
+}
+
+/// The ids of [`proxy_hub`].
+pub struct ProxyHub {
+    pub small: Small,
+    pub hub: Id,
+    pub hub_gateway_subnet: Id,
+    pub hub_er_gateway: Id,
+    pub ilb: Id,
+    pub hub_hsm_peering: Id,
+    pub spoke: Id,
+    pub spoke_peering: Id,
+}
+
+/// [`hsm_vnet`] plus a hub in the same region whose NVA proxy tier (two NVAs behind an ILB)
+/// is peered with the HSM VNet, and a spoke with a client subnet peered with the hub. The
+/// least a reachability test needs: no firewall, routes, NSGs or on-premises site (the hub
+/// rules' full reference architecture is `rules::hub::reference_hub`).
+pub fn proxy_hub() -> (Builder, ProxyHub) {
+    let (mut b, small) = hsm_vnet();
+    let hub = b.vnet(small.region, "hub", &["10.0.0.0/16"]);
+    let hub_gateway_subnet = b.subnet(hub, "GatewaySubnet", "10.0.255.0/27");
+    let hub_er_gateway = b.er_gateway(hub_gateway_subnet, "hub-ergw", "ErGw1AZ");
+    let nva_subnet = b.subnet(hub, "nva-subnet", "10.0.1.0/24");
+    let nva1 = b.nva(nva_subnet, "nva1", "10.0.1.4");
+    let nva2 = b.nva(nva_subnet, "nva2", "10.0.1.5");
+    let ilb = b.luna_load_balancer(nva_subnet, "hub-ilb", "10.0.1.10", &[nva1, nva2]);
+    let hub_hsm_peering = b.peering(hub, small.vnet);
+    let spoke = b.vnet(small.region, "spoke-a", &["10.1.0.0/16"]);
+    b.client_subnet(spoke, "app", "10.1.1.0/24");
+    let spoke_peering = b.peering(spoke, hub);
+    let ids = ProxyHub {
+        small,
+        hub,
+        hub_gateway_subnet,
+        hub_er_gateway,
+        ilb,
+        hub_hsm_peering,
+        spoke,
+        spoke_peering,
+    };
+    (b, ids)
 }

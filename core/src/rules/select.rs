@@ -1,0 +1,155 @@
+//! Which elements the rules look at: the subnet names Azure reserves, the gateway and HSM
+//! subnets, the VNets holding HSMs or several gateways, the VPN gateway of a VNet, HSMs grouped
+//! by region, and HSM stamps.
+//!
+//! Shared because several rules check different things about the same elements; each rule
+//! decides what is wrong with them, these only pick them out (in design order unless said).
+
+use super::regions::location_key;
+use super::Context;
+use crate::model::{Gateway, GatewayKind, Hsm, Id, Subnet, Vnet};
+use std::collections::HashSet;
+
+/// The one name Azure accepts for the subnet of virtual network gateways.
+pub(super) const GATEWAY_SUBNET: &str = "GatewaySubnet";
+
+/// The one name Azure accepts for a firewall's subnet.
+pub(super) const FIREWALL_SUBNET: &str = "AzureFirewallSubnet";
+
+/// The first subnet of `vnet` named GatewaySubnet.
+pub(super) fn gateway_subnet_of(vnet: &Vnet) -> Option<&Subnet> {
+    vnet.subnets.iter().find(|s| s.name == GATEWAY_SUBNET)
+}
+
+/// Every subnet that is a gateway subnet, by name or because a gateway sits in it, in design
+/// order.
+pub(super) fn gateway_subnets<'d>(cx: &Context<'d>) -> Vec<(&'d Vnet, &'d Subnet)> {
+    // Few subnets hold gateways: a sorted list is cheaper to probe than hashing every subnet.
+    let mut holding: Vec<Id> = cx.design.gateways.iter().map(|g| g.subnet).collect();
+    holding.sort_unstable();
+    holding.dedup();
+    cx.design
+        .vnets
+        .iter()
+        .flat_map(|v| v.subnets.iter().map(move |s| (v, s)))
+        .filter(|(_, s)| s.name == GATEWAY_SUBNET || holding.binary_search(&s.id).is_ok())
+        .collect()
+}
+
+/// The subnets Dedicated HSM's restrictions apply to, in design order: those delegated to
+/// Dedicated HSM and those holding at least one HSM (a subnet about to be delegated).
+pub(super) fn hsm_subnets<'d>(cx: &Context<'d>) -> Vec<(&'d Vnet, &'d Subnet)> {
+    let holding: HashSet<_> = cx.design.hsms.iter().map(|h| h.subnet).collect();
+    cx.design
+        .vnets
+        .iter()
+        .flat_map(|v| v.subnets.iter().map(move |s| (v, s)))
+        .filter(|(_, s)| s.is_hsm_delegated() || holding.contains(&s.id))
+        .collect()
+}
+
+/// The ids of the VNets holding HSMs, sorted (for binary search; a handful even in large
+/// estates).
+pub(super) fn hsm_vnets(cx: &Context) -> Vec<Id> {
+    let mut out: Vec<Id> = cx
+        .design
+        .hsms
+        .iter()
+        .filter_map(|h| cx.index.vnet_of_subnet(h.subnet))
+        .map(|v| v.id)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The VNets holding `hsms`, each once, in the order of their first HSM (for messages and
+/// highlighting).
+pub(super) fn vnets_of<'a>(cx: &Context, hsms: impl IntoIterator<Item = &'a Hsm>) -> Vec<Id> {
+    let mut ids: Vec<Id> = Vec::new();
+    for h in hsms {
+        if let Some(v) = cx.index.vnet_of_subnet(h.subnet) {
+            if !ids.contains(&v.id) {
+                ids.push(v.id);
+            }
+        }
+    }
+    ids
+}
+
+/// The VNets holding two gateways or more, by id.
+pub(super) fn multi_gateway_vnets(cx: &Context) -> Vec<Id> {
+    let mut ids: Vec<Id> = cx
+        .facts()
+        .gateways
+        .iter()
+        .filter(|(_, gateways)| gateways.len() > 1)
+        .map(|(vnet, _)| *vnet)
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// The first VPN gateway of a VNet.
+pub(super) fn vpn_gateway_in<'d>(cx: &Context<'d>, vnet: Id) -> Option<&'d Gateway> {
+    cx.facts()
+        .gateways_of(vnet)
+        .iter()
+        .filter_map(|id| cx.index.gateway(*id))
+        .find(|g| g.kind == GatewayKind::Vpn)
+}
+
+/// The first VPN gateway of the VNet `gateway` sits in: where a connection that an
+/// ExpressRoute gateway cannot carry moves to.
+pub(super) fn vpn_gateway_beside<'d>(cx: &Context<'d>, gateway: &Gateway) -> Option<&'d Gateway> {
+    cx.index
+        .vnet_of_subnet(gateway.subnet)
+        .and_then(|v| vpn_gateway_in(cx, v.id))
+}
+
+/// The HSMs of one Azure location, in design order.
+pub(super) struct RegionHsms<'d> {
+    /// The normalised location ("westeurope").
+    pub location: String,
+    /// The region element of the first HSM's VNet, for naming and highlighting.
+    pub region: Id,
+    pub hsms: Vec<&'d Hsm>,
+}
+
+/// HSMs grouped by the Azure location of their VNet, groups in order of first appearance.
+/// HSMs whose subnet, VNet or region cannot be found are left out.
+pub(super) fn hsms_by_region<'d>(cx: &Context<'d>) -> Vec<RegionHsms<'d>> {
+    let mut groups: Vec<RegionHsms<'d>> = Vec::new();
+    for hsm in &cx.design.hsms {
+        let Some(vnet) = cx.index.vnet_of_subnet(hsm.subnet) else {
+            continue;
+        };
+        let Some(location) = cx.index.location(vnet) else {
+            continue;
+        };
+        let location = location_key(location);
+        match groups.iter_mut().find(|g| g.location == location) {
+            Some(g) => g.hsms.push(hsm),
+            None => groups.push(RegionHsms {
+                location,
+                region: vnet.region,
+                hsms: vec![hsm],
+            }),
+        }
+    }
+    groups
+}
+
+/// The stamp of an HA partner: `stamp1` and `stamp2` swap; anything else gets `stamp1`.
+pub(super) fn other_stamp(stamp: &str) -> &'static str {
+    if stamp_key(stamp) == "stamp1" {
+        "stamp2"
+    } else {
+        "stamp1"
+    }
+}
+
+/// A stamp compared loosely ("Stamp1 " is "stamp1").
+pub(super) fn stamp_key(stamp: &str) -> String {
+    stamp.trim().to_ascii_lowercase()
+}

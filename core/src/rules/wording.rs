@@ -1,0 +1,22 @@
+//! How findings list things in their messages: "a", "a and b", "a, b and c", and the same for
+//! element names quoted the way [`Context::name`] quotes one.
+//!
+//! Shared so that every rule that names several elements words the list the same way.
+
+use super::Context;
+use crate::model::Id;
+
+/// "a", "a and b", "a, b and c"; empty for no items.
+pub(super) fn natural_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The quoted names of `ids` as a [`natural_list`]: `'a', 'b' and 'c'`.
+pub(super) fn names(cx: &Context, ids: &[Id]) -> String {
+    let quoted: Vec<String> = ids.iter().map(|id| cx.name(*id)).collect();
+    natural_list(&quoted)
+}
