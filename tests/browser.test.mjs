@@ -12,7 +12,7 @@
 
 import { createServer } from "node:http";
 import { execFileSync } from "node:child_process";
-import { readFile, readdir, mkdir, stat } from "node:fs/promises";
+import { readFile, readdir, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import path from "node:path";
@@ -123,7 +123,11 @@ function presetNames() {
 const designs = new Map();
 function design(name, ...options) {
   const key = [name, ...options].join(" ");
-  if (!designs.has(key)) designs.set(key, JSON.parse(cli("preset", name, ...options)));
+  if (!designs.has(key)) {
+    // A design document: {"format", "version", "design": {...}}.
+    const doc = JSON.parse(cli("preset", name, ...options));
+    designs.set(key, doc.design ?? doc);
+  }
   return designs.get(key);
 }
 
@@ -278,6 +282,7 @@ test("changing the spokes rebuilds the design at that size", async () => {
     const want = now < max ? now + 1 : now - 1;
     const expected = design(name, "--spokes", String(want)).vnets.length;
     await page.fill("#spokes", String(want));
+    await page.press("#spokes", "Enter");
     await page.waitForFunction(
       (n) => document.querySelectorAll("svg.canvas g.vnet").length === n,
       expected,
@@ -286,6 +291,7 @@ test("changing the spokes rebuilds the design at that size", async () => {
     assertEqual(await errorCount(page), 0, `errors with ${want} spokes`);
     // Out of range: flagged, and the design keeps its last valid size.
     await page.fill("#spokes", String(max + 1));
+    await page.press("#spokes", "Enter");
     assertEqual(await page.getAttribute("#spokes", "aria-invalid"), "true", "aria-invalid");
     assertEqual(await page.$$eval("svg.canvas g.vnet", (g) => g.length), expected, "VNets after a bad value");
     return;

@@ -14,11 +14,44 @@ const MARGIN: f64 = 24.0;
 pub const SYMBOL_RADIUS: f64 = 13.0;
 /// How far apart two links between the same two ends bend.
 const BEND_STEP: f64 = 28.0;
+/// The average width of a character of a symbol's label, for fitting: 8 px DejaVu Sans (the
+/// widest common sans-serif, Debian's default) measures 5.4 px in Chromium.
+const LABEL_CHAR_W: f64 = 5.4;
+/// A link longer than this along a row of symbols arcs over the row instead of crossing it.
+const ARC_MIN_LENGTH: f64 = 100.0;
+
+/// What a container is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AreaKind {
+    Region,
+    Vnet,
+    Subnet,
+}
+
+impl AreaKind {
+    /// The word a screen reader says before the name.
+    pub fn label(self) -> &'static str {
+        match self {
+            AreaKind::Region => "Region",
+            AreaKind::Vnet => "VNet",
+            AreaKind::Subnet => "Subnet",
+        }
+    }
+
+    pub fn class(self) -> &'static str {
+        match self {
+            AreaKind::Region => "region",
+            AreaKind::Vnet => "vnet",
+            AreaKind::Subnet => "subnet",
+        }
+    }
+}
 
 /// A container drawn as an area: a region, a VNet or a subnet.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Area {
     pub id: Id,
+    pub kind: AreaKind,
     pub name: String,
     /// A second line: the location, the address space or the prefix.
     pub detail: String,
@@ -79,6 +112,8 @@ pub struct Symbol {
     /// SKU, address or prefixes, for the tooltip.
     pub detail: String,
     pub at: Point,
+    /// How many characters of the name fit under the symbol before the next one in its row.
+    pub label_chars: usize,
 }
 
 /// A policy attached to subnets, drawn as a small badge.
@@ -144,7 +179,10 @@ impl Link {
             (a.x + b.x) / 2.0 - dy / len * self.bend * 2.0,
             (a.y + b.y) / 2.0 + dx / len * self.bend * 2.0,
         );
-        format!("M{:.1} {:.1}Q{:.1} {:.1} {:.1} {:.1}", a.x, a.y, cx, cy, b.x, b.y)
+        format!(
+            "M{:.1} {:.1}Q{:.1} {:.1} {:.1} {:.1}",
+            a.x, a.y, cx, cy, b.x, b.y
+        )
     }
 }
 
@@ -167,6 +205,7 @@ impl Scene {
         for r in &design.regions {
             scene.regions.push(Area {
                 id: r.id,
+                kind: AreaKind::Region,
                 name: r.name.clone(),
                 detail: r.location.clone(),
                 rect: r.layout,
@@ -176,6 +215,7 @@ impl Scene {
         for v in &design.vnets {
             scene.vnets.push(Area {
                 id: v.id,
+                kind: AreaKind::Vnet,
                 name: v.name.clone(),
                 detail: join(v.address_space.iter()),
                 rect: v.layout,
@@ -184,6 +224,7 @@ impl Scene {
             for s in &v.subnets {
                 scene.subnets.push(Area {
                     id: s.id,
+                    kind: AreaKind::Subnet,
                     name: s.name.clone(),
                     detail: s.prefix.to_string(),
                     rect: s.layout,
@@ -218,13 +259,23 @@ impl Scene {
                 name: name.to_string(),
                 detail,
                 at,
+                label_chars: 0,
             })
         };
         for s in &design.sites {
-            symbol(s.id, SymbolKind::Site, &s.name, join(s.prefixes.iter()), s.layout);
+            symbol(
+                s.id,
+                SymbolKind::Site,
+                &s.name,
+                join(s.prefixes.iter()),
+                s.layout,
+            );
         }
         for c in &design.circuits {
-            let detail = format!("{}, {}, {} Mbps", c.provider, c.peering_location, c.bandwidth_mbps);
+            let detail = format!(
+                "{}, {}, {} Mbps",
+                c.provider, c.peering_location, c.bandwidth_mbps
+            );
             symbol(c.id, SymbolKind::Circuit, &c.name, detail, c.layout);
         }
         for h in &design.hsms {
@@ -260,9 +311,24 @@ impl Scene {
             symbol(n.id, SymbolKind::Nva, &n.name, detail, n.layout);
         }
 
+        fit_labels(&mut scene.symbols);
         scene.links = links(design);
         scene.bounds = bounds(&scene);
         scene
+    }
+}
+
+/// Gives each symbol's label the room up to its nearest neighbour in the same row.
+fn fit_labels(symbols: &mut [Symbol]) {
+    let points: Vec<Point> = symbols.iter().map(|s| s.at).collect();
+    for (i, s) in symbols.iter_mut().enumerate() {
+        let room = points
+            .iter()
+            .enumerate()
+            .filter(|(j, p)| *j != i && (p.y - s.at.y).abs() < 1.0)
+            .map(|(_, p)| (p.x - s.at.x).abs())
+            .fold(120.0_f64, f64::min);
+        s.label_chars = ((room - 4.0) / LABEL_CHAR_W).floor().clamp(4.0, 24.0) as usize;
     }
 }
 
@@ -274,14 +340,23 @@ fn join<T: ToString>(items: impl Iterator<Item = T>) -> String {
 fn links(design: &Design) -> Vec<Link> {
     // Where a point-like element sits: devices, sites, circuits.
     let point_of = |id: Id| -> Option<Point> {
-        design.gateway(id).map(|g| g.layout)
+        design
+            .gateway(id)
+            .map(|g| g.layout)
             .or_else(|| design.site(id).map(|s| s.layout))
             .or_else(|| design.circuit(id).map(|c| c.layout))
     };
     // Devices, sites and circuits are points; the line stops at the symbol's edge.
     let between_points = |id, kind, label: String, from: Option<Point>, to: Option<Point>| {
         let (from, to) = trim(from?, to?, SYMBOL_RADIUS);
-        Some(Link { id, kind, label, from, to, bend: 0.0 })
+        Some(Link {
+            id,
+            kind,
+            label,
+            from,
+            to,
+            bend: 0.0,
+        })
     };
     let mut links = Vec::new();
 
@@ -301,9 +376,17 @@ fn links(design: &Design) -> Vec<Link> {
         });
     }
     for c in &design.circuits {
-        let Some(site) = design.site(c.site) else { continue };
+        let Some(site) = design.site(c.site) else {
+            continue;
+        };
         let label = format!("ExpressRoute circuit {} from {}", c.name, site.name);
-        links.extend(between_points(c.id, LinkKind::ExpressRoute, label, Some(site.layout), Some(c.layout)));
+        links.extend(between_points(
+            c.id,
+            LinkKind::ExpressRoute,
+            label,
+            Some(site.layout),
+            Some(c.layout),
+        ));
     }
     for c in &design.connections {
         let (kind, a, b) = match c.kind {
@@ -323,8 +406,22 @@ fn links(design: &Design) -> Vec<Link> {
         );
         links.extend(between_points(c.id, kind, label, point_of(a), point_of(b)));
     }
+    arc_over_rows(&mut links);
     spread_parallel(&mut links);
     links
+}
+
+/// A long horizontal link (VNet-to-VNet between gateways in one row of regions) would run
+/// through every symbol between its ends: lift it into an arc, higher the longer it is, so
+/// that links of a full mesh stay apart.
+fn arc_over_rows(links: &mut [Link]) {
+    for l in links.iter_mut().filter(|l| l.kind != LinkKind::Peering) {
+        let (dx, dy) = (l.to.x - l.from.x, l.to.y - l.from.y);
+        if dy.abs() < 1.0 && dx.abs() > ARC_MIN_LENGTH {
+            // Negative bends go up when the link runs left to right.
+            l.bend = -dx.signum() * (dx.abs() * 0.12).min(120.0);
+        }
+    }
 }
 
 fn capitalised(text: &str) -> String {
@@ -339,12 +436,16 @@ fn capitalised(text: &str) -> String {
 fn spread_parallel(links: &mut [Link]) {
     let key = |l: &Link| {
         let (a, b) = (l.from, l.to);
-        let (a, b) = if (a.x, a.y) <= (b.x, b.y) { (a, b) } else { (b, a) };
+        let (a, b) = if (a.x, a.y) <= (b.x, b.y) {
+            (a, b)
+        } else {
+            (b, a)
+        };
         [a.x, a.y, b.x, b.y].map(|v| (v * 10.0).round() as i64)
     };
     for i in 0..links.len() {
         let same_before = (0..i).filter(|j| key(&links[*j]) == key(&links[i])).count();
-        if same_before > 0 {
+        if same_before > 0 && links[i].bend == 0.0 {
             // 1, -1, 2, -2, ...: alternate sides, growing.
             let step = same_before.div_ceil(2) as f64;
             let side = if same_before % 2 == 1 { 1.0 } else { -1.0 };
@@ -361,7 +462,10 @@ fn trim(a: Point, b: Point, r: f64) -> (Point, Point) {
         return (a, b);
     }
     let (ux, uy) = (dx / len * r, dy / len * r);
-    (Point::new(a.x + ux, a.y + uy), Point::new(b.x - ux, b.y - uy))
+    (
+        Point::new(a.x + ux, a.y + uy),
+        Point::new(b.x - ux, b.y - uy),
+    )
 }
 
 fn centre(r: Rect) -> Point {
@@ -375,8 +479,16 @@ fn exit_point(r: Rect, towards: Point) -> Point {
     if dx == 0.0 && dy == 0.0 {
         return c;
     }
-    let sx = if dx != 0.0 { (r.w / 2.0) / dx.abs() } else { f64::INFINITY };
-    let sy = if dy != 0.0 { (r.h / 2.0) / dy.abs() } else { f64::INFINITY };
+    let sx = if dx != 0.0 {
+        (r.w / 2.0) / dx.abs()
+    } else {
+        f64::INFINITY
+    };
+    let sy = if dy != 0.0 {
+        (r.h / 2.0) / dy.abs()
+    } else {
+        f64::INFINITY
+    };
     let s = sx.min(sy).min(1.0);
     Point::new(c.x + dx * s, c.y + dy * s)
 }
@@ -393,7 +505,12 @@ fn bounds(scene: &Scene) -> Rect {
         min = Point::new(min.x.min(p.x), min.y.min(p.y));
         max = Point::new(max.x.max(p.x), max.y.max(p.y));
     };
-    for area in scene.regions.iter().chain(&scene.vnets).chain(&scene.subnets) {
+    for area in scene
+        .regions
+        .iter()
+        .chain(&scene.vnets)
+        .chain(&scene.subnets)
+    {
         let r = area.rect;
         add(Point::new(r.x, r.y));
         add(Point::new(r.x + r.w, r.y + r.h));
@@ -433,7 +550,12 @@ mod tests {
         let hs = b.hsm_subnet(hsm_vnet, "hsm-subnet", "10.0.2.0/24");
         b.hsm(hs, "hsm<1>", "stamp1", None);
         let gw = b.vpn_gateway(gs, "gw", "VpnGw2AZ", None);
-        let site = b.site("dc", &["192.168.0.0/16"], Some("203.0.113.1"), SiteRoles::default());
+        let site = b.site(
+            "dc",
+            &["192.168.0.0/16"],
+            Some("203.0.113.1"),
+            SiteRoles::default(),
+        );
         b.peering(hub, hsm_vnet);
         b.connection("s2s", ConnectionKind::SiteToSite { gateway: gw, site });
         b.connection("p2s", ConnectionKind::PointToSite { gateway: gw, site });
@@ -446,9 +568,19 @@ mod tests {
         assert_eq!(scene.regions.len(), 1);
         assert_eq!(scene.vnets.len(), 2);
         assert_eq!(scene.subnets.len(), 2);
-        assert!(scene.subnets.iter().any(|s| s.hsm_delegated && s.name == "hsm-subnet"));
-        let hsm = scene.symbols.iter().find(|s| s.kind == SymbolKind::Hsm).unwrap();
-        assert_eq!(hsm.name, "hsm<1>", "names are kept as they are; the view escapes them");
+        assert!(scene
+            .subnets
+            .iter()
+            .any(|s| s.hsm_delegated && s.name == "hsm-subnet"));
+        let hsm = scene
+            .symbols
+            .iter()
+            .find(|s| s.kind == SymbolKind::Hsm)
+            .unwrap();
+        assert_eq!(
+            hsm.name, "hsm<1>",
+            "names are kept as they are; the view escapes them"
+        );
         assert_eq!(scene.links.len(), 3);
         assert!(scene.links.iter().any(|l| l.kind == LinkKind::Peering));
     }
@@ -457,9 +589,18 @@ mod tests {
     fn the_bounds_hold_every_area_and_symbol() {
         let scene = Scene::of(&two_vnets_and_a_site());
         let b = scene.bounds;
-        for a in scene.regions.iter().chain(&scene.vnets).chain(&scene.subnets) {
+        for a in scene
+            .regions
+            .iter()
+            .chain(&scene.vnets)
+            .chain(&scene.subnets)
+        {
             assert!(b.contains(Point::new(a.rect.x, a.rect.y)), "{}", a.name);
-            assert!(b.contains(Point::new(a.rect.x + a.rect.w, a.rect.y + a.rect.h)), "{}", a.name);
+            assert!(
+                b.contains(Point::new(a.rect.x + a.rect.w, a.rect.y + a.rect.h)),
+                "{}",
+                a.name
+            );
         }
         for s in &scene.symbols {
             assert!(b.contains(s.at), "{}", s.name);
@@ -469,12 +610,20 @@ mod tests {
     #[test]
     fn parallel_links_bend_apart_and_single_links_stay_straight() {
         let scene = Scene::of(&two_vnets_and_a_site());
-        let vpn: Vec<&Link> = scene.links.iter().filter(|l| l.kind == LinkKind::Vpn).collect();
+        let vpn: Vec<&Link> = scene
+            .links
+            .iter()
+            .filter(|l| l.kind == LinkKind::Vpn)
+            .collect();
         assert_eq!(vpn.len(), 2);
         assert_eq!(vpn[0].bend, 0.0);
         assert_ne!(vpn[1].bend, 0.0);
         assert!(vpn[1].path().contains('Q'));
-        let peering = scene.links.iter().find(|l| l.kind == LinkKind::Peering).unwrap();
+        let peering = scene
+            .links
+            .iter()
+            .find(|l| l.kind == LinkKind::Peering)
+            .unwrap();
         assert_eq!(peering.bend, 0.0);
         assert!(peering.path().contains('L'));
     }
@@ -486,6 +635,47 @@ mod tests {
         let (from, to) = between_rects(a, b);
         assert_eq!((from.x, from.y), (100.0, 25.0));
         assert_eq!((to.x, to.y), (200.0, 25.0));
+    }
+
+    #[test]
+    fn labels_get_the_room_up_to_the_next_symbol_in_their_row() {
+        let scene = Scene::of(&two_vnets_and_a_site());
+        let site = scene
+            .symbols
+            .iter()
+            .find(|s| s.kind == SymbolKind::Site)
+            .unwrap();
+        assert_eq!(site.label_chars, 21, "nothing beside it: (120 - 4) / 5.4");
+        let mut design = two_vnets_and_a_site();
+        let mut second = design.hsms[0].clone();
+        second.id = design.next_id();
+        second.layout.x += 44.0;
+        design.hsms.push(second);
+        let scene = Scene::of(&design);
+        let hsm = scene
+            .symbols
+            .iter()
+            .find(|s| s.kind == SymbolKind::Hsm)
+            .unwrap();
+        assert_eq!(hsm.label_chars, 7, "(44 - 4) / 5.4");
+    }
+
+    #[test]
+    fn a_long_link_along_a_row_arcs_upwards() {
+        let mut links = vec![Link {
+            id: Id(1),
+            kind: LinkKind::Vpn,
+            label: String::new(),
+            from: Point::new(0.0, 100.0),
+            to: Point::new(500.0, 100.0),
+            bend: 0.0,
+        }];
+        arc_over_rows(&mut links);
+        assert_eq!(links[0].bend, -60.0);
+        // The curve's control point is above the row (smaller y).
+        let path = links[0].path();
+        let control_y: f64 = path.split(['Q', ' ']).nth(3).unwrap().parse().unwrap();
+        assert!(control_y < 100.0, "{path}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! beside the choice, so they cannot disagree with it.
 
 use crate::scene::Scene;
-use hsmnet_core::presets::{self, Preset, Size};
+use hsmnet_core::presets::{self, Size};
 use hsmnet_core::{check, Design, Report};
 use leptos::prelude::*;
 
@@ -22,11 +22,6 @@ pub struct Studio {
     pub scene: Memo<Option<Scene>>,
 }
 
-/// The catalogue entry of a preset.
-pub fn preset_info(name: &str) -> Option<&'static Preset> {
-    presets::ALL.iter().find(|p| p.name == name)
-}
-
 impl Studio {
     pub fn new() -> Self {
         let first = presets::ALL.first();
@@ -35,10 +30,10 @@ impl Studio {
         let regions = RwSignal::new(first.map(|p| p.default_regions).unwrap_or(1));
         let design = Memo::new(move |_| {
             let name = preset.get();
-            let info = preset_info(name).ok_or_else(|| format!("There is no preset named {name:?}."))?;
+            let info = presets::preset(name);
             let size = Size {
-                spokes: info.takes_spokes.then(|| spokes.get()),
-                regions: info.takes_regions.then(|| regions.get()),
+                spokes: info.filter(|p| p.takes_spokes).map(|_| spokes.get()),
+                regions: info.filter(|p| p.takes_regions).map(|_| regions.get()),
             };
             presets::build(name, &size).map_err(|e| e.to_string())
         });
@@ -56,7 +51,7 @@ impl Studio {
 
     /// Switches preset, starting from its default size.
     pub fn choose(&self, name: &'static str) {
-        if let Some(info) = preset_info(name) {
+        if let Some(info) = presets::preset(name) {
             self.spokes.set(info.default_spokes);
             self.regions.set(info.default_regions);
         }

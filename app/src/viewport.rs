@@ -56,13 +56,15 @@ pub struct Screen {
 
 impl Screen {
     /// CSS pixels per canvas unit.
-    pub fn scale(&self, view: &ViewBox) -> f64 {
+    pub fn scale(self, view: &ViewBox) -> f64 {
         let r = view.0;
-        (self.width / r.w).min(self.height / r.h).max(f64::MIN_POSITIVE)
+        (self.width / r.w)
+            .min(self.height / r.h)
+            .max(f64::MIN_POSITIVE)
     }
 
     /// The canvas point under an element-relative pixel position.
-    pub fn to_canvas(&self, view: &ViewBox, px: f64, py: f64) -> Point {
+    pub fn to_canvas(self, view: &ViewBox, px: f64, py: f64) -> Point {
         let r = view.0;
         let s = self.scale(view);
         let (ox, oy) = ((self.width - r.w * s) / 2.0, (self.height - r.h * s) / 2.0);
@@ -74,7 +76,12 @@ impl Screen {
 mod tests {
     use super::*;
 
-    const FIT: Rect = Rect { x: 0.0, y: 0.0, w: 1000.0, h: 500.0 };
+    const FIT: Rect = Rect {
+        x: 0.0,
+        y: 0.0,
+        w: 1000.0,
+        h: 500.0,
+    };
 
     #[test]
     fn zooming_keeps_the_point_under_the_pointer() {
@@ -104,16 +111,25 @@ mod tests {
     #[test]
     fn screen_points_map_to_canvas_points_with_letterboxing() {
         // A 1000x500 view in a 1000x1000 element: 250 px bands above and below.
-        let screen = Screen { width: 1000.0, height: 1000.0 };
+        let screen = Screen {
+            width: 1000.0,
+            height: 1000.0,
+        };
         let view = ViewBox(FIT);
         assert_eq!(screen.scale(&view), 1.0);
-        assert_eq!(screen.to_canvas(&view, 500.0, 250.0), Point::new(500.0, 0.0));
+        assert_eq!(
+            screen.to_canvas(&view, 500.0, 250.0),
+            Point::new(500.0, 0.0)
+        );
         assert_eq!(screen.to_canvas(&view, 0.0, 750.0), Point::new(0.0, 500.0));
     }
 
     #[test]
     fn the_attribute_is_four_numbers() {
         assert_eq!(ViewBox(FIT).attr(), "0.0 0.0 1000.0 500.0");
-        assert_eq!(ViewBox(FIT).panned(10.0, -5.0).attr(), "10.0 -5.0 1000.0 500.0");
+        assert_eq!(
+            ViewBox(FIT).panned(10.0, -5.0).attr(),
+            "10.0 -5.0 1000.0 500.0"
+        );
     }
 }

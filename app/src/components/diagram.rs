@@ -7,7 +7,7 @@ mod legend;
 mod link;
 mod symbol;
 
-use crate::scene::Scene;
+use crate::scene::{LinkKind, Scene};
 use crate::state::Studio;
 use crate::viewport::{Screen, ViewBox};
 use area::AreaBox;
@@ -52,12 +52,15 @@ pub fn Diagram() -> impl IntoView {
             .map_or(ViewBox(fit), |(v, _)| v)
     };
     let set_view = move |v: ViewBox| chosen.set(Some((v, fit.get_untracked())));
-    let zoom_by = move |factor: f64| set_view(view_box().zoomed_centre(factor, fit.get_untracked()));
+    let zoom_by =
+        move |factor: f64| set_view(view_box().zoomed_centre(factor, fit.get_untracked()));
     let drag = StoredValue::new(None::<Drag>);
 
     let on_wheel = move |ev: WheelEvent| {
         ev.prevent_default();
-        let Some((screen, px, py)) = pointer_on(&ev) else { return };
+        let Some((screen, px, py)) = pointer_on(&ev) else {
+            return;
+        };
         let view = view_box();
         let at = screen.to_canvas(&view, px, py);
         let factor = (-ev.delta_y() * 0.0015).exp();
@@ -67,7 +70,10 @@ pub fn Diagram() -> impl IntoView {
         if ev.button() != 0 {
             return;
         }
-        if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+        if let Some(el) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
             let _ = el.set_pointer_capture(ev.pointer_id());
             let _ = el.class_list().add_1("dragging");
         }
@@ -79,15 +85,22 @@ pub fn Diagram() -> impl IntoView {
         }));
     };
     let on_pointer_move = move |ev: PointerEvent| {
-        let Some(d) = drag.get_value().filter(|d| d.pointer == ev.pointer_id()) else { return };
-        let Some((screen, _, _)) = pointer_on(&ev) else { return };
+        let Some(d) = drag.get_value().filter(|d| d.pointer == ev.pointer_id()) else {
+            return;
+        };
+        let Some((screen, _, _)) = pointer_on(&ev) else {
+            return;
+        };
         let s = screen.scale(&d.start);
         let (dx, dy) = (ev.client_x() as f64 - d.x, ev.client_y() as f64 - d.y);
         set_view(d.start.panned(-dx / s, -dy / s));
     };
     let on_pointer_end = move |ev: PointerEvent| {
         drag.set_value(None);
-        if let Some(el) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+        if let Some(el) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
             let _ = el.class_list().remove_1("dragging");
         }
     };
@@ -152,18 +165,32 @@ pub fn Diagram() -> impl IntoView {
     }
 }
 
-/// Back to front: regions, VNets, subnets, policy badges, links, then symbols on top.
+/// Back to front: regions, peerings, VNets, subnets, policy badges, connections, symbols.
+/// Peerings run behind the VNets they join, so they never hide what a VNet holds.
 fn scene_view(scene: Scene) -> impl IntoView {
-    let Scene { regions, vnets, subnets, badges, links, symbols, .. } = scene;
+    let Scene {
+        regions,
+        vnets,
+        subnets,
+        badges,
+        links,
+        symbols,
+        ..
+    } = scene;
+    let (peerings, links): (Vec<_>, Vec<_>) =
+        links.into_iter().partition(|l| l.kind == LinkKind::Peering);
     view! {
         <g class="regions">
-            {regions.into_iter().map(|a| view! { <AreaBox area=a kind="Region" class="region"/> }).collect_view()}
+            {regions.into_iter().map(|a| view! { <AreaBox area=a/> }).collect_view()}
+        </g>
+        <g class="links peerings">
+            {peerings.into_iter().map(|l| view! { <LinkPath link=l/> }).collect_view()}
         </g>
         <g class="vnets">
-            {vnets.into_iter().map(|a| view! { <AreaBox area=a kind="VNet" class="vnet"/> }).collect_view()}
+            {vnets.into_iter().map(|a| view! { <AreaBox area=a/> }).collect_view()}
         </g>
         <g class="subnets">
-            {subnets.into_iter().map(|a| view! { <AreaBox area=a kind="Subnet" class="subnet"/> }).collect_view()}
+            {subnets.into_iter().map(|a| view! { <AreaBox area=a/> }).collect_view()}
         </g>
         <g class="badges">
             {badges.into_iter().map(|b| view! { <PolicyBadge badge=b/> }).collect_view()}
@@ -181,8 +208,15 @@ fn scene_view(scene: Scene) -> impl IntoView {
 fn pointer_on(ev: &web_sys::MouseEvent) -> Option<(Screen, f64, f64)> {
     let el = ev.current_target()?.dyn_into::<web_sys::Element>().ok()?;
     let rect = el.get_bounding_client_rect();
-    let screen = Screen { width: rect.width(), height: rect.height() };
-    Some((screen, ev.client_x() as f64 - rect.left(), ev.client_y() as f64 - rect.top()))
+    let screen = Screen {
+        width: rect.width(),
+        height: rect.height(),
+    };
+    Some((
+        screen,
+        ev.client_x() as f64 - rect.left(),
+        ev.client_y() as f64 - rect.top(),
+    ))
 }
 
 /// Cuts a label to `max` characters, marking the cut; the full name stays in the tooltip.

@@ -51,8 +51,12 @@ fn report_view(report: &Report) -> impl IntoView {
     let groups = GROUPS
         .iter()
         .filter_map(|(severity, title, _)| {
-            let findings: Vec<_> =
-                report.findings.iter().filter(|f| f.severity == *severity).cloned().collect();
+            let findings: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.severity == *severity)
+                .cloned()
+                .collect();
             if findings.is_empty() {
                 return None;
             }
@@ -70,7 +74,10 @@ fn report_view(report: &Report) -> impl IntoView {
             })
         })
         .collect_view();
-    let empty = report.findings.is_empty().then(|| view! { <p class="clean">"No findings."</p> });
+    let empty = report
+        .findings
+        .is_empty()
+        .then(|| view! { <p class="clean">"No findings."</p> });
     view! {
         <ul class="counts" aria-label="Finding counts">{counts}</ul>
         {empty}

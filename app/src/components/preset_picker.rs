@@ -1,17 +1,16 @@
 //! Chooses the reference architecture and its size.
 
 use super::SizeInput;
-use crate::state::{preset_info, Studio};
+use crate::state::Studio;
 use hsmnet_core::presets;
 use leptos::prelude::*;
 
 #[component]
 pub fn PresetPicker() -> impl IntoView {
     let studio = expect_context::<Studio>();
-    let info = move || preset_info(studio.preset.get());
+    let info = move || presets::preset(studio.preset.get());
     let on_change = move |ev| {
-        let name = event_target_value(&ev);
-        if let Some(p) = presets::ALL.iter().find(|p| p.name == name) {
+        if let Some(p) = presets::preset(&event_target_value(&ev)) {
             studio.choose(p.name);
         }
     };
@@ -40,7 +39,7 @@ pub fn PresetPicker() -> impl IntoView {
                     id="spokes"
                     label="Spokes"
                     value=studio.spokes
-                    min=1
+                    min=presets::MIN_SPOKES
                     max=Signal::derive(move || info().map_or(1, |p| p.max_spokes))
                 />
             </Show>
@@ -49,7 +48,7 @@ pub fn PresetPicker() -> impl IntoView {
                     id="regions"
                     label="Regions"
                     value=studio.regions
-                    min=1
+                    min=presets::MIN_REGIONS
                     max=Signal::derive(move || info().map_or(1, |p| p.max_regions))
                 />
             </Show>

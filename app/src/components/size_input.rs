@@ -1,8 +1,10 @@
 //! A bounded number input bound to a count (spokes, regions).
 
+use leptos::ev::Event;
 use leptos::prelude::*;
 
-/// Keeps the last valid value in `value`; a value out of `min..=max` is flagged, not applied.
+/// Flags a value out of `min..=max` while typing; applies a valid one when committed (Enter,
+/// leaving the field, the arrows): a large design takes a moment to build, so not per keystroke.
 #[component]
 pub fn SizeInput(
     id: &'static str,
@@ -12,13 +14,17 @@ pub fn SizeInput(
     #[prop(into)] max: Signal<usize>,
 ) -> impl IntoView {
     let (invalid, set_invalid) = signal(false);
-    let on_input = move |ev| {
-        match event_target_value(&ev).trim().parse::<usize>() {
-            Ok(n) if (min..=max.get_untracked()).contains(&n) => {
-                set_invalid.set(false);
-                value.set(n);
-            }
-            _ => set_invalid.set(true),
+    let parse = move |ev: &Event| {
+        event_target_value(ev)
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (min..=max.get_untracked()).contains(n))
+    };
+    let on_input = move |ev: Event| set_invalid.set(parse(&ev).is_none());
+    let on_change = move |ev: Event| {
+        if let Some(n) = parse(&ev) {
+            value.set(n);
         }
     };
     let hint_id = format!("{id}-hint");
@@ -37,6 +43,7 @@ pub fn SizeInput(
                 aria-invalid=move || if invalid.get() { "true" } else { "false" }
                 aria-describedby=hint_id.clone()
                 on:input=on_input
+                on:change=on_change
             />
             <span class="hint" id=hint_id>
                 {move || format!("{min} to {}", max.get())}

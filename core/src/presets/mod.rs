@@ -125,7 +125,7 @@ pub fn build(name: &str, size: &Size) -> Result<Design, PresetError> {
         size.spokes,
         preset.takes_spokes,
         preset.default_spokes,
-        1,
+        MIN_SPOKES,
         preset.max_spokes,
     )?;
     let regions = resolve(
@@ -157,7 +157,9 @@ pub fn build(name: &str, size: &Size) -> Result<Design, PresetError> {
 }
 
 /// A preset that takes `--regions` spans at least two (one region is what the others are).
-const MIN_REGIONS: usize = 2;
+pub const MIN_REGIONS: usize = 2;
+/// A preset that takes `--spokes` has at least one.
+pub const MIN_SPOKES: usize = 1;
 
 /// The value of one size option: the default when absent, refused when not taken or out of
 /// range.

@@ -9,12 +9,12 @@ pub fn PolicyBadge(badge: Badge) -> impl IntoView {
         BadgeKind::Nsg => ("badge nsg", "NSG", "Network security group", "rules"),
         BadgeKind::RouteTable => ("badge route-table", "RT", "Route table", "routes"),
     };
-    let label = format!("{what} {} ({} {entries})", badge.name, badge.entries);
-    let title = label.clone();
+    let label = format!("{what} {}", badge.name);
+    let tooltip = format!("{label} ({} {entries})", badge.entries);
     let transform = format!("translate({:.1} {:.1})", badge.at.x, badge.at.y);
     view! {
         <g class=class transform=transform role="img" aria-label=label data-id=badge.id.0>
-            <title>{title}</title>
+            <title>{tooltip}</title>
             <rect x="-14" y="-7.5" width="28" height="15" rx="7.5"/>
             <text y="3.5" text-anchor="middle">{text}</text>
         </g>

@@ -6,7 +6,10 @@ use leptos::prelude::*;
 
 const LINKS: [(&str, &str); 3] = [
     ("peering", "VNet peering"),
-    ("vpn", "VPN connection (site-to-site, point-to-site, VNet-to-VNet)"),
+    (
+        "vpn",
+        "VPN connection (site-to-site, point-to-site, VNet-to-VNet)",
+    ),
     ("expressroute", "ExpressRoute"),
 ];
 
@@ -43,7 +46,7 @@ pub fn Legend() -> impl IntoView {
         .map(|kind| {
             view! {
                 <li>
-                    <svg class="swatch" viewBox="-15 -15 30 30" aria-hidden="true">
+                    <svg class="swatch glyph-swatch" viewBox="-15 -15 30 30" aria-hidden="true">
                         <g class=format!("symbol {}", kind.class())>{glyph(*kind)}</g>
                     </svg>
                     {kind.label()}

@@ -20,7 +20,7 @@ pub fn SymbolMark(symbol: Symbol) -> impl IntoView {
             <title>{tooltip}</title>
             {glyph(symbol.kind)}
             <text class="symbol-name" y=SYMBOL_RADIUS + 11.0 text-anchor="middle">
-                {short(&symbol.name, 12)}
+                {short(&symbol.name, symbol.label_chars)}
             </text>
         </g>
     }
@@ -36,7 +36,11 @@ pub fn glyph(kind: SymbolKind) -> impl IntoView {
         }
         .into_any(),
         SymbolKind::ErGateway | SymbolKind::VpnGateway => {
-            let text = if kind == SymbolKind::ErGateway { "ER" } else { "VPN" };
+            let text = if kind == SymbolKind::ErGateway {
+                "ER"
+            } else {
+                "VPN"
+            };
             view! {
                 <path class="shape" d="M0 -13L13 0L0 13L-13 0Z"/>
                 <text class="glyph-text" y="2.5" text-anchor="middle">{text}</text>
