@@ -340,3 +340,27 @@ mod tests {
         assert_eq!(names.len(), ALL.len());
     }
 }
+
+#[cfg(test)]
+mod every_rule_is_tested {
+    use super::ALL;
+
+    /// Each rule's file has its own tests, at least one that trips it and one that does not;
+    /// counting `#[test]` functions keeps a rule from landing with fewer than two.
+    #[test]
+    fn every_rule_file_has_at_least_two_tests() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        for rule in ALL {
+            let file = dir.join(format!("{}.rs", rule.name.replace('-', "_")));
+            let source = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let tests = source.matches("#[test]").count();
+            assert!(tests >= 2, "{} has {tests} test(s)", rule.name);
+            assert!(
+                source.contains(&format!("name: \"{}\"", rule.name)),
+                "{} is not declared in its own file",
+                rule.name
+            );
+        }
+    }
+}
