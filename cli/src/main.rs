@@ -2,6 +2,8 @@
 //! Thin by design: parsing arguments, reading files and printing; all logic lives in core.
 
 mod check;
+mod export;
+mod link;
 mod preset;
 mod rules;
 
@@ -50,6 +52,29 @@ enum Command {
         #[arg(long)]
         regions: Option<usize>,
     },
+    /// Export a design as an ARM template, a Bicep file, or a design document.
+    ///
+    /// Only a design without errors is exported: one with errors is refused with exit 1 and its
+    /// errors listed on standard error; warnings are shown there and do not block.
+    /// Exit status: 0 exported, 1 the design has errors, 2 the input cannot be read or the
+    /// output cannot be written.
+    Export {
+        #[arg(value_enum)]
+        target: export::Target,
+        /// The design document; `-` reads standard input.
+        file: String,
+        /// Write to this file instead of standard output.
+        #[arg(short = 'o', long = "out")]
+        out: Option<String>,
+        /// The Dedicated HSM API version (it decides the key of the subnet reference).
+        #[arg(long, default_value = "2025-03-31", value_parser = ["2025-03-31", "2021-11-30"])]
+        hsm_api_version: String,
+    },
+    /// Share a design as a link that carries it whole (`…/#d=v1.…`), or read one back.
+    Link {
+        #[command(subcommand)]
+        action: link::Action,
+    },
 }
 
 /// Output format.
@@ -69,5 +94,12 @@ fn main() -> ExitCode {
             spokes,
             regions,
         } => preset::run(&name, spokes, regions),
+        Command::Export {
+            target,
+            file,
+            out,
+            hsm_api_version,
+        } => export::run(target, &file, out.as_deref(), &hsm_api_version),
+        Command::Link { action } => link::run(action),
     }
 }

@@ -5,6 +5,8 @@
 //! - [`edit`]: every change to a design as a value, applied by a pure function; undo/redo.
 //! - [`graph`]: the connectivity graph (petgraph) derived from a design.
 //! - [`rules`]: the rules catalogue; [`check`] runs them all and never fails.
+//! - [`export`]: ARM and Bicep templates of a checked design.
+//! - [`link`]: share links, the whole design compressed into a URL fragment.
 //! - [`presets`]: the reference architectures of the source document, at any size.
 //!
 //! Nothing here does IO; the CLI and the browser app are thin shells over this crate.
@@ -12,7 +14,9 @@
 pub mod addressing;
 pub mod document;
 pub mod edit;
+pub mod export;
 pub mod graph;
+pub mod link;
 pub mod model;
 pub mod presets;
 pub mod rules;

@@ -18,6 +18,7 @@ use std::cell::OnceCell;
 use std::fmt;
 
 mod address_overlap_connected;
+mod azure_name_valid;
 mod coexist_gateway_sku;
 mod cross_region_vpn;
 mod er_private_peering;
@@ -209,6 +210,7 @@ pub static ALL: &[&Rule] = &[
     &service_retiring::RULE,
     &hsm_region_offered::RULE,
     &hsm_sku_valid::RULE,
+    &azure_name_valid::RULE,
     &hsm_subnet_delegated::RULE,
     &hsm_subnet_no_nsg::RULE,
     &hsm_subnet_no_route_table::RULE,
@@ -337,7 +339,13 @@ mod tests {
                 "catalogue rule {name} has no implementation"
             );
         }
-        assert_eq!(names.len(), ALL.len());
+        // Rules of the project beyond the catalogue.
+        let extra = ["azure-name-valid"];
+        for name in extra {
+            assert!(rule(name).is_some(), "{name} is not registered");
+            assert!(!names.contains(&name), "{name} is in the catalogue too");
+        }
+        assert_eq!(names.len() + extra.len(), ALL.len());
     }
 }
 

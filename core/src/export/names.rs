@@ -1,0 +1,340 @@
+//! The Azure names the exporters write, and whether Azure accepts them.
+//!
+//! Most names come straight from the design; a few are derived (a gateway's public IP is
+//! `<gateway>-pip`). [`planned`] lists every name an export would write, with the element it
+//! comes from and the rule it must follow, so that the `azure-name-valid` rule refuses a bad
+//! name before export rather than Azure at deployment.
+
+use crate::model::{ConnectionKind, Design, Id};
+
+/// The naming rule a kind of Azure resource follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// Most Microsoft.Network names: 1 to 80 letters, digits, `_`, `.` and `-`, starting with a
+    /// letter or digit, not ending with `.` or `-`.
+    General,
+    /// Virtual networks: as [`Pattern::General`] but 2 to 64 characters.
+    Vnet,
+    /// Linux VMs (also their host name): 1 to 64 letters, digits and `-`, starting with a
+    /// letter or digit, not ending with `-`.
+    Vm,
+    /// Dedicated HSMs: 3 to 24 letters, digits and `-` (`^[a-zA-Z0-9-]{3,24}$`).
+    Hsm,
+}
+
+impl Pattern {
+    /// Why Azure refuses `name`, or `None` when it accepts it.
+    pub fn problem(self, name: &str) -> Option<String> {
+        let (min, max) = match self {
+            Pattern::General => (1, 80),
+            Pattern::Vnet => (2, 64),
+            Pattern::Vm => (1, 64),
+            Pattern::Hsm => (3, 24),
+        };
+        let len = name.chars().count();
+        if len < min || len > max {
+            return Some(format!(
+                "it has {len} characters; {min} to {max} are allowed"
+            ));
+        }
+        let allowed = |c: char| match self {
+            Pattern::General | Pattern::Vnet => {
+                c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'
+            }
+            Pattern::Vm | Pattern::Hsm => c.is_ascii_alphanumeric() || c == '-',
+        };
+        if let Some(bad) = name.chars().find(|&c| !allowed(c)) {
+            let set = match self {
+                Pattern::General | Pattern::Vnet => "letters, digits, '_', '.' and '-'",
+                Pattern::Vm | Pattern::Hsm => "letters, digits and '-'",
+            };
+            return Some(format!("it contains {bad:?}; only {set} are allowed"));
+        }
+        if self != Pattern::Hsm && !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return Some("it must start with a letter or a digit".to_string());
+        }
+        if self != Pattern::Hsm && (name.ends_with('.') || name.ends_with('-')) {
+            return Some("it must not end with '.' or '-'".to_string());
+        }
+        None
+    }
+}
+
+/// A name an export writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Planned {
+    /// The design element the name comes from.
+    pub element: Id,
+    /// What the name names, for messages: "public IP", "route".
+    pub what: &'static str,
+    /// Names must be unique (ignoring case) within one scope: a resource type, or the list
+    /// inside one parent.
+    pub scope: String,
+    pub name: String,
+    pub pattern: Pattern,
+    /// Whether the name is derived (a suffix added to the element's name).
+    pub derived: bool,
+}
+
+/// The name of a gateway's or firewall's public IP.
+pub fn public_ip(owner: &str) -> String {
+    format!("{owner}-pip")
+}
+
+/// The name of a firewall's policy.
+pub fn firewall_policy(firewall: &str) -> String {
+    format!("{firewall}-policy")
+}
+
+/// The rule collection group holding a firewall's network rules.
+pub const RULE_COLLECTION_GROUP: &str = "network-rules";
+
+/// The name of an NVA's network interface.
+pub fn nic(nva: &str) -> String {
+    format!("{nva}-nic")
+}
+
+/// The name of a peering side, on its VNet, towards the remote VNet.
+pub fn peering_side(remote_vnet: &str) -> String {
+    format!("to-{remote_vnet}")
+}
+
+/// The two connection resources of a VNet-to-VNet connection (a to b, then b to a).
+pub fn vnet_to_vnet(connection: &str) -> [String; 2] {
+    [
+        format!("{connection}-a-to-b"),
+        format!("{connection}-b-to-a"),
+    ]
+}
+
+/// The frontend, backend pool and IP configuration names inside a load balancer.
+pub const LB_FRONTEND: &str = "frontend";
+pub const LB_BACKEND_POOL: &str = "backend-pool";
+
+/// A local network gateway: the on-premises site as seen from one Azure location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalGateway {
+    pub site: Id,
+    pub location: String,
+    pub name: String,
+}
+
+/// The local network gateways an export writes: one per site and Azure location that a
+/// site-to-site connection joins. The name is `<site>-lng`, with the location added when the
+/// site is joined in several locations.
+pub fn local_gateways(design: &Design) -> Vec<LocalGateway> {
+    let mut pairs: Vec<(Id, String)> = Vec::new();
+    for c in &design.connections {
+        if let ConnectionKind::SiteToSite { gateway, site } = c.kind {
+            let location = design
+                .vnet_of_gateway(gateway)
+                .and_then(|v| design.location_of_vnet(v))
+                .unwrap_or_default()
+                .to_string();
+            if !pairs.contains(&(site, location.clone())) {
+                pairs.push((site, location));
+            }
+        }
+    }
+    pairs
+        .iter()
+        .map(|(site, location)| {
+            let site_name = design.site(*site).map(|s| s.name.as_str()).unwrap_or("");
+            let several = pairs.iter().filter(|(s, _)| s == site).count() > 1;
+            let name = if several {
+                format!("{site_name}-lng-{location}")
+            } else {
+                format!("{site_name}-lng")
+            };
+            LocalGateway {
+                site: *site,
+                location: location.clone(),
+                name,
+            }
+        })
+        .collect()
+}
+
+/// Every name an export of `design` writes, in document order.
+pub fn planned(design: &Design) -> Vec<Planned> {
+    let mut out = Vec::new();
+    let mut add = |element: Id,
+                   what: &'static str,
+                   scope: String,
+                   name: &str,
+                   pattern: Pattern,
+                   derived: bool| {
+        out.push(Planned {
+            element,
+            what,
+            scope,
+            name: name.to_string(),
+            pattern,
+            derived,
+        })
+    };
+    let top = |kind: &str| kind.to_string();
+    use Pattern::*;
+    for n in &design.nsgs {
+        add(n.id, "NSG", top("nsg"), &n.name, General, false);
+        for r in &n.rules {
+            let scope = format!("nsg {} rules", n.id);
+            add(n.id, "NSG rule", scope, &r.name, General, false);
+        }
+    }
+    for t in &design.route_tables {
+        add(t.id, "route table", top("rt"), &t.name, General, false);
+        for r in &t.routes {
+            let scope = format!("rt {} routes", t.id);
+            add(t.id, "route", scope, &r.name, General, false);
+        }
+    }
+    for v in &design.vnets {
+        add(v.id, "VNet", top("vnet"), &v.name, Vnet, false);
+        for s in &v.subnets {
+            let scope = format!("vnet {} subnets", v.id);
+            add(s.id, "subnet", scope, &s.name, General, false);
+        }
+    }
+    for g in &design.gateways {
+        add(g.id, "gateway", top("gw"), &g.name, General, false);
+        add(
+            g.id,
+            "public IP",
+            top("pip"),
+            &public_ip(&g.name),
+            General,
+            true,
+        );
+    }
+    for l in local_gateways(design) {
+        add(
+            l.site,
+            "local network gateway",
+            top("lng"),
+            &l.name,
+            General,
+            true,
+        );
+    }
+    for c in &design.circuits {
+        add(
+            c.id,
+            "ExpressRoute circuit",
+            top("erc"),
+            &c.name,
+            General,
+            false,
+        );
+    }
+    for c in &design.connections {
+        match c.kind {
+            ConnectionKind::VnetToVnet { .. } => {
+                for name in vnet_to_vnet(&c.name) {
+                    add(c.id, "connection", top("conn"), &name, General, true);
+                }
+            }
+            ConnectionKind::PointToSite { .. } => {}
+            _ => add(c.id, "connection", top("conn"), &c.name, General, false),
+        }
+    }
+    for f in &design.firewalls {
+        add(f.id, "firewall", top("fw"), &f.name, General, false);
+        add(
+            f.id,
+            "public IP",
+            top("pip"),
+            &public_ip(&f.name),
+            General,
+            true,
+        );
+        let policy = firewall_policy(&f.name);
+        add(f.id, "firewall policy", top("fwp"), &policy, General, true);
+        for r in &f.rules {
+            let scope = format!("fw {} rules", f.id);
+            add(f.id, "firewall rule", scope, &r.name, General, false);
+        }
+    }
+    for l in &design.load_balancers {
+        add(l.id, "load balancer", top("lb"), &l.name, General, false);
+        for r in &l.rules {
+            let scope = format!("lb {} rules", l.id);
+            add(l.id, "load-balancing rule", scope, &r.name, General, false);
+        }
+        for p in &l.probes {
+            let scope = format!("lb {} probes", l.id);
+            add(l.id, "health probe", scope, &p.name, General, false);
+        }
+    }
+    for n in &design.nvas {
+        add(n.id, "NVA (virtual machine)", top("vm"), &n.name, Vm, false);
+        add(
+            n.id,
+            "network interface",
+            top("nic"),
+            &nic(&n.name),
+            General,
+            true,
+        );
+    }
+    for h in &design.hsms {
+        add(h.id, "HSM", top("hsm"), &h.name, Hsm, false);
+    }
+    for p in &design.peerings {
+        for (on, remote) in [(p.a, p.b), (p.b, p.a)] {
+            let remote = design.vnet(remote).map(|v| v.name.as_str()).unwrap_or("");
+            let scope = format!("vnet {on} peerings");
+            add(p.id, "peering", scope, &peering_side(remote), General, true);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pattern;
+
+    #[test]
+    fn general_names_follow_azures_rule() {
+        for ok in [
+            "a",
+            "hub-vnet",
+            "GatewaySubnet",
+            "a.b_c-d",
+            "x_",
+            &"a".repeat(80),
+        ] {
+            assert_eq!(Pattern::General.problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a.",
+            "_a",
+            "a b",
+            "a'b",
+            "é",
+            &"a".repeat(81),
+        ] {
+            assert!(Pattern::General.problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn hsm_names_match_the_providers_pattern() {
+        assert_eq!(Pattern::Hsm.problem("hsm-1"), None);
+        assert_eq!(Pattern::Hsm.problem("-hsm"), None);
+        for bad in ["ab", "hsm_1", "hsm.1", &"h".repeat(25)] {
+            assert!(Pattern::Hsm.problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn vnet_and_vm_limits() {
+        assert!(Pattern::Vnet.problem("a").is_some());
+        assert!(Pattern::Vnet.problem(&"a".repeat(65)).is_some());
+        assert!(Pattern::Vm.problem("nva.1").is_some());
+        assert_eq!(Pattern::Vm.problem("nva-1"), None);
+    }
+}
