@@ -176,7 +176,7 @@ fn mutate_document(rng: &mut Rng, doc: &str) -> Vec<u8> {
             0 => bytes[at] = rng.byte(),
             1 => bytes.truncate(at),
             2 => {
-                let junk: &[u8] = *rng.pick(&[
+                let junk: &[u8] = rng.pick::<&[u8]>(&[
                     b"1e999".as_slice(),
                     b"-1",
                     b"18446744073709551616",
@@ -324,6 +324,11 @@ fn rng_pick_clone(rng: &mut Rng, items: &[String]) -> String {
     rng.pick(items).clone()
 }
 
+/// How many inputs ended each way.
+type Counts = BTreeMap<&'static str, u64>;
+/// An input that panicked, and the panic's message.
+type Crash = (String, String);
+
 fn kind(result: &Result<hsmnet_core::Design, LinkError>) -> &'static str {
     match result {
         Ok(_) => "decoded",
@@ -366,41 +371,40 @@ fn main() {
     panic::set_hook(Box::new(|_| {}));
     let crash_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/fuzz-links");
 
-    let results: Vec<(BTreeMap<&'static str, u64>, Vec<(String, String)>)> =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let seeds = &seeds;
-                    scope.spawn(move || {
-                        let mut rng = Rng(seed ^ (t + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
-                        let mut counts = BTreeMap::new();
-                        let mut crashes = Vec::new();
-                        let mut n = t;
-                        while n < count {
-                            let text = input(&mut rng, seeds, n);
-                            match panic::catch_unwind(AssertUnwindSafe(|| link::decode(&text))) {
-                                Ok(result) => *counts.entry(kind(&result)).or_insert(0) += 1,
-                                Err(e) => {
-                                    let what = e
-                                        .downcast_ref::<&str>()
-                                        .map(|s| s.to_string())
-                                        .or_else(|| e.downcast_ref::<String>().cloned())
-                                        .unwrap_or_default();
-                                    crashes.push((text, what));
-                                    *counts.entry("PANIC").or_insert(0) += 1;
-                                }
-                            }
-                            n += threads;
-                            if t == 0 && n % 100_000 < threads {
-                                eprintln!("  {n} … {:.1} s", start.elapsed().as_secs_f64());
+    let results: Vec<(Counts, Vec<Crash>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let seeds = &seeds;
+                scope.spawn(move || {
+                    let mut rng = Rng(seed ^ (t + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+                    let mut counts = BTreeMap::new();
+                    let mut crashes = Vec::new();
+                    let mut n = t;
+                    while n < count {
+                        let text = input(&mut rng, seeds, n);
+                        match panic::catch_unwind(AssertUnwindSafe(|| link::decode(&text))) {
+                            Ok(result) => *counts.entry(kind(&result)).or_insert(0) += 1,
+                            Err(e) => {
+                                let what = e
+                                    .downcast_ref::<&str>()
+                                    .map(|s| s.to_string())
+                                    .or_else(|| e.downcast_ref::<String>().cloned())
+                                    .unwrap_or_default();
+                                crashes.push((text, what));
+                                *counts.entry("PANIC").or_insert(0) += 1;
                             }
                         }
-                        (counts, crashes)
-                    })
+                        n += threads;
+                        if t == 0 && n % 100_000 < threads {
+                            eprintln!("  {n} … {:.1} s", start.elapsed().as_secs_f64());
+                        }
+                    }
+                    (counts, crashes)
                 })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).collect()
-        });
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
 
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
     let mut crashes = Vec::new();

@@ -421,6 +421,9 @@ mod tests {
         assert_eq!(literal("[x"), "[x");
         assert_eq!(literal("x]"), "x]");
         assert_eq!(quote("it's"), "'it''s'");
+        let mut inside = String::new();
+        push_quoted(&mut inside, "a'b''");
+        assert_eq!(inside, "a''b''''");
     }
 
     #[test]
