@@ -2,13 +2,17 @@
 //!
 //! References become `[resourceId('type', 'name', …)]` expressions and every dependency is
 //! listed in `dependsOn` the same way. Literal strings that ARM would read as an expression
-//! (`[…]`) are escaped with a second `[`. Keys are written in sorted order (serde_json's map),
-//! so the same design gives the same bytes.
+//! (`[…]`) are escaped with a second `[`. Keys are written in sorted order (as serde_json's
+//! map keeps them), so the same design gives the same bytes.
+//!
+//! One [`Serialize`] view of the intermediate representation gives both the
+//! [`Value`](serde_json::Value) of [`template`] and the text of [`to_string`].
 
-use super::{Options, Ref, Resource, Template, Val, Valid};
-use serde_json::{json, Map, Value};
+use super::{Options, Parameter, Ref, Resource, Template, Val, Valid};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The `$schema` of the template.
 pub const SCHEMA: &str =
@@ -21,129 +25,213 @@ pub fn template(valid: &Valid, options: &Options) -> Value {
 }
 
 /// The deployment template as pretty-printed JSON, ending with a newline: the bytes of
-/// [`to_text`] of [`template`], written straight from the intermediate representation (building
-/// a `Value` first is several times slower on a large design).
+/// [`to_text`] of [`template`], serialised straight from the intermediate representation.
 pub fn to_string(valid: &Valid, options: &Options) -> String {
-    write(&super::template(valid, options))
+    let t = super::template(valid, options);
+    pretty(&View::new(&t), t.resources.len() * 900)
 }
 
 /// Pretty JSON text of a template value, ending with a newline.
 pub fn to_text(template: &Value) -> String {
-    // A Value of strings, numbers, booleans, arrays and objects always serialises.
-    let mut text = serde_json::to_string_pretty(template).unwrap_or_default();
-    text.push('\n');
-    text
+    pretty(template, 0)
 }
 
 /// Renders the intermediate representation.
 pub fn render(t: &Template) -> Value {
-    let positions = t.positions();
-    let metadata: Map<String, Value> = t
-        .metadata
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::String(literal(v))))
-        .collect();
-    let mut parameters = Map::new();
-    for p in &t.parameters {
-        let mut param = Map::new();
-        param.insert(
-            "type".to_string(),
-            json!(if p.secure { "securestring" } else { "string" }),
-        );
-        if let Some(d) = &p.default {
-            param.insert("defaultValue".to_string(), Value::String(literal(d)));
+    // The view has only string keys, so it always converts.
+    serde_json::to_value(View::new(t)).unwrap_or_default()
+}
+
+/// Pretty JSON text ending with a newline.
+fn pretty(value: &impl Serialize, capacity: usize) -> String {
+    let mut buf = Vec::with_capacity(capacity);
+    // Strings, numbers, booleans, arrays and objects with string keys always serialise.
+    let _ = serde_json::to_writer_pretty(&mut buf, value);
+    buf.push(b'\n');
+    // serde_json writes only UTF-8.
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// The template as ARM JSON.
+struct View<'a> {
+    t: &'a Template,
+    positions: HashMap<&'a str, usize>,
+}
+
+impl<'a> View<'a> {
+    fn new(t: &'a Template) -> Self {
+        View {
+            t,
+            positions: t.positions(),
         }
-        param.insert(
-            "metadata".to_string(),
-            json!({ "description": literal(&p.description) }),
-        );
-        parameters.insert(p.name.clone(), Value::Object(param));
     }
-    let resources: Vec<Value> = t
-        .resources
-        .iter()
-        .map(|r| resource(t, &positions, r))
-        .collect();
-    json!({
-        "$schema": SCHEMA,
-        "contentVersion": CONTENT_VERSION,
-        "metadata": metadata,
-        "parameters": parameters,
-        "resources": resources,
-    })
-}
 
-fn resource(t: &Template, positions: &HashMap<&str, usize>, r: &Resource) -> Value {
-    let mut out = Map::new();
-    out.insert("type".to_string(), json!(r.kind));
-    out.insert("apiVersion".to_string(), json!(r.api_version));
-    out.insert(
-        "name".to_string(),
-        Value::String(literal(&t.name_path(positions, r).join("/"))),
-    );
-    if let Some(l) = &r.location {
-        out.insert("location".to_string(), value(t, positions, l));
-    }
-    if let Some(s) = &r.sku {
-        out.insert("sku".to_string(), value(t, positions, s));
-    }
-    out.insert("properties".to_string(), value(t, positions, &r.properties));
-    let depends: Vec<Value> = t
-        .dependencies(r)
-        .into_iter()
-        .filter_map(|s| positions.get(s))
-        .map(|&i| Value::String(resource_id(t, positions, &t.resources[i], None)))
-        .collect();
-    if !depends.is_empty() {
-        out.insert("dependsOn".to_string(), Value::Array(depends));
-    }
-    Value::Object(out)
-}
-
-fn value(t: &Template, positions: &HashMap<&str, usize>, v: &Val) -> Value {
-    match v {
-        Val::Bool(b) => Value::Bool(*b),
-        Val::Int(n) => json!(n),
-        Val::Str(s) => Value::String(literal(s)),
-        Val::Arr(items) => Value::Array(items.iter().map(|i| value(t, positions, i)).collect()),
-        Val::Obj(pairs) => Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), value(t, positions, v)))
-                .collect(),
-        ),
-        Val::Param(name) => Value::String(format!("[parameters({})]", quote(name))),
-        Val::Ref(Ref { symbol, child }) => match positions.get(symbol.as_str()) {
-            Some(&i) => Value::String(resource_id(t, positions, &t.resources[i], child.as_ref())),
-            // Builders only refer to resources they declared; an unknown one is left empty.
-            None => Value::String(String::new()),
-        },
-    }
-}
-
-/// `[resourceId('type', 'name', …)]` of a resource or of a sub-resource of it.
-fn resource_id(
-    t: &Template,
-    positions: &HashMap<&str, usize>,
-    r: &Resource,
-    child: Option<&(&'static str, String)>,
-) -> String {
-    let mut out = String::with_capacity(128);
-    out.push_str("[resourceId('");
-    push_quoted(&mut out, r.kind);
-    if let Some((segment, _)) = child {
-        out.push('/');
-        out.push_str(segment);
-    }
-    out.push('\'');
-    let names = t.name_path(positions, r);
-    for n in names.iter().copied().chain(child.map(|(_, n)| n.as_str())) {
-        out.push_str(", '");
-        push_quoted(&mut out, n);
+    /// `[resourceId('type', 'name', …)]` of a resource or of a sub-resource of it.
+    fn resource_id(&self, r: &Resource, child: Option<&(&'static str, String)>) -> String {
+        let mut out = String::with_capacity(128);
+        out.push_str("[resourceId('");
+        push_quoted(&mut out, r.kind);
+        if let Some((segment, _)) = child {
+            out.push('/');
+            out.push_str(segment);
+        }
         out.push('\'');
+        let names = self.t.name_path(&self.positions, r);
+        for n in names.iter().copied().chain(child.map(|(_, n)| n.as_str())) {
+            out.push_str(", '");
+            push_quoted(&mut out, n);
+            out.push('\'');
+        }
+        out.push_str(")]");
+        out
     }
-    out.push_str(")]");
-    out
+}
+
+/// An object of the given entries in key order, as serde_json's map holds them (the last of
+/// repeated keys wins).
+fn object<S: Serializer, K: AsRef<str>, V: Serialize>(
+    s: S,
+    entries: impl IntoIterator<Item = (K, V)>,
+) -> Result<S::Ok, S::Error> {
+    let mut entries: Vec<(K, V)> = entries.into_iter().collect();
+    entries.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+    let mut map = s.serialize_map(None)?;
+    let mut entries = entries.into_iter().peekable();
+    while let Some((k, v)) = entries.next() {
+        if entries
+            .peek()
+            .is_some_and(|next| next.0.as_ref() == k.as_ref())
+        {
+            continue;
+        }
+        map.serialize_entry(k.as_ref(), &v)?;
+    }
+    map.end()
+}
+
+impl Serialize for View<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.t;
+        let mut map = s.serialize_map(Some(5))?;
+        map.serialize_entry("$schema", SCHEMA)?;
+        map.serialize_entry("contentVersion", CONTENT_VERSION)?;
+        map.serialize_entry("metadata", &Metadata(&t.metadata))?;
+        map.serialize_entry("parameters", &Parameters(&t.parameters))?;
+        map.serialize_entry("resources", &Resources(self))?;
+        map.end()
+    }
+}
+
+struct Metadata<'a>(&'a [(String, String)]);
+
+impl Serialize for Metadata<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        object(s, self.0.iter().map(|(k, v)| (k, lit(v))))
+    }
+}
+
+struct Parameters<'a>(&'a [Parameter]);
+
+impl Serialize for Parameters<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        object(s, self.0.iter().map(|p| (&p.name, ParameterView(p))))
+    }
+}
+
+struct ParameterView<'a>(&'a Parameter);
+
+impl Serialize for ParameterView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        // Keys in sorted order.
+        let mut map = s.serialize_map(None)?;
+        if let Some(d) = &p.default {
+            map.serialize_entry("defaultValue", &lit(d))?;
+        }
+        let description = BTreeMap::from([("description", lit(&p.description))]);
+        map.serialize_entry("metadata", &description)?;
+        let kind = if p.secure { "securestring" } else { "string" };
+        map.serialize_entry("type", kind)?;
+        map.end()
+    }
+}
+
+struct Resources<'a>(&'a View<'a>);
+
+impl Serialize for Resources<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let view = self.0;
+        let mut seq = s.serialize_seq(Some(view.t.resources.len()))?;
+        for r in &view.t.resources {
+            seq.serialize_element(&ResourceView { view, r })?;
+        }
+        seq.end()
+    }
+}
+
+struct ResourceView<'a> {
+    view: &'a View<'a>,
+    r: &'a Resource,
+}
+
+impl Serialize for ResourceView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (view, r) = (self.view, self.r);
+        let (t, positions) = (view.t, &view.positions);
+        let depends: Vec<String> = t
+            .dependencies(r)
+            .into_iter()
+            .filter_map(|s| positions.get(s))
+            .map(|&i| view.resource_id(&t.resources[i], None))
+            .collect();
+        let name = t.name_path(positions, r).join("/");
+        // Keys in sorted order.
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("apiVersion", r.api_version)?;
+        if !depends.is_empty() {
+            map.serialize_entry("dependsOn", &depends)?;
+        }
+        if let Some(l) = &r.location {
+            map.serialize_entry("location", &ValView { view, v: l })?;
+        }
+        map.serialize_entry("name", &lit(&name))?;
+        let properties = ValView {
+            view,
+            v: &r.properties,
+        };
+        map.serialize_entry("properties", &properties)?;
+        if let Some(sku) = &r.sku {
+            map.serialize_entry("sku", &ValView { view, v: sku })?;
+        }
+        map.serialize_entry("type", r.kind)?;
+        map.end()
+    }
+}
+
+struct ValView<'a> {
+    view: &'a View<'a>,
+    v: &'a Val,
+}
+
+impl Serialize for ValView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let view = self.view;
+        match self.v {
+            Val::Bool(b) => s.serialize_bool(*b),
+            Val::Int(n) => s.serialize_i64(*n),
+            Val::Str(text) => s.serialize_str(&lit(text)),
+            Val::Arr(items) => s.collect_seq(items.iter().map(|v| ValView { view, v })),
+            Val::Obj(pairs) => object(s, pairs.iter().map(|(k, v)| (*k, ValView { view, v }))),
+            Val::Param(name) => s.serialize_str(&format!("[parameters({})]", quote(name))),
+            Val::Ref(Ref { symbol, child }) => match view.positions.get(symbol.as_str()) {
+                Some(&i) => {
+                    s.serialize_str(&view.resource_id(&view.t.resources[i], child.as_ref()))
+                }
+                // Builders only refer to resources they declared; an unknown one is left empty.
+                None => s.serialize_str(""),
+            },
+        }
+    }
 }
 
 /// The inside of a string literal of an ARM expression: a quote doubled.
@@ -156,240 +244,26 @@ fn push_quoted(out: &mut String, s: &str) {
     }
 }
 
-/// What the direct writer writes: the parts of the template around the IR's values.
-enum Node<'a> {
-    Str(Cow<'a, str>),
-    Val(&'a Val),
-    Obj(Vec<(&'a str, Node<'a>)>),
-    Arr(Vec<Node<'a>>),
-}
-
-/// Writes the template as serde_json's pretty printer writes [`render`]'s value: two-space
-/// indents, keys in byte order, `[]` and `{}` for empty containers.
-pub fn write(t: &Template) -> String {
-    let positions = t.positions();
-    let metadata = t
-        .metadata
-        .iter()
-        .map(|(k, v)| (k.as_str(), Node::Str(Cow::Owned(literal(v)))))
-        .collect();
-    let parameters = t
-        .parameters
-        .iter()
-        .map(|p| {
-            let mut fields = vec![(
-                "type",
-                Node::Str(Cow::Borrowed(if p.secure {
-                    "securestring"
-                } else {
-                    "string"
-                })),
-            )];
-            if let Some(d) = &p.default {
-                fields.push(("defaultValue", Node::Str(Cow::Owned(literal(d)))));
-            }
-            fields.push((
-                "metadata",
-                Node::Obj(vec![(
-                    "description",
-                    Node::Str(Cow::Owned(literal(&p.description))),
-                )]),
-            ));
-            (p.name.as_str(), Node::Obj(fields))
-        })
-        .collect();
-    let mut w = Writer {
-        buf: Vec::with_capacity(t.resources.len() * 900),
-        t,
-        positions: &positions,
-    };
-    w.buf.extend_from_slice(b"{\n  \"$schema\": ");
-    w.string(SCHEMA);
-    w.buf.extend_from_slice(b",\n  \"contentVersion\": ");
-    w.string(CONTENT_VERSION);
-    w.buf.extend_from_slice(b",\n  \"metadata\": ");
-    w.node(&Node::Obj(metadata), 1);
-    w.buf.extend_from_slice(b",\n  \"parameters\": ");
-    w.node(&Node::Obj(parameters), 1);
-    w.buf.extend_from_slice(b",\n  \"resources\": ");
-    if t.resources.is_empty() {
-        w.buf.extend_from_slice(b"[]");
-    } else {
-        w.buf.extend_from_slice(b"[");
-        for (n, r) in t.resources.iter().enumerate() {
-            if n > 0 {
-                w.buf.push(b',');
-            }
-            w.newline(2);
-            let node = w.resource(r);
-            w.node(&node, 2);
-        }
-        w.newline(1);
-        w.buf.push(b']');
-    }
-    w.buf.extend_from_slice(b"\n}\n");
-    // Only whole UTF-8 strings and ASCII punctuation were written.
-    String::from_utf8(w.buf).unwrap_or_default()
-}
-
-struct Writer<'a> {
-    buf: Vec<u8>,
-    t: &'a Template,
-    positions: &'a HashMap<&'a str, usize>,
-}
-
-impl<'a> Writer<'a> {
-    fn newline(&mut self, depth: usize) {
-        self.buf.push(b'\n');
-        for _ in 0..depth {
-            self.buf.extend_from_slice(b"  ");
-        }
-    }
-
-    fn string(&mut self, s: &str) {
-        // Writing a string into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut self.buf, s);
-    }
-
-    fn resource(&self, r: &'a Resource) -> Node<'a> {
-        let t = self.t;
-        let positions = self.positions;
-        let mut fields = vec![
-            ("type", Node::Str(Cow::Borrowed(r.kind))),
-            ("apiVersion", Node::Str(Cow::Borrowed(r.api_version))),
-            (
-                "name",
-                Node::Str(Cow::Owned(literal(&t.name_path(positions, r).join("/")))),
-            ),
-        ];
-        if let Some(l) = &r.location {
-            fields.push(("location", Node::Val(l)));
-        }
-        if let Some(s) = &r.sku {
-            fields.push(("sku", Node::Val(s)));
-        }
-        fields.push(("properties", Node::Val(&r.properties)));
-        let depends: Vec<Node> = t
-            .dependencies(r)
-            .into_iter()
-            .filter_map(|s| positions.get(s))
-            .map(|&i| Node::Str(Cow::Owned(resource_id(t, positions, &t.resources[i], None))))
-            .collect();
-        if !depends.is_empty() {
-            fields.push(("dependsOn", Node::Arr(depends)));
-        }
-        Node::Obj(fields)
-    }
-
-    fn node(&mut self, node: &Node, depth: usize) {
-        match node {
-            Node::Str(s) => self.string(s),
-            Node::Val(v) => self.val(v, depth),
-            Node::Arr(items) => {
-                if items.is_empty() {
-                    self.buf.extend_from_slice(b"[]");
-                    return;
-                }
-                self.buf.push(b'[');
-                for (n, item) in items.iter().enumerate() {
-                    if n > 0 {
-                        self.buf.push(b',');
-                    }
-                    self.newline(depth + 1);
-                    self.node(item, depth + 1);
-                }
-                self.newline(depth);
-                self.buf.push(b']');
-            }
-            Node::Obj(fields) => {
-                let mut sorted: Vec<(&str, &Node)> = fields.iter().map(|(k, v)| (*k, v)).collect();
-                sorted.sort_by_key(|(k, _)| *k);
-                self.object(&sorted, depth, |w, v, d| w.node(v, d));
-            }
-        }
-    }
-
-    /// An object with its entries in the given order, each value written by `value`.
-    fn object<T>(
-        &mut self,
-        entries: &[(&str, T)],
-        depth: usize,
-        value: impl Fn(&mut Self, &T, usize),
-    ) {
-        if entries.is_empty() {
-            self.buf.extend_from_slice(b"{}");
-            return;
-        }
-        for (n, (k, v)) in entries.iter().enumerate() {
-            self.buf.push(if n == 0 { b'{' } else { b',' });
-            self.newline(depth + 1);
-            self.string(k);
-            self.buf.extend_from_slice(b": ");
-            value(self, v, depth + 1);
-        }
-        self.newline(depth);
-        self.buf.push(b'}');
-    }
-
-    fn val(&mut self, v: &Val, depth: usize) {
-        match v {
-            Val::Bool(b) => self
-                .buf
-                .extend_from_slice(if *b { b"true" } else { b"false" }),
-            Val::Int(n) => self.buf.extend_from_slice(n.to_string().as_bytes()),
-            Val::Str(s) => {
-                if s.starts_with('[') && s.ends_with(']') {
-                    self.string(&literal(s))
-                } else {
-                    self.string(s)
-                }
-            }
-            Val::Param(name) => self.string(&format!("[parameters({})]", quote(name))),
-            Val::Ref(Ref { symbol, child }) => {
-                let id = match self.positions.get(symbol.as_str()) {
-                    Some(&i) => {
-                        resource_id(self.t, self.positions, &self.t.resources[i], child.as_ref())
-                    }
-                    None => String::new(),
-                };
-                self.string(&id)
-            }
-            Val::Arr(items) => {
-                if items.is_empty() {
-                    self.buf.extend_from_slice(b"[]");
-                    return;
-                }
-                self.buf.push(b'[');
-                for (n, item) in items.iter().enumerate() {
-                    if n > 0 {
-                        self.buf.push(b',');
-                    }
-                    self.newline(depth + 1);
-                    self.val(item, depth + 1);
-                }
-                self.newline(depth);
-                self.buf.push(b']');
-            }
-            Val::Obj(pairs) => {
-                let mut sorted: Vec<(&str, &Val)> = pairs.iter().map(|(k, v)| (*k, v)).collect();
-                sorted.sort_by_key(|(k, _)| *k);
-                self.object(&sorted, depth, |w, v, d| w.val(v, d));
-            }
-        }
-    }
-}
-
 /// A string literal inside an ARM expression: single quotes, a quote doubled.
 fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    push_quoted(&mut out, s);
+    out.push('\'');
+    out
 }
 
 /// A literal string value: one that ARM would read as an expression (`[…]`) gets a second `[`.
 pub fn literal(s: &str) -> String {
+    lit(s).into_owned()
+}
+
+/// [`literal`], borrowing the string when it needs no escape.
+fn lit(s: &str) -> Cow<'_, str> {
     if s.starts_with('[') && s.ends_with(']') {
-        format!("[{s}")
+        Cow::Owned(format!("[{s}"))
     } else {
-        s.to_string()
+        Cow::Borrowed(s)
     }
 }
 
@@ -398,6 +272,7 @@ mod tests {
     use super::*;
     use crate::export::{HsmApiVersion, Options};
     use crate::presets::{self, Size};
+    use serde_json::json;
     use std::collections::HashSet;
 
     fn preset(name: &str, spokes: Option<usize>) -> crate::Design {
@@ -640,14 +515,19 @@ mod tests {
     }
 
     #[test]
-    fn the_direct_writer_writes_the_bytes_of_the_value() {
+    fn the_text_is_the_pretty_value() {
         for p in presets::ALL {
             for spokes in [None, Some(7)] {
                 let spokes = spokes.filter(|_| p.takes_spokes);
                 let design = preset(p.name, spokes);
                 let valid = Valid::new(&design).unwrap();
                 let t = crate::export::template(&valid, &Options::default());
-                assert_eq!(write(&t), to_text(&render(&t)), "{}", p.name);
+                assert_eq!(
+                    to_string(&valid, &Options::default()),
+                    to_text(&render(&t)),
+                    "{}",
+                    p.name
+                );
             }
         }
         // Empty containers, brackets and escapes.
@@ -656,7 +536,7 @@ mod tests {
         design.name = "[\"quoted\"\n\u{1}]".to_string();
         let valid = Valid::new(&design).unwrap();
         let t = crate::export::template(&valid, &Options::default());
-        assert_eq!(write(&t), to_text(&render(&t)));
+        assert_eq!(to_string(&valid, &Options::default()), to_text(&render(&t)));
     }
 
     #[test]
