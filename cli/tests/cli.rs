@@ -1,45 +1,9 @@
 //! End-to-end tests of the `hsmnet` binary: exit codes, output, and the catalogue.
 
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
 
-fn hsmnet(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hsmnet"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("hsmnet starts");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    } else {
-        drop(child.stdin.take());
-    }
-    child.wait_with_output().expect("hsmnet finishes")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn preset(args: &[&str]) -> String {
-    let mut all = vec!["preset"];
-    all.extend_from_slice(args);
-    let out = hsmnet(&all, None);
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out)
-}
+mod common;
+use common::*;
 
 fn check_json(doc: &str) -> (i32, Value) {
     let out = hsmnet(&["check", "-", "--format", "json"], Some(doc));

@@ -1,41 +1,9 @@
 //! End-to-end tests of `hsmnet export`: formats, exit codes, refusal of designs with errors.
 
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
 
-fn hsmnet(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hsmnet"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("hsmnet starts");
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        // A command refused before it reads its input closes the pipe; that is not a failure.
-        let _ = input.write_all(text.as_bytes());
-    }
-    drop(input);
-    child.wait_with_output().expect("hsmnet finishes")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn preset(args: &[&str]) -> String {
-    let mut all = vec!["preset"];
-    all.extend_from_slice(args);
-    let out = hsmnet(&all, None);
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out)
-}
+mod common;
+use common::*;
 
 const PRESETS: [&str; 4] = [
     "single-vnet",

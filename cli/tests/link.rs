@@ -2,36 +2,8 @@
 //! preset, the accepted forms of a link, and exit 2 with a clear message for a corrupted, cut,
 //! oversized or foreign link.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-fn hsmnet(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hsmnet"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("hsmnet starts");
-    let input = child.stdin.take().unwrap();
-    let text = stdin.unwrap_or_default().to_string();
-    // A writer thread, so a large input cannot deadlock against the child's output.
-    let writer = std::thread::spawn(move || {
-        let mut input = input;
-        let _ = input.write_all(text.as_bytes());
-    });
-    let out = child.wait_with_output().expect("hsmnet finishes");
-    writer.join().unwrap();
-    out
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::*;
 
 fn ok(args: &[&str], stdin: Option<&str>) -> String {
     let out = hsmnet(args, stdin);
