@@ -9,7 +9,7 @@
 use crate::document::{check_integrity, IntegrityError};
 use crate::model::*;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
 
 /// One element of any kind, as added or replaced by an edit.
@@ -279,9 +279,12 @@ impl Design {
     }
 
     fn move_by(&mut self, ids: &[Id], dx: f64, dy: f64) -> Result<(), EditError> {
-        if let Some(missing) = ids.iter().find(|id| self.describe(**id).is_none()) {
+        // One index for the whole selection: a drag may move thousands of elements.
+        let index = Index::new(self);
+        if let Some(missing) = ids.iter().find(|id| index.kind(**id).is_none()) {
             return Err(EditError::Unknown(*missing));
         }
+        drop(index);
         // Each element moves once, even when it and its container are both selected.
         let mut moving: HashSet<Id> = ids.iter().copied().collect();
         for v in &self.vnets {
@@ -374,7 +377,7 @@ has_id!(
 #[derive(Clone, Debug)]
 pub struct History {
     current: Design,
-    undo: Vec<Design>,
+    undo: VecDeque<Design>,
     redo: Vec<Design>,
 }
 
@@ -385,7 +388,7 @@ impl History {
     pub fn new(design: Design) -> Self {
         History {
             current: design,
-            undo: Vec::new(),
+            undo: VecDeque::new(),
             redo: Vec::new(),
         }
     }
@@ -408,9 +411,9 @@ impl History {
 
     fn push(&mut self, next: Design) {
         let previous = std::mem::replace(&mut self.current, next);
-        self.undo.push(previous);
+        self.undo.push_back(previous);
         if self.undo.len() > Self::DEPTH {
-            self.undo.remove(0);
+            self.undo.pop_front();
         }
         self.redo.clear();
     }
@@ -425,7 +428,7 @@ impl History {
 
     /// Steps back; returns false when there is nothing to undo.
     pub fn undo(&mut self) -> bool {
-        match self.undo.pop() {
+        match self.undo.pop_back() {
             Some(previous) => {
                 self.redo
                     .push(std::mem::replace(&mut self.current, previous));
@@ -439,7 +442,8 @@ impl History {
     pub fn redo(&mut self) -> bool {
         match self.redo.pop() {
             Some(next) => {
-                self.undo.push(std::mem::replace(&mut self.current, next));
+                self.undo
+                    .push_back(std::mem::replace(&mut self.current, next));
                 true
             }
             None => false,
@@ -558,6 +562,21 @@ mod tests {
         assert_eq!(history.current().name, "one");
         history.apply(&Edit::RenameDesign("three".into())).unwrap();
         assert!(!history.can_redo(), "a new edit clears the redo stack");
+    }
+
+    #[test]
+    fn history_keeps_the_newest_steps_up_to_its_depth() {
+        let mut history = History::new(Design::new("start"));
+        for n in 0..History::DEPTH + 5 {
+            history
+                .apply(&Edit::RenameDesign(format!("step {n}")))
+                .unwrap();
+        }
+        for _ in 0..History::DEPTH {
+            assert!(history.undo());
+        }
+        assert!(!history.undo(), "the oldest steps were dropped");
+        assert_eq!(history.current().name, "step 4");
     }
 
     #[test]

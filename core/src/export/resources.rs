@@ -641,16 +641,10 @@ impl<'d> Builder<'d> {
                             c.name
                         ),
                     );
-                    let symbol = self.fresh("conn", &c.name);
-                    self.symbol.insert(c.id, symbol.clone());
-                    self.push(
-                        symbol,
-                        CONNECTIONS,
-                        NETWORK_API,
-                        None,
+                    self.push_connection(
+                        Some(c.id),
                         c.name.clone(),
-                        Some(location),
-                        None,
+                        location,
                         obj! {
                             "connectionType": "IPsec",
                             "virtualNetworkGateway1": gateway_ref(&gw),
@@ -685,15 +679,10 @@ impl<'d> Builder<'d> {
                     {
                         let location =
                             self.vnet_location_or_default(self.design.vnet_of_gateway(from_id));
-                        let symbol = self.fresh("conn", &name);
-                        self.push(
-                            symbol,
-                            CONNECTIONS,
-                            NETWORK_API,
+                        self.push_connection(
                             None,
                             name,
-                            Some(location),
-                            None,
+                            location,
                             obj! {
                                 "connectionType": "Vnet2Vnet",
                                 "virtualNetworkGateway1": gateway_ref(from),
@@ -721,16 +710,10 @@ impl<'d> Builder<'d> {
                         .cloned()
                         .into_iter()
                         .collect();
-                    let symbol = self.fresh("conn", &c.name);
-                    self.symbol.insert(c.id, symbol.clone());
-                    self.push(
-                        symbol,
-                        CONNECTIONS,
-                        NETWORK_API,
-                        None,
+                    self.push_connection(
+                        Some(c.id),
                         c.name.clone(),
-                        Some(location),
-                        None,
+                        location,
                         obj! {
                             "connectionType": "ExpressRoute",
                             "virtualNetworkGateway1": gateway_ref(&gw),
@@ -744,6 +727,33 @@ impl<'d> Builder<'d> {
                 ConnectionKind::PointToSite { .. } => {}
             }
         }
+    }
+
+    /// A connection resource; `element` is the design's connection it stands for, when it is
+    /// one resource (a VNet-to-VNet link is two, one per direction).
+    fn push_connection(
+        &mut self,
+        element: Option<Id>,
+        name: String,
+        location: Val,
+        properties: Val,
+        depends_on: Vec<String>,
+    ) {
+        let symbol = self.fresh("conn", &name);
+        if let Some(id) = element {
+            self.symbol.insert(id, symbol.clone());
+        }
+        self.push(
+            symbol,
+            CONNECTIONS,
+            NETWORK_API,
+            None,
+            name,
+            Some(location),
+            None,
+            properties,
+            depends_on,
+        );
     }
 
     fn vnet_location_or_default(&self, vnet: Option<&Vnet>) -> Val {
