@@ -3,8 +3,14 @@
 //! presets and the model all live in `hsmnet-core`.
 
 mod components;
+mod explanations;
+mod files;
 mod scene;
+mod shortcuts;
+mod startup;
 mod state;
+mod storage;
+mod tracing;
 mod viewport;
 
 fn main() {

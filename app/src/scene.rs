@@ -161,6 +161,8 @@ pub struct Link {
     pub label: String,
     pub from: Point,
     pub to: Point,
+    /// The elements at `from` and at `to`: a drag that moves one moves that end.
+    pub ends: [Id; 2],
     /// Sideways offset of the curve's middle, so parallel links stay apart.
     pub bend: f64,
 }
@@ -200,6 +202,14 @@ pub struct Scene {
 }
 
 impl Scene {
+    /// Nothing to draw: a blank design.
+    pub fn is_empty(&self) -> bool {
+        self.regions.is_empty()
+            && self.vnets.is_empty()
+            && self.subnets.is_empty()
+            && self.symbols.is_empty()
+    }
+
     pub fn of(design: &Design) -> Scene {
         let mut scene = Scene::default();
         for r in &design.regions {
@@ -318,6 +328,63 @@ impl Scene {
     }
 }
 
+/// Where an element is drawn, for the selection ring and the findings marks.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    Area(Rect),
+    Symbol(Point),
+    Badge(Point),
+    Link(String),
+}
+
+impl Scene {
+    /// The shape drawn for `id`, if it is drawn.
+    pub fn shape_of(&self, id: Id) -> Option<Shape> {
+        let areas = self.regions.iter().chain(&self.vnets).chain(&self.subnets);
+        if let Some(a) = areas.into_iter().find(|a| a.id == id) {
+            return Some(Shape::Area(a.rect));
+        }
+        if let Some(s) = self.symbols.iter().find(|s| s.id == id) {
+            return Some(Shape::Symbol(s.at));
+        }
+        if let Some(b) = self.badges.iter().find(|b| b.id == id) {
+            return Some(Shape::Badge(b.at));
+        }
+        self.links
+            .iter()
+            .find(|l| l.id == id)
+            .map(|l| Shape::Link(l.path()))
+    }
+
+    /// The elements drawn wholly inside `band` (a rubber-band selection), in drawing order.
+    pub fn inside(&self, band: Rect) -> Vec<Id> {
+        let holds = |r: Rect| {
+            band.contains(Point::new(r.x, r.y)) && band.contains(Point::new(r.x + r.w, r.y + r.h))
+        };
+        let mut ids: Vec<Id> = self
+            .regions
+            .iter()
+            .chain(&self.vnets)
+            .chain(&self.subnets)
+            .filter(|a| holds(a.rect))
+            .map(|a| a.id)
+            .collect();
+        ids.extend(
+            self.badges
+                .iter()
+                .filter(|b| band.contains(b.at))
+                .map(|b| b.id),
+        );
+        ids.extend(
+            self.symbols
+                .iter()
+                .filter(|s| band.contains(s.at))
+                .map(|s| s.id),
+        );
+        ids
+    }
+}
+
 /// Gives each symbol's label the room up to its nearest neighbour in the same row.
 fn fit_labels(symbols: &mut [Symbol]) {
     let points: Vec<Point> = symbols.iter().map(|s| s.at).collect();
@@ -347,7 +414,7 @@ fn links(design: &Design) -> Vec<Link> {
             .or_else(|| design.circuit(id).map(|c| c.layout))
     };
     // Devices, sites and circuits are points; the line stops at the symbol's edge.
-    let between_points = |id, kind, label: String, from: Option<Point>, to: Option<Point>| {
+    let between_points = |id, kind, label: String, ends, from: Option<Point>, to: Option<Point>| {
         let (from, to) = trim(from?, to?, SYMBOL_RADIUS);
         Some(Link {
             id,
@@ -355,6 +422,7 @@ fn links(design: &Design) -> Vec<Link> {
             label,
             from,
             to,
+            ends,
             bend: 0.0,
         })
     };
@@ -372,6 +440,7 @@ fn links(design: &Design) -> Vec<Link> {
             label,
             from,
             to,
+            ends: [p.a, p.b],
             bend: 0.0,
         });
     }
@@ -384,6 +453,7 @@ fn links(design: &Design) -> Vec<Link> {
             c.id,
             LinkKind::ExpressRoute,
             label,
+            [site.id, c.id],
             Some(site.layout),
             Some(c.layout),
         ));
@@ -404,7 +474,14 @@ fn links(design: &Design) -> Vec<Link> {
             design.name_of(a),
             design.name_of(b)
         );
-        links.extend(between_points(c.id, kind, label, point_of(a), point_of(b)));
+        links.extend(between_points(
+            c.id,
+            kind,
+            label,
+            [a, b],
+            point_of(a),
+            point_of(b),
+        ));
     }
     arc_over_rows(&mut links);
     spread_parallel(&mut links);
@@ -668,6 +745,7 @@ mod tests {
             label: String::new(),
             from: Point::new(0.0, 100.0),
             to: Point::new(500.0, 100.0),
+            ends: [Id(2), Id(3)],
             bend: 0.0,
         }];
         arc_over_rows(&mut links);
@@ -684,6 +762,40 @@ mod tests {
         design.sites.clear();
         let scene = Scene::of(&design);
         assert!(scene.links.iter().all(|l| l.kind == LinkKind::Peering));
+    }
+
+    #[test]
+    fn shapes_and_band_selection_find_what_is_drawn() {
+        let design = two_vnets_and_a_site();
+        let scene = Scene::of(&design);
+        let vnet = &scene.vnets[0];
+        assert_eq!(scene.shape_of(vnet.id), Some(Shape::Area(vnet.rect)));
+        let site = design.sites[0].id;
+        assert_eq!(
+            scene.shape_of(site),
+            Some(Shape::Symbol(design.sites[0].layout))
+        );
+        let peering = design.peerings[0].id;
+        assert!(matches!(scene.shape_of(peering), Some(Shape::Link(_))));
+        assert_eq!(scene.shape_of(Id(999_999)), None);
+        let r = vnet.rect;
+        let band = Rect::new(r.x - 1.0, r.y - 1.0, r.w + 2.0, r.h + 2.0);
+        let inside = scene.inside(band);
+        assert!(inside.contains(&vnet.id));
+        assert!(
+            !inside.contains(&scene.regions[0].id),
+            "the region is only partly inside"
+        );
+        assert!(!inside.contains(&site));
+    }
+
+    #[test]
+    fn links_know_their_ends() {
+        let design = two_vnets_and_a_site();
+        let scene = Scene::of(&design);
+        let p = &design.peerings[0];
+        let link = scene.links.iter().find(|l| l.id == p.id).unwrap();
+        assert_eq!(link.ends, [p.a, p.b]);
     }
 
     #[test]

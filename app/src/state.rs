@@ -1,60 +1,159 @@
-//! The page's state: which preset at which size (the only thing a user chooses so far), and
-//! what is derived from it. The design, its report and its scene are memos, never stored
-//! beside the choice, so they cannot disagree with it.
+//! The studio's state: the open design with its undo history, the selection, and the last
+//! message for the user. What is derived from the design (its report, its scene) is a memo, never
+//! stored beside it, so it cannot disagree with it.
+//!
+//! Every change to the design goes through [`Studio::apply`] (one core [`Edit`], one undo step)
+//! or [`Studio::open`] (a whole new design: a preset, a file, a link, also one undo step). A
+//! refused edit leaves the design as it was and says why in [`Studio::notice`].
 
 use crate::scene::Scene;
+use hsmnet_core::edit::{Edit, History};
 use hsmnet_core::presets::{self, Size};
-use hsmnet_core::{check, Design, Report};
+use hsmnet_core::{check, Design, Id, Report};
 use leptos::prelude::*;
+
+/// How a message to the user reads: a plain note, or something refused or failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Refusal,
+}
+
+/// A short message shown in the status line (a live region, so screen readers hear it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub tone: Tone,
+    pub text: String,
+}
 
 /// Handed to every component through context; all fields are cheap `Copy` handles.
 #[derive(Clone, Copy)]
 pub struct Studio {
-    /// The chosen preset's name (one of [`presets::ALL`]).
-    pub preset: RwSignal<&'static str>,
-    /// Spoke VNets, used when the preset takes spokes.
-    pub spokes: RwSignal<usize>,
-    /// Regions, used when the preset takes regions.
-    pub regions: RwSignal<usize>,
-    /// The built design, or why the preset could not be built at this size.
-    pub design: Memo<Result<Design, String>>,
-    pub report: Memo<Option<Report>>,
-    pub scene: Memo<Option<Scene>>,
+    /// The open design and its undo/redo stacks. Read it with [`Studio::with_design`].
+    pub history: RwSignal<History>,
+    pub report: Memo<Report>,
+    pub scene: Memo<Scene>,
+    /// Selected elements, in the order they were picked.
+    pub selection: RwSignal<Vec<Id>>,
+    /// The last message for the user, if any.
+    pub notice: RwSignal<Option<Notice>>,
+    /// Counts the designs opened (presets, files, links): the diagram fits a newly opened
+    /// design to the view, but keeps the view still while the open one is edited.
+    pub opened: RwSignal<u32>,
+    /// How long the last check of the design took, in milliseconds (performance.now()); read
+    /// it after reading `report`, which updates it.
+    pub check_ms: StoredValue<f64>,
 }
 
 impl Studio {
-    pub fn new() -> Self {
-        let first = presets::ALL.first();
-        let preset = RwSignal::new(first.map(|p| p.name).unwrap_or_default());
-        let spokes = RwSignal::new(first.map(|p| p.default_spokes).unwrap_or(1));
-        let regions = RwSignal::new(first.map(|p| p.default_regions).unwrap_or(1));
-        let design = Memo::new(move |_| {
-            let name = preset.get();
-            let info = presets::preset(name);
-            let size = Size {
-                spokes: info.filter(|p| p.takes_spokes).map(|_| spokes.get()),
-                regions: info.filter(|p| p.takes_regions).map(|_| regions.get()),
-            };
-            presets::build(name, &size).map_err(|e| e.to_string())
+    /// A studio showing `design`, with nothing to undo.
+    pub fn new(design: Design) -> Self {
+        let history = RwSignal::new(History::new(design));
+        let check_ms = StoredValue::new(0.0);
+        let report = Memo::new(move |_| {
+            let started = now_ms();
+            let report = history.with(|h| check(h.current()));
+            check_ms.set_value(now_ms() - started);
+            report
         });
-        let report = Memo::new(move |_| design.with(|d| d.as_ref().ok().map(check)));
-        let scene = Memo::new(move |_| design.with(|d| d.as_ref().ok().map(Scene::of)));
+        let scene = Memo::new(move |_| history.with(|h| Scene::of(h.current())));
         Studio {
-            preset,
-            spokes,
-            regions,
-            design,
+            history,
             report,
             scene,
+            selection: RwSignal::new(Vec::new()),
+            notice: RwSignal::new(None),
+            opened: RwSignal::new(0),
+            check_ms,
         }
     }
 
-    /// Switches preset, starting from its default size.
-    pub fn choose(&self, name: &'static str) {
-        if let Some(info) = presets::preset(name) {
-            self.spokes.set(info.default_spokes);
-            self.regions.set(info.default_regions);
-        }
-        self.preset.set(name);
+    /// The design a new session starts from: the first reference architecture at its default size.
+    pub fn first_design() -> Design {
+        presets::ALL
+            .first()
+            .and_then(|p| presets::build(p.name, &Size::default()).ok())
+            .unwrap_or_else(|| Design::new("Untitled design"))
     }
+
+    /// Reads the open design (tracked: the caller re-runs when it changes).
+    pub fn with_design<R>(&self, f: impl FnOnce(&Design) -> R) -> R {
+        self.history.with(|h| f(h.current()))
+    }
+
+    /// Reads the open design without subscribing (event handlers).
+    pub fn with_design_untracked<R>(&self, f: impl FnOnce(&Design) -> R) -> R {
+        self.history.with_untracked(|h| f(h.current()))
+    }
+
+    /// Applies an edit as one undoable step. A refused edit changes nothing and is reported
+    /// in the status line; returns whether it was applied.
+    pub fn apply(&self, edit: Edit) -> bool {
+        let mut result = Ok(());
+        self.history.update(|h| result = h.apply(&edit));
+        match result {
+            Ok(()) => {
+                self.prune_selection();
+                true
+            }
+            Err(e) => {
+                self.refuse(format!("Not applied: {e}"));
+                false
+            }
+        }
+    }
+
+    /// Opens a whole design (a preset, a file, a link) as one undoable step.
+    pub fn open(&self, design: Design) {
+        self.history.update(|h| h.replace(design));
+        self.selection.set(Vec::new());
+        self.opened.update(|n| *n += 1);
+    }
+
+    pub fn undo(&self) {
+        let mut done = false;
+        self.history.update(|h| done = h.undo());
+        if done {
+            self.prune_selection();
+        }
+    }
+
+    pub fn redo(&self) {
+        let mut done = false;
+        self.history.update(|h| done = h.redo());
+        if done {
+            self.prune_selection();
+        }
+    }
+
+    /// Says something in the status line.
+    pub fn tell(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice {
+            tone: Tone::Info,
+            text: text.into(),
+        }));
+    }
+
+    /// Says why something was refused (a drop, a link, an input) in the status line.
+    pub fn refuse(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice {
+            tone: Tone::Refusal,
+            text: text.into(),
+        }));
+    }
+
+    /// Drops selected ids that no longer exist (after a removal, an undo, a redo).
+    fn prune_selection(&self) {
+        let alive = |id: &Id| self.with_design_untracked(|d| d.describe(*id).is_some());
+        if self.selection.with_untracked(|s| !s.iter().all(alive)) {
+            self.selection.update(|s| s.retain(alive));
+        }
+    }
+}
+
+/// The page's clock in milliseconds (0 where there is none, as in native tests).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }

@@ -5,7 +5,9 @@ mod check;
 mod export;
 mod link;
 mod preset;
+mod routes;
 mod rules;
+mod trace;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -70,6 +72,41 @@ enum Command {
         #[arg(long, default_value = "2025-03-31", value_parser = ["2025-03-31", "2021-11-30"])]
         hsm_api_version: String,
     },
+    /// Trace a flow hop by hop, out and back: can this client reach that HSM, and if not,
+    /// where and why.
+    ///
+    /// An endpoint is an IPv4 address or the name of an HSM, an on-premises site, a
+    /// point-to-site connection or a subnet (`VNET/SUBNET` when the subnet name repeats).
+    /// Exit status: 0 delivered out and back, 1 dropped, 2 the input cannot be read or an
+    /// endpoint names nothing.
+    Trace {
+        /// The design document; `-` reads standard input.
+        file: String,
+        /// Where the flow starts: a client subnet, a site, a point-to-site connection, an address.
+        #[arg(long, value_name = "NAME|IP")]
+        from: String,
+        /// Where it goes: an HSM or an address.
+        #[arg(long, value_name = "NAME|IP")]
+        to: String,
+        #[arg(long, default_value_t = 1792)]
+        port: u16,
+        #[arg(long, value_enum, default_value_t = trace::TraceProtocol::Tcp)]
+        protocol: trace::TraceProtocol,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print the effective routes of a subnet (or of an on-premises site), as Azure shows them.
+    ///
+    /// Exit status: 0 printed, 2 the input cannot be read or the name matches no subnet.
+    Routes {
+        /// The design document; `-` reads standard input.
+        file: String,
+        /// The subnet (`SUBNET` or `VNET/SUBNET`), or an on-premises site.
+        #[arg(long, value_name = "NAME")]
+        subnet: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Share a design as a link that carries it whole (`…/#d=v1.…`), or read one back.
     Link {
         #[command(subcommand)]
@@ -101,5 +138,18 @@ fn main() -> ExitCode {
             hsm_api_version,
         } => export::run(target, &file, out.as_deref(), &hsm_api_version),
         Command::Link { action } => link::run(action),
+        Command::Trace {
+            file,
+            from,
+            to,
+            port,
+            protocol,
+            format,
+        } => trace::run(&file, &from, &to, protocol, port, format),
+        Command::Routes {
+            file,
+            subnet,
+            format,
+        } => routes::run(&file, &subnet, format),
     }
 }

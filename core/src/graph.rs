@@ -151,7 +151,9 @@ impl Topology {
                 (self.graph[other], *e.weight())
             })
             .collect();
-        out.sort_by_key(|(node, link)| (node.id(), link.element()));
+        crate::sort::stable_by_key(&mut out, |(node, link)| {
+            crate::sort::pair(node.id().0, link.element().0)
+        });
         out
     }
 }
@@ -183,8 +185,16 @@ impl Topology {
             })
             .filter(|(m, link)| keep(*m, *link))
             .collect();
-        out.sort_by_key(|(m, link)| (self.graph[*m].id(), link.element()));
+        self.sort_by_other_end(&mut out);
         out
+    }
+
+    /// The sort of [`Topology::links_where`], outside it so that its callers' `keep` closures
+    /// share one copy of the sort code (each would otherwise get its own in the wasm).
+    fn sort_by_other_end(&self, links: &mut Vec<(NodeIndex, Link)>) {
+        crate::sort::stable_by_key(links, |(m, link)| {
+            crate::sort::pair(self.graph[*m].id().0, link.element().0)
+        });
     }
 
     /// Groups nodes joined by links that `keep` accepts, e.g. only VNet-to-VNet VPNs.

@@ -2,9 +2,11 @@
 //!
 //! - [`model`]: the design (regions, VNets, subnets, HSMs, gateways, links, policies).
 //! - [`document`]: the versioned JSON file format, loading with errors that name the field.
+//! - [`draw`]: drawing on the canvas: the palette, placing, linking, copying, hit testing.
 //! - [`edit`]: every change to a design as a value, applied by a pure function; undo/redo.
 //! - [`graph`]: the connectivity graph (petgraph) derived from a design.
 //! - [`rules`]: the rules catalogue; [`check`] runs them all and never fails.
+//! - [`trace`]: flow tracing, hop by hop out and back, with effective routes per subnet.
 //! - [`export`]: ARM and Bicep templates of a checked design.
 //! - [`link`]: share links, the whole design compressed into a URL fragment.
 //! - [`presets`]: the reference architectures of the source document, at any size.
@@ -13,13 +15,17 @@
 
 pub mod addressing;
 pub mod document;
+pub mod draw;
 pub mod edit;
 pub mod export;
+pub mod form;
 pub mod graph;
 pub mod link;
 pub mod model;
 pub mod presets;
 pub mod rules;
+mod sort;
+pub mod trace;
 
 pub use document::{load, to_json, LoadError};
 pub use edit::{Edit, EditError, History};

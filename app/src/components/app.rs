@@ -1,21 +1,58 @@
-//! The page: the preset picker on top, the diagram and the findings side by side.
+//! The page: the commands on top, the start points and messages under them, then the diagram
+//! beside the properties and the findings.
+//!
+//! It opens what `startup` chooses (a share link, the autosave, a preset) and autosaves every
+//! change of the design.
 
-use super::{Diagram, FindingsPanel, PresetPicker, RetirementNotice};
+use super::{
+    Diagram, FindingsPanel, Gallery, PropertiesPanel, RetirementNotice, StatusLine, Toolbar,
+    TracePanel,
+};
 use crate::state::Studio;
+use crate::tracing::Tracing;
+use crate::{startup, storage};
 use leptos::prelude::*;
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(Studio::new());
+    let (design, notice) = startup::initial();
+    let studio = Studio::new(design);
+    studio.notice.set(notice);
+    provide_context(studio);
+    provide_context(Tracing::new(studio));
+
+    // Autosave: every change of the design, including undo and redo. One failure is reported;
+    // later ones would only repeat it.
+    let reported = StoredValue::new(false);
+    Effect::new(move |_| {
+        let result = studio.with_design(storage::save);
+        if let Err(e) = result {
+            if !reported.get_value() {
+                reported.set_value(true);
+                studio.refuse(format!("The design is not autosaved: {e}."));
+            }
+        }
+    });
+    let hash = window_event_listener(leptos::ev::hashchange, move |_| {
+        startup::on_fragment_change(studio)
+    });
+    on_cleanup(move || hash.remove());
+
     view! {
         <header class="topbar">
             <h1 class="brand">"HSM Network Studio"</h1>
-            <PresetPicker/>
+            <Toolbar/>
         </header>
         <RetirementNotice/>
+        <Gallery/>
+        <StatusLine/>
         <main class="workspace">
             <Diagram/>
-            <FindingsPanel/>
+            <div class="side">
+                <PropertiesPanel/>
+                <FindingsPanel/>
+                <TracePanel/>
+            </div>
         </main>
     }
 }

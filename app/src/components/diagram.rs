@@ -1,116 +1,523 @@
-//! The read-only diagram: the scene drawn as SVG, with pan (drag, arrow keys) and zoom (wheel,
-//! `+`/`-`, buttons) done on the `viewBox`. Its parts, one component each, live in `diagram/`.
+//! The diagram editor: the scene drawn as SVG, pan and zoom on the `viewBox`, and editing by
+//! pointer and keyboard. Every change is one core edit built by `hsmnet_core::draw` (place,
+//! connect, duplicate, remove) or an `Edit::Move`; the diagram itself decides nothing about
+//! the design.
+//!
+//! Pointer: drag empty canvas (or the inside of a region) to pan, Shift+drag to select with a
+//! rubber band, drag an element to move it (a region by its title bar), Alt+drag from one
+//! element to another (or drag the connect handle of a lone selected element) to link them;
+//! click selects, Shift+click adds to the selection.
+//! A drag previews live (see `live.rs`) and becomes one edit on release; Escape cancels it.
 
 mod area;
 mod badge;
 mod legend;
 mod link;
+mod live;
+mod overlay;
+mod pick;
+mod selection;
 mod symbol;
+mod trace_path;
 
+use super::Palette;
 use crate::scene::{LinkKind, Scene};
 use crate::state::Studio;
 use crate::viewport::{Screen, ViewBox};
 use area::AreaBox;
 use badge::PolicyBadge;
-use hsmnet_core::model::Rect;
+use hsmnet_core::draw::{self, Item, Refusal};
+use hsmnet_core::edit::Edit;
+use hsmnet_core::model::{Kind, Point, Rect};
+use hsmnet_core::Id;
 use legend::Legend;
 use leptos::ev::{KeyboardEvent, PointerEvent, WheelEvent};
 use leptos::prelude::*;
 use link::LinkPath;
+use live::Live;
+use pick::{element_id, handle_id, id_at, refocus};
+use selection::{all_added, kind_of, last_added, outermost, selected_container, toggle};
 use symbol::SymbolMark;
+use trace_path::TracePath;
 use wasm_bindgen::JsCast;
 
 const ZOOM_STEP: f64 = 1.25;
-/// A fraction of the view width moved per arrow key.
+/// A fraction of the view width moved per arrow key when nothing is selected.
 const PAN_STEP: f64 = 0.1;
+/// Canvas units an arrow key moves the selection (Shift: four times as far).
+const NUDGE: f64 = 8.0;
+/// Screen pixels a press may wander and still be a click.
+const CLICK_SLOP: f64 = 3.0;
+/// The height of a region's title bar, by which it is dragged.
+const REGION_TITLE: f64 = 32.0;
 
-/// A drag in progress: where it started on screen and what the view was then.
-#[derive(Clone, Copy)]
-struct Drag {
-    pointer: i32,
-    x: f64,
-    y: f64,
-    start: ViewBox,
+/// A pointer gesture on the canvas, from press to release.
+enum Gesture {
+    /// Panning; a press that does not move selects `click` (or clears the selection).
+    Pan {
+        pointer: i32,
+        x: f64,
+        y: f64,
+        start: ViewBox,
+        moved: bool,
+        click: Option<Id>,
+    },
+    /// Moving elements, previewed live.
+    Move {
+        pointer: i32,
+        x: f64,
+        y: f64,
+        scale: f64,
+        ids: Vec<Id>,
+        live: Live,
+        offset: (f64, f64),
+        moved: bool,
+        click: Id,
+    },
+    /// A rubber band from `start`; `add` keeps the current selection.
+    Band {
+        pointer: i32,
+        start: Point,
+        add: bool,
+    },
+    /// Linking `from` to whatever the pointer is released on.
+    Wire {
+        pointer: i32,
+        from: Id,
+        start: Point,
+    },
+}
+
+impl Gesture {
+    fn pointer(&self) -> i32 {
+        match self {
+            Gesture::Pan { pointer, .. }
+            | Gesture::Move { pointer, .. }
+            | Gesture::Band { pointer, .. }
+            | Gesture::Wire { pointer, .. } => *pointer,
+        }
+    }
 }
 
 #[component]
 pub fn Diagram() -> impl IntoView {
     let studio = expect_context::<Studio>();
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
     let fit = Memo::new(move |_| {
         studio
             .scene
-            .with(|s| s.as_ref().map(|s| s.bounds))
+            .with(|s| (!s.is_empty()).then_some(s.bounds))
             .unwrap_or(Rect::new(0.0, 0.0, 800.0, 500.0))
     });
-    // The user's view, with the fitted extent it was made for: a new drawing fits again.
-    let chosen = RwSignal::new(None::<(ViewBox, Rect)>);
+    // The user's view and the design it was chosen for: a newly opened design fits again, an
+    // edited one keeps its view.
+    let chosen = RwSignal::new(None::<(ViewBox, u32)>);
     let view_box = move || {
-        let fit = fit.get();
+        let opened = studio.opened.get();
         chosen
             .get()
-            .filter(|(_, made_for)| *made_for == fit)
-            .map_or(ViewBox(fit), |(v, _)| v)
+            .filter(|(_, made_for)| *made_for == opened)
+            .map_or_else(|| ViewBox(fit.get()), |(v, _)| v)
     };
-    let set_view = move |v: ViewBox| chosen.set(Some((v, fit.get_untracked())));
+    let set_view = move |v: ViewBox| chosen.set(Some((v, studio.opened.get_untracked())));
     let zoom_by =
         move |factor: f64| set_view(view_box().zoomed_centre(factor, fit.get_untracked()));
-    let drag = StoredValue::new(None::<Drag>);
+    // Edits must not make the view jump: hold it where it is first.
+    let hold_view = move || set_view(view_box());
+
+    let gesture = StoredValue::new_local(None::<Gesture>);
+    let band = RwSignal::new(None::<Rect>);
+    let wire = RwSignal::new(None::<(Point, Point)>);
+    let ghost = RwSignal::new(None::<(Item, Point)>);
+
+    // The canvas point under client coordinates; `within` limits it to the canvas's box.
+    let canvas_point = move |x: f64, y: f64, within: bool| -> Option<Point> {
+        let svg = svg_ref.get_untracked()?;
+        let rect = svg.get_bounding_client_rect();
+        let (px, py) = (x - rect.left(), y - rect.top());
+        if within && (px < 0.0 || py < 0.0 || px > rect.width() || py > rect.height()) {
+            return None;
+        }
+        let screen = Screen {
+            width: rect.width(),
+            height: rect.height(),
+        };
+        Some(screen.to_canvas(&view_box(), px, py))
+    };
+    let canvas_at = move |x: f64, y: f64| canvas_point(x, y, true);
+    let pixels_per_unit = move || {
+        svg_ref.get_untracked().map_or(1.0, |svg| {
+            let rect = svg.get_bounding_client_rect();
+            Screen {
+                width: rect.width(),
+                height: rect.height(),
+            }
+            .scale(&view_box())
+        })
+    };
+
+    // Applies an edit built by core, or says why it was refused; returns whether it applied.
+    let commit = move |built: Result<Edit, Refusal>| -> bool {
+        match built {
+            Ok(edit) => {
+                hold_view();
+                studio.apply(edit)
+            }
+            Err(refusal) => {
+                studio.refuse(refusal.0);
+                false
+            }
+        }
+    };
+    let place_item = move |(item, at): (Item, Option<Point>)| {
+        let built = studio.with_design_untracked(|d| {
+            let at = at.unwrap_or_else(|| draw::spot_in(d, selected_container(d, studio)));
+            draw::place(d, item, at)
+        });
+        let added = built.as_ref().ok().and_then(last_added);
+        if commit(built) {
+            if let Some(id) = added {
+                studio.selection.set(vec![id]);
+                let name = studio.with_design_untracked(|d| d.name_of(id));
+                studio.tell(format!("Added {} {name}.", item.label()));
+            }
+        }
+    };
+    let connect_selected = move || {
+        let selection = studio.selection.get_untracked();
+        let [a, b] = selection[..] else {
+            studio.refuse("Select exactly two elements to connect them.");
+            return;
+        };
+        let built = studio.with_design_untracked(|d| draw::connect(d, a, b));
+        if commit(built) {
+            studio.tell("Connected.");
+        }
+    };
+    let delete_selected = move || {
+        let selection = studio.selection.get_untracked();
+        let built = studio.with_design_untracked(|d| draw::remove(d, &selection));
+        if commit(built) {
+            studio.selection.set(Vec::new());
+        }
+    };
+    let duplicate_selected = move || {
+        let selection = studio.selection.get_untracked();
+        let built = studio.with_design_untracked(|d| draw::duplicate(d, &selection));
+        let added = built.as_ref().map(all_added).unwrap_or_default();
+        if commit(built) {
+            let copies = studio.with_design_untracked(|d| outermost(d, &added));
+            studio.selection.set(copies);
+        }
+    };
+    let nudge = move |dx: f64, dy: f64| {
+        let ids =
+            studio.with_design_untracked(|d| draw::move_ids(d, &studio.selection.get_untracked()));
+        if ids.is_empty() {
+            return false;
+        }
+        commit(Ok(Edit::Move { ids, dx, dy }));
+        true
+    };
+
+    // Ends the gesture in progress without changing anything.
+    let cancel = move || -> bool {
+        let Some(g) = gesture.try_update_value(Option::take).flatten() else {
+            return false;
+        };
+        match g {
+            Gesture::Move { live, .. } => live.reset(),
+            Gesture::Pan { start, .. } => set_view(start),
+            Gesture::Band { .. } => band.set(None),
+            Gesture::Wire { .. } => wire.set(None),
+        }
+        if let Some(svg) = svg_ref.get_untracked() {
+            let _ = svg.class_list().remove_1("dragging");
+        }
+        true
+    };
 
     let on_wheel = move |ev: WheelEvent| {
         ev.prevent_default();
-        let Some((screen, px, py)) = pointer_on(&ev) else {
+        let Some(at) = canvas_at(ev.client_x() as f64, ev.client_y() as f64) else {
             return;
         };
-        let view = view_box();
-        let at = screen.to_canvas(&view, px, py);
         let factor = (-ev.delta_y() * 0.0015).exp();
-        set_view(view.zoomed(factor, at, fit.get_untracked()));
+        set_view(view_box().zoomed(factor, at, fit.get_untracked()));
     };
     let on_pointer_down = move |ev: PointerEvent| {
-        if ev.button() != 0 {
+        if ev.button() != 0 && ev.button() != 1 {
             return;
         }
-        if let Some(el) = ev
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        {
-            let _ = el.set_pointer_capture(ev.pointer_id());
-            let _ = el.class_list().add_1("dragging");
+        cancel();
+        let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+        let pointer = ev.pointer_id();
+        // A connect handle starts a link from its element, as Alt+drag does.
+        if let (Some(from), Some(at)) = (handle_id(&ev), canvas_point(x, y, false)) {
+            wire.set(Some((at, at)));
+            if let Some(svg) = svg_ref.get_untracked() {
+                let _ = svg.set_pointer_capture(pointer);
+            }
+            gesture.set_value(Some(Gesture::Wire {
+                pointer,
+                from,
+                start: at,
+            }));
+            return;
         }
-        drag.set_value(Some(Drag {
-            pointer: ev.pointer_id(),
-            x: ev.client_x() as f64,
-            y: ev.client_y() as f64,
+        let Some(at) = canvas_at(x, y) else {
+            return;
+        };
+        let target = if ev.button() == 0 {
+            element_id(&ev)
+        } else {
+            None
+        };
+        let kind = target.and_then(|id| studio.with_design_untracked(|d| kind_of(d, id)));
+        // The inside of a region is canvas to pan, its title bar a handle to move it by.
+        let region_body = match (target, kind) {
+            (Some(id), Some(Kind::Region)) => studio.with_design_untracked(|d| {
+                d.region(id)
+                    .is_some_and(|r| at.y > r.layout.y + REGION_TITLE)
+            }),
+            _ => false,
+        };
+        let pan = |click| Gesture::Pan {
+            pointer,
+            x,
+            y,
             start: view_box(),
-        }));
+            moved: false,
+            click,
+        };
+        let next = match target {
+            Some(from) if ev.alt_key() => {
+                wire.set(Some((at, at)));
+                Gesture::Wire {
+                    pointer,
+                    from,
+                    start: at,
+                }
+            }
+            _ if ev.shift_key() && (target.is_none() || region_body) => Gesture::Band {
+                pointer,
+                start: at,
+                add: true,
+            },
+            Some(id) if region_body => pan(Some(id)),
+            Some(id) if ev.shift_key() => {
+                studio.selection.update(|s| toggle(s, id));
+                return;
+            }
+            Some(id) => {
+                if !studio.selection.with_untracked(|s| s.contains(&id)) {
+                    studio.selection.set(vec![id]);
+                }
+                let selection = studio.selection.get_untracked();
+                let (ids, moving) = studio.with_design_untracked(|d| {
+                    let ids = draw::move_ids(d, &selection);
+                    let moving = draw::followers(d, &ids);
+                    (ids, moving)
+                });
+                let Some(svg) = svg_ref.get_untracked() else {
+                    return;
+                };
+                let live = studio
+                    .scene
+                    .with_untracked(|s| Live::start(&svg, s, &moving));
+                Gesture::Move {
+                    pointer,
+                    x,
+                    y,
+                    scale: pixels_per_unit(),
+                    ids,
+                    live,
+                    offset: (0.0, 0.0),
+                    moved: false,
+                    click: id,
+                }
+            }
+            None => pan(None),
+        };
+        if let Some(svg) = svg_ref.get_untracked() {
+            let _ = svg.set_pointer_capture(pointer);
+            let _ = svg.class_list().add_1("dragging");
+        }
+        gesture.set_value(Some(next));
     };
     let on_pointer_move = move |ev: PointerEvent| {
-        let Some(d) = drag.get_value().filter(|d| d.pointer == ev.pointer_id()) else {
-            return;
-        };
-        let Some((screen, _, _)) = pointer_on(&ev) else {
-            return;
-        };
-        let s = screen.scale(&d.start);
-        let (dx, dy) = (ev.client_x() as f64 - d.x, ev.client_y() as f64 - d.y);
-        set_view(d.start.panned(-dx / s, -dy / s));
+        let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+        gesture.update_value(|g| {
+            let Some(g) = g.as_mut().filter(|g| g.pointer() == ev.pointer_id()) else {
+                return;
+            };
+            match g {
+                Gesture::Pan {
+                    x: x0,
+                    y: y0,
+                    start,
+                    moved,
+                    ..
+                } => {
+                    let (dx, dy) = (x - *x0, y - *y0);
+                    *moved |= dx.hypot(dy) > CLICK_SLOP;
+                    if *moved {
+                        let s = pixels_per_unit_of(svg_ref, start);
+                        set_view(start.panned(-dx / s, -dy / s));
+                    }
+                }
+                Gesture::Move {
+                    x: x0,
+                    y: y0,
+                    scale,
+                    live,
+                    offset,
+                    moved,
+                    ..
+                } => {
+                    let (dx, dy) = (x - *x0, y - *y0);
+                    *moved |= dx.hypot(dy) > CLICK_SLOP;
+                    if *moved {
+                        *offset = (dx / *scale, dy / *scale);
+                        live.shift(offset.0, offset.1);
+                    }
+                }
+                Gesture::Band { start, .. } => {
+                    if let Some(at) = canvas_point(x, y, false) {
+                        band.set(Some(overlay::spanned(*start, at)));
+                    }
+                }
+                Gesture::Wire { start, .. } => {
+                    if let Some(at) = canvas_point(x, y, false) {
+                        wire.set(Some((*start, at)));
+                    }
+                }
+            }
+        });
     };
-    let on_pointer_end = move |ev: PointerEvent| {
-        drag.set_value(None);
-        if let Some(el) = ev
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        {
-            let _ = el.class_list().remove_1("dragging");
+    let on_pointer_up = move |ev: PointerEvent| {
+        let mine =
+            gesture.with_value(|g| g.as_ref().is_some_and(|g| g.pointer() == ev.pointer_id()));
+        if !mine {
+            return;
+        }
+        let Some(g) = gesture.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        if let Some(svg) = svg_ref.get_untracked() {
+            let _ = svg.class_list().remove_1("dragging");
+        }
+        match g {
+            Gesture::Pan { moved, click, .. } => {
+                if !moved {
+                    studio.selection.set(click.into_iter().collect());
+                }
+            }
+            Gesture::Move {
+                ids,
+                live,
+                offset: (dx, dy),
+                moved,
+                click,
+                ..
+            } => {
+                if !moved {
+                    studio.selection.set(vec![click]);
+                } else if !ids.is_empty() && (dx != 0.0 || dy != 0.0) {
+                    live.reset();
+                    commit(Ok(Edit::Move { ids, dx, dy }));
+                }
+            }
+            Gesture::Band { add, .. } => {
+                if let Some(r) = band.get_untracked() {
+                    let inside = studio.scene.with_untracked(|s| s.inside(r));
+                    studio.selection.update(|s| {
+                        if !add {
+                            s.clear();
+                        }
+                        for id in inside {
+                            if !s.contains(&id) {
+                                s.push(id);
+                            }
+                        }
+                    });
+                }
+                band.set(None);
+            }
+            Gesture::Wire { from, .. } => {
+                wire.set(None);
+                let to = id_at(ev.client_x() as f64, ev.client_y() as f64);
+                match to {
+                    Some(to) if to != from => {
+                        let built = studio.with_design_untracked(|d| draw::connect(d, from, to));
+                        if commit(built) {
+                            studio.selection.set(vec![from, to]);
+                            studio.tell("Connected.");
+                        }
+                    }
+                    _ => studio.refuse("Release the link on another element to connect them."),
+                }
+            }
         }
     };
+    let on_pointer_cancel = move |_: PointerEvent| {
+        cancel();
+    };
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && cancel() {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || escape.remove());
+
     let on_key = move |ev: KeyboardEvent| {
         let view = view_box();
         let (w, h) = (view.0.w, view.0.h);
+        let focused = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-id]").ok().flatten())
+            .and_then(|el| el.get_attribute("data-id")?.parse().ok())
+            .map(Id);
+        let command = ev.ctrl_key() || ev.meta_key();
+        let has_selection = studio.selection.with_untracked(|s| !s.is_empty());
+        let step = if ev.shift_key() { 4.0 * NUDGE } else { NUDGE };
         match ev.key().as_str() {
+            "Enter" | " " => {
+                let Some(id) = focused else { return };
+                if ev.shift_key() {
+                    studio.selection.update(|s| toggle(s, id));
+                } else {
+                    studio.selection.set(vec![id]);
+                }
+            }
+            "Delete" | "Backspace" if has_selection => delete_selected(),
+            "d" | "D" if command => duplicate_selected(),
+            "a" | "A" if command => {
+                let all = studio.scene.with_untracked(|s| s.inside(s.bounds));
+                studio.selection.set(all);
+            }
+            "c" | "C" if !command => connect_selected(),
+            "Escape" => {
+                if !cancel() {
+                    studio.selection.set(Vec::new());
+                }
+            }
             "+" | "=" => zoom_by(ZOOM_STEP),
             "-" | "_" => zoom_by(1.0 / ZOOM_STEP),
             "0" => chosen.set(None),
+            "ArrowLeft" if has_selection => {
+                nudge(-step, 0.0);
+            }
+            "ArrowRight" if has_selection => {
+                nudge(step, 0.0);
+            }
+            "ArrowUp" if has_selection => {
+                nudge(0.0, -step);
+            }
+            "ArrowDown" if has_selection => {
+                nudge(0.0, step);
+            }
             "ArrowLeft" => set_view(view.panned(-w * PAN_STEP, 0.0)),
             "ArrowRight" => set_view(view.panned(w * PAN_STEP, 0.0)),
             "ArrowUp" => set_view(view.panned(0.0, -h * PAN_STEP)),
@@ -118,18 +525,40 @@ pub fn Diagram() -> impl IntoView {
             _ => return,
         }
         ev.prevent_default();
+        // An edit redraws the focused element as a new node: keep the keyboard on it.
+        if let Some(id) = focused {
+            request_animation_frame(move || refocus(svg_ref, id));
+        }
     };
 
-    let design_name = move || {
-        studio
-            .design
-            .with(|d| d.as_ref().map(|d| d.name.clone()).unwrap_or_default())
-    };
+    let design_name = move || studio.with_design(|d| d.name.clone());
+    let count = move || studio.selection.with(|s| s.len());
 
     view! {
         <section class="diagram" aria-labelledby="diagram-title">
             <div class="diagram-bar">
                 <h2 id="diagram-title">{design_name}</h2>
+                <div class="edit-tools" role="group" aria-label="Selection">
+                    <span class="selection-count" aria-live="polite">
+                        {move || match count() {
+                            0 => "Nothing selected".to_string(),
+                            1 => "1 selected".to_string(),
+                            n => format!("{n} selected"),
+                        }}
+                    </span>
+                    <button type="button" aria-label="Connect the two selected elements"
+                        title="Connect the two selected elements (C)"
+                        disabled=move || count() != 2
+                        on:click=move |_| connect_selected()>"Connect"</button>
+                    <button type="button" aria-label="Duplicate the selection"
+                        title="Duplicate the selection (Ctrl+D)"
+                        disabled=move || count() == 0
+                        on:click=move |_| duplicate_selected()>"Duplicate"</button>
+                    <button type="button" aria-label="Delete the selection"
+                        title="Delete the selection (Delete)"
+                        disabled=move || count() == 0
+                        on:click=move |_| delete_selected()>"Delete"</button>
+                </div>
                 <div class="zoom" role="group" aria-label="Zoom">
                     <button type="button" aria-label="Zoom in" title="Zoom in (+)"
                         on:click=move |_| zoom_by(ZOOM_STEP)>"+"</button>
@@ -139,9 +568,15 @@ pub fn Diagram() -> impl IntoView {
                         on:click=move |_| chosen.set(None)>"Fit"</button>
                 </div>
             </div>
+            <Palette
+                canvas_at=Callback::new(move |(x, y)| canvas_at(x, y))
+                place=Callback::new(place_item)
+                ghost=ghost
+            />
             <svg
                 class="canvas"
                 xmlns="http://www.w3.org/2000/svg"
+                node_ref=svg_ref
                 viewBox=move || view_box().attr()
                 role="group"
                 aria-roledescription="network diagram"
@@ -151,72 +586,107 @@ pub fn Diagram() -> impl IntoView {
                 on:wheel=on_wheel
                 on:pointerdown=on_pointer_down
                 on:pointermove=on_pointer_move
-                on:pointerup=on_pointer_end
-                on:pointercancel=on_pointer_end
+                on:pointerup=on_pointer_up
+                on:pointercancel=on_pointer_cancel
                 on:keydown=on_key
             >
-                {move || studio.scene.get().map(scene_view)}
+                {scene_view(studio.scene)}
+                <TracePath scene=studio.scene/>
+                <g class="overlay" aria-hidden="true">
+                    <g class="marks">
+                        {move || studio.scene.with(|s| studio.report.with(|r| overlay::marks(s, r)))}
+                    </g>
+                    <g class="rings">
+                        {move || studio.scene.with(|s| studio.selection.with(|sel| overlay::rings(s, sel)))}
+                    </g>
+                    {move || band.get().map(overlay::band)}
+                    {move || wire.get().map(|(a, b)| overlay::wire(a, b))}
+                    {move || ghost.get().map(|(item, at)| overlay::ghost(item, at))}
+                </g>
             </svg>
             <p class="help" id="diagram-help">
-                "Drag to pan, wheel to zoom; with the diagram focused, arrow keys pan, + and − zoom, 0 fits."
+                "Drag items from the palette into the diagram, or select a container and press "
+                "Enter on an item. Drag empty canvas to pan and the wheel to zoom; drag an "
+                "element to move it (a region by its title); Shift+drag selects with a box; "
+                "Alt+drag from one element to another, or drag the handle of a selected element, "
+                "connects them. Click or Enter selects, "
+                "Shift adds to the selection; C connects two selected elements, Delete removes, "
+                "Ctrl+D duplicates, arrow keys nudge the selection (or pan when nothing is "
+                "selected), Escape cancels a drag; + and − zoom, 0 fits."
             </p>
             <Legend/>
         </section>
     }
 }
 
-/// Back to front: regions, peerings, VNets, subnets, policy badges, connections, symbols.
-/// Peerings run behind the VNets they join, so they never hide what a VNet holds.
-fn scene_view(scene: Scene) -> impl IntoView {
-    let Scene {
-        regions,
-        vnets,
-        subnets,
-        badges,
-        links,
-        symbols,
-        ..
-    } = scene;
-    let (peerings, links): (Vec<_>, Vec<_>) =
-        links.into_iter().partition(|l| l.kind == LinkKind::Peering);
-    view! {
-        <g class="regions">
-            {regions.into_iter().map(|a| view! { <AreaBox area=a/> }).collect_view()}
-        </g>
-        <g class="links peerings">
-            {peerings.into_iter().map(|l| view! { <LinkPath link=l/> }).collect_view()}
-        </g>
-        <g class="vnets">
-            {vnets.into_iter().map(|a| view! { <AreaBox area=a/> }).collect_view()}
-        </g>
-        <g class="subnets">
-            {subnets.into_iter().map(|a| view! { <AreaBox area=a/> }).collect_view()}
-        </g>
-        <g class="badges">
-            {badges.into_iter().map(|b| view! { <PolicyBadge badge=b/> }).collect_view()}
-        </g>
-        <g class="links">
-            {links.into_iter().map(|l| view! { <LinkPath link=l/> }).collect_view()}
-        </g>
-        <g class="symbols">
-            {symbols.into_iter().map(|s| view! { <SymbolMark symbol=s/> }).collect_view()}
-        </g>
-    }
+/// The pixels per canvas unit of a view on the canvas element.
+fn pixels_per_unit_of(svg_ref: NodeRef<leptos::svg::Svg>, view: &ViewBox) -> f64 {
+    svg_ref.get_untracked().map_or(1.0, |svg| {
+        let rect = svg.get_bounding_client_rect();
+        Screen {
+            width: rect.width(),
+            height: rect.height(),
+        }
+        .scale(view)
+    })
 }
 
-/// The element under the event's pointer: its size, and the pointer's position inside it.
-fn pointer_on(ev: &web_sys::MouseEvent) -> Option<(Screen, f64, f64)> {
-    let el = ev.current_target()?.dyn_into::<web_sys::Element>().ok()?;
-    let rect = el.get_bounding_client_rect();
-    let screen = Screen {
-        width: rect.width(),
-        height: rect.height(),
-    };
-    Some((
-        screen,
-        ev.client_x() as f64 - rect.left(),
-        ev.client_y() as f64 - rect.top(),
-    ))
+/// Back to front: regions, peerings, VNets, subnets, policy badges, connections, symbols.
+/// Peerings run behind the VNets they join, so they never hide what a VNet holds.
+///
+/// Each layer is keyed by what is drawn, so an edit re-creates only the shapes that changed:
+/// releasing a dragged VNet redraws that VNet, its contents and its links, not the whole estate.
+fn scene_view(scene: Memo<Scene>) -> impl IntoView {
+    // The whole drawn value is the key: any change to a shape makes it a new node.
+    fn key<T: std::fmt::Debug>(item: &T) -> String {
+        format!("{item:?}")
+    }
+    let peering = |l: &crate::scene::Link| l.kind == LinkKind::Peering;
+    view! {
+        <g class="regions">
+            <For each=move || scene.with(|s| s.regions.clone()) key=key let:a>
+                <AreaBox area=a/>
+            </For>
+        </g>
+        <g class="links peerings">
+            <For
+                each=move || scene.with(|s| s.links.iter().filter(|l| peering(l)).cloned().collect::<Vec<_>>())
+                key=key
+                let:l
+            >
+                <LinkPath link=l/>
+            </For>
+        </g>
+        <g class="vnets">
+            <For each=move || scene.with(|s| s.vnets.clone()) key=key let:a>
+                <AreaBox area=a/>
+            </For>
+        </g>
+        <g class="subnets">
+            <For each=move || scene.with(|s| s.subnets.clone()) key=key let:a>
+                <AreaBox area=a/>
+            </For>
+        </g>
+        <g class="badges">
+            <For each=move || scene.with(|s| s.badges.clone()) key=key let:b>
+                <PolicyBadge badge=b/>
+            </For>
+        </g>
+        <g class="links">
+            <For
+                each=move || scene.with(|s| s.links.iter().filter(|l| !peering(l)).cloned().collect::<Vec<_>>())
+                key=key
+                let:l
+            >
+                <LinkPath link=l/>
+            </For>
+        </g>
+        <g class="symbols">
+            <For each=move || scene.with(|s| s.symbols.clone()) key=key let:s>
+                <SymbolMark symbol=s/>
+            </For>
+        </g>
+    }
 }
 
 /// Cuts a label to `max` characters, marking the cut; the full name stays in the tooltip.

@@ -1,9 +1,9 @@
-//! The report of `hsmnet_core::check` on the current design: counts, then findings grouped by
-//! severity, most severe first.
+//! The report of `hsmnet_core::check` on the current design, updated on every edit: counts,
+//! how long the check took, then the findings grouped by severity, most severe first.
 
 use super::FindingItem;
 use crate::state::Studio;
-use hsmnet_core::{Report, Severity};
+use hsmnet_core::{Finding, Severity};
 use leptos::prelude::*;
 
 const GROUPS: [(Severity, &str, &str); 3] = [
@@ -15,30 +15,10 @@ const GROUPS: [(Severity, &str, &str); 3] = [
 #[component]
 pub fn FindingsPanel() -> impl IntoView {
     let studio = expect_context::<Studio>();
-    let body = move || match studio.design.with(|d| d.as_ref().err().cloned()) {
-        Some(error) => view! {
-            <p class="build-error" role="alert">"This preset cannot be built: " {error}</p>
-        }
-        .into_any(),
-        None => studio
-            .report
-            .get()
-            .map(|report| report_view(&report))
-            .into_any(),
-    };
-    view! {
-        <aside class="findings" aria-labelledby="findings-title">
-            <h2 id="findings-title">"Findings"</h2>
-            {body}
-        </aside>
-    }
-}
-
-fn report_view(report: &Report) -> impl IntoView {
     let counts = GROUPS
         .iter()
         .map(|(severity, _, noun)| {
-            let n = report.count(*severity);
+            let n = move || studio.report.with(|r| r.count(*severity));
             view! {
                 <li class=format!("count {severity}")>
                     <span class="n" data-severity=severity.to_string()>{n}</span>
@@ -48,39 +28,74 @@ fn report_view(report: &Report) -> impl IntoView {
             }
         })
         .collect_view();
+    // Every change of the design re-reads the time, even when the report stays the same (the
+    // memo then notifies no one); reading the report first makes the check happen.
+    let timing = move || {
+        studio.history.track();
+        studio.report.track();
+        let ms = studio.check_ms.get_value();
+        view! {
+            <p class="timing" data-ms=format!("{ms:.3}")>
+                {format!("Checked in {} ms", rounded(ms))}
+            </p>
+        }
+    };
     let groups = GROUPS
         .iter()
-        .filter_map(|(severity, title, _)| {
-            let findings: Vec<_> = report
-                .findings
-                .iter()
-                .filter(|f| f.severity == *severity)
-                .cloned()
-                .collect();
-            if findings.is_empty() {
-                return None;
+        .map(|(severity, title, _)| {
+            let findings = Memo::new(move |_| {
+                studio.report.with(|r| {
+                    r.findings
+                        .iter()
+                        .filter(|f| f.severity == *severity)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+            });
+            view! {
+                <Show when=move || findings.with(|f| !f.is_empty())>
+                    <section class=format!("group {severity}")>
+                        <h3>{move || format!("{title} ({})", findings.with(Vec::len))}</h3>
+                        <ul>
+                            <For each=move || findings.get() key=key let:finding>
+                                <FindingItem finding=finding/>
+                            </For>
+                        </ul>
+                    </section>
+                </Show>
             }
-            let heading = format!("{title} ({})", findings.len());
-            Some(view! {
-                <section class=format!("group {severity}")>
-                    <h3>{heading}</h3>
-                    <ul>
-                        {findings
-                            .into_iter()
-                            .map(|finding| view! { <FindingItem finding=finding/> })
-                            .collect_view()}
-                    </ul>
-                </section>
-            })
         })
         .collect_view();
-    let empty = report
-        .findings
-        .is_empty()
-        .then(|| view! { <p class="clean">"No findings."</p> });
     view! {
-        <ul class="counts" aria-label="Finding counts">{counts}</ul>
-        {empty}
-        {groups}
+        <aside class="findings" aria-labelledby="findings-title">
+            <h2 id="findings-title">"Findings"</h2>
+            <ul class="counts" aria-label="Finding counts">{counts}</ul>
+            {timing}
+            <Show when=move || studio.report.with(|r| r.findings.is_empty())>
+                <p class="clean">"No findings."</p>
+            </Show>
+            {groups}
+        </aside>
+    }
+}
+
+/// A finding is the same finding while its rule, message and elements are: an edit elsewhere
+/// keeps it (and whether it is expanded) in place.
+fn key(finding: &Finding) -> (&'static str, String, Vec<u32>) {
+    (
+        finding.rule,
+        finding.message.clone(),
+        finding.elements.iter().map(|id| id.0).collect(),
+    )
+}
+
+/// Milliseconds with a precision that means something: 0.42, 3.1, 27.
+fn rounded(ms: f64) -> String {
+    if ms < 1.0 {
+        format!("{ms:.2}")
+    } else if ms < 10.0 {
+        format!("{ms:.1}")
+    } else {
+        format!("{ms:.0}")
     }
 }

@@ -1,17 +1,31 @@
-//! One component per file. [`App`] is the page; the diagram's parts live in `diagram/`.
+//! One component per file. [`App`] is the page; the diagram's parts live in `diagram/`, the
+//! properties panel's in `properties/`.
 
 mod app;
 mod diagram;
 mod finding_item;
 mod findings_panel;
-mod preset_picker;
+mod gallery;
+mod palette;
+mod preset_card;
+mod properties;
+mod properties_panel;
 mod retirement_notice;
 mod size_input;
+mod status_line;
+mod toolbar;
+mod trace_panel;
 
 pub use app::App;
 pub use diagram::Diagram;
 pub use finding_item::FindingItem;
 pub use findings_panel::FindingsPanel;
-pub use preset_picker::PresetPicker;
+pub use gallery::Gallery;
+pub use palette::Palette;
+pub use preset_card::PresetCard;
+pub use properties_panel::PropertiesPanel;
 pub use retirement_notice::RetirementNotice;
 pub use size_input::SizeInput;
+pub use status_line::StatusLine;
+pub use toolbar::Toolbar;
+pub use trace_panel::TracePanel;

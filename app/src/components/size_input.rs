@@ -3,15 +3,15 @@
 use leptos::ev::Event;
 use leptos::prelude::*;
 
-/// Flags a value out of `min..=max` while typing; applies a valid one when committed (Enter,
-/// leaving the field, the arrows): a large design takes a moment to build, so not per keystroke.
+/// Flags a value out of `min..=max` while typing; keeps a valid one when committed (Enter,
+/// leaving the field, the arrows).
 #[component]
 pub fn SizeInput(
-    id: &'static str,
+    id: String,
     label: &'static str,
     value: RwSignal<usize>,
     min: usize,
-    #[prop(into)] max: Signal<usize>,
+    max: usize,
 ) -> impl IntoView {
     let (invalid, set_invalid) = signal(false);
     let parse = move |ev: &Event| {
@@ -19,7 +19,7 @@ pub fn SizeInput(
             .trim()
             .parse::<usize>()
             .ok()
-            .filter(|n| (min..=max.get_untracked()).contains(n))
+            .filter(|n| (min..=max).contains(n))
     };
     let on_input = move |ev: Event| set_invalid.set(parse(&ev).is_none());
     let on_change = move |ev: Event| {
@@ -30,14 +30,14 @@ pub fn SizeInput(
     let hint_id = format!("{id}-hint");
     view! {
         <div class="field size">
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             <input
-                id=id
+                id=id.clone()
                 name=id
                 type="number"
                 inputmode="numeric"
                 min=min
-                max=move || max.get()
+                max=max
                 step="1"
                 prop:value=move || value.get().to_string()
                 aria-invalid=move || if invalid.get() { "true" } else { "false" }
@@ -46,7 +46,7 @@ pub fn SizeInput(
                 on:change=on_change
             />
             <span class="hint" id=hint_id>
-                {move || format!("{min} to {}", max.get())}
+                {format!("{min} to {max}")}
             </span>
         </div>
     }

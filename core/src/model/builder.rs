@@ -211,6 +211,7 @@ impl Builder {
             name: name.to_string(),
             subnet,
             rules,
+            always_snat: false,
             layout: Point::default(),
         });
         id

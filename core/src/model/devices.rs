@@ -199,6 +199,11 @@ pub struct Firewall {
     /// Network rules, evaluated in order; traffic no rule allows is denied.
     #[serde(default)]
     pub rules: Vec<FirewallRule>,
+    /// SNAT every allowed flow to the firewall's own address, private destinations included
+    /// (Azure's "private IP ranges" set to always SNAT). Off by default, as in Azure: then only
+    /// traffic to public addresses is translated and clients keep their own source address.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub always_snat: bool,
     #[serde(default)]
     pub layout: Point,
 }

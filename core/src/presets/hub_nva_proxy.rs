@@ -26,7 +26,8 @@ clients come in over an ExpressRoute circuit (private peering) that lands on the
 never on the HSM VNet's own ExpressRoute gateway, which stays unconnected. A route table on the \
 hub GatewaySubnet sends the proxy's load-balancer frontend to Azure Firewall, whose only network \
 rule lets the on-premises range and the spoke ranges reach that frontend on TCP 1792: the \
-default-deny the HSM subnet cannot have. Behind it, two proxy NVAs in a Standard internal load \
+default-deny the HSM subnet cannot have; it SNATs what it passes (always, private destinations \
+included), so the proxies see the firewall's address. Behind it, two proxy NVAs in a Standard internal load \
 balancer (TCP 1792 rule and probe) SNAT the clients and forward to the HSMs; the NVA subnet's \
 NSG admits only the firewall subnet and the load-balancer probe and lets out only TCP 1792 to \
 the two HSM addresses, and its route table sends on-premises and spoke traffic back through the \
@@ -105,7 +106,7 @@ pub fn build(spokes: usize) -> Design {
     let onprem_text = onprem.to_string();
     let mut trusted: Vec<&str> = vec![&onprem_text];
     trusted.extend(spoke_ranges.iter().map(String::as_str));
-    b.firewall(
+    let firewall = b.firewall(
         firewall_subnet,
         "hub-fw",
         vec![firewall_rule(
@@ -116,6 +117,11 @@ pub fn build(spokes: usize) -> Design {
             &["1792"],
         )],
     );
+    // SNAT to the firewall's own address: the NVA subnet's NSG trusts only the firewall
+    // subnet, and Azure Firewall keeps private client addresses unless told otherwise.
+    if let Some(fw) = b.design.firewalls.iter_mut().find(|f| f.id == firewall) {
+        fw.always_snat = true;
+    }
 
     // Routes: the gateway sends the frontend to the firewall; the NVAs send replies back
     // through it.

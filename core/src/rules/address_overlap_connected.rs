@@ -1,6 +1,6 @@
 //! `address-overlap-connected`: address ranges that are connected to each other do not overlap.
 
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::addressing::overlaps;
 use crate::graph::{Link, Node};
 use crate::model::Id;
@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     name: "address-overlap-connected",
     severities: &[Severity::Error],
     summary: "Address ranges that reach each other (peered VNets, VPN and ExpressRoute ends, P2S pools) do not overlap.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Only ranges that are connected are compared: the address spaces of peered VNets \
                  and of VNets joined by VNet-to-VNet VPN; an on-premises site's prefixes against \
                  the VNet it connects to (site-to-site, point-to-site, or ExpressRoute through \

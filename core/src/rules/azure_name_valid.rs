@@ -1,7 +1,7 @@
 //! `azure-name-valid`: every name an export writes is one Azure accepts, and unique where Azure
 //! needs it to be.
 
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::export::names::{planned, Planned};
 use std::collections::HashMap;
 
@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     name: "azure-name-valid",
     severities: &[Severity::Error],
     summary: "Every Azure resource name the design exports is valid and unique.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "The name of every resource the ARM and Bicep exports write, including the \
                  derived ones (a gateway's public IP '<gateway>-pip', an NVA's network interface \
                  '<nva>-nic', a firewall's '<firewall>-policy', a peering side 'to-<vnet>'), \

@@ -2,7 +2,7 @@
 //! RouteBased VPN.
 
 use super::select::multi_gateway_vnets;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Gateway, GatewayKind, VpnType};
 
@@ -18,7 +18,8 @@ pub static RULE: Rule = Rule {
     name: "coexist-gateway-sku",
     severities: &[Severity::Error],
     summary: "When ExpressRoute and VPN gateways share a VNet, neither uses the Basic SKU and the VPN is RouteBased.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "In every VNet holding both an ExpressRoute and a VPN gateway: neither gateway has \
                  the Basic SKU, and the VPN gateway's type is RouteBased.",
         why: "Azure supports ExpressRoute and site-to-site VPN side by side only with non-Basic \

@@ -2,7 +2,7 @@
 
 use super::fixes::route_based;
 use super::select::vpn_gateway_beside;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{ConnectionKind, GatewayKind, VpnType};
 
@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     name: "cross-region-vpn",
     severities: &[Severity::Error],
     summary: "A VNet-to-VNet connection has RouteBased VPN gateways at both ends.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks:
             "Both gateways of every VNet-to-VNet connection are VPN gateways (not ExpressRoute) \
                  whose VPN type is RouteBased.",

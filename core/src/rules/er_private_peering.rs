@@ -2,7 +2,7 @@
 //! the hub's ExpressRoute gateway when there is a hub).
 
 use super::hub::{hubs, unique_name};
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Connection, ConnectionKind, ErCircuit, Gateway, Id};
 use std::collections::HashMap;
@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     name: "er-private-peering",
     severities: &[Severity::Error],
     summary: "An ExpressRoute circuit has private peering enabled and a connection to the hub's ExpressRoute gateway.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Every ExpressRoute circuit has Azure private peering configured and at least one \
                  ExpressRoute connection to a gateway; when the design has a hub (a VNet with the \
                  NVA proxy tier) with an ExpressRoute gateway, each circuit is connected to a \

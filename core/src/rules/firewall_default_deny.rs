@@ -3,7 +3,7 @@
 
 use super::hub::{hubs, unique_name, LUNA_PORT};
 use super::select::hsm_vnets;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Access, FirewallRule, PortRange, Protocol};
 use ipnet::Ipv4Net;
@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     name: "firewall-default-deny",
     severities: &[Severity::Warning],
     summary: "The firewall allows only named trusted source ranges to the ILB frontend, on TCP 1792 only.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "In a hub with a firewall and an internal load balancer, the firewall's allow \
                  rules that reach the load balancer's frontend name their sources (none is \
                  0.0.0.0/0) and open TCP 1792 only (no other port, no other protocol), and at \

@@ -3,7 +3,7 @@
 
 use super::fixes::enlarged;
 use super::select::FIREWALL_SUBNET;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::addressing::first_usable;
 use crate::edit::{Edit, Element};
 use crate::model::{AddressMatch, Id, Subnet, Vnet};
@@ -14,7 +14,8 @@ pub static RULE: Rule = Rule {
     name: "firewall-subnet",
     severities: &[Severity::Error],
     summary: "An Azure Firewall sits in a subnet named AzureFirewallSubnet of /26 or larger.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "The subnet of every Azure Firewall is named exactly AzureFirewallSubnet and is a \
                  /26 or larger.",
         why: "Azure deploys a firewall only into a subnet called AzureFirewallSubnet, and that \

@@ -1,7 +1,7 @@
 //! `gateway-one-per-type`: at most one ExpressRoute gateway and one VPN gateway per VNet.
 
 use super::select::multi_gateway_vnets;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::Edit;
 use crate::model::{Gateway, GatewayKind, Id};
 use std::collections::HashSet;
@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     name: "gateway-one-per-type",
     severities: &[Severity::Error],
     summary: "A VNet has at most one ExpressRoute gateway and at most one VPN gateway.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Counts the gateways of each VNet by kind: more than one ExpressRoute gateway, or \
                  more than one VPN gateway, in the same VNet is reported.",
         why: "Azure allows a single virtual network gateway of each type per virtual network; a \

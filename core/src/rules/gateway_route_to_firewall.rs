@@ -3,7 +3,7 @@
 
 use super::fixes::attach_new_route_table;
 use super::hub::{goes_to, hop_text, hubs, to_appliance, unique_name};
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use ipnet::Ipv4Net;
 
@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     name: "gateway-route-to-firewall",
     severities: &[Severity::Error],
     summary: "When a firewall guards the hub, the GatewaySubnet's route table sends the ILB frontend (/32) to the firewall.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "In a hub with a firewall and an internal load balancer, the route table of the \
                  GatewaySubnet has a route covering the load balancer's frontend (a /32 is \
                  expected) with next hop VirtualAppliance at the firewall's private address, \

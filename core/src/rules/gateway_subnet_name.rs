@@ -3,7 +3,7 @@
 
 use super::fixes::{add_gateway_subnet, gateway_slot, moved_gateway};
 use super::select::{gateway_subnet_of, GATEWAY_SUBNET};
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Gateway, Id, Subnet, Vnet};
 use std::collections::{HashMap, HashSet};
@@ -29,7 +29,8 @@ pub static RULE: Rule = Rule {
     name: "gateway-subnet-name",
     severities: &[Severity::Error],
     summary: "Gateways sit only in a subnet named exactly GatewaySubnet, which holds nothing but gateways.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Every ExpressRoute or VPN gateway is placed in a subnet whose name is exactly \
                  GatewaySubnet, and every subnet of that name holds gateways only: no HSM, NVA, \
                  load balancer, firewall, and no HSM client workloads.",

@@ -1,14 +1,15 @@
 //! `gateway-subnet-no-nsg`: no network security group on a GatewaySubnet.
 
 use super::select::gateway_subnets;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 
 pub static RULE: Rule = Rule {
     name: "gateway-subnet-no-nsg",
     severities: &[Severity::Error],
     summary: "A GatewaySubnet has no network security group.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Every gateway subnet (named GatewaySubnet or holding a gateway) has no NSG \
                  attached.",
         why: "Azure does not support NSGs on the gateway subnet: the gateway instances need \

@@ -2,7 +2,7 @@
 //! BGP route propagation on.
 
 use super::select::gateway_subnets;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Id, Point, Subnet, Vnet};
 use std::collections::{HashMap, HashSet};
@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     name: "gateway-subnet-routes",
     severities: &[Severity::Error],
     summary: "A route table on a GatewaySubnet has no 0.0.0.0/0 route and keeps BGP route propagation on.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "For every gateway subnet (named GatewaySubnet or holding a gateway) with a route \
                  table: the table has no route for 0.0.0.0/0 and its gateway route propagation \
                  (BGP) is enabled.",

@@ -3,7 +3,7 @@
 
 use super::fixes::enlarged;
 use super::select::gateway_subnets;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{GatewayKind, Id};
 use std::collections::HashMap;
@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     name: "gateway-subnet-size",
     severities: &[Severity::Error, Severity::Warning],
     summary: "A GatewaySubnet is /29 or larger, and /27 or larger when ExpressRoute and VPN gateways coexist.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Every gateway subnet (named GatewaySubnet or holding a gateway): smaller than /29 \
                  is an error; smaller than /27 is an error when ExpressRoute and VPN gateways share \
                  it, and a warning otherwise.",

@@ -1,7 +1,7 @@
 //! `ha-pair`: at least two HSMs in every region that has HSMs.
 
 use super::select::{hsms_by_region, other_stamp};
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::addressing::{first_usable, is_reserved, usable_addresses};
 use crate::edit::{Edit, Element};
 use crate::model::{Hsm, Point};
@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     name: "ha-pair",
     severities: &[Severity::Warning],
     summary: "Every region with HSMs has at least two, so they can form a Luna HA group.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Counts the HSMs per Azure region (the location of each HSM's VNet) and flags a \
                  region that has exactly one.",
         why: "A single HSM is a single point of failure: when it fails, is serviced or its \

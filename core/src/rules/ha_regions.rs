@@ -3,7 +3,7 @@
 use super::regions::offered;
 use super::select::{hsms_by_region, vnets_of, RegionHsms};
 use super::wording::names;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::graph::{Components, Link};
 use crate::model::{Connection, ConnectionKind, Gateway, GatewayKind, Id, VpnType};
@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
     severities: &[Severity::Warning],
     summary: "HSMs sit in at least two offered regions whose HSM VNets are joined by \
               VNet-to-VNet VPN.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Once per design: whether the HSMs span two or more regions that offer \
                  Dedicated HSM, and whether the HSM VNets of those regions are joined by a path \
                  of VNet-to-VNet VPN connections. Names the regions that are cut off from each \

@@ -2,7 +2,7 @@
 
 use super::select::{hsms_by_region, other_stamp, stamp_key};
 use super::wording::names;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::Id;
 
@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     name: "ha-stamps",
     severities: &[Severity::Warning],
     summary: "The HSMs of one region are spread over both stamps (stamp1 and stamp2).",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "For each region with two or more HSMs, whether they all name the same stamp.",
         why: "A stamp is a separate set of HSM hardware in the region's datacentre. An HA \
               group whose members share one stamp is lost with that stamp, so the pair gives \

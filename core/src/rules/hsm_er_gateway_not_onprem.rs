@@ -1,14 +1,15 @@
 //! `hsm-er-gateway-not-onprem`: the HSM VNet's ExpressRoute gateway should carry no connection to
 //! an on-premises circuit (the source document reads both ways; hence a warning).
 
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::model::ConnectionKind;
 
 pub static RULE: Rule = Rule {
     name: "hsm-er-gateway-not-onprem",
     severities: &[Severity::Warning],
     summary: "The HSM VNet's ExpressRoute gateway carries no connection to an on-premises circuit.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks:
             "Every ExpressRoute connection whose gateway sits in a VNet holding HSMs. A circuit \
                  always ends at an on-premises site, so such a connection is a direct path from \
@@ -69,7 +70,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 mod tests {
     use crate::model::{ConnectionKind, SiteRoles};
     use crate::rules::testing::*;
-    use crate::rules::{rule, Severity};
+    use crate::rules::Severity;
 
     const RULE: &str = "hsm-er-gateway-not-onprem";
 
@@ -129,9 +130,10 @@ mod tests {
         assert!(findings(&b.finish(), RULE).is_empty());
     }
 
+    #[cfg(feature = "explanations")]
     #[test]
     fn the_explanation_states_both_readings() {
-        let e = rule(RULE).unwrap().explanation;
+        let e = crate::rules::rule(RULE).unwrap().explanation;
         assert!(e.why.contains("must not be used to reach on-premises"));
         assert!(e.why.contains("direct ExpressRoute connectivity"));
         assert!(e.fix.contains("Microsoft"));

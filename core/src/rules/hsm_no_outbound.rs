@@ -1,23 +1,32 @@
-//! `hsm-no-outbound`: no rule of the proxy path exists for connections that HSMs open.
+//! `hsm-no-outbound`: no rule of the proxy path lets through a connection that an HSM opens.
+//! Judged with the flow tracer's own firewall and NSG evaluation, so rule order counts, and
+//! explained by a trace of such a connection.
 
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::addressing::overlaps;
 use crate::edit::{Edit, Element};
-use crate::model::{Access, AddressMatch, Direction, Id, Subnet, Vnet};
+use crate::model::{Access, AddressMatch, Direction, Id, PortRange, Protocol, Subnet, Vnet};
+use crate::trace::firewall::{evaluate as firewall_rules, FirewallDecision};
+use crate::trace::nsg::{self, port_label, Flow};
+use crate::trace::{Endpoint, Network, Verdict};
 use ipnet::Ipv4Net;
+use std::cell::OnceCell;
 use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {
     name: "hsm-no-outbound",
     severities: &[Severity::Warning],
     summary: "No flow requires an HSM to open a connection outward through the proxy tier.",
-    explanation: Explanation {
-        checks: "Firewall rules, and NSG rules on the subnets that hold the NVAs, that allow \
-                 traffic whose source is an HSM: a source range that covers an HSM subnet or \
-                 HSM address and lies within the HSM VNet's address space. Such a rule only \
-                 serves connections started by an HSM. Broad ranges (0.0.0.0/0, 10.0.0.0/8, \
-                 service tags) are left to the default-deny rules. Route tables carry no source \
-                 and the HSM subnet cannot have one, so routes are not judged here.",
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
+        checks: "Firewall rules, and NSG rules on the subnets that hold the NVAs, that let \
+                 through a connection opened by an HSM: a rule whose source covers an HSM \
+                 subnet or address and lies within the HSM VNet's address space, and which is \
+                 the rule that decides such a connection when the firewall or NSG evaluates it \
+                 (an earlier deny wins). The finding traces that connection from the HSM. \
+                 Broad ranges (0.0.0.0/0, 10.0.0.0/8, service tags) are left to the \
+                 default-deny rules. Route tables carry no source and the HSM subnet cannot \
+                 have one, so routes are not judged here.",
         why: "By design the HSMs never start a connection towards the platform tier: clients \
               open NTLS sessions to the HSMs through the proxy tier, and the NVAs' SNAT brings \
               the replies back. An allow rule for HSM-sourced traffic therefore carries no \
@@ -35,14 +44,14 @@ pub static RULE: Rule = Rule {
 struct HsmRange<'d> {
     vnet: &'d Vnet,
     subnet: &'d Subnet,
-    /// The HSM addresses in the subnet that are known.
-    ips: Vec<Ipv4Addr>,
+    /// The HSMs in the subnet with their addresses.
+    hsms: Vec<(Id, Ipv4Addr)>,
     /// The HSM VNet's address-space prefixes that hold the subnet (the subnet itself when
     /// none does): a source larger than these is a broad range, not an HSM source.
     scope: Vec<Ipv4Net>,
 }
 
-fn hsm_ranges<'d>(cx: &Context<'d>) -> Vec<HsmRange<'d>> {
+fn hsm_ranges<'d, 'n>(cx: &Context<'d>, net: &dyn Fn() -> &'n Network<'d>) -> Vec<HsmRange<'d>> {
     let mut out: Vec<HsmRange<'d>> = Vec::new();
     for hsm in &cx.design.hsms {
         let Some((vnet, subnet)) = cx.index.subnet(hsm.subnet) else {
@@ -64,34 +73,86 @@ fn hsm_ranges<'d>(cx: &Context<'d>) -> Vec<HsmRange<'d>> {
                 out.push(HsmRange {
                     vnet,
                     subnet,
-                    ips: Vec::new(),
+                    hsms: Vec::new(),
                     scope,
                 });
                 out.len() - 1
             }
         };
-        out[i].ips.extend(hsm.private_ip);
-        out[i].ips.extend(hsm.management_ip);
+        // Pinned addresses need no tracer; only an unpinned HSM asks it for Azure's pick.
+        let address = hsm.private_ip.or_else(|| net().hsm_address(hsm.id));
+        out[i].hsms.extend(address.map(|ip| (hsm.id, ip)));
     }
     out
 }
 
 /// The HSM range a source stands for, if it names HSM addresses and is no broader than the
-/// HSM VNet.
-fn hsm_source<'a, 'd>(ranges: &'a [HsmRange<'d>], source: &Ipv4Net) -> Option<&'a HsmRange<'d>> {
+/// HSM VNet, with the first HSM it covers.
+fn hsm_source<'a, 'd>(
+    ranges: &'a [HsmRange<'d>],
+    source: &Ipv4Net,
+) -> Option<(&'a HsmRange<'d>, (Id, Ipv4Addr))> {
     let source = source.trunc();
-    ranges.iter().find(|r| {
-        let covers =
-            overlaps(&source, &r.subnet.prefix) || r.ips.iter().any(|ip| source.contains(ip));
-        covers && r.scope.iter().any(|s| s.contains(&source))
+    ranges.iter().find_map(|r| {
+        let hsm = r.hsms.iter().find(|(_, ip)| source.contains(ip)).copied();
+        let covers = overlaps(&source, &r.subnet.prefix) || hsm.is_some();
+        let hsm = hsm.or_else(|| r.hsms.first().copied())?;
+        (covers && r.scope.iter().any(|s| s.contains(&source))).then_some((r, hsm))
     })
 }
 
+/// A host of a prefix to stand for it: its first.
+fn host(prefix: &Ipv4Net) -> Ipv4Addr {
+    let p = prefix.trunc();
+    if p.prefix_len() >= 31 {
+        p.network()
+    } else {
+        Ipv4Addr::from(u32::from(p.network()) + 1)
+    }
+}
+
+fn first_port(ports: PortRange) -> u16 {
+    match ports {
+        PortRange::Any => 1792,
+        PortRange::Range(lo, _) => lo,
+    }
+}
+
+/// The connection an HSM would open, in words, with what its trace shows when the
+/// destination is in the design.
+fn connection(cx: &Context, net: &Network, hsm: (Id, Ipv4Addr), flow: &Flow) -> String {
+    let mut s = format!(
+        "a connection opened by {} ({}) to {} on {} passes it",
+        cx.name(hsm.0),
+        hsm.1,
+        flow.dst,
+        port_label(flow.protocol, flow.port)
+    );
+    if let Ok(t) = net.trace(
+        Endpoint::Hsm(hsm.0),
+        Endpoint::Address(flow.dst),
+        flow.protocol,
+        flow.port,
+    ) {
+        match &t.verdict {
+            Verdict::Delivered => s.push_str("; its trace gets there and back"),
+            Verdict::Dropped { hop, reason } => s.push_str(&format!(
+                "; its trace stops at hop {} ({reason}), but the rule still opens the way",
+                hop + 1
+            )),
+        }
+    }
+    s
+}
+
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let ranges = hsm_ranges(cx);
-    if ranges.is_empty() {
+    if cx.design.hsms.is_empty() {
         return;
     }
+    // The tracer's facts are built only when some rule needs them.
+    let cell: OnceCell<Network> = OnceCell::new();
+    let net = || cell.get_or_init(|| Network::new(cx.design));
+    let ranges = hsm_ranges(cx, &net);
     let what = |source: &Ipv4Net, r: &HsmRange| {
         format!(
             "traffic from {source}, which covers HSM subnet {} in {}",
@@ -108,23 +169,42 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             if rule.action != Access::Allow {
                 continue;
             }
-            let Some((source, range)) = rule
+            let Some((source, (range, hsm))) = rule
                 .sources
                 .iter()
                 .find_map(|s| hsm_source(&ranges, s).map(|r| (s, r)))
             else {
                 continue;
             };
+            let (Some(dst), Some(ports)) = (rule.destinations.first(), rule.ports.first()) else {
+                continue;
+            };
+            let flow = Flow {
+                protocol: if rule.protocol == Protocol::Any {
+                    Protocol::Tcp
+                } else {
+                    rule.protocol
+                },
+                src: hsm.1,
+                dst: host(dst),
+                port: first_port(*ports),
+            };
+            // Only the rule that decides the HSM's connection matters: an earlier deny wins.
+            if !matches!(firewall_rules(fw, &flow), FirewallDecision::Allowed(r) if std::ptr::eq(r, rule))
+            {
+                continue;
+            }
             let mut trimmed = fw.clone();
             trimmed.rules.remove(i);
             out.push(
                 Finding::of(
                     &RULE,
                     format!(
-                        "firewall {} rule '{}' allows {}; {WHY}",
+                        "firewall {} rule '{}' allows {}: {}. {WHY}",
                         cx.name(fw.id),
                         rule.name,
-                        what(source, range)
+                        what(source, range),
+                        connection(cx, net(), hsm, &flow)
                     ),
                     vec![fw.id, range.subnet.id],
                 )
@@ -136,20 +216,20 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
     }
 
-    // NSGs on subnets holding NVAs, each with the first such subnet.
-    let mut nva_nsgs: Vec<(Id, Id)> = Vec::new();
+    // NSGs on subnets holding NVAs, each with the first such subnet and an NVA address.
+    let mut nva_nsgs: Vec<(Id, Id, Option<Ipv4Addr>)> = Vec::new();
     for nva in &cx.design.nvas {
         let Some((_, subnet)) = cx.index.subnet(nva.subnet) else {
             continue;
         };
         if let Some(nsg) = subnet.nsg {
-            if !nva_nsgs.iter().any(|(n, _)| *n == nsg) {
-                nva_nsgs.push((nsg, subnet.id));
+            if !nva_nsgs.iter().any(|(n, _, _)| *n == nsg) {
+                nva_nsgs.push((nsg, subnet.id, nva.private_ip));
             }
         }
     }
     for nsg in &cx.design.nsgs {
-        let Some(&(_, subnet)) = nva_nsgs.iter().find(|(n, _)| *n == nsg.id) else {
+        let Some(&(_, subnet, nva_ip)) = nva_nsgs.iter().find(|(n, _, _)| *n == nsg.id) else {
             continue;
         };
         for (i, rule) in nsg.rules.iter().enumerate() {
@@ -159,9 +239,33 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             if rule.access != Access::Allow {
                 continue;
             }
-            let Some(range) = hsm_source(&ranges, &source) else {
+            let Some((range, hsm)) = hsm_source(&ranges, &source) else {
                 continue;
             };
+            let dst = match rule.destination {
+                AddressMatch::Prefix(p) => Some(host(&p)),
+                _ => nva_ip,
+            };
+            let Some(dst) = dst else {
+                continue;
+            };
+            let flow = Flow {
+                protocol: if rule.protocol == Protocol::Any {
+                    Protocol::Tcp
+                } else {
+                    rule.protocol
+                },
+                src: hsm.1,
+                dst,
+                port: first_port(rule.destination_ports),
+            };
+            let Some(routes) = net().routes_of_subnet(subnet) else {
+                continue;
+            };
+            let decided = nsg::evaluate(nsg, rule.direction, &flow, routes);
+            if !(decided.allowed && !decided.default_rule && decided.rule == rule.name) {
+                continue;
+            }
             let direction = match rule.direction {
                 Direction::Inbound => "inbound",
                 Direction::Outbound => "outbound",
@@ -172,11 +276,12 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 Finding::of(
                     &RULE,
                     format!(
-                        "NSG {} on NVA subnet {} has {direction} rule '{}' allowing {}; {WHY}",
+                        "NSG {} on NVA subnet {} has {direction} rule '{}' allowing {}: {}. {WHY}",
                         cx.name(nsg.id),
                         cx.name(subnet),
                         rule.name,
-                        what(&source, range)
+                        what(&source, range),
+                        connection(cx, net(), hsm, &flow)
                     ),
                     vec![nsg.id, subnet, range.subnet.id],
                 )
@@ -354,6 +459,44 @@ mod tests {
         );
         b.nsg("spoke-nsg", vec![rule], &[ids.workload]);
         assert!(findings(&b.finish(), RULE).is_empty());
+    }
+
+    #[test]
+    fn an_earlier_deny_rule_decides_and_nothing_is_flagged() {
+        let (mut b, ids) = reference_hub();
+        let fw = b
+            .design
+            .firewalls
+            .iter_mut()
+            .find(|f| f.id == ids.firewall)
+            .unwrap();
+        fw.rules.insert(
+            0,
+            firewall_rule(
+                "no-hsm-out",
+                Access::Deny,
+                &["10.10.1.0/28"],
+                &["0.0.0.0/0"],
+                &["*"],
+            ),
+        );
+        add_firewall_rule(&mut b, &ids, &["10.10.1.0/28"]);
+        assert!(findings(&b.finish(), RULE).is_empty());
+    }
+
+    #[test]
+    fn the_finding_explains_itself_with_the_traced_connection() {
+        let (mut b, ids) = reference_hub();
+        add_firewall_rule(&mut b, &ids, &["10.10.1.4/32"]);
+        let found = findings(&b.finish(), RULE);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains(
+                "a connection opened by 'hsm1' (10.10.1.4) to 0.0.0.1 on TCP 443 passes it"
+            ),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `hsm-private-ip-valid`: a pinned HSM address is in its subnet, not reserved, and unique.
 
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::addressing::is_reserved;
 use crate::edit::{Edit, Element};
 use crate::model::{Hsm, Id};
@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     name: "hsm-private-ip-valid",
     severities: &[Severity::Error],
     summary: "A pinned HSM private IP lies in its subnet, is not reserved by Azure, and is unique.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Each fixed private IP of an HSM (and the management IP of a payShield HSM) lies \
                  inside the HSM's subnet, is not one of the five addresses Azure reserves there \
                  (the first four and the last), and is used by no other HSM NIC, NVA or load \

@@ -2,7 +2,7 @@
 
 use super::select::{hsms_by_region, other_stamp, stamp_key};
 use super::wording::names;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Hsm, Id};
 
@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
     name: "hsm-quota",
     severities: &[Severity::Warning],
     summary: "At most 2 HSMs per stamp and 4 per region, the default Dedicated HSM quota.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Counts the HSMs of each region, and of each stamp within a region, against \
                  the default subscription quota: two per stamp, four per region.",
         why: "Deployments beyond the quota fail. The limit can be raised by a request to \

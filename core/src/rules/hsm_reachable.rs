@@ -1,104 +1,168 @@
-//! `hsm-reachable`: every HSM client has a network path to at least one HSM on TCP 1792.
+//! `hsm-reachable`: every HSM client reaches at least one HSM on TCP 1792, out and back, as
+//! the flow tracer follows it hop by hop.
 
 use super::fixes::site_to_site_fix;
 use super::regions::location_key;
 use super::wording::names;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::addressing::overlaps;
 use crate::edit::{Edit, Element};
-use crate::graph::{Blocker, Link, Node, Reach};
-use crate::model::{Id, Peering, PeeringSide, Vnet};
+use crate::graph::{Link, Reach};
+use crate::model::{Id, Peering, PeeringSide, Protocol, Vnet};
+use crate::trace::{Endpoint, Network, Verdict, LUNA_NTLS_PORT};
 
 pub static RULE: Rule = Rule {
     name: "hsm-reachable",
     severities: &[Severity::Warning],
-    summary: "Every HSM client subnet and client site has a network path to an HSM on TCP 1792.",
-    explanation: Explanation {
+    summary: "Every HSM client subnet and client site reaches an HSM on TCP 1792, out and back.",
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "For each subnet marked as an HSM client and each on-premises site with the \
-                 HSM-client role, whether some VNet holding HSMs can be reached. A VNet reaches \
-                 an HSM VNet by being it, by a same-region peering with it, by a VNet-to-VNet \
-                 VPN, or through a hub it is peered with whose NVA proxy tier (NVAs behind a \
-                 load balancer of the hub) is peered with it. A site reaches what the VNets its \
-                 VPN or ExpressRoute connections land on reach for on-premises traffic: the VNet \
-                 itself, its NVA proxy tier, its VNet-to-VNet VPNs, and the peers that use its \
-                 gateway.",
+                 HSM-client role, a trace of an NTLS session (TCP 1792) to each HSM, until one \
+                 gets there and back: effective routes (peering is not transitive; gateway \
+                 routes and gateway transit; route tables), NSGs with Azure's default rules, \
+                 Azure Firewall network rules, the internal load balancer's rule and probe, the \
+                 NVAs' IP forwarding and SNAT, the HSM's NTLS client IP check, and the reply, \
+                 which must pass every stateful device the request passed. A client may reach \
+                 an HSM directly or through the frontend of a load balancer whose NVAs proxy to \
+                 it. When none is reached, the finding gives the hop where the most promising \
+                 flow was dropped and why.",
         why: "Luna clients open NTLS sessions to the HSMs on TCP 1792. VNet peering is not \
-              transitive: a spoke peered with a hub that is peered with the HSM VNet gets \
-              nowhere unless NVAs in the hub take the session and forward it. Global peering \
-              to an HSM VNet is not supported at all. A client without a path fails on its \
-              first connection.",
-        fix: "Peer the client's VNet with an HSM VNet of the same region, or with the hub whose \
-              NVA proxy tier is peered with one; between regions use a VNet-to-VNet VPN. Bring \
-              an on-premises client in through the hub (ExpressRoute or VPN), or by \
-              site-to-site VPN to a gateway from which an HSM VNet is reachable. When a \
-              suitable hub, HSM VNet or VPN gateway exists, the one-click fix adds the peering \
-              or the site-to-site connection.",
+              transitive, the HSM subnet can carry neither NSG nor route table (replies follow \
+              system routes, so only SNAT at the proxy brings them back), Azure Firewall denies \
+              what no rule allows, and Luna refuses a translated client address while its IP \
+              check is on. Any one of these leaves the client failing on its first connection.",
+        fix: "Follow the failing hop: add the missing peering, route or rule, turn SNAT or IP \
+              forwarding on, or disable the NTLS IP check behind an SNAT proxy. `hsmnet trace` \
+              (and the studio's trace view) shows every hop. When the client has no path at \
+              all and a suitable hub, HSM VNet or VPN gateway exists, the one-click fix adds \
+              the peering or the site-to-site connection.",
         source: "Networking considerations, 'Virtual network peering', 'Networking \
-                 Restrictions' and 'Solution Architecture'; VNet peering overview (peering is \
-                 not transitive); Dedicated HSM troubleshooting, 'Failed TCP Communication'.",
+                 Restrictions', 'Solution Architecture' and 'Alternative to UDRs'; VNet peering \
+                 overview (peering is not transitive); Dedicated HSM troubleshooting, 'Failed \
+                 TCP Communication'.",
     },
     check,
 };
 
+/// Whether `from` reaches some HSM; when not, the hop count of the flow that got furthest and
+/// the HSM it was heading for.
+fn reach(cx: &Context, net: &Network, from: Endpoint) -> Result<(), Option<Id>> {
+    let mut furthest: Option<(usize, Id)> = None;
+    for hsm in &cx.design.hsms {
+        match net.reach_depth(from, Endpoint::Hsm(hsm.id), Protocol::Tcp, LUNA_NTLS_PORT) {
+            Ok((true, _)) => return Ok(()),
+            Ok((false, depth)) => {
+                if furthest.is_none_or(|(d, _)| depth > d) {
+                    furthest = Some((depth, hsm.id));
+                }
+            }
+            Err(_) => {}
+        }
+    }
+    Err(furthest.map(|(_, hsm)| hsm))
+}
+
+/// Why `from` does not reach `hsm`, in words, with the elements of the failing hop.
+fn explain(cx: &Context, net: &Network, from: Endpoint, hsm: Option<Id>) -> (String, Vec<Id>) {
+    let Some(hsm) = hsm else {
+        return ("no HSM has an address a flow could use".into(), Vec::new());
+    };
+    let traced = net.trace(from, Endpoint::Hsm(hsm), Protocol::Tcp, LUNA_NTLS_PORT);
+    match traced {
+        Ok(t) => match &t.verdict {
+            Verdict::Dropped { hop, reason } => {
+                let leg = match t.hops.get(*hop).map(|h| h.leg) {
+                    Some(crate::trace::Leg::Back) => "the reply",
+                    _ => "the flow",
+                };
+                let elements = t
+                    .failing_hop()
+                    .map(|h| h.elements.clone())
+                    .unwrap_or_default();
+                (
+                    format!(
+                        "towards {}, {leg} is dropped at hop {} of its trace: {reason}",
+                        cx.name(hsm),
+                        hop + 1
+                    ),
+                    elements,
+                )
+            }
+            Verdict::Delivered => (String::new(), Vec::new()),
+        },
+        Err(e) => (e.to_string(), Vec::new()),
+    }
+}
+
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let reach = cx.topology().reach(&cx.index);
-    if !reach.any_hsm() {
+    if cx.design.hsms.is_empty() {
         return;
     }
+    // The per-design facts of the tracer (effective routes per subnet), shared by every flow.
+    let net = Network::new(cx.design);
     // Computed only when some client is cut off: the fix targets and the next free id.
     let mut targets: Option<Vec<(&Vnet, bool)>> = None;
     let mut next_id: Option<Id> = None;
     for vnet in &cx.design.vnets {
-        let clients: Vec<Id> = vnet
-            .subnets
-            .iter()
-            .filter(|s| s.hsm_client)
-            .map(|s| s.id)
-            .collect();
-        if clients.is_empty() || !reach.from_vnet(vnet.id).is_empty() {
-            continue;
+        let mut cut_off: Vec<Id> = Vec::new();
+        let mut furthest = None;
+        for s in vnet.subnets.iter().filter(|s| s.hsm_client) {
+            if let Err(hsm) = reach(cx, &net, Endpoint::Subnet(s.id)) {
+                if cut_off.is_empty() {
+                    furthest = hsm;
+                }
+                cut_off.push(s.id);
+            }
         }
-        let blockers = reach.why_not_from_vnet(vnet.id);
-        let who = match clients.as_slice() {
+        let Some(&first) = cut_off.first() else {
+            continue;
+        };
+        let (why, hop_elements) = explain(cx, &net, Endpoint::Subnet(first), furthest);
+        let who = match cut_off.as_slice() {
             [one] => format!("HSM client subnet {}", cx.name(*one)),
             many => format!("HSM client subnets {}", names(cx, many)),
         };
         let message = format!(
-            "{who} in {} cannot reach any HSM on TCP 1792: {}. Peer {} with an HSM VNet of its \
-             region, or with a hub whose NVA proxy tier is peered with one",
-            cx.name(vnet.id),
-            reasons(cx, &blockers),
-            cx.name(vnet.id),
+            "{who} in {} reaches no HSM on TCP 1792: {why}",
+            cx.name(vnet.id)
         );
-        let mut elements = clients;
+        let mut elements = cut_off;
         elements.push(vnet.id);
-        elements.extend(blocker_elements(&blockers));
+        elements.extend(hop_elements);
         let mut finding = Finding::of(&RULE, message, dedup(elements));
-        let targets = targets.get_or_insert_with(|| fix_targets(cx, &reach));
-        let id = *next_id.get_or_insert_with(|| cx.design.next_id());
-        if let Some((label, edit)) = peering_fix(cx, vnet, targets, id) {
-            finding = finding.with_fix(label, edit);
+        // A topology fix only when the client has no path at all, not a blocked one.
+        let graph = cx.topology().reach(&cx.index);
+        if graph.from_vnet(vnet.id).is_empty() {
+            let targets = targets.get_or_insert_with(|| fix_targets(cx, &graph));
+            let id = *next_id.get_or_insert_with(|| cx.design.next_id());
+            if let Some((label, edit)) = peering_fix(cx, vnet, targets, id) {
+                finding = finding.with_fix(label, edit);
+            }
         }
         out.push(finding);
     }
     for site in &cx.design.sites {
-        if !site.roles.hsm_client || !reach.from_site(site.id).is_empty() {
+        if !site.roles.hsm_client {
             continue;
         }
-        let blockers = reach.why_not_from_site(site.id);
+        let Err(furthest) = reach(cx, &net, Endpoint::Site(site.id)) else {
+            continue;
+        };
+        let (why, hop_elements) = explain(cx, &net, Endpoint::Site(site.id), furthest);
         let message = format!(
-            "HSM client site {} cannot reach any HSM on TCP 1792: {}. Connect it to a hub whose \
-             NVA proxy tier is peered with an HSM VNet, or by site-to-site VPN to a gateway \
-             from which an HSM VNet is reachable",
+            "HSM client site {} reaches no HSM on TCP 1792: {why}",
             cx.name(site.id),
-            reasons(cx, &blockers),
         );
         let mut elements = vec![site.id];
-        elements.extend(blocker_elements(&blockers));
+        elements.extend(hop_elements);
         let mut finding = Finding::of(&RULE, message, dedup(elements));
-        let id = *next_id.get_or_insert_with(|| cx.design.next_id());
-        if let Some((label, edit)) = site_to_site_fix(cx, &reach, site, id) {
-            finding = finding.with_fix(label, edit);
+        let graph = cx.topology().reach(&cx.index);
+        if graph.from_site(site.id).is_empty() {
+            let id = *next_id.get_or_insert_with(|| cx.design.next_id());
+            if let Some((label, edit)) = site_to_site_fix(cx, &graph, site, id) {
+                finding = finding.with_fix(label, edit);
+            }
         }
         out.push(finding);
     }
@@ -109,127 +173,6 @@ fn dedup(ids: Vec<Id>) -> Vec<Id> {
     for id in ids {
         if !out.contains(&id) {
             out.push(id);
-        }
-    }
-    out
-}
-
-/// How `from` is joined to the next node, as a verb phrase.
-fn joined_by(link: Link) -> &'static str {
-    match link {
-        Link::Peering(_) => "is peered with",
-        Link::VnetToVnet(_) => "has a VNet-to-VNet VPN to",
-        Link::SiteToSite(_) => "has a site-to-site VPN to",
-        Link::PointToSite(_) => "has a point-to-site VPN to",
-        Link::ExpressRoute(_) => "lands by ExpressRoute on",
-    }
-}
-
-/// The blockers in plain words, joined with semicolons.
-fn reasons(cx: &Context, blockers: &[Blocker]) -> String {
-    let name = |id: Id| cx.name(id);
-    let said: Vec<String> = blockers
-        .iter()
-        .map(|b| match b {
-            Blocker::Isolated(Node::Vnet(v)) => {
-                format!(
-                    "{} is neither peered nor connected to any other VNet",
-                    name(*v)
-                )
-            }
-            Blocker::Isolated(Node::Site(s)) => {
-                format!(
-                    "{} has no VPN or ExpressRoute connection to Azure",
-                    name(*s)
-                )
-            }
-            Blocker::CrossRegionPeering {
-                from,
-                hsm_vnet,
-                peering,
-            } => format!(
-                "peering {} joins {} to HSM VNet {} across regions, and Dedicated HSM does not \
-                 support global peering (use a VNet-to-VNet VPN between regions)",
-                name(*peering),
-                name(*from),
-                name(*hsm_vnet)
-            ),
-            Blocker::NotTransitive {
-                from,
-                link,
-                next,
-                onward,
-            } => format!(
-                "{} {} {}, which reaches an HSM ({}), but traffic from {} cannot go on past \
-                 it: peering is not transitive and {} has no NVA proxy tier",
-                name(from.id()),
-                joined_by(*link),
-                name(*next),
-                onward.describe(name),
-                name(from.id()),
-                name(*next)
-            ),
-            Blocker::NvasWithoutLoadBalancer { hub, hsm_vnet } => format!(
-                "{} is peered with {} and holds NVAs, but no load balancer in {} fronts them, \
-                 so they proxy nothing",
-                name(*hub),
-                name(*hsm_vnet),
-                name(*hub)
-            ),
-            Blocker::ProxyReachesNothing { hub, load_balancer } => format!(
-                "the NVA proxy tier in {} (behind {}) is peered with no HSM VNet of its region",
-                name(*hub),
-                name(*load_balancer)
-            ),
-            Blocker::DeadEnds { from, next } => {
-                let (verb, one, many) = match from {
-                    Node::Vnet(_) => ("is linked only to", "holds", "hold"),
-                    Node::Site(_) => ("lands only on", "holds", "hold"),
-                };
-                let (holds, leads) = if next.len() == 1 {
-                    (one, "leads")
-                } else {
-                    (many, "lead")
-                };
-                format!(
-                    "{} {verb} {}, which {holds} no HSM and {leads} to none",
-                    name(from.id()),
-                    names(cx, next)
-                )
-            }
-            Blocker::NoPrivatePeering {
-                connection,
-                circuit,
-            } => format!(
-                "ExpressRoute circuit {} has no private peering, so connection {} carries no \
-                 traffic to VNets",
-                name(*circuit),
-                name(*connection)
-            ),
-        })
-        .collect();
-    said.join("; ")
-}
-
-/// The elements a blocker points at, for the canvas.
-fn blocker_elements(blockers: &[Blocker]) -> Vec<Id> {
-    let mut out = Vec::new();
-    for b in blockers {
-        match b {
-            Blocker::Isolated(_) => {}
-            Blocker::CrossRegionPeering {
-                hsm_vnet, peering, ..
-            } => out.extend([*peering, *hsm_vnet]),
-            Blocker::NotTransitive { link, next, .. } => out.extend([link.element(), *next]),
-            Blocker::NvasWithoutLoadBalancer { hub, .. } => out.push(*hub),
-            Blocker::ProxyReachesNothing { hub, load_balancer } => {
-                out.extend([*hub, *load_balancer])
-            }
-            Blocker::DeadEnds { next, .. } => out.extend(next.iter().copied()),
-            Blocker::NoPrivatePeering {
-                connection,
-                circuit,
-            } => out.extend([*circuit, *connection]),
         }
     }
     out
@@ -303,11 +246,10 @@ fn peering_fix(
 
 #[cfg(test)]
 mod tests {
-    use crate::graph::{Link, Node};
     use crate::model::builder::Builder;
-    use crate::model::{ConnectionKind, Design, Id, PeeringSide, SiteRoles};
+    use crate::model::{ConnectionKind, Design, Id, PeeringSide, Protocol, SiteRoles};
     use crate::rules::testing::*;
-    use crate::rules::Context;
+    use crate::trace::{trace, Endpoint};
 
     const RULE: &str = "hsm-reachable";
 
@@ -325,6 +267,18 @@ mod tests {
         found.into_iter().next().unwrap()
     }
 
+    fn assert_says(f: &crate::rules::Finding, words: &str) {
+        assert!(f.message.contains(words), "{words:?} not in: {}", f.message);
+    }
+
+    /// Behind the SNAT proxy tier the HSMs must not check the client's address.
+    fn without_ip_check(b: &mut Builder) {
+        b.design
+            .hsms
+            .iter_mut()
+            .for_each(|h| h.ntls_ip_check = false);
+    }
+
     #[test]
     fn a_client_subnet_in_the_hsm_vnet_reaches_it() {
         let (mut b, ids) = hsm_vnet();
@@ -340,12 +294,8 @@ mod tests {
         let design = b.finish();
         let f = only(&design);
         assert_eq!(f.elements[..2], [app, lonely]);
-        assert!(
-            f.message
-                .contains("'lonely' is neither peered nor connected"),
-            "{}",
-            f.message
-        );
+        assert_says(&f, "'lonely' → 'hsm-vnet': no route");
+        assert_says(&f, "'lonely' is neither peered with 'hsm-vnet'");
         let fixed = apply_first_fix(&design, RULE);
         assert!(fixed
             .peerings
@@ -373,51 +323,44 @@ mod tests {
         b.peering(spoke_a, spoke_b);
         let design = b.finish();
         let f = only(&design);
-        assert!(
-            f.message.contains("'spoke-a' is peered with 'spoke-b'"),
-            "{}",
-            f.message
+        assert_says(&f, "'spoke-a' → 'hsm-vnet': no route");
+        assert_says(
+            &f,
+            "'spoke-a' is peered with 'spoke-b', which is peered with 'hsm-vnet'",
         );
-        assert!(
-            f.message.contains("peering is not transitive"),
-            "{}",
-            f.message
-        );
-        assert!(
-            f.message.contains("('spoke-b' -> peering -> 'hsm-vnet')"),
-            "the onward path is named: {}",
-            f.message
-        );
-        assert!(f.elements.contains(&spoke_b));
+        assert_says(&f, "peering is not transitive");
+        assert!(f.elements.contains(&spoke_a));
         let fixed = apply_first_fix(&design, RULE);
         assert!(findings(&fixed, RULE).is_empty());
     }
 
     #[test]
-    fn a_spoke_reaches_the_hsms_through_the_hub_proxy_tier() {
-        let (b, ids) = proxy_hub();
+    fn a_spoke_reaches_the_hsms_through_the_hub_proxy_tier_with_the_ip_check_off() {
+        let (mut b, ids) = proxy_hub();
+        // With the check on, Luna refuses the NVA's address.
+        let f = only(&b.design);
+        assert_says(&f, "NTLS client IP checking on");
+        assert!(f.elements.contains(&ids.small.hsm1));
+        without_ip_check(&mut b);
         let design = b.finish();
         assert!(findings(&design, RULE).is_empty());
-        let cx = Context::new(&design);
-        let reach = cx.topology().reach(&cx.index);
-        let path = &reach.from_vnet(ids.spoke)[0];
-        assert_eq!(path.start(), Node::Vnet(ids.spoke));
-        assert_eq!(path.end(), Node::Vnet(ids.small.vnet));
-        assert_eq!(
-            path.elements(),
-            vec![
-                ids.spoke,
-                ids.spoke_peering,
-                ids.hub,
-                ids.ilb,
-                ids.hub_hsm_peering,
-                ids.small.vnet
-            ]
-        );
-        assert_eq!(
-            path.describe(|id| cx.name(id)),
-            "'spoke-a' -> peering -> 'hub' (NVA proxy tier behind 'hub-ilb') -> peering -> 'hsm-vnet'"
-        );
+        let t = trace(
+            &design,
+            Endpoint::parse(&design, "spoke-a/app").unwrap(),
+            Endpoint::Hsm(ids.small.hsm1),
+            Protocol::Tcp,
+            1792,
+        )
+        .unwrap();
+        assert!(t.delivered(), "{t}");
+        for id in [
+            ids.spoke_peering,
+            ids.ilb,
+            ids.hub_hsm_peering,
+            ids.small.hsm1,
+        ] {
+            assert!(t.elements().contains(&id), "{t}");
+        }
     }
 
     #[test]
@@ -427,16 +370,8 @@ mod tests {
         b.design.nvas.clear();
         let design = b.finish();
         let f = only(&design);
-        assert!(
-            f.message.contains("'spoke-a' is peered with 'hub'"),
-            "{}",
-            f.message
-        );
-        assert!(
-            f.message.contains("'hub' has no NVA proxy tier"),
-            "{}",
-            f.message
-        );
+        assert_says(&f, "'spoke-a' is peered with 'hub'");
+        assert_says(&f, "peering is not transitive");
         // The fix peers the spoke with the HSM VNet itself (no hub qualifies).
         let fixed = apply_first_fix(&design, RULE);
         assert!(fixed
@@ -449,47 +384,35 @@ mod tests {
     #[test]
     fn nvas_without_a_load_balancer_proxy_nothing() {
         let (mut b, _) = proxy_hub();
+        without_ip_check(&mut b);
         b.design.load_balancers.clear();
         let f = only(&b.finish());
-        assert!(
-            f.message.contains("no load balancer in 'hub' fronts them"),
-            "{}",
-            f.message
+        assert_says(
+            &f,
+            "no route sends 'spoke-a''s traffic on through an appliance in 'hub'",
         );
     }
 
     #[test]
     fn a_proxy_tier_not_peered_with_an_hsm_vnet_is_named() {
         let (mut b, ids) = proxy_hub();
+        without_ip_check(&mut b);
         b.design.peerings.retain(|p| p.id != ids.hub_hsm_peering);
         let design = b.finish();
         let f = only(&design);
-        assert!(
-            f.message.contains(
-                "the NVA proxy tier in 'hub' (behind 'hub-ilb') is peered with no HSM VNet"
-            ),
-            "{}",
-            f.message
-        );
-        assert!(f.elements.contains(&ids.ilb));
+        assert_says(&f, "'hub' → 'hsm-vnet': no route");
+        assert!(f.elements.contains(&ids.hub), "{:?}", f.elements);
     }
 
     #[test]
     fn a_hub_peered_with_the_hsm_vnet_across_regions_is_explained() {
         let (mut b, ids) = proxy_hub();
+        without_ip_check(&mut b);
         let north = b.region("northeurope");
-        let hub = b.design.vnets.iter_mut().find(|v| v.id == ids.hub).unwrap();
-        hub.region = north;
-        let spoke = b
-            .design
-            .vnets
-            .iter_mut()
-            .find(|v| v.id == ids.spoke)
-            .unwrap();
-        spoke.region = north;
+        b.vnet_mut(ids.hub).region = north;
+        b.vnet_mut(ids.spoke).region = north;
         let f = only(&b.finish());
-        assert!(f.message.contains("across regions"), "{}", f.message);
-        assert!(f.message.contains("global peering"), "{}", f.message);
+        assert_says(&f, "global VNet peering");
         assert!(f.elements.contains(&ids.hub_hsm_peering));
     }
 
@@ -502,7 +425,7 @@ mod tests {
         let peering = b.peering(spoke, ids.vnet);
         let design = b.finish();
         let f = only(&design);
-        assert!(f.message.contains("across regions"), "{}", f.message);
+        assert_says(&f, "global VNet peering");
         assert!(f.elements.contains(&peering));
         assert!(
             f.fix.is_none(),
@@ -534,6 +457,7 @@ mod tests {
     #[test]
     fn a_site_reaches_the_hsms_over_expressroute_to_the_proxy_hub() {
         let (mut b, ids) = proxy_hub();
+        without_ip_check(&mut b);
         let site = client_site(&mut b, None);
         let circuit = b.circuit(site, "dc-circuit", "172.16.0.0/29");
         let er = b.connection(
@@ -545,21 +469,22 @@ mod tests {
         );
         let design = b.finish();
         assert!(findings(&design, RULE).is_empty());
-        let cx = Context::new(&design);
-        let paths = cx.topology().reach(&cx.index).from_site(site);
-        assert_eq!(paths.len(), 1);
-        assert_eq!(paths[0].first_link(), Some(Link::ExpressRoute(er)));
-        assert_eq!(paths[0].end(), Node::Vnet(ids.small.vnet));
+        let t = trace(
+            &design,
+            Endpoint::Site(site),
+            Endpoint::Hsm(ids.small.hsm2),
+            Protocol::Tcp,
+            1792,
+        )
+        .unwrap();
+        assert!(t.delivered(), "{t}");
+        assert!(t.elements().contains(&er) && t.elements().contains(&ids.ilb));
 
         // Without private peering the circuit carries nothing.
         let mut broken = design.clone();
         broken.circuits[0].private_peering = None;
         let f = only(&broken);
-        assert!(
-            f.message.contains("'dc-circuit' has no private peering"),
-            "{}",
-            f.message
-        );
+        assert_says(&f, "'dc-circuit' has no private peering");
     }
 
     #[test]
@@ -582,12 +507,8 @@ mod tests {
         );
         let f = only(&b.finish());
         assert_eq!(f.elements[0], site);
-        assert!(
-            f.message.contains("'dc' lands by ExpressRoute on 'hub'"),
-            "{}",
-            f.message
-        );
-        assert!(f.message.contains("no NVA proxy tier"), "{}", f.message);
+        assert_says(&f, "'dc' → 'hsm-vnet': no route");
+        assert_says(&f, "do not announce");
     }
 
     #[test]
@@ -601,12 +522,7 @@ mod tests {
 
         // Not connected: reported, and the fix adds exactly that connection.
         let f = only(&unconnected);
-        assert!(
-            f.message
-                .contains("'dc' has no VPN or ExpressRoute connection"),
-            "{}",
-            f.message
-        );
+        assert_says(&f, "'dc' has no VPN or ExpressRoute connection");
         let fixed = apply_first_fix(&unconnected, RULE);
         assert!(fixed
             .connections
@@ -618,20 +534,17 @@ mod tests {
     #[test]
     fn a_site_reaches_a_proxy_hub_that_uses_the_landing_vnets_gateway() {
         let (mut b, ids) = proxy_hub();
+        without_ip_check(&mut b);
         let transit = b.vnet(ids.small.region, "transit", &["10.5.0.0/16"]);
         let gw_subnet = b.subnet(transit, "GatewaySubnet", "10.5.255.0/27");
         let vpn = b.vpn_gateway(gw_subnet, "transit-vpngw", "VpnGw1AZ", None);
         let peering = b.peering(transit, ids.hub);
         let site = client_site(&mut b, Some("203.0.113.10"));
         b.connection("dc-s2s", ConnectionKind::SiteToSite { gateway: vpn, site });
-        // Plain peering: the site's traffic stops at the transit VNet.
-        let plain = b.design.clone();
-        let f = only(&plain);
-        assert!(
-            f.message.contains("'transit', which reaches an HSM"),
-            "{}",
-            f.message
-        );
+        // Plain peering: the site learns no route past the transit VNet.
+        let f = only(&b.design);
+        assert_says(&f, "'dc' → 'hsm-vnet': no route");
+        assert_says(&f, "do not announce");
         // Gateway transit: the hub uses the transit VNet's gateway, so the site reaches the ILB.
         let p = b
             .design
@@ -687,6 +600,7 @@ mod tests {
     #[test]
     fn a_spoke_without_a_path_is_peered_with_the_proxy_hub_by_the_fix() {
         let (mut b, ids) = proxy_hub();
+        without_ip_check(&mut b);
         let spoke = b.vnet(ids.small.region, "spoke-c", &["10.3.0.0/16"]);
         b.client_subnet(spoke, "app", "10.3.1.0/24");
         let design = b.finish();
@@ -724,14 +638,28 @@ mod tests {
     }
 
     #[test]
-    fn the_reference_hub_reaches_its_hsms_from_every_client() {
-        let (b, _) = crate::rules::hub::reference_hub();
+    fn the_reference_hub_needs_its_firewall_to_snat_for_the_nva_nsg() {
+        let (mut b, ids) = crate::rules::hub::reference_hub();
+        // The NVA subnet's NSG trusts only the firewall subnet, and Azure Firewall keeps
+        // private client addresses by default: the NSG refuses every client.
+        let found = findings(&b.design, RULE);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        for f in &found {
+            assert_says(f, "deny-in");
+            assert!(f.elements.contains(&ids.nva_nsg), "{:?}", f.elements);
+            assert!(f.fix.is_none());
+        }
+        b.design
+            .firewalls
+            .iter_mut()
+            .for_each(|f| f.always_snat = true);
         assert!(findings(&b.finish(), RULE).is_empty());
     }
 
     #[test]
     fn a_thousand_spokes_on_one_hub_all_reach_the_hsms() {
         let (mut b, ids) = proxy_hub();
+        without_ip_check(&mut b);
         for n in 0..1000u32 {
             let space = format!("10.{}.{}.0/24", 64 + n / 256, n % 256);
             let spoke = b.vnet(ids.small.region, &format!("spoke-{n}"), &[&space]);
@@ -740,9 +668,11 @@ mod tests {
         }
         let design = b.design;
         assert!(findings(&design, RULE).is_empty());
-        let cx = Context::new(&design);
-        let reach = cx.topology().reach(&cx.index);
-        let last = design.vnets.last().unwrap().id;
-        assert_eq!(reach.from_vnet(last)[0].end(), Node::Vnet(ids.small.vnet));
+        // One spoke losing its peering is the one finding.
+        let mut broken = design.clone();
+        let last = broken.vnets.last().unwrap().id;
+        broken.peerings.retain(|p| p.a != last);
+        let f = only(&broken);
+        assert_says(&f, "'spoke-999'");
     }
 }

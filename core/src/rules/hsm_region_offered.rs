@@ -1,13 +1,14 @@
 //! `hsm-region-offered`: HSMs sit only in regions where Dedicated HSM is offered.
 
 use super::regions;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     name: "hsm-region-offered",
     severities: &[Severity::Error],
     summary: "Every VNet holding HSMs is in a region where Dedicated HSM is offered.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "The region of each VNet that holds at least one HSM is on the list of regions \
                  offering Dedicated HSM (22 regions in the FAQ, plus East Asia from the \
                  deployment-architecture page). One finding per VNet, listing its HSMs.",

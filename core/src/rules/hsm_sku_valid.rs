@@ -1,6 +1,6 @@
 //! `hsm-sku-valid`: an HSM's SKU is one the HardwareSecurityModules provider accepts.
 
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{DEDICATED_HSM_SKU, PAYSHIELD_SKUS};
 
@@ -8,7 +8,8 @@ pub static RULE: Rule = Rule {
     name: "hsm-sku-valid",
     severities: &[Severity::Error],
     summary: "An HSM's SKU is the Dedicated HSM SKU or one of the payShield 10K SKUs.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Each HSM's SKU is exactly 'SafeNet Luna Network HSM A790' (Dedicated HSM) or one \
                  of the six Payment HSM SKUs payShield10K_LMK1_CPS60, _CPS250, _CPS2500 and \
                  payShield10K_LMK2_CPS60, _CPS250, _CPS2500.",

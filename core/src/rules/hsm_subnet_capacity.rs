@@ -1,7 +1,7 @@
 //! `hsm-subnet-capacity`: an HSM subnet has an address for every HSM NIC in it.
 
 use super::fixes::{grown_in_place, relocate};
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::addressing::{next_free_prefix, usable_addresses, RESERVED_PER_SUBNET};
 use crate::edit::{Edit, Element};
 use crate::model::Id;
@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     name: "hsm-subnet-capacity",
     severities: &[Severity::Error],
     summary: "An HSM subnet has enough usable addresses for all the HSM NICs placed in it.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "For each subnet holding HSMs, the usable addresses, 2^(32 - prefix length) \
                  minus the 5 Azure reserves, cover the NICs of its HSMs: one per HSM, two for a \
                  payShield HSM with a management NIC. The smallest subnet that holds anything \

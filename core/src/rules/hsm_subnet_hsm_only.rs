@@ -2,7 +2,7 @@
 
 use super::select::hsm_subnets;
 use super::wording::natural_list;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Id, Kind};
 use std::collections::{HashMap, HashSet};
@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     name: "hsm-subnet-hsm-only",
     severities: &[Severity::Error],
     summary: "A subnet delegated to Dedicated HSM (or holding an HSM) holds HSMs only.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "No gateway, firewall, load balancer or NVA sits in a subnet that is delegated to \
                  Dedicated HSM or holds an HSM, and such a subnet is not marked as running HSM \
                  client workloads (virtual machines).",

@@ -1,7 +1,7 @@
 //! `hsm-subnet-no-nsg`: no network security group on an HSM subnet.
 
 use super::select::hsm_subnets;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 
 pub static RULE: Rule = Rule {
@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     severities: &[Severity::Error],
     summary:
         "A subnet delegated to Dedicated HSM (or holding an HSM) has no network security group.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "No subnet that is delegated to Microsoft.HardwareSecurityModules/dedicatedHSMs, \
                  or that holds an HSM, has a network security group associated.",
         why: "Delegating a subnet to Dedicated HSM places policy restrictions on it, and network \

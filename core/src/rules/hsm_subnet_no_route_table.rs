@@ -1,14 +1,15 @@
 //! `hsm-subnet-no-route-table`: no route table (user-defined routes) on an HSM subnet.
 
 use super::select::hsm_subnets;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 
 pub static RULE: Rule = Rule {
     name: "hsm-subnet-no-route-table",
     severities: &[Severity::Error],
     summary: "A subnet delegated to Dedicated HSM (or holding an HSM) has no route table.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "No subnet that is delegated to Microsoft.HardwareSecurityModules/dedicatedHSMs, \
                  or that holds an HSM, has a route table associated, whatever routes it holds.",
         why: "User-defined routes are not supported on a subnet delegated to Dedicated HSM: the \

@@ -3,7 +3,7 @@
 
 use super::fixes::{add_gateway_subnet, gateway_slot, moved_gateway, new_gateway};
 use super::select::{gateway_subnet_of, hsm_vnets, GATEWAY_SUBNET};
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Gateway, GatewayKind, Id, Subnet, Vnet};
 
@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     severities: &[Severity::Error],
     summary:
         "Every VNet that holds HSMs has an ExpressRoute gateway in a subnet named GatewaySubnet.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "For each VNet with at least one HSM, looks for a gateway of kind ExpressRoute \
                  placed in a subnet of that VNet named exactly GatewaySubnet.",
         why: "Dedicated HSM ties its devices into the virtual network through an ExpressRoute \

@@ -1,7 +1,7 @@
 //! `hsm-vnet-no-remote-gateways`: a VNet with its own gateway (every HSM VNet) does not use a
 //! peer's gateway, and a VNet uses remote gateways over at most one peering.
 
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Id, Peering};
 use std::collections::HashMap;
@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     name: "hsm-vnet-no-remote-gateways",
     severities: &[Severity::Error],
     summary: "A VNet with its own gateway (every HSM VNet) does not use a peer's gateway; a VNet uses remote gateways on at most one peering.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Each side of every peering with 'use remote gateways' set: the VNet on that side \
                  must have no gateway of its own and must not hold HSMs (an HSM VNet always needs \
                  its own ExpressRoute gateway). A VNet may also set it on one peering only.",

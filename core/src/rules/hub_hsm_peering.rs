@@ -2,7 +2,7 @@
 
 use super::hub::{hubs, same_region};
 use super::select::hsm_vnets;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Peering, PeeringSide};
 
@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     name: "hub-hsm-peering",
     severities: &[Severity::Error],
     summary: "The hub is peered with an HSM VNet in the same region.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Each hub (a VNet holding the NVA proxy tier) is peered with at least one VNet \
                  that holds HSMs and sits in the same region, unless the hub holds HSMs itself.",
         why: "The NVAs forward client sessions to the HSMs over this peering; without it the \

@@ -3,7 +3,7 @@
 
 use super::hub::hubs;
 use super::select::hsm_vnets;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Id, PAYSHIELD_SKUS};
 use std::collections::HashMap;
@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
     severities: &[Severity::Error],
     summary:
         "An HSM reached through an SNAT proxy tier has the Luna NTLS client IP check disabled.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Every Luna HSM in a VNet peered with a hub whose NVAs source-NAT has its NTLS \
                  client source-IP validation turned off.",
         why: "With the IP check on, the HSM accepts an NTLS connection only from the address a \

@@ -1,7 +1,7 @@
 //! `nva-count`: a hub's NVA proxy tier has at least two NVAs.
 
 use super::hub::{free_address, hubs, unique_name};
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::Point;
 
@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     name: "nva-count",
     severities: &[Severity::Warning],
     summary: "A hub's NVA proxy tier has at least two NVAs.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Every hub VNet (a VNet holding NVAs) holds at least two of them.",
         why: "Every client session to the HSMs crosses the proxy tier. With a single NVA, its \
               reboot, patching or failure cuts all clients off from HSMs that are themselves \

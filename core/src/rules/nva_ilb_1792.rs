@@ -1,7 +1,7 @@
 //! `nva-ilb-1792`: a Standard internal load balancer in the hub fronts the NVAs on TCP 1792.
 
 use super::hub::{free_address, hubs, unique_name, Hub, LUNA_PORT};
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::addressing;
 use crate::edit::{Edit, Element};
 use crate::model::{LbProbe, LbRule, LoadBalancer, Point, Protocol};
@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     name: "nva-ilb-1792",
     severities: &[Severity::Error],
     summary: "A Standard internal load balancer in the hub fronts the NVAs with a static frontend, a TCP 1792 rule and a TCP 1792 probe.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Each hub has a load balancer with the Standard SKU, a static private frontend \
                  address inside its subnet, a TCP rule from port 1792 to port 1792 whose health \
                  probe is TCP on 1792, and every NVA of the hub in its backend pool.",

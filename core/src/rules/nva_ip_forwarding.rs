@@ -1,14 +1,15 @@
 //! `nva-ip-forwarding`: every NVA's network interface has IP forwarding enabled.
 
 use super::hub::hubs;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 
 pub static RULE: Rule = Rule {
     name: "nva-ip-forwarding",
     severities: &[Severity::Error],
     summary: "Each proxy NVA's NIC has IP forwarding enabled.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Every NVA in a hub's proxy tier has IP forwarding turned on for its network \
                  interface.",
         why: "Azure drops any packet a NIC sends or receives that is not addressed from or to \

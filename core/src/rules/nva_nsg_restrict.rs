@@ -3,7 +3,7 @@
 
 use super::hub::{hubs, unique_name, Hub, LUNA_PORT};
 use super::select::hsm_vnets;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{
     Access, AddressMatch, Direction, Id, Nsg, NsgRule, Point, PortRange, Protocol, Vnet,
@@ -14,7 +14,8 @@ pub static RULE: Rule = Rule {
     name: "nva-nsg-restrict",
     severities: &[Severity::Warning],
     summary: "The NVA subnet's NSG admits only the AzureFirewallSubnet range (plus the AzureLoadBalancer probe) and forwards only to HSM IPs on TCP 1792.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Each subnet holding a hub's NVAs has an NSG. Outbound, its allow rules reach \
                  only HSM addresses (or the HSM subnet) over TCP 1792, every HSM is reachable \
                  that way, and a final rule denies all other outbound traffic. When the hub has \
@@ -174,7 +175,7 @@ fn effective(rules: &[NsgRule], direction: Direction) -> (Vec<&NsgRule>, bool) {
         .filter(|r| r.direction == direction && r.access == Access::Allow)
         .filter(|r| deny_at.is_none_or(|d| r.priority < d))
         .collect();
-    allows.sort_by_key(|r| r.priority);
+    crate::sort::stable_by_key(&mut allows, |r| u64::from(r.priority));
     (allows, deny_at.is_some())
 }
 

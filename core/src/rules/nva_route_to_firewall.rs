@@ -2,7 +2,7 @@
 
 use super::fixes::attach_new_route_table;
 use super::hub::{goes_to, hop_text, hubs, to_appliance, unique_name};
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Id, Route, RouteTable};
 use ipnet::Ipv4Net;
@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     name: "nva-route-to-firewall",
     severities: &[Severity::Error],
     summary: "The NVA subnet's route table sends on-premises prefixes to the firewall.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "In a hub with a firewall, every subnet holding NVAs has a route table in which \
                  each prefix of the on-premises sites wired to the hub (by ExpressRoute, \
                  site-to-site or point-to-site) is sent to the firewall: the route Azure picks \

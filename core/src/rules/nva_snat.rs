@@ -1,14 +1,15 @@
 //! `nva-snat`: every NVA of the proxy tier source-NATs the traffic it forwards to the HSMs.
 
 use super::hub::hubs;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 
 pub static RULE: Rule = Rule {
     name: "nva-snat",
     severities: &[Severity::Error],
     summary: "Each proxy NVA translates client source addresses (SNAT), so HSM replies come back through it.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Every NVA in a hub's proxy tier has source NAT turned on.",
         why: "The HSM subnet is delegated and cannot carry a route table, so an HSM answers a \
               client by the normal VNet routes, straight to the client's own address. When the \

@@ -4,7 +4,7 @@
 use super::fixes::site_to_site_fix;
 use super::select::vnets_of;
 use super::wording::names;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::graph::{Link, Path};
 use crate::model::{Id, OnPremSite};
 
@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
     severities: &[Severity::Info],
     summary: "An on-premises site reaches the HSMs over a site-to-site or point-to-site VPN, \
               for backups to an on-premises HSM.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Once per design with HSMs: whether some on-premises site has a site-to-site or \
                  point-to-site VPN to a VNet from which an HSM VNet is reachable (the HSM VNet \
                  itself, a hub whose NVA proxy tier is peered with it, or a VNet joined to it \

@@ -2,7 +2,7 @@
 //! address pool.
 
 use super::select::vpn_gateway_beside;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::addressing::overlaps;
 use crate::edit::{Edit, Element};
 use crate::model::{ConnectionKind, Design, Gateway, GatewayKind, VpnType};
@@ -61,7 +61,8 @@ pub static RULE: Rule = Rule {
     severities: &[Severity::Error],
     summary:
         "A point-to-site connection needs a RouteBased VPN gateway with a client address pool.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "The gateway of every point-to-site connection is a VPN gateway whose type is \
                  RouteBased and which has a point-to-site client address pool.",
         why: "Azure offers point-to-site only on route-based VPN gateways: a policy-based or \

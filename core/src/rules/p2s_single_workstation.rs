@@ -1,22 +1,35 @@
 //! `p2s-single-workstation`: point-to-site suits a single administration workstation; several
 //! on-premises machines call for site-to-site.
 
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{ConnectionKind, GatewayKind, OnPremSite};
-use std::collections::BTreeSet;
 
 /// How many addresses the site's prefixes cover, counting overlaps once per distinct prefix.
 fn hosts(site: &OnPremSite) -> u64 {
-    let distinct: BTreeSet<_> = site.prefixes.iter().map(|p| p.trunc()).collect();
-    distinct.iter().map(|p| 1u64 << (32 - p.prefix_len())).sum()
+    // Each distinct prefix as (network, length) in one integer, sorted to drop repeats.
+    let mut distinct: Vec<u64> = site
+        .prefixes
+        .iter()
+        .map(|p| {
+            let p = p.trunc();
+            crate::sort::pair(u32::from(p.network()), u32::from(p.prefix_len()))
+        })
+        .collect();
+    crate::sort::stable_by_key(&mut distinct, |&key| key);
+    distinct.dedup();
+    distinct
+        .iter()
+        .map(|&key| 1u64 << (32 - (key & 0xff)))
+        .sum()
 }
 
 pub static RULE: Rule = Rule {
     name: "p2s-single-workstation",
     severities: &[Severity::Info],
     summary: "Point-to-site suits a single administration workstation; several on-premises machines call for site-to-site.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Every point-to-site connection serves a site marked as a single administration \
                  workstation, not marked as HSM clients or a backup site, whose prefixes cover at \
                  most one address.",

@@ -4,7 +4,7 @@
 use super::fixes::{add_gateway_subnet, enlarged, gateway_slot, new_gateway, route_based};
 use super::regions::location_key;
 use super::select::{gateway_subnet_of, hsm_vnets, vpn_gateway_in};
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Connection, ConnectionKind, GatewayKind, Id, Peering, Vnet, VpnType};
 
@@ -18,7 +18,8 @@ pub static RULE: Rule = Rule {
     name: "peering-same-region",
     severities: &[Severity::Error],
     summary: "A peering that touches an HSM VNet joins two VNets of the same region.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Every peering with an HSM VNet at either end joins two VNets whose regions have \
                  the same Azure location.",
         why: "Global (cross-region) VNet peering is not supported with Dedicated HSM: the subnet \

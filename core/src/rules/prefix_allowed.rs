@@ -1,6 +1,6 @@
 //! `prefix-allowed`: VNet address spaces and point-to-site pools use ranges Azure allows.
 
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::addressing::overlaps;
 use crate::model::Id;
 use ipnet::Ipv4Net;
@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     severities: &[Severity::Error, Severity::Warning],
     summary:
         "Address spaces avoid the ranges Azure refuses and stay within private (RFC 1918) space.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Each VNet address space and point-to-site client pool. Error when it overlaps a \
                  range Azure refuses: multicast 224.0.0.0/4, broadcast 255.255.255.255/32, \
                  loopback 127.0.0.0/8, link-local 169.254.0.0/16, or Azure's internal DNS and \

@@ -1,6 +1,6 @@
 //! `prefix-canonical`: prefixes have no host bits set.
 
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::Id;
 use ipnet::Ipv4Net;
@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     severities: &[Severity::Error],
     summary:
         "Every prefix is written canonically, with no host bits set (10.0.0.0/24, not 10.0.0.1/24).",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "The prefixes Azure validates when a design is deployed: VNet address spaces, \
                  subnet prefixes, point-to-site client pools, on-premises site prefixes, route \
                  prefixes and ExpressRoute private-peering prefixes. Each must have its address \

@@ -3,7 +3,7 @@
 
 use super::fixes::route_based;
 use super::select::vpn_gateway_beside;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{ConnectionKind, GatewayKind};
 
@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     name: "s2s-needs-device",
     severities: &[Severity::Error],
     summary: "A site-to-site VPN needs the site's VPN device address and prefixes, and a VPN gateway in Azure.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "For every site-to-site connection: the on-premises site has the public IP address \
                  of its VPN device and at least one address prefix, and the Azure end is a VPN \
                  gateway with a VPN type (RouteBased or PolicyBased).",

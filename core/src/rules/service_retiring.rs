@@ -1,13 +1,14 @@
 //! `service-retiring`: a design that uses Dedicated HSM is told, once, that the service is retiring.
 
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::model::DEDICATED_HSM_SKU;
 
 pub static RULE: Rule = Rule {
     name: "service-retiring",
     severities: &[Severity::Info],
     summary: "Azure Dedicated HSM is retiring: no new customers, support ends on 2028-07-31.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Whether the design places at least one HSM of the Dedicated HSM SKU \
                  (SafeNet Luna Network HSM A790). The note appears once for the whole design, \
                  however many such HSMs it holds; Payment HSMs (payShield) are not concerned.",

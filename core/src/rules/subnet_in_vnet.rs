@@ -1,14 +1,15 @@
 //! `subnet-in-vnet`: every subnet lies inside its VNet's address space.
 
 use super::fixes::relocate;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::addressing::next_free_prefix;
 
 pub static RULE: Rule = Rule {
     name: "subnet-in-vnet",
     severities: &[Severity::Error],
     summary: "Every subnet's prefix lies inside one of its VNet's address spaces.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Each subnet's prefix is contained, whole, in one of the address-space prefixes \
                  of the VNet that holds it. A subnet that straddles two adjacent address spaces \
                  is outside both.",

@@ -1,7 +1,7 @@
 //! `subnet-overlap`: the subnets of one VNet do not overlap.
 
 use super::fixes::relocate;
-use super::{Context, Explanation, Finding, Rule, Severity};
+use super::{Context, Finding, Rule, Severity};
 use crate::addressing::next_free_prefix;
 use crate::model::Vnet;
 
@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     name: "subnet-overlap",
     severities: &[Severity::Error],
     summary: "No two subnets of a VNet share an address.",
-    explanation: Explanation {
+    #[cfg(feature = "explanations")]
+    explanation: super::Explanation {
         checks: "Within each VNet, no subnet's prefix overlaps another's (identical prefixes and \
                  a subnet nested in another both count). One finding per overlapping pair.",
         why: "Every address of a VNet belongs to at most one subnet: Azure refuses a subnet whose \
@@ -38,7 +39,10 @@ fn check_vnet(cx: &Context, vnet: &Vnet, out: &mut Vec<Finding>) {
             (u32::from(p.network()), u32::from(p.broadcast()), i)
         })
         .collect();
-    ranges.sort_by_key(|&(start, end, i)| (start, std::cmp::Reverse(end), i));
+    // Positions are already in order, so the stable sort keeps them as the last key.
+    crate::sort::stable_by_key(&mut ranges, |&(start, end, _)| {
+        crate::sort::pair(start, u32::MAX - end)
+    });
 
     // CIDR blocks are nested or disjoint, so a block starting at or before the furthest end
     // seen so far lies inside the block that reached that end.

@@ -37,7 +37,7 @@ pub fn AreaBox(area: Area) -> impl IntoView {
         )
     };
     view! {
-        <g class=class role="group" aria-label=label data-id=area.id.0>
+        <g class=class role="group" aria-label=label data-id=area.id.0 tabindex="0">
             <title>{tooltip}</title>
             <rect x=r.x y=r.y width=r.w height=r.h rx=corner/>
             <text class="area-name" x=r.x + 10.0 y=r.y + name_y>

@@ -9,7 +9,7 @@ pub fn LinkPath(link: Link) -> impl IntoView {
     let title = link.label.clone();
     let class = format!("link {}", link.kind.class());
     view! {
-        <g class=class role="img" aria-label=link.label data-id=link.id.0>
+        <g class=class role="img" aria-label=link.label data-id=link.id.0 tabindex="0">
             <title>{title}</title>
             // A wide transparent twin makes the thin line easy to hover.
             <path class="hit" d=d.clone()/>

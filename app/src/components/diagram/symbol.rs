@@ -16,6 +16,7 @@ pub fn SymbolMark(symbol: Symbol) -> impl IntoView {
             role="img"
             aria-label=label
             data-id=symbol.id.0
+            tabindex="0"
         >
             <title>{tooltip}</title>
             {glyph(symbol.kind)}

@@ -1,0 +1,53 @@
+//! A subnet's effective routes, laid out like Azure's "effective routes" view: source, state,
+//! address prefix, next hop type and next hop address. Computed by core's trace module.
+
+use crate::state::Studio;
+use hsmnet_core::trace::{EffectiveRoute, Network};
+use hsmnet_core::Id;
+use leptos::prelude::*;
+
+#[component]
+pub fn EffectiveRoutes(subnet: Id) -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let routes = move || {
+        studio.with_design(|d| {
+            Network::new(d)
+                .routes_of_subnet(subnet)
+                .map(|set| set.routes().to_vec())
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <details class="effective-routes">
+            <summary>"Effective routes"</summary>
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">"Source"</th>
+                        <th scope="col">"State"</th>
+                        <th scope="col">"Address prefix"</th>
+                        <th scope="col">"Next hop type"</th>
+                        <th scope="col">"Next hop IP"</th>
+                    </tr>
+                </thead>
+                <tbody>{move || routes().into_iter().map(row).collect_view()}</tbody>
+            </table>
+        </details>
+    }
+}
+
+fn row(route: EffectiveRoute) -> impl IntoView {
+    let source = match &route.name {
+        Some(name) => format!("{} ({name})", route.source),
+        None => route.source.to_string(),
+    };
+    view! {
+        <tr class=route.state.to_string().to_lowercase()>
+            <td>{source}</td>
+            <td>{route.state.to_string()}</td>
+            <td>{route.prefix.to_string()}</td>
+            <td>{route.next_hop_type.to_string()}</td>
+            <td>{route.next_hop_ip.map(|ip| ip.to_string()).unwrap_or_default()}</td>
+        </tr>
+    }
+}

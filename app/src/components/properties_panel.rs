@@ -1,0 +1,39 @@
+//! The properties of the selection: the design's own name and description when nothing is
+//! selected, every field of one selected element, or a count for several.
+
+use super::properties::{DesignForm, ElementForm};
+use crate::state::Studio;
+use leptos::prelude::*;
+
+#[component]
+pub fn PropertiesPanel() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let body = move || {
+        let selection = studio.selection.get();
+        match selection.as_slice() {
+            [] => view! { <DesignForm/> }.into_any(),
+            [id] => view! { <ElementForm id=*id/> }.into_any(),
+            many => {
+                let names = studio.with_design_untracked(|d| {
+                    many.iter()
+                        .map(|id| d.name_of(*id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                });
+                view! {
+                    <p class="multi">
+                        {format!("{} elements selected: {names}. ", many.len())}
+                        "Select one to edit its properties."
+                    </p>
+                }
+                .into_any()
+            }
+        }
+    };
+    view! {
+        <section class="properties" aria-labelledby="properties-title">
+            <h2 id="properties-title">"Properties"</h2>
+            {body}
+        </section>
+    }
+}

@@ -1,0 +1,223 @@
+//! The studio's commands: undo and redo (with Ctrl+Z, Ctrl+Shift+Z and Ctrl+Y anywhere but in
+//! a text field), the downloads (ARM template, Bicep file, design file, SVG image), the share
+//! link and importing a design file.
+
+use crate::files;
+use crate::shortcuts::{self, Command};
+use crate::state::Studio;
+use hsmnet_core::export::{arm, bicep, Options, Valid};
+use hsmnet_core::rules::Severity;
+use hsmnet_core::{document, link, Design};
+use leptos::ev::{Event, KeyboardEvent};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[derive(Clone, Copy)]
+enum Export {
+    Arm,
+    Bicep,
+}
+
+#[component]
+pub fn Toolbar() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let share_url = RwSignal::new(None::<String>);
+    // A link shows the design it was made of: an edit makes it stale, so it goes.
+    Effect::watch(
+        move || studio.history.track(),
+        move |_, _, _| share_url.set(None),
+        false,
+    );
+
+    let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        let ctrl = ev.ctrl_key() || ev.meta_key();
+        let Some(command) = shortcuts::command(&ev.key(), ctrl, ev.shift_key(), ev.alt_key())
+        else {
+            return;
+        };
+        if typing_in_a_field(&ev) {
+            return;
+        }
+        match command {
+            Command::Undo => studio.undo(),
+            Command::Redo => studio.redo(),
+        }
+        ev.prevent_default();
+    });
+    on_cleanup(move || handle.remove());
+
+    let export = move |what: Export| {
+        studio.with_design_untracked(|design| match Valid::new(design) {
+            Err(report) => {
+                let errors: Vec<String> = report
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .map(|f| format!("{}: {}", f.rule, f.message))
+                    .collect();
+                studio.refuse(format!(
+                    "Not exported: the design has {} error{}. {}",
+                    errors.len(),
+                    if errors.len() == 1 { "" } else { "s" },
+                    errors.join(" · ")
+                ));
+            }
+            Ok(valid) => {
+                let options = Options::default();
+                let (name, mime, text) = match what {
+                    Export::Arm => (
+                        "azuredeploy.json",
+                        "application/json",
+                        arm::to_string(&valid, &options),
+                    ),
+                    Export::Bicep => ("main.bicep", "text/plain", bicep::render(&valid, &options)),
+                };
+                save(studio, name, mime, &text);
+            }
+        });
+    };
+    let save_design = move |_| {
+        let text = studio.with_design_untracked(document::to_json);
+        save(studio, "design.json", "application/json", &text);
+    };
+    let save_svg = move |_| match files::diagram_svg() {
+        Ok(text) => save(studio, "diagram.svg", "image/svg+xml", &text),
+        Err(e) => studio.refuse(format!("The image was not saved: {e}.")),
+    };
+    let share = move |_| {
+        let base = page_address();
+        match studio.with_design_untracked(|d| link::to_url(&base, d)) {
+            Ok(url) => {
+                share_url.set(Some(url.clone()));
+                leptos::task::spawn_local(async move {
+                    match files::copy_text(&url).await {
+                        Ok(()) => studio.tell("Share link copied to the clipboard."),
+                        Err(e) => studio.tell(format!(
+                            "The link is in the field below ({e}): copy it from there."
+                        )),
+                    }
+                });
+            }
+            Err(e) => studio.refuse(format!("No share link: {e}.")),
+        }
+    };
+    let import = move |ev: Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|list| list.get(0)) else {
+            return;
+        };
+        // Cleared so that choosing the same file again imports it again.
+        input.set_value("");
+        leptos::task::spawn_local(async move {
+            let name = file.name();
+            match files::read_text(file)
+                .await
+                .and_then(|text| document::load(&text).map_err(|e| e.to_string()))
+            {
+                Ok(design) => open_imported(studio, &name, design),
+                Err(e) => studio.refuse(format!(
+                    "{name} was not opened: {e}. The design you had is kept."
+                )),
+            }
+        });
+    };
+
+    view! {
+        <nav class="toolbar" aria-label="Design commands">
+            <div class="tool-group">
+                <button
+                    type="button"
+                    aria-label="Undo"
+                    title="Undo (Ctrl+Z)"
+                    prop:disabled=move || studio.history.with(|h| !h.can_undo())
+                    on:click=move |_| studio.undo()
+                >
+                    "↶ Undo"
+                </button>
+                <button
+                    type="button"
+                    aria-label="Redo"
+                    title="Redo (Ctrl+Shift+Z)"
+                    prop:disabled=move || studio.history.with(|h| !h.can_redo())
+                    on:click=move |_| studio.redo()
+                >
+                    "↷ Redo"
+                </button>
+            </div>
+            <div class="tool-group">
+                <button type="button" on:click=move |_| export(Export::Arm)>
+                    "ARM template"
+                </button>
+                <button type="button" on:click=move |_| export(Export::Bicep)>
+                    "Bicep file"
+                </button>
+                <button type="button" on:click=save_design>"Design file"</button>
+                <button type="button" on:click=save_svg>"SVG image"</button>
+            </div>
+            <div class="tool-group">
+                <button type="button" on:click=share>"Copy share link"</button>
+                // The input before its label, so that the label shows the input's focus.
+                <input
+                    type="file"
+                    id="import-file"
+                    class="visually-hidden"
+                    accept=".json,application/json"
+                    on:change=import
+                />
+                <label class="button" for="import-file">"Import design…"</label>
+            </div>
+            <Show when=move || share_url.with(Option::is_some)>
+                <div class="share">
+                    <label for="share-link">"Share link"</label>
+                    <input
+                        id="share-link"
+                        type="text"
+                        readonly
+                        prop:value=move || share_url.get().unwrap_or_default()
+                    />
+                </div>
+            </Show>
+        </nav>
+    }
+}
+
+fn save(studio: Studio, name: &str, mime: &str, text: &str) {
+    match files::download(name, mime, text) {
+        Ok(()) => studio.tell(format!("Saved {name}.")),
+        Err(e) => studio.refuse(format!("{name} was not saved: {e}.")),
+    }
+}
+
+fn open_imported(studio: Studio, name: &str, design: Design) {
+    studio.open(design);
+    studio.tell(format!("Opened {name}."));
+}
+
+/// The studio's own address (origin and path), which share links start with.
+fn page_address() -> String {
+    web_sys::window()
+        .map(|w| {
+            let l = w.location();
+            format!(
+                "{}{}",
+                l.origin().unwrap_or_default(),
+                l.pathname().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a key press goes to a text field, where Ctrl+Z undoes typing, not the design.
+fn typing_in_a_field(ev: &KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.has_attribute("contenteditable")
+        })
+}

@@ -1,0 +1,149 @@
+//! Traces a flow: pick a source and a destination (by name or address) and a port; the panel lists
+//! every hop out and back with what decided it, and the verdict. The canvas draws the same path
+//! (diagram/trace_path.rs). Clicking a hop selects its elements.
+
+use crate::state::Studio;
+use crate::tracing::Tracing;
+use hsmnet_core::model::ConnectionKind;
+use hsmnet_core::trace::{Hop, Leg, Trace, Verdict};
+use leptos::prelude::*;
+
+#[component]
+pub fn TracePanel() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let tracing = expect_context::<Tracing>();
+    // What can be typed, offered as suggestions: sources and destinations by name.
+    let sources = move || {
+        studio.with_design(|d| {
+            let mut names: Vec<String> = d.sites.iter().map(|s| s.name.clone()).collect();
+            names.extend(
+                d.connections
+                    .iter()
+                    .filter(|c| matches!(c.kind, ConnectionKind::PointToSite { .. }))
+                    .map(|c| c.name.clone()),
+            );
+            // Client subnets first: they are what a trace is usually about.
+            let mut subnets: Vec<(bool, String)> = d
+                .vnets
+                .iter()
+                .flat_map(|v| {
+                    v.subnets
+                        .iter()
+                        .map(move |s| (!s.hsm_client, format!("{}/{}", v.name, s.name)))
+                })
+                .collect();
+            subnets.sort_by_key(|(not_client, _)| *not_client);
+            names.extend(subnets.into_iter().map(|(_, n)| n));
+            names
+        })
+    };
+    let targets =
+        move || studio.with_design(|d| d.hsms.iter().map(|h| h.name.clone()).collect::<Vec<_>>());
+    let options = |names: Vec<String>| {
+        names
+            .into_iter()
+            .map(|n| view! { <option value=n></option> })
+            .collect_view()
+    };
+    let on_port = move |ev| {
+        if let Ok(port) = event_target_value(&ev).trim().parse::<u16>() {
+            if port > 0 {
+                tracing.port.set(port);
+            }
+        }
+    };
+    let result = move || match tracing.result.get() {
+        None => view! {
+            <p class="hint">"Choose a source and a destination to trace a flow."</p>
+        }
+        .into_any(),
+        Some(Err(error)) => view! { <p class="trace-error" role="alert">{error}</p> }.into_any(),
+        Some(Ok(trace)) => trace_view(studio, trace).into_any(),
+    };
+    view! {
+        <section class="trace-panel" aria-labelledby="trace-title">
+            <h2 id="trace-title">"Trace a flow"</h2>
+            <div class="trace-form">
+                <div class="field">
+                    <label for="trace-from">"From"</label>
+                    <input id="trace-from" list="trace-sources" autocomplete="off"
+                        placeholder="site, subnet or address"
+                        prop:value=move || tracing.from.get()
+                        on:change=move |ev| tracing.from.set(event_target_value(&ev))/>
+                    <datalist id="trace-sources">{move || options(sources())}</datalist>
+                </div>
+                <div class="field">
+                    <label for="trace-to">"To"</label>
+                    <input id="trace-to" list="trace-targets" autocomplete="off"
+                        placeholder="HSM or address"
+                        prop:value=move || tracing.to.get()
+                        on:change=move |ev| tracing.to.set(event_target_value(&ev))/>
+                    <datalist id="trace-targets">{move || options(targets())}</datalist>
+                </div>
+                <div class="field port">
+                    <label for="trace-port">"TCP port"</label>
+                    <input id="trace-port" type="number" min="1" max="65535"
+                        prop:value=move || tracing.port.get().to_string()
+                        on:change=on_port/>
+                </div>
+                <button type="button" on:click=move |_| tracing.clear()>"Clear trace"</button>
+            </div>
+            <div class="trace-result" aria-live="polite">{result}</div>
+        </section>
+    }
+}
+
+fn trace_view(studio: Studio, trace: Trace) -> impl IntoView {
+    let failing = match &trace.verdict {
+        Verdict::Dropped { hop, .. } => Some(*hop),
+        Verdict::Delivered => None,
+    };
+    let verdict = match &trace.verdict {
+        Verdict::Delivered => view! {
+            <p class="verdict delivered">
+                {format!("Delivered: {} reaches {} on TCP {}, out and back.", trace.from, trace.to, trace.port)}
+            </p>
+        }
+        .into_any(),
+        Verdict::Dropped { hop, reason } => view! {
+            <p class="verdict dropped">{format!("Dropped at hop {}: {reason}", hop + 1)}</p>
+        }
+        .into_any(),
+    };
+    let hops = trace
+        .hops
+        .into_iter()
+        .enumerate()
+        .map(|(i, hop)| hop_view(studio, i, hop, failing == Some(i)))
+        .collect_view();
+    view! {
+        {verdict}
+        <ol class="hops" aria-label="Hops">{hops}</ol>
+    }
+}
+
+fn hop_view(studio: Studio, index: usize, hop: Hop, failed: bool) -> impl IntoView {
+    let leg = match hop.leg {
+        Leg::Out => "out",
+        Leg::Back => "back",
+    };
+    let packet = format!(
+        "{} → {}:{}",
+        hop.packet.src, hop.packet.dst, hop.packet.port
+    );
+    let elements = hop.elements.clone();
+    let class = if failed { "hop failed" } else { "hop" };
+    view! {
+        <li class=class data-leg=leg>
+            <button type="button" class="hop-select"
+                aria-label=format!("Hop {} ({leg}): {}", index + 1, hop.decision)
+                on:click=move |_| studio.selection.set(elements.clone())>
+                <span class="leg">{leg}</span>
+                " "
+                <span class="packet">{packet}</span>
+            </button>
+            <span class="decision">{hop.decision}</span>
+            {hop.by.map(|by| view! { <span class="by">{by}</span> })}
+        </li>
+    }
+}

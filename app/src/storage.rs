@@ -1,0 +1,24 @@
+//! Autosave: the open design kept in the browser's local storage as a design document, so a
+//! reload restores it exactly. Nothing leaves the browser.
+
+use hsmnet_core::{document, Design};
+
+const KEY: &str = "hsmnet.autosave";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The autosaved design: `None` when there is none, an error when it cannot be read.
+pub fn load() -> Option<Result<Design, String>> {
+    let text = local_storage()?.get_item(KEY).ok().flatten()?;
+    Some(document::load(&text).map_err(|e| e.to_string()))
+}
+
+/// Saves the design; says why when the browser refuses (storage full or turned off).
+pub fn save(design: &Design) -> Result<(), String> {
+    let storage = local_storage().ok_or("this browser offers no local storage")?;
+    storage
+        .set_item(KEY, &document::to_json(design))
+        .map_err(|_| "the browser refused to store it (storage full or turned off)".to_string())
+}

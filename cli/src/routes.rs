@@ -1,0 +1,90 @@
+//! `hsmnet routes`: the effective routes of a subnet (or an on-premises site), as Azure's
+//! "effective routes" view shows them.
+
+use crate::trace::load_design;
+use crate::Format;
+use hsmnet_core::trace::{EffectiveRoute, Endpoint, Network, RouteSet};
+use hsmnet_core::Id;
+use serde::Serialize;
+use std::process::ExitCode;
+
+#[derive(Serialize)]
+struct RoutesOut<'a> {
+    file: &'a str,
+    design: &'a str,
+    of: String,
+    routes: &'a [EffectiveRoute],
+}
+
+enum Owner {
+    Subnet(Id),
+    Site(Id),
+}
+
+pub fn run(file: &str, subnet: &str, format: Format) -> ExitCode {
+    let design = match load_design(file) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let owner = match Endpoint::parse(&design, subnet) {
+        Ok(Endpoint::Subnet(id)) => Ok(Owner::Subnet(id)),
+        Ok(Endpoint::Hsm(id)) => match design.hsm(id) {
+            Some(h) => Ok(Owner::Subnet(h.subnet)),
+            None => Err(format!("--subnet {subnet:?} names no subnet")),
+        },
+        Ok(Endpoint::Site(id)) => Ok(Owner::Site(id)),
+        Ok(_) => Err(format!(
+            "--subnet {subnet:?} names no subnet or on-premises site"
+        )),
+        Err(e) => Err(format!("--subnet: {e}")),
+    };
+    let owner = match owner {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!("hsmnet: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let net = Network::new(&design);
+    let (routes, of): (Option<&RouteSet>, String) = match owner {
+        Owner::Subnet(id) => {
+            let name = design
+                .subnet(id)
+                .map(|(v, s)| format!("'{}/{}'", v.name, s.name))
+                .unwrap_or_default();
+            let table = design
+                .subnet(id)
+                .and_then(|(_, s)| s.route_table)
+                .map(|t| format!(" (route table '{}')", design.name_of(t)))
+                .unwrap_or_default();
+            (net.routes_of_subnet(id), format!("subnet {name}{table}"))
+        }
+        Owner::Site(id) => (
+            net.routes_of_site(id, false),
+            format!("on-premises site '{}'", design.name_of(id)),
+        ),
+    };
+    let Some(routes) = routes else {
+        eprintln!("hsmnet: --subnet {subnet:?} has no routes");
+        return ExitCode::from(2);
+    };
+    match format {
+        Format::Text => {
+            println!("effective routes of {of}");
+            print!("{routes}");
+        }
+        Format::Json => {
+            let out = RoutesOut {
+                file,
+                design: &design.name,
+                of,
+                routes: routes.routes(),
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&out).expect("routes serialise")
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}

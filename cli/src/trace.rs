@@ -1,0 +1,152 @@
+//! `hsmnet trace`: follow one flow through a design, hop by hop, out and back.
+
+use crate::check::read_input;
+use crate::Format;
+use hsmnet_core::model::Protocol;
+use hsmnet_core::trace::{Endpoint, Hop, Leg, Network, Packet, Verdict};
+use hsmnet_core::{load, Design, Id};
+use serde::Serialize;
+use std::process::ExitCode;
+
+/// The transport protocols a trace takes.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceProtocol {
+    Tcp,
+    Udp,
+}
+
+impl From<TraceProtocol> for Protocol {
+    fn from(p: TraceProtocol) -> Protocol {
+        match p {
+            TraceProtocol::Tcp => Protocol::Tcp,
+            TraceProtocol::Udp => Protocol::Udp,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct ElementOut {
+    id: u32,
+    kind: &'static str,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct HopOut<'a> {
+    leg: Leg,
+    elements: Vec<ElementOut>,
+    packet: Packet,
+    decision: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct TraceOut<'a> {
+    file: &'a str,
+    design: &'a str,
+    from: &'a str,
+    from_address: String,
+    to: &'a str,
+    to_address: String,
+    protocol: Protocol,
+    port: u16,
+    connects_to: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proxy: Option<ElementOut>,
+    delivered: bool,
+    verdict: &'a Verdict,
+    hops: Vec<HopOut<'a>>,
+}
+
+pub(crate) fn element(design: &Design, id: Id) -> ElementOut {
+    let (kind, name) = match design.describe(id) {
+        Some((kind, name)) => (kind.label(), name.to_string()),
+        None => ("unknown", id.to_string()),
+    };
+    ElementOut {
+        id: id.0,
+        kind,
+        name,
+    }
+}
+
+fn hop_out<'a>(design: &Design, hop: &'a Hop) -> HopOut<'a> {
+    HopOut {
+        leg: hop.leg,
+        elements: hop.elements.iter().map(|id| element(design, *id)).collect(),
+        packet: hop.packet,
+        decision: &hop.decision,
+        by: hop.by.as_deref(),
+    }
+}
+
+/// Loads a design, or says why not (exit 2).
+pub fn load_design(file: &str) -> Result<Design, ExitCode> {
+    read_input(file)
+        .and_then(|text| load(&text).map_err(|e| format!("{file}: {e}")))
+        .map_err(|message| {
+            eprintln!("hsmnet: {message}");
+            ExitCode::from(2)
+        })
+}
+
+pub fn run(
+    file: &str,
+    from: &str,
+    to: &str,
+    protocol: TraceProtocol,
+    port: u16,
+    format: Format,
+) -> ExitCode {
+    let design = match load_design(file) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let endpoint = |flag: &str, text: &str| {
+        Endpoint::parse(&design, text).map_err(|e| format!("--{flag}: {e}"))
+    };
+    let traced = endpoint("from", from).and_then(|f| {
+        endpoint("to", to).and_then(|t| {
+            Network::new(&design)
+                .trace(f, t, protocol.into(), port)
+                .map_err(|e| e.to_string())
+        })
+    });
+    let t = match traced {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("hsmnet: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    match format {
+        Format::Text => print!("{t}"),
+        Format::Json => {
+            let out = TraceOut {
+                file,
+                design: &design.name,
+                from: &t.from,
+                from_address: t.from_address.to_string(),
+                to: &t.to,
+                to_address: t.to_address.to_string(),
+                protocol: t.protocol,
+                port: t.port,
+                connects_to: t.connects_to.to_string(),
+                proxy: t.proxy.map(|id| element(&design, id)),
+                delivered: t.delivered(),
+                verdict: &t.verdict,
+                hops: t.hops.iter().map(|h| hop_out(&design, h)).collect(),
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&out).expect("a trace serialises")
+            );
+        }
+    }
+    if t.delivered() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

@@ -1,0 +1,621 @@
+//! Copying a selection: each element with what it contains, given fresh ids, names, address
+//! space and addresses, and drawn beside the original.
+
+use super::addresses::*;
+use super::geometry::{clear_of, grow_to_hold, next_subnet_rect, GAP};
+use super::names::free;
+use super::place::{device_spot, next_stamp, FIREWALL_SUBNET, GATEWAY_SUBNET};
+use super::plan::Plan;
+use super::Refusal;
+use crate::edit::{Edit, Element};
+use crate::model::*;
+use crate::rules::regions::{location_key, OFFERED};
+use ipnet::Ipv4Net;
+use std::collections::{HashMap, HashSet};
+
+/// Copies the elements `ids` (and what they contain) as one edit.
+pub fn duplicate(design: &Design, ids: &[Id]) -> Result<Edit, Refusal> {
+    if ids.is_empty() {
+        return Err(Refusal::new(
+            "Nothing to duplicate: select something first.",
+        ));
+    }
+    let chosen: HashSet<Id> = ids.iter().copied().collect();
+    let mut plan = Plan::new(design);
+    let mut done = HashSet::new();
+    for &id in ids {
+        // What a chosen container holds is copied with it, not a second time.
+        if !done.insert(id) || inside_chosen(design, id, &chosen) {
+            continue;
+        }
+        let (kind, _) = design
+            .describe(id)
+            .ok_or_else(|| Refusal::new(format!("No element has id {}.", id.0)))?;
+        match kind {
+            Kind::Region => copy_region(&mut plan, design, id)?,
+            Kind::Vnet => {
+                let v = design.vnet(id).expect("a VNet").clone();
+                let others: Vec<Rect> = plan
+                    .work
+                    .vnets
+                    .iter()
+                    .filter(|o| o.region == v.region)
+                    .map(|o| o.layout)
+                    .collect();
+                let wanted = v.layout.translated(v.layout.w + GAP, 0.0);
+                let to = clear_of(wanted, &others);
+                copy_vnet(
+                    &mut plan,
+                    &v,
+                    v.region,
+                    to.x - v.layout.x,
+                    to.y - v.layout.y,
+                )?;
+                grow_to_hold(&mut plan, v.region, to)?;
+            }
+            Kind::Subnet => copy_subnet(&mut plan, design, id)?,
+            Kind::Hsm | Kind::Nva | Kind::LoadBalancer => {
+                copy_device(&mut plan, design, id, None, None)?;
+            }
+            Kind::Gateway => {
+                return Err(Refusal::new(
+                    "A VNet holds one gateway of each kind: duplicate its VNet instead.",
+                ))
+            }
+            Kind::Firewall => {
+                return Err(Refusal::new(
+                    "A VNet holds one firewall: duplicate its VNet instead.",
+                ))
+            }
+            Kind::Site => copy_site(&mut plan, design, id)?,
+            Kind::Circuit => copy_circuit(&mut plan, design, id)?,
+            Kind::Nsg | Kind::RouteTable => copy_policy(&mut plan, design, id)?,
+            Kind::Peering | Kind::Connection => {
+                return Err(Refusal::new(
+                    "Links are not duplicated: duplicate what they join, then connect the copies.",
+                ))
+            }
+        }
+    }
+    plan.finish()
+}
+
+/// Whether `id` sits in a container that is also being copied.
+fn inside_chosen(design: &Design, id: Id, chosen: &HashSet<Id>) -> bool {
+    let vnet_chosen = |v: &Vnet| chosen.contains(&v.id) || chosen.contains(&v.region);
+    if let Some(v) = design.vnet(id) {
+        return chosen.contains(&v.region);
+    }
+    if let Some(v) = design.vnet_of_subnet(id) {
+        return vnet_chosen(v);
+    }
+    let subnet = design
+        .hsm(id)
+        .map(|e| e.subnet)
+        .or_else(|| design.gateway(id).map(|e| e.subnet))
+        .or_else(|| design.nva(id).map(|e| e.subnet))
+        .or_else(|| design.load_balancer(id).map(|e| e.subnet))
+        .or_else(|| design.firewall(id).map(|e| e.subnet));
+    match subnet {
+        Some(s) => chosen.contains(&s) || design.vnet_of_subnet(s).is_some_and(vnet_chosen),
+        None => false,
+    }
+}
+
+/// The name for a copy: a name ending in a number gets the next free number (`hsm-1` becomes
+/// `hsm-2`, or `hsm-3` when that is taken); other names get `-2`, `-3`...
+fn copy_name(design: &Design, name: &str) -> String {
+    let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    if let Ok(n) = name[stem.len()..].parse::<u32>() {
+        let taken: HashSet<String> = design
+            .ids()
+            .into_iter()
+            .map(|id| design.name_of(id).to_ascii_lowercase())
+            .collect();
+        if let Some(free) = (n + 1..n + 10_000)
+            .map(|k| format!("{stem}{k}"))
+            .find(|c| !taken.contains(&c.to_ascii_lowercase()))
+        {
+            return free;
+        }
+    }
+    free(design, name)
+}
+
+fn copy_region(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal> {
+    let region = design.region(id).expect("a region").clone();
+    let offered = OFFERED
+        .iter()
+        .find(|o| {
+            plan.work
+                .regions
+                .iter()
+                .all(|r| location_key(&r.location) != o.location)
+        })
+        .ok_or_else(|| {
+            Refusal::new("Every region that offers Dedicated HSM is already in the design.")
+        })?;
+    let others: Vec<Rect> = plan.work.regions.iter().map(|r| r.layout).collect();
+    let layout = clear_of(
+        region.layout.translated(region.layout.w + 2.0 * GAP, 0.0),
+        &others,
+    );
+    let (dx, dy) = (layout.x - region.layout.x, layout.y - region.layout.y);
+    let new_id = plan.id();
+    plan.push(Edit::Add(Element::Region(Region {
+        id: new_id,
+        name: offered.display_name.to_string(),
+        location: offered.location.to_string(),
+        layout,
+    })))?;
+    for v in design.vnets.iter().filter(|v| v.region == id) {
+        copy_vnet(plan, v, new_id, dx, dy)?;
+    }
+    Ok(())
+}
+
+/// Copies a VNet with its subnets and their devices into `region`, moved by (dx, dy), in a new
+/// address space of the same size laid out the same way.
+fn copy_vnet(plan: &mut Plan, v: &Vnet, region: Id, dx: f64, dy: f64) -> Result<(), Refusal> {
+    let mut spaces: Vec<(Ipv4Net, Ipv4Net)> = Vec::new();
+    for space in &v.address_space {
+        let taken: Vec<Ipv4Net> = spaces.iter().map(|(_, new)| *new).collect();
+        let new = vnet_space(&plan.work, space.prefix_len(), &taken)?;
+        spaces.push((*space, new));
+    }
+    let moved = |p: Ipv4Net| {
+        spaces
+            .iter()
+            .find_map(|(old, new)| translate_prefix(p, *old, *new))
+            .unwrap_or(p)
+    };
+    let mut subnets = Vec::new();
+    let mut subnet_map = Vec::new();
+    for s in &v.subnets {
+        let mut copy = s.clone();
+        copy.id = plan.id();
+        copy.prefix = moved(s.prefix);
+        copy.layout = s.layout.translated(dx, dy);
+        subnet_map.push((s.id, copy.id, s.prefix, copy.prefix));
+        subnets.push(copy);
+    }
+    let id = plan.id();
+    let name = copy_name(&plan.work, &v.name);
+    plan.push(Edit::Add(Element::Vnet(Vnet {
+        id,
+        name,
+        region,
+        address_space: spaces.iter().map(|(_, new)| *new).collect(),
+        subnets,
+        layout: v.layout.translated(dx, dy),
+    })))?;
+    copy_devices(plan, &subnet_map, dx, dy)
+}
+
+/// Copies the devices of each `(old subnet, new subnet, old prefix, new prefix)`.
+fn copy_devices(
+    plan: &mut Plan,
+    subnets: &[(Id, Id, Ipv4Net, Ipv4Net)],
+    dx: f64,
+    dy: f64,
+) -> Result<(), Refusal> {
+    let source = plan.work.clone();
+    let mut nva_map: HashMap<Id, Id> = HashMap::new();
+    // NVAs first, so that copied load balancers can point at the copied NVAs.
+    let mut order: Vec<Id> = Vec::new();
+    for (old, ..) in subnets {
+        order.extend(
+            source
+                .nvas
+                .iter()
+                .filter(|e| e.subnet == *old)
+                .map(|e| e.id),
+        );
+        order.extend(
+            source
+                .hsms
+                .iter()
+                .filter(|e| e.subnet == *old)
+                .map(|e| e.id),
+        );
+        order.extend(
+            source
+                .gateways
+                .iter()
+                .filter(|e| e.subnet == *old)
+                .map(|e| e.id),
+        );
+        order.extend(
+            source
+                .firewalls
+                .iter()
+                .filter(|e| e.subnet == *old)
+                .map(|e| e.id),
+        );
+        order.extend(
+            source
+                .load_balancers
+                .iter()
+                .filter(|e| e.subnet == *old)
+                .map(|e| e.id),
+        );
+    }
+    for id in order {
+        let subnet = device_subnet(&source, id);
+        let Some((_, new_subnet, old_prefix, new_prefix)) =
+            subnets.iter().find(|(old, ..)| Some(*old) == subnet)
+        else {
+            continue;
+        };
+        let copy = copy_device(
+            plan,
+            &source,
+            id,
+            Some((*new_subnet, *old_prefix, *new_prefix)),
+            Some((dx, dy)),
+        );
+        let new_id = copy?;
+        if source.nva(id).is_some() {
+            nva_map.insert(id, new_id);
+        }
+        if let Some(mut lb) = plan.work.load_balancer(new_id).cloned() {
+            lb.backends = lb
+                .backends
+                .iter()
+                .filter_map(|b| nva_map.get(b).copied())
+                .collect();
+            plan.push(Edit::Replace(Element::LoadBalancer(lb)))?;
+        }
+    }
+    Ok(())
+}
+
+fn device_subnet(design: &Design, id: Id) -> Option<Id> {
+    design
+        .hsm(id)
+        .map(|e| e.subnet)
+        .or_else(|| design.gateway(id).map(|e| e.subnet))
+        .or_else(|| design.nva(id).map(|e| e.subnet))
+        .or_else(|| design.load_balancer(id).map(|e| e.subnet))
+        .or_else(|| design.firewall(id).map(|e| e.subnet))
+}
+
+/// Copies one device. Into `target` = (new subnet, old prefix, new prefix) with its addresses
+/// moved along and its symbol moved by `offset`; without, beside itself in its own subnet
+/// with the next free address. Returns the copy's id.
+fn copy_device(
+    plan: &mut Plan,
+    source: &Design,
+    id: Id,
+    target: Option<(Id, Ipv4Net, Ipv4Net)>,
+    offset: Option<(f64, f64)>,
+) -> Result<Id, Refusal> {
+    let own = device_subnet(source, id).ok_or_else(|| Refusal::new("Not a device."))?;
+    let subnet = target.map_or(own, |(s, ..)| s);
+    let free = match target {
+        Some(_) => None,
+        None => Some(free_ip(&plan.work, subnet)?),
+    };
+    let moved_ip = |ip: Option<std::net::Ipv4Addr>| -> Result<Option<std::net::Ipv4Addr>, Refusal> {
+        match (target, ip) {
+            (Some((_, from, to)), Some(ip)) => Ok(Some(translate(ip, from, to).unwrap_or(ip))),
+            _ => Ok(free),
+        }
+    };
+    let new_id = plan.id();
+    let element = if let Some(h) = source.hsm(id) {
+        let mut c = h.clone();
+        c.private_ip = moved_ip(h.private_ip)?;
+        c.management_ip = match target {
+            Some((_, from, to)) => h
+                .management_ip
+                .map(|ip| translate(ip, from, to).unwrap_or(ip)),
+            None => None,
+        };
+        c.management_nic = c.management_nic && c.management_ip.is_some();
+        if target.is_none() {
+            c.stamp = next_stamp(&plan.work, subnet).to_string();
+        }
+        Element::Hsm(c)
+    } else if let Some(n) = source.nva(id) {
+        let mut c = n.clone();
+        c.private_ip = moved_ip(n.private_ip)?;
+        Element::Nva(c)
+    } else if let Some(l) = source.load_balancer(id) {
+        let mut c = l.clone();
+        c.frontend_ip = moved_ip(l.frontend_ip)?;
+        Element::LoadBalancer(c)
+    } else if let Some(g) = source.gateway(id) {
+        Element::Gateway(g.clone())
+    } else if let Some(f) = source.firewall(id) {
+        Element::Firewall(f.clone())
+    } else {
+        return Err(Refusal::new("Not a device."));
+    };
+    let at = match offset {
+        Some((dx, dy)) => {
+            let p = device_point(&element);
+            Point::new(p.x + dx, p.y + dy)
+        }
+        None => device_spot(plan, subnet)?,
+    };
+    let name = copy_name(&plan.work, &source.name_of(id));
+    let element = retarget(element, new_id, name, subnet, at);
+    plan.push(Edit::Add(element))?;
+    Ok(new_id)
+}
+
+fn device_point(e: &Element) -> Point {
+    match e {
+        Element::Hsm(x) => x.layout,
+        Element::Nva(x) => x.layout,
+        Element::LoadBalancer(x) => x.layout,
+        Element::Gateway(x) => x.layout,
+        Element::Firewall(x) => x.layout,
+        _ => Point::default(),
+    }
+}
+
+/// Gives a copied device its id, name, subnet and place.
+fn retarget(e: Element, id: Id, name: String, subnet: Id, at: Point) -> Element {
+    macro_rules! set {
+        ($x:ident, $variant:ident) => {{
+            let mut x = $x;
+            x.id = id;
+            x.name = name;
+            x.subnet = subnet;
+            x.layout = at;
+            Element::$variant(x)
+        }};
+    }
+    match e {
+        Element::Hsm(x) => set!(x, Hsm),
+        Element::Nva(x) => set!(x, Nva),
+        Element::LoadBalancer(x) => set!(x, LoadBalancer),
+        Element::Gateway(x) => set!(x, Gateway),
+        Element::Firewall(x) => set!(x, Firewall),
+        other => other,
+    }
+}
+
+fn copy_subnet(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal> {
+    let (vnet, s) = design.subnet(id).expect("a subnet");
+    if s.name == GATEWAY_SUBNET || s.name == FIREWALL_SUBNET {
+        return Err(Refusal::new(format!(
+            "A VNet has only one {}: duplicate the VNet instead.",
+            s.name
+        )));
+    }
+    let current = plan
+        .work
+        .vnet(vnet.id)
+        .expect("the VNet is still there")
+        .clone();
+    let prefix = subnet_prefix(&current, &[s.prefix.prefix_len()])?;
+    let layout = next_subnet_rect(&plan.work, vnet.id);
+    let (dx, dy) = (layout.x - s.layout.x, layout.y - s.layout.y);
+    let mut copy = s.clone();
+    copy.id = plan.id();
+    copy.name = copy_name(&plan.work, &s.name);
+    copy.prefix = prefix;
+    copy.layout = layout;
+    let new_id = copy.id;
+    plan.push(Edit::Add(Element::Subnet {
+        vnet: vnet.id,
+        subnet: copy,
+    }))?;
+    grow_to_hold(plan, vnet.id, layout)?;
+    copy_devices(plan, &[(id, new_id, s.prefix, prefix)], dx, dy)
+}
+
+fn copy_site(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal> {
+    let mut site = design.site(id).expect("a site").clone();
+    site.id = plan.id();
+    site.name = copy_name(&plan.work, &site.name);
+    site.prefixes = vec![site_prefix(&plan.work)?];
+    site.vpn_device_ip = site.vpn_device_ip.and(vpn_device_ip(&plan.work));
+    site.layout = Point::new(site.layout.x, site.layout.y + 90.0);
+    plan.push(Edit::Add(Element::Site(site)))
+}
+
+fn copy_circuit(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal> {
+    let mut c = design.circuit(id).expect("a circuit").clone();
+    c.id = plan.id();
+    c.name = copy_name(&plan.work, &c.name);
+    if let Some(p) = c.private_peering.as_mut() {
+        let (a, b) = peering_pair(&plan.work)?;
+        p.primary_prefix = a;
+        p.secondary_prefix = b;
+    }
+    c.layout = Point::new(c.layout.x, c.layout.y + 70.0);
+    plan.push(Edit::Add(Element::Circuit(c)))
+}
+
+fn copy_policy(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal> {
+    let new_id = plan.id();
+    let shift = |p: Point| Point::new(p.x + 2.0 * GAP, p.y + 2.0 * GAP);
+    let element = if let Some(n) = design.nsg(id) {
+        let mut c = n.clone();
+        c.id = new_id;
+        c.name = copy_name(&plan.work, &n.name);
+        c.layout = shift(n.layout);
+        Element::Nsg(c)
+    } else {
+        let mut c = design.route_table(id).expect("a route table").clone();
+        c.id = new_id;
+        c.name = copy_name(&plan.work, &c.name);
+        c.layout = shift(c.layout);
+        Element::RouteTable(c)
+    };
+    plan.push(Edit::Add(element))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::builder::net;
+    use crate::rules::testing::proxy_hub;
+
+    fn copied(design: &Design, ids: &[Id]) -> Design {
+        let edit = duplicate(design, ids).unwrap_or_else(|r| panic!("refused: {r}"));
+        design.apply(&edit).expect("the copy applies")
+    }
+
+    #[test]
+    fn a_vnet_is_copied_with_its_subnets_and_devices_into_a_new_space() {
+        let (b, ids) = proxy_hub();
+        let d = b.finish();
+        let after = copied(&d, &[ids.hub]);
+        let hub = d.vnet(ids.hub).unwrap();
+        let copy = after.vnets.last().unwrap();
+        assert_eq!(copy.name, "hub-2");
+        assert_eq!(copy.region, hub.region);
+        assert_eq!(copy.address_space, vec![net("10.2.0.0/16")]);
+        assert_eq!(copy.subnets.len(), hub.subnets.len());
+        assert_eq!(copy.subnets[1].prefix, net("10.2.1.0/24"));
+        assert!(
+            copy.layout.x >= hub.layout.x + hub.layout.w,
+            "beside the original"
+        );
+        // Two NVAs and a load balancer over them, an ER gateway: all copied, addresses moved.
+        let nva_subnet = copy.subnets[1].id;
+        let nvas: Vec<&Nva> = after
+            .nvas
+            .iter()
+            .filter(|n| n.subnet == nva_subnet)
+            .collect();
+        assert_eq!(nvas.len(), 2);
+        assert_eq!(nvas[0].private_ip, Some("10.2.1.4".parse().unwrap()));
+        let lb = after
+            .load_balancers
+            .iter()
+            .find(|l| l.subnet == nva_subnet)
+            .unwrap();
+        assert_eq!(lb.backends, vec![nvas[0].id, nvas[1].id]);
+        assert_eq!(lb.frontend_ip, Some("10.2.1.10".parse().unwrap()));
+        assert_eq!(after.gateways.len(), d.gateways.len() + 1);
+        assert!(
+            after.region(hub.region).unwrap().layout.x + after.region(hub.region).unwrap().layout.w
+                >= copy.layout.x + copy.layout.w
+        );
+        assert_eq!(
+            after.peerings.len(),
+            d.peerings.len(),
+            "links are not copied"
+        );
+    }
+
+    #[test]
+    fn a_device_is_copied_beside_itself_with_the_next_address() {
+        let (b, ids) = proxy_hub();
+        let d = b.finish();
+        let after = copied(&d, &[ids.small.hsm2]);
+        let copy = after.hsms.last().unwrap();
+        assert_eq!(copy.name, "hsm3");
+        assert_eq!(copy.subnet, ids.small.hsm_subnet);
+        assert_eq!(copy.private_ip, Some("10.10.1.6".parse().unwrap()));
+        assert_eq!(copy.stamp, "stamp1");
+        let nva = d.nvas[0].id;
+        let after = copied(&d, &[nva]);
+        assert_eq!(after.nvas.last().unwrap().name, "nva3", "nva2 is taken");
+    }
+
+    #[test]
+    fn a_subnet_is_copied_with_its_devices_into_the_next_free_prefix() {
+        let (b, ids) = proxy_hub();
+        let d = b.finish();
+        let after = copied(&d, &[ids.small.hsm_subnet]);
+        let v = after.vnet(ids.small.vnet).unwrap();
+        let copy = v.subnets.last().unwrap();
+        assert_eq!(copy.name, "hsm-subnet-2");
+        assert_eq!(copy.prefix, net("10.10.0.0/28"));
+        assert!(copy.is_hsm_delegated());
+        let hsms: Vec<&Hsm> = after.hsms.iter().filter(|h| h.subnet == copy.id).collect();
+        assert_eq!(hsms.len(), 2);
+        assert_eq!(hsms[0].private_ip, Some("10.10.0.4".parse().unwrap()));
+        assert!(v.layout.contains(Point::new(
+            copy.layout.x + copy.layout.w,
+            copy.layout.y + copy.layout.h
+        )));
+    }
+
+    #[test]
+    fn a_region_is_copied_with_its_vnets_into_the_next_location() {
+        let (b, ids) = proxy_hub();
+        let d = b.finish();
+        let after = copied(&d, &[ids.small.region, ids.hub]);
+        assert_eq!(after.regions.len(), 2);
+        assert_eq!(after.regions[1].location, "eastus");
+        assert_eq!(
+            after.vnets.len(),
+            2 * d.vnets.len(),
+            "the hub is copied once, with its region"
+        );
+        let region = after.regions[1].layout;
+        for v in after
+            .vnets
+            .iter()
+            .filter(|v| v.region == after.regions[1].id)
+        {
+            assert!(region.contains(Point::new(v.layout.x, v.layout.y)));
+        }
+    }
+
+    #[test]
+    fn sites_circuits_and_policies_are_copied_with_fresh_addresses() {
+        let (mut b, _) = proxy_hub();
+        let site = b.site(
+            "dc",
+            &["192.168.0.0/24"],
+            Some("203.0.113.1"),
+            Default::default(),
+        );
+        let circuit = b.circuit(site, "dc-er", "172.31.0.0/29");
+        let nsg = b.nsg("nsg-1", Vec::new(), &[]);
+        let d = b.finish();
+        let after = copied(&d, &[site, circuit, nsg]);
+        assert_eq!(after.sites[1].name, "dc-2");
+        assert_eq!(after.sites[1].prefixes, vec![net("192.168.1.0/24")]);
+        assert_eq!(
+            after.sites[1].vpn_device_ip,
+            Some("203.0.113.2".parse().unwrap())
+        );
+        let c = &after.circuits[1];
+        assert_eq!(c.site, site);
+        assert_eq!(
+            c.private_peering.as_ref().unwrap().primary_prefix,
+            net("172.31.0.8/30")
+        );
+        assert_eq!(after.nsgs[1].name, "nsg-2");
+    }
+
+    #[test]
+    fn gateways_firewalls_special_subnets_and_links_are_refused() {
+        let (b, ids) = proxy_hub();
+        let d = b.finish();
+        let refused = |ids: &[Id]| duplicate(&d, ids).unwrap_err().0;
+        assert!(refused(&[ids.hub_er_gateway]).starts_with("A VNet holds one gateway of each kind"));
+        assert!(refused(&[ids.hub_gateway_subnet]).starts_with("A VNet has only one GatewaySubnet"));
+        assert!(refused(&[ids.spoke_peering]).starts_with("Links are not duplicated"));
+        assert_eq!(
+            refused(&[]),
+            "Nothing to duplicate: select something first."
+        );
+        assert_eq!(refused(&[Id(999_999)]), "No element has id 999999.");
+        let mut with_fw = d.clone();
+        let fw_subnet = with_fw.vnets[0].subnets[0].id;
+        with_fw.firewalls.push(Firewall {
+            id: with_fw.next_id(),
+            name: "fw".into(),
+            subnet: fw_subnet,
+            rules: Vec::new(),
+            always_snat: false,
+            layout: Point::default(),
+        });
+        let fw = with_fw.firewalls[0].id;
+        assert!(duplicate(&with_fw, &[fw])
+            .unwrap_err()
+            .0
+            .starts_with("A VNet holds one firewall"));
+    }
+}

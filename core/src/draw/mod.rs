@@ -1,0 +1,50 @@
+//! Drawing on the canvas, as pure functions from a design to one [`Edit`]: what the palette
+//! offers ([`Item`]), adding an element where it is dropped ([`place`]), linking two elements
+//! ([`connect`]), copying and removing a selection ([`duplicate`], [`remove`]) and finding what is under a point
+//! ([`element_at`], [`containers_at`]).
+//!
+//! Each answers with one edit (one undo step) or a [`Refusal`]: a short sentence for the user
+//! saying why the element cannot go there or the two ends cannot be linked. New elements get
+//! names no other element has, the next free address space, prefix and address, and a place on
+//! the canvas inside their container, which grows to hold them.
+
+mod addresses;
+mod catalogue;
+mod connect;
+mod duplicate;
+mod geometry;
+mod hit;
+mod moving;
+mod names;
+mod place;
+mod plan;
+mod remove;
+
+pub use catalogue::Item;
+pub use connect::connect;
+pub use duplicate::duplicate;
+pub use geometry::spot_in;
+pub use hit::{container_of, containers_at, element_at};
+pub use moving::{followers, move_ids};
+pub use place::place;
+pub use remove::remove;
+
+use std::fmt;
+
+/// Why a drop, a link or a copy was refused, in words for the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal(pub String);
+
+impl Refusal {
+    pub(crate) fn new(text: impl Into<String>) -> Self {
+        Refusal(text.into())
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refusal {}

@@ -1,0 +1,353 @@
+//! Flow tracing: can this client reach that HSM on TCP 1792, and if not, at which hop and why.
+//!
+//! [`trace`] follows one flow through a design the way Azure would carry it, before anything is
+//! deployed: the effective routes of each subnet ([`routes`]), NSGs with Azure's default rules
+//! ([`nsg`]), Azure Firewall network rules ([`firewall`]), the internal load balancer in front
+//! of an NVA proxy tier ([`balancer`]), NVAs (IP forwarding, SNAT), gateways and their
+//! connections, and the HSM's own checks (it listens on TCP 1792 and 22; NTLS client IP
+//! checking refuses a client whose address was translated on the way). Then it follows the
+//! reply back, which must pass every stateful device the request passed.
+//!
+//! A [`Trace`] lists every [`Hop`] out and back, each naming the elements it happened at (for the
+//! canvas), what was done and the route or rule that decided, and ends in a [`Verdict`]. When the
+//! flow is dropped, the verdict gives the hop and the reason in plain words.
+//!
+//! Tracing many flows over one design (as `hsm-reachable` does) shares a [`Network`]: the
+//! per-design lookups and each subnet's effective routes are computed once.
+//!
+//! ```
+//! use hsmnet_core::presets::{self, Size};
+//! use hsmnet_core::trace::{trace, Endpoint, Verdict};
+//! use hsmnet_core::model::Protocol;
+//!
+//! let design = presets::build("hub-nva-proxy", &Size::default()).unwrap();
+//! let from = Endpoint::parse(&design, "spoke-1/workload").unwrap();
+//! let to = Endpoint::parse(&design, "hsm1").unwrap();
+//! let t = trace(&design, from, to, Protocol::Tcp, 1792).unwrap();
+//! assert_eq!(t.verdict, Verdict::Delivered);
+//! ```
+
+mod balancer;
+mod endpoint;
+pub(crate) mod firewall;
+mod network;
+pub(crate) mod nsg;
+pub mod routes;
+mod walk;
+
+pub use endpoint::{Endpoint, EndpointError};
+pub use network::{Device, Network};
+pub use routes::{EffectiveRoute, NextHopType, RouteSet, RouteSource, RouteState};
+
+use crate::model::{Design, Id, Protocol};
+use endpoint::{locate, Located};
+use serde::Serialize;
+use std::fmt;
+use std::net::Ipv4Addr;
+use walk::Walk;
+
+/// Luna's NTLS port: every HSM client connects to it.
+pub const LUNA_NTLS_PORT: u16 = 1792;
+
+/// Which way a hop carries the flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Leg {
+    /// The request, from the client to the destination.
+    Out,
+    /// The reply, back to the client.
+    Back,
+}
+
+/// A packet's addresses and destination port as a hop sees it (a reply keeps the service port).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Packet {
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+    pub port: u16,
+}
+
+/// One step of a flow.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    pub leg: Leg,
+    /// Where it happened, for the canvas: subnet and VNet, peering, gateway, connection,
+    /// firewall, load balancer, NVA, NSG, route table, HSM, site.
+    pub elements: Vec<Id>,
+    /// The packet as it reached this hop.
+    pub packet: Packet,
+    /// What was done, in words.
+    pub decision: String,
+    /// The route or rule that decided, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+/// How a flow ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "result")]
+pub enum Verdict {
+    /// The request arrived and the reply came back.
+    Delivered,
+    /// Dropped at `hop` (an index into [`Trace::hops`]) for `reason`.
+    Dropped { hop: usize, reason: String },
+}
+
+/// A traced flow, out and back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    /// The source in words, with its address.
+    pub from: String,
+    pub from_address: Ipv4Addr,
+    /// The destination in words, with its address.
+    pub to: String,
+    pub to_address: Ipv4Addr,
+    pub protocol: Protocol,
+    pub port: u16,
+    /// The address the client opens its session to: the destination, or the frontend of the
+    /// load balancer whose NVA proxy tier forwards to it.
+    pub connects_to: Ipv4Addr,
+    /// That load balancer, when the flow goes through a proxy tier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<Id>,
+    pub hops: Vec<Hop>,
+    pub verdict: Verdict,
+}
+
+impl Trace {
+    pub fn delivered(&self) -> bool {
+        self.verdict == Verdict::Delivered
+    }
+
+    /// The hop where the flow was dropped.
+    pub fn failing_hop(&self) -> Option<&Hop> {
+        match &self.verdict {
+            Verdict::Dropped { hop, .. } => self.hops.get(*hop),
+            Verdict::Delivered => None,
+        }
+    }
+
+    /// Every element along the path, once each, in the order first met: what the canvas draws.
+    pub fn elements(&self) -> Vec<Id> {
+        let mut out: Vec<Id> = Vec::new();
+        for id in self.hops.iter().flat_map(|h| &h.elements) {
+            if !out.contains(id) {
+                out.push(*id);
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "trace {} -> {} on {}",
+            self.from,
+            self.to,
+            nsg::port_label(self.protocol, self.port)
+        )?;
+        if self.connects_to != self.to_address {
+            writeln!(
+                f,
+                "the client connects to the proxy frontend {}",
+                self.connects_to
+            )?;
+        }
+        let mut leg = None;
+        for (i, hop) in self.hops.iter().enumerate() {
+            if leg != Some(hop.leg) {
+                leg = Some(hop.leg);
+                writeln!(
+                    f,
+                    "{}:",
+                    match hop.leg {
+                        Leg::Out => "out",
+                        Leg::Back => "back",
+                    }
+                )?;
+            }
+            write!(
+                f,
+                "  {:>2}. [{} -> {}:{}] {}",
+                i + 1,
+                hop.packet.src,
+                hop.packet.dst,
+                hop.packet.port,
+                hop.decision
+            )?;
+            match &hop.by {
+                Some(by) => writeln!(f, "  ({by})")?,
+                None => writeln!(f)?,
+            }
+        }
+        match &self.verdict {
+            Verdict::Delivered => writeln!(f, "verdict: delivered, out and back"),
+            Verdict::Dropped { hop, reason } => {
+                writeln!(f, "verdict: dropped at hop {}: {reason}", hop + 1)
+            }
+        }
+    }
+}
+
+/// Traces a flow over a design: see the module documentation. Fails only when an endpoint
+/// names nothing that can send or receive.
+pub fn trace(
+    design: &Design,
+    from: Endpoint,
+    to: Endpoint,
+    protocol: Protocol,
+    port: u16,
+) -> Result<Trace, EndpointError> {
+    Network::new(design).trace(from, to, protocol, port)
+}
+
+/// One attempt at a flow to one address.
+struct Attempt<'n, 'd> {
+    walk: Walk<'n, 'd>,
+    delivered: bool,
+    connects_to: Ipv4Addr,
+    proxy: Option<Id>,
+}
+
+impl<'d> Network<'d> {
+    /// Traces a flow; see [`trace`].
+    pub fn trace(
+        &self,
+        from: Endpoint,
+        to: Endpoint,
+        protocol: Protocol,
+        port: u16,
+    ) -> Result<Trace, EndpointError> {
+        let source = locate(self, from, true)?;
+        let target = locate(self, to, true)?;
+        let best = self.attempts(&source, &target, protocol, port, true);
+        let verdict = match (&best.walk.dropped, best.delivered) {
+            (Some((hop, reason)), _) => Verdict::Dropped {
+                hop: *hop,
+                reason: reason.clone(),
+            },
+            (None, true) => Verdict::Delivered,
+            (None, false) => Verdict::Dropped {
+                hop: best.walk.hops.len().saturating_sub(1),
+                reason: "the flow was lost".into(),
+            },
+        };
+        Ok(Trace {
+            from: source.label.clone(),
+            from_address: source.address,
+            to: target.label.clone(),
+            to_address: target.address,
+            protocol,
+            port,
+            connects_to: best.connects_to,
+            proxy: best.proxy,
+            hops: best.walk.hops,
+            verdict,
+        })
+    }
+
+    /// Whether a flow gets there and back, without recording words: the fast form of
+    /// [`Network::trace`] for counting reachable pairs.
+    pub fn reaches(
+        &self,
+        from: Endpoint,
+        to: Endpoint,
+        protocol: Protocol,
+        port: u16,
+    ) -> Result<bool, EndpointError> {
+        let source = locate(self, from, false)?;
+        let target = locate(self, to, false)?;
+        Ok(self
+            .attempts(&source, &target, protocol, port, false)
+            .delivered)
+    }
+
+    /// Like [`Network::reaches`], also saying how many hops the flow got through (all of
+    /// them when delivered): where it broke, to pick the most telling of several failures.
+    pub fn reach_depth(
+        &self,
+        from: Endpoint,
+        to: Endpoint,
+        protocol: Protocol,
+        port: u16,
+    ) -> Result<(bool, usize), EndpointError> {
+        let source = locate(self, from, false)?;
+        let target = locate(self, to, false)?;
+        let best = self.attempts(&source, &target, protocol, port, false);
+        Ok((best.delivered, best.walk.steps))
+    }
+
+    /// Tries the destination's own address and, for an HSM, the frontend of every load
+    /// balancer in front of NVAs (a proxy tier the client may be configured to use). Returns
+    /// the first that is delivered, else the one that got furthest.
+    fn attempts<'n>(
+        &'n self,
+        source: &Located,
+        target: &Located,
+        protocol: Protocol,
+        port: u16,
+        explain: bool,
+    ) -> Attempt<'n, 'd> {
+        let mut best: Option<Attempt<'n, 'd>> = None;
+        let mut candidates = vec![(target.address, None)];
+        if target.hsm.is_some() {
+            for lb in &self.design.load_balancers {
+                let fronts_nvas = lb.backends.iter().any(|b| self.nva(*b).is_some());
+                if let (Some(ip), true) = (lb.frontend_ip, fronts_nvas) {
+                    candidates.push((ip, Some(lb.id)));
+                }
+            }
+        }
+        for (connects_to, proxy) in candidates {
+            let attempt = self.attempt(source, target, connects_to, proxy, protocol, port, explain);
+            if attempt.delivered {
+                return attempt;
+            }
+            if best
+                .as_ref()
+                .is_none_or(|b| attempt.walk.steps > b.walk.steps)
+            {
+                best = Some(attempt);
+            }
+        }
+        best.expect("there is always one candidate")
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn attempt<'n>(
+        &'n self,
+        source: &Located,
+        target: &Located,
+        connects_to: Ipv4Addr,
+        proxy: Option<Id>,
+        protocol: Protocol,
+        port: u16,
+        explain: bool,
+    ) -> Attempt<'n, 'd> {
+        let mut walk = Walk::new(
+            self,
+            explain,
+            protocol,
+            port,
+            source.address,
+            target.address,
+        );
+        let request = Packet {
+            src: source.address,
+            dst: connects_to,
+            port,
+        };
+        let delivered = match walk.out(source.place, source.element, request) {
+            Some((place, arrived)) => walk.back(place, arrived, connects_to, source.place),
+            None => false,
+        };
+        Attempt {
+            walk,
+            delivered,
+            connects_to,
+            proxy,
+        }
+    }
+}

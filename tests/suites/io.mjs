@@ -1,0 +1,141 @@
+// Out of the studio and back: downloads that match the CLI byte for byte, a refused export, the
+// SVG image, share links (good and broken), imports (good and broken), reload, and privacy.
+
+import { deflateRawSync } from "node:zlib";
+import { assert, assertEqual, choosePreset, cli, ctx, presetNames, test, watch } from "../harness.mjs";
+import {
+  download, freshPage, importFile, savedDesign, scratchFile, settled, status, waitForSaved,
+} from "./studio.mjs";
+
+let page;
+
+test("io: ARM and Bicep downloads equal `hsmnet export` of the downloaded design file, for every preset", async () => {
+  page = await freshPage();
+  for (const name of presetNames()) {
+    await choosePreset(page, name);
+    await status(page, "Opened");
+    const doc = await download(page, "Design file");
+    assertEqual(doc.name, "design.json", "design file name");
+    assertEqual(JSON.parse(doc.text).design, await savedDesign(page), `${name}: design file`);
+    const arm = await download(page, "ARM template");
+    assertEqual(arm.name, "azuredeploy.json", "ARM file name");
+    const bicep = await download(page, "Bicep file");
+    assertEqual(bicep.name, "main.bicep", "Bicep file name");
+    assert(arm.text === cli("export", "arm", doc.file), `${name}: ARM differs from hsmnet export arm`);
+    assert(bicep.text === cli("export", "bicep", doc.file), `${name}: Bicep differs from hsmnet export bicep`);
+    // The design file is the CLI's own document of that design.
+    assert(doc.text === cli("export", "json", doc.file), `${name}: design file differs from hsmnet export json`);
+  }
+});
+
+test("io: the SVG image is a standalone drawing with its styles", async () => {
+  const svg = await download(page, "SVG image");
+  assertEqual(svg.name, "diagram.svg", "SVG file name");
+  assert(svg.text.startsWith("<?xml"), "no XML declaration");
+  assert(svg.text.includes('xmlns="http://www.w3.org/2000/svg"'), "no SVG namespace");
+  assert(/<style[^>]*>[^<]*\.hsm \.shape/.test(svg.text), "styles not embedded");
+  const hsm = (await savedDesign(page)).hsms[0].name;
+  assert(svg.text.includes(hsm), `HSM ${hsm} not in the image`);
+});
+
+test("io: an export of a design with errors is refused with the errors listed", async () => {
+  const doc = JSON.parse(cli("preset", "single-vnet"));
+  delete doc.design.vnets.flatMap((v) => v.subnets).find((s) => s.delegation).delegation;
+  await importFile(page, scratchFile("with-errors.json", JSON.stringify(doc)));
+  await status(page, "Opened with-errors.json");
+  let downloaded = false;
+  page.once("download", () => (downloaded = true));
+  await page.getByRole("button", { name: "ARM template", exact: true }).click();
+  const text = await status(page, "Not exported");
+  assert(text.includes("hsm-subnet-delegated"), `refusal: ${text}`);
+  await page.getByRole("button", { name: "Bicep file", exact: true }).click();
+  await page.waitForTimeout(300);
+  assert(!downloaded, "a design with errors was downloaded");
+});
+
+test("io: a share link opens the same design in a fresh page", async () => {
+  await choosePreset(page, "hub-nva-proxy");
+  await page.getByRole("button", { name: "Copy share link", exact: true }).click();
+  await page.waitForSelector("#share-link");
+  const url = await page.inputValue("#share-link");
+  assert(url.startsWith(`${ctx.baseUrl}#d=v1.`), `link: ${url.slice(0, 80)}`);
+  await status(page, "link");
+  const original = await savedDesign(page);
+  // The CLI reads the same link back to the same design.
+  assertEqual(JSON.parse(cli("link", "decode", url)).design, original, "hsmnet link decode");
+  const other = await freshPage(url);
+  const opened = await waitForSaved(other, () => true, "opened from the link");
+  assertEqual(opened, original, "design opened from the link");
+  await status(other, "Opened the design from the link");
+  // The fragment is gone, so a reload restores the autosave rather than the link.
+  assertEqual(new URL(other.url()).hash, "", "fragment after opening");
+  await other.close();
+});
+
+test("io: a reload restores the design exactly", async () => {
+  await page.getByRole("button", { name: "Undo", exact: true }).click();
+  const before = await waitForSaved(page, () => true, "saved");
+  await page.reload({ waitUntil: "load" });
+  await settled(page);
+  assertEqual(await savedDesign(page), before, "design after reload");
+  assertEqual(await page.textContent("#diagram-title"), before.name, "title after reload");
+});
+
+test("io: a broken or oversized link leaves the design as it was, with a message", async () => {
+  const before = await savedDesign(page);
+  const cases = [
+    ["#d=v1.@@@@", "not base64url"],
+    ["#d=v1.AAAA", "link"],
+    ["#d=v9.AAAA", "unknown link version"],
+    // 5 MiB of spaces deflate to a few KiB: a link that inflates past what a link may carry.
+    [`#d=v1.${Buffer.concat([deflateRawSync(Buffer.alloc(5 << 20, 32)), Buffer.alloc(4)]).toString("base64url")}`, "inflates past"],
+  ];
+  for (const [fragment, expected] of cases) {
+    // Pasted into a running studio (hashchange), then loaded afresh (startup).
+    await page.evaluate((f) => (location.hash = f), fragment);
+    const live = await status(page, "cannot be opened");
+    assert(live.includes(expected), `${fragment.slice(0, 12)}: ${live}`);
+    assertEqual(await savedDesign(page), before, `design after ${fragment.slice(0, 12)}`);
+    await page.evaluate(() => document.querySelector('button[aria-label="Dismiss the message"]')?.click());
+  }
+  // The studio loaded afresh (same storage) on a broken link.
+  await page.goto("about:blank");
+  await page.goto(`${ctx.baseUrl}#d=v1.AAAA`, { waitUntil: "load" });
+  await settled(page);
+  await status(page, "This link cannot be opened");
+  assertEqual(await savedDesign(page), before, "design after loading a broken link");
+});
+
+test("io: an invalid design file is refused with the field and value, the design kept", async () => {
+  const before = await savedDesign(page);
+  const doc = JSON.parse(cli("preset", "single-vnet"));
+  doc.design.vnets[0].subnets[0].prefix = "10.0.0.0/33";
+  await importFile(page, scratchFile("bad-prefix.json", JSON.stringify(doc)));
+  const text = await status(page, "bad-prefix.json was not opened");
+  assert(text.includes("design.vnets[0].subnets[0].prefix"), `no field path: ${text}`);
+  assert(text.includes('"10.0.0.0/33"'), `no value: ${text}`);
+  await importFile(page, scratchFile("not-json.json", "{ this is not json"));
+  await status(page, "not-json.json was not opened");
+  assertEqual(await savedDesign(page), before, "design after bad imports");
+});
+
+test("io: an autosave that cannot be read is ignored with a message", async () => {
+  const p = await ctx.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const seen = [];
+  watch(p, seen);
+  await p.goto(ctx.baseUrl, { waitUntil: "load" });
+  await settled(p);
+  await p.evaluate(() => localStorage.setItem("hsmnet.autosave", '{"format":"hsm-network-studio","version":1,"design":{"name":7}}'));
+  await p.reload({ waitUntil: "load" });
+  await settled(p);
+  const text = await status(p, "autosaved design could not be read");
+  assert(text.includes("design.name"), `message: ${text}`);
+  await p.close();
+  assertEqual(seen, [], "problems");
+});
+
+test("io: no request left the studio's origin during the session so far", async () => {
+  const left = ctx.problems.filter((p) => p.startsWith("request left the origin"));
+  assertEqual(left, [], "requests to other origins");
+  await page.close();
+});
