@@ -28,7 +28,14 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     anchor.set_href(&url);
     anchor.set_download(file_name);
     anchor.click();
-    let _ = Url::revoke_object_url(&url);
+    // The browser reads the blob after this click returns: revoking it at once can cancel the
+    // download (seen in Chromium under load), so let it go a while later.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
     Ok(())
 }
 

@@ -122,6 +122,7 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    die_quietly_when_the_reader_leaves();
     let cli = Cli::parse();
     match cli.command {
         Command::Check { file, format } => check::run(&file, format),
@@ -151,5 +152,15 @@ fn main() -> ExitCode {
             subnet,
             format,
         } => routes::run(&file, &subnet, format),
+    }
+}
+
+/// `hsmnet preset … | head` closes the pipe early. Rust ignores SIGPIPE, so the next print would
+/// panic; take back the default action and end quietly, as other command-line tools do.
+fn die_quietly_when_the_reader_leaves() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

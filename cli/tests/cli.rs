@@ -187,3 +187,25 @@ fn help_explains_the_commands() {
         assert!(text.contains(word), "{word}: {text}");
     }
 }
+
+#[test]
+fn a_reader_that_leaves_early_gets_no_panic() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hsmnet"))
+        .args(["preset", "hub-nva-proxy", "--spokes", "2000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe closes here, like `| head -c 16`.
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        !output.status.success(),
+        "the whole document fitted in the pipe"
+    );
+}

@@ -4,6 +4,43 @@ use crate::model::{Design, Firewall, Subnet, Vnet};
 use ipnet::Ipv4Net;
 use std::net::Ipv4Addr;
 
+/// Addresses the devices of a subnet use: HSM NICs, NVAs, load balancer frontends, and the
+/// first usable address, which Azure Firewall takes.
+pub fn addresses_in_use(design: &Design, subnet: &Subnet) -> Vec<Ipv4Addr> {
+    let mut taken: Vec<Ipv4Addr> = Vec::new();
+    for h in design.hsms.iter().filter(|h| h.subnet == subnet.id) {
+        taken.extend(h.private_ip);
+        taken.extend(h.management_ip);
+    }
+    taken.extend(
+        design
+            .nvas
+            .iter()
+            .filter(|n| n.subnet == subnet.id)
+            .filter_map(|n| n.private_ip),
+    );
+    taken.extend(
+        design
+            .load_balancers
+            .iter()
+            .filter(|l| l.subnet == subnet.id)
+            .filter_map(|l| l.frontend_ip),
+    );
+    if design.firewalls.iter().any(|f| f.subnet == subnet.id) {
+        taken.push(first_usable(&subnet.prefix));
+    }
+    taken
+}
+
+/// The addresses of a subnet that Azure does not reserve and no device uses, lowest first.
+pub fn free_addresses(design: &Design, subnet: &Subnet) -> impl Iterator<Item = Ipv4Addr> {
+    let taken = addresses_in_use(design, subnet);
+    let prefix = subnet.prefix.trunc();
+    (u32::from(first_usable(&prefix))..u32::from(prefix.broadcast()))
+        .map(Ipv4Addr::from)
+        .filter(move |a| !taken.contains(a))
+}
+
 /// Azure reserves the network address, the next three, and the broadcast address.
 pub const RESERVED_PER_SUBNET: u64 = 5;
 

@@ -8,6 +8,7 @@ use super::{
     Diagram, FindingsPanel, Gallery, PropertiesPanel, RetirementNotice, StatusLine, Toolbar,
     TracePanel,
 };
+use crate::explanations::Explanations;
 use crate::state::Studio;
 use crate::tracing::Tracing;
 use crate::{startup, storage};
@@ -20,6 +21,7 @@ pub fn App() -> impl IntoView {
     studio.notice.set(notice);
     provide_context(studio);
     provide_context(Tracing::new(studio));
+    provide_context(Explanations::new());
 
     // Autosave: every change of the design, including undo and redo. One failure is reported;
     // later ones would only repeat it.

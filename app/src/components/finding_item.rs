@@ -1,7 +1,7 @@
 //! One finding: its rule and message (a click selects its elements on the canvas), expanding
 //! to the rule's reasons, and a button for the rule's fix when it has one.
 
-use crate::explanations;
+use crate::explanations::{Explanations, Texts};
 use crate::state::Studio;
 use hsmnet_core::rules::Finding;
 use leptos::prelude::*;
@@ -9,20 +9,35 @@ use leptos::prelude::*;
 #[component]
 pub fn FindingItem(finding: Finding) -> impl IntoView {
     let studio = expect_context::<Studio>();
-    let details = explanations::of(finding.rule).map(|e| {
-        view! {
-            <dl>
-                <dt>"Why"</dt>
-                <dd>{e.why}</dd>
-                <dt>"Fix"</dt>
-                <dd>{e.fix}</dd>
-                <dt>"Source"</dt>
-                <dd>{e.source}</dd>
-            </dl>
+    let explanations = expect_context::<Explanations>();
+    let rule = finding.rule;
+    let details = move || match explanations.texts.get() {
+        Texts::Ready(all) => all.get(rule).cloned().map(|e| {
+            view! {
+                <dl>
+                    <dt>"Why"</dt>
+                    <dd>{e.why}</dd>
+                    <dt>"Fix"</dt>
+                    <dd>{e.fix}</dd>
+                    <dt>"Source"</dt>
+                    <dd>{e.source}</dd>
+                </dl>
+            }
+            .into_any()
+        }),
+        Texts::Failed(error) => Some(
+            view! { <p class="hint">"The explanation could not be loaded: " {error}</p> }
+                .into_any(),
+        ),
+        Texts::NotLoaded | Texts::Loading => {
+            Some(view! { <p class="hint">"Loading the explanation…"</p> }.into_any())
         }
-    });
+    };
     let elements = finding.elements.clone();
-    let select = move |_| studio.selection.set(elements.clone());
+    let select = move |_| {
+        explanations.load();
+        studio.selection.set(elements.clone());
+    };
     let fix = finding.fix.map(|fix| {
         let label = fix.label.clone();
         let edit = fix.edit;

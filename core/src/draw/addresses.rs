@@ -2,8 +2,8 @@
 //! site prefix, VPN device address and ExpressRoute peering prefixes.
 
 use super::Refusal;
-use crate::addressing::{first_usable, next_free_prefix, overlaps};
-use crate::model::{Design, Id, Subnet, Vnet};
+use crate::addressing::{free_addresses, next_free_prefix, overlaps};
+use crate::model::{Design, Id, Vnet};
 use ipnet::Ipv4Net;
 use std::net::Ipv4Addr;
 
@@ -95,50 +95,17 @@ pub(crate) fn subnet_prefix(vnet: &Vnet, lengths: &[u8]) -> Result<Ipv4Net, Refu
         })
 }
 
-/// Addresses already taken in a subnet by the devices in it.
-fn taken_in(design: &Design, subnet: &Subnet) -> Vec<Ipv4Addr> {
-    let mut taken: Vec<Ipv4Addr> = Vec::new();
-    for h in design.hsms.iter().filter(|h| h.subnet == subnet.id) {
-        taken.extend(h.private_ip);
-        taken.extend(h.management_ip);
-    }
-    taken.extend(
-        design
-            .nvas
-            .iter()
-            .filter(|n| n.subnet == subnet.id)
-            .filter_map(|n| n.private_ip),
-    );
-    taken.extend(
-        design
-            .load_balancers
-            .iter()
-            .filter(|l| l.subnet == subnet.id)
-            .filter_map(|l| l.frontend_ip),
-    );
-    if design.firewalls.iter().any(|f| f.subnet == subnet.id) {
-        taken.push(first_usable(&subnet.prefix));
-    }
-    taken
-}
-
 /// The first address of a subnet that Azure does not reserve and no device uses.
 pub(crate) fn free_ip(design: &Design, subnet: Id) -> Result<Ipv4Addr, Refusal> {
     let (_, s) = design
         .subnet(subnet)
         .ok_or_else(|| Refusal::new("That subnet no longer exists."))?;
-    let taken = taken_in(design, s);
-    let first = u32::from(first_usable(&s.prefix));
-    let last = u32::from(s.prefix.trunc().broadcast());
-    (first..last)
-        .map(Ipv4Addr::from)
-        .find(|a| !taken.contains(a))
-        .ok_or_else(|| {
-            Refusal::new(format!(
-                "Subnet {} ({}) has no free address left.",
-                s.name, s.prefix
-            ))
-        })
+    free_addresses(design, s).next().ok_or_else(|| {
+        Refusal::new(format!(
+            "Subnet {} ({}) has no free address left.",
+            s.name, s.prefix
+        ))
+    })
 }
 
 /// `addr` moved from `from` to the same offset in `to`, when it lies in `from`.

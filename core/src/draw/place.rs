@@ -362,27 +362,9 @@ fn add_workload_device(plan: &mut Plan, under: &Under, item: Item) -> Result<(),
             layout,
         })
     } else {
-        // Luna clients reach the HSMs on TCP 1792: the rule and probe a proxy tier needs.
         Element::LoadBalancer(LoadBalancer {
-            id,
-            name,
-            subnet,
-            sku: "Standard".to_string(),
-            frontend_ip: Some(ip),
-            backends: Vec::new(),
-            rules: vec![LbRule {
-                name: "luna-ntls".to_string(),
-                protocol: Protocol::Tcp,
-                frontend_port: 1792,
-                backend_port: 1792,
-                probe: Some("luna-ntls-probe".to_string()),
-            }],
-            probes: vec![LbProbe {
-                name: "luna-ntls-probe".to_string(),
-                protocol: Protocol::Tcp,
-                port: 1792,
-            }],
             layout,
+            ..LoadBalancer::luna_proxy(id, name, subnet, ip, Vec::new())
         })
     };
     plan.push(Edit::Add(element))

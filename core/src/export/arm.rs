@@ -446,6 +446,31 @@ mod tests {
     }
 
     #[test]
+    fn a_firewall_that_always_snats_says_so_in_its_policy() {
+        let snat_of = |design: &crate::Design| {
+            let t = export(design, &Options::default());
+            t["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["type"] == "Microsoft.Network/firewallPolicies")
+                .map(|p| p["properties"]["snat"].clone())
+                .unwrap()
+        };
+        let mut design = preset("hub-nva-proxy", None);
+        assert!(design.firewalls.iter().all(|f| f.always_snat));
+        assert_eq!(
+            snat_of(&design)["privateRanges"],
+            serde_json::json!(["255.255.255.255/32"])
+        );
+        design
+            .firewalls
+            .iter_mut()
+            .for_each(|f| f.always_snat = false);
+        assert_eq!(snat_of(&design), Value::Null);
+    }
+
+    #[test]
     fn the_proxy_tier_is_wired_to_the_load_balancer() {
         let t = export(&preset("hub-nva-proxy", None), &Options::default());
         let resources = t["resources"].as_array().unwrap();

@@ -24,6 +24,8 @@ const CIRCUITS: &str = "Microsoft.Network/expressRouteCircuits";
 const CIRCUIT_PEERINGS: &str = "Microsoft.Network/expressRouteCircuits/peerings";
 const FIREWALLS: &str = "Microsoft.Network/azureFirewalls";
 const POLICIES: &str = "Microsoft.Network/firewallPolicies";
+/// The firewall policy's "private range" that makes Azure Firewall SNAT every destination.
+const ALWAYS_SNAT_RANGE: &str = "255.255.255.255/32";
 const RULE_GROUPS: &str = "Microsoft.Network/firewallPolicies/ruleCollectionGroups";
 const LOAD_BALANCERS: &str = "Microsoft.Network/loadBalancers";
 const NICS: &str = "Microsoft.Network/networkInterfaces";
@@ -770,6 +772,20 @@ impl<'d> Builder<'d> {
             let pip = self.public_ip(&fw.name, location.clone());
             let policy_name = names::firewall_policy(&fw.name);
             let policy = self.fresh("fwp", &policy_name);
+            let mut policy_properties = obj! {
+                "sku": obj! { "tier": "Standard" },
+                "threatIntelMode": "Alert",
+            };
+            if fw.always_snat {
+                // Azure Firewall keeps private sources by default; a private range that matches
+                // no address is how Azure says "SNAT everything".
+                if let Val::Obj(fields) = &mut policy_properties {
+                    fields.push((
+                        "snat",
+                        obj! { "privateRanges": vec![Val::from(ALWAYS_SNAT_RANGE)] },
+                    ));
+                }
+            }
             self.push(
                 policy.clone(),
                 POLICIES,
@@ -778,10 +794,7 @@ impl<'d> Builder<'d> {
                 policy_name,
                 Some(location.clone()),
                 None,
-                obj! {
-                    "sku": obj! { "tier": "Standard" },
-                    "threatIntelMode": "Alert",
-                },
+                policy_properties,
                 vec![],
             );
             let mut depends_on = vec![];

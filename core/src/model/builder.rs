@@ -180,27 +180,13 @@ impl Builder {
         backends: &[Id],
     ) -> Id {
         let id = self.id();
-        self.design.load_balancers.push(LoadBalancer {
+        self.design.load_balancers.push(LoadBalancer::luna_proxy(
             id,
-            name: name.to_string(),
+            name.to_string(),
             subnet,
-            sku: "Standard".to_string(),
-            frontend_ip: Some(ip(frontend)),
-            backends: backends.to_vec(),
-            rules: vec![LbRule {
-                name: "luna-ntls".to_string(),
-                protocol: Protocol::Tcp,
-                frontend_port: 1792,
-                backend_port: 1792,
-                probe: Some("luna-ntls-probe".to_string()),
-            }],
-            probes: vec![LbProbe {
-                name: "luna-ntls-probe".to_string(),
-                protocol: Protocol::Tcp,
-                port: 1792,
-            }],
-            layout: Point::default(),
-        });
+            ip(frontend),
+            backends.to_vec(),
+        ));
         id
     }
 

@@ -167,6 +167,40 @@ pub struct LoadBalancer {
     pub layout: Point,
 }
 
+impl LoadBalancer {
+    /// A Standard internal load balancer in front of an NVA proxy tier: Luna clients reach the
+    /// HSMs on TCP 1792, so it balances that port with a probe on it.
+    pub fn luna_proxy(
+        id: Id,
+        name: String,
+        subnet: Id,
+        frontend_ip: Ipv4Addr,
+        backends: Vec<Id>,
+    ) -> Self {
+        LoadBalancer {
+            id,
+            name,
+            subnet,
+            sku: "Standard".to_string(),
+            frontend_ip: Some(frontend_ip),
+            backends,
+            rules: vec![LbRule {
+                name: "luna-ntls".to_string(),
+                protocol: Protocol::Tcp,
+                frontend_port: 1792,
+                backend_port: 1792,
+                probe: Some("luna-ntls-probe".to_string()),
+            }],
+            probes: vec![LbProbe {
+                name: "luna-ntls-probe".to_string(),
+                protocol: Protocol::Tcp,
+                port: 1792,
+            }],
+            layout: Point::default(),
+        }
+    }
+}
+
 /// A load-balancing rule: frontend port to backend port, checked by a named probe.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -2,11 +2,10 @@
 
 use super::select::{hsms_by_region, other_stamp};
 use super::{Context, Finding, Rule, Severity};
-use crate::addressing::{first_usable, is_reserved, usable_addresses};
+use crate::addressing::{free_addresses, usable_addresses};
 use crate::edit::{Edit, Element};
 use crate::model::{Hsm, Point};
 use std::collections::HashSet;
-use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {
     name: "ha-pair",
@@ -70,31 +69,7 @@ fn partner(cx: &Context, hsm: &Hsm) -> Option<Hsm> {
     if usable_addresses(&subnet.prefix) < (nics + hsm.nic_count()) as u64 {
         return None;
     }
-    let mut taken: HashSet<Ipv4Addr> = HashSet::new();
-    taken.extend(
-        in_subnet
-            .iter()
-            .flat_map(|h| [h.private_ip, h.management_ip])
-            .flatten(),
-    );
-    taken.extend(
-        design
-            .nvas
-            .iter()
-            .filter(|n| n.subnet == subnet.id)
-            .filter_map(|n| n.private_ip),
-    );
-    taken.extend(
-        design
-            .load_balancers
-            .iter()
-            .filter(|l| l.subnet == subnet.id)
-            .filter_map(|l| l.frontend_ip),
-    );
-    let prefix = subnet.prefix.trunc();
-    let mut free = (u32::from(first_usable(&prefix))..u32::from(prefix.broadcast()))
-        .map(Ipv4Addr::from)
-        .filter(|a| !is_reserved(&prefix, *a) && !taken.contains(a));
+    let mut free = free_addresses(design, subnet);
     let private_ip = match hsm.private_ip {
         Some(_) => Some(free.next()?),
         None => None,
