@@ -35,7 +35,9 @@ pub static RULE: Rule = Rule {
         fix: "Attach an NSG to the NVA subnet with: inbound allow from the AzureFirewallSubnet \
               prefix and from AzureLoadBalancer on TCP 1792, inbound deny all; outbound allow \
               to each HSM address on TCP 1792, outbound deny all. The one-click fix writes \
-              these rules and drops allow rules that are wider.",
+              these rules, drops allow rules that are wider, and makes the firewall SNAT \
+              every destination (its private range 255.255.255.255/32) when it does not \
+              already, so that the NSG sees the firewall's address.",
         source: "Networking considerations, 'Networking Restrictions' and 'Solution \
                  Architecture', firewall element 5.",
     },
@@ -442,6 +444,17 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     )
                 }
             };
+            // An NSG that trusts only the firewall subnet sees the clients' own addresses unless
+            // the firewall translates them, and Azure Firewall keeps private sources by default:
+            // the fix that fences the NVAs in also makes the firewall SNAT, or it shuts clients out.
+            let edit = match hub.firewall() {
+                Some((fw, _)) if policy.firewall.is_some() && !fw.always_snat => {
+                    let mut translating = fw.clone();
+                    translating.always_snat = true;
+                    Edit::Batch(vec![edit, Edit::Replace(Element::Firewall(translating))])
+                }
+                _ => edit,
+            };
             let wanted = if policy.firewall.is_some() {
                 "admit only the firewall subnet and the load balancer probe, and let the NVAs reach only the HSMs on TCP 1792"
             } else {
@@ -482,6 +495,20 @@ mod tests {
 
     fn nsg_rules(design: &Design, nsg: crate::model::Id) -> Vec<NsgRule> {
         design.nsg(nsg).unwrap().rules.clone()
+    }
+
+    #[test]
+    fn the_fix_makes_a_firewall_that_keeps_sources_translate_them() {
+        let (mut b, ids) = reference_hub();
+        b.design
+            .firewalls
+            .iter_mut()
+            .for_each(|f| f.always_snat = false);
+        let design = b.finish().apply(&Edit::Remove(ids.nva_nsg)).unwrap();
+        let fixed = trips_and_fix_clears(&design, "no NSG");
+        assert!(fixed.firewall(ids.firewall).unwrap().always_snat);
+        // With SNAT on, the fenced-in NVAs still take the clients' sessions.
+        assert!(findings(&fixed, "hsm-reachable").is_empty());
     }
 
     #[test]
