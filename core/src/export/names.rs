@@ -6,6 +6,8 @@
 //! name before export rather than Azure at deployment.
 
 use crate::model::{ConnectionKind, Design, Id};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// The naming rule a kind of Azure resource follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,18 +64,27 @@ impl Pattern {
 
 /// A name an export writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Planned {
+pub struct Planned<'d> {
     /// The design element the name comes from.
     pub element: Id,
     /// What the name names, for messages: "public IP", "route".
     pub what: &'static str,
-    /// Names must be unique (ignoring case) within one scope: a resource type, or the list
-    /// inside one parent.
-    pub scope: String,
-    pub name: String,
+    /// Names must be unique (ignoring case) within one scope.
+    pub scope: Scope,
+    /// The element's own name, or a derived one.
+    pub name: Cow<'d, str>,
     pub pattern: Pattern,
     /// Whether the name is derived (a suffix added to the element's name).
     pub derived: bool,
+}
+
+/// Where a name must be unique: among all resources of a type (`parent` none), or in the list
+/// of one parent (a VNet's subnets, an NSG's rules). Ids, not formatted text: a check of a large
+/// design plans thousands of names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Scope {
+    pub kind: &'static str,
+    pub parent: Option<Id>,
 }
 
 /// The name of a gateway's or firewall's public IP.
@@ -156,53 +167,64 @@ pub fn local_gateways(design: &Design) -> Vec<LocalGateway> {
 }
 
 /// Every name an export of `design` writes, in document order.
-pub fn planned(design: &Design) -> Vec<Planned> {
-    let mut out = Vec::new();
+pub fn planned<'d>(design: &'d Design) -> Vec<Planned<'d>> {
+    let mut out: Vec<Planned<'d>> = Vec::new();
     let mut add = |element: Id,
                    what: &'static str,
-                   scope: String,
-                   name: &str,
+                   scope: Scope,
+                   name: Cow<'d, str>,
                    pattern: Pattern,
                    derived: bool| {
         out.push(Planned {
             element,
             what,
             scope,
-            name: name.to_string(),
+            name,
             pattern,
             derived,
         })
     };
-    let top = |kind: &str| kind.to_string();
+    let top = |kind: &'static str| Scope { kind, parent: None };
+    let inside = |kind: &'static str, parent: Id| Scope {
+        kind,
+        parent: Some(parent),
+    };
     use Pattern::*;
     for n in &design.nsgs {
-        add(n.id, "NSG", top("nsg"), &n.name, General, false);
+        add(n.id, "NSG", top("nsg"), (&n.name).into(), General, false);
         for r in &n.rules {
-            let scope = format!("nsg {} rules", n.id);
-            add(n.id, "NSG rule", scope, &r.name, General, false);
+            let scope = inside("nsg rules", n.id);
+            add(n.id, "NSG rule", scope, (&r.name).into(), General, false);
         }
     }
     for t in &design.route_tables {
-        add(t.id, "route table", top("rt"), &t.name, General, false);
+        add(
+            t.id,
+            "route table",
+            top("rt"),
+            (&t.name).into(),
+            General,
+            false,
+        );
         for r in &t.routes {
-            let scope = format!("rt {} routes", t.id);
-            add(t.id, "route", scope, &r.name, General, false);
+            let scope = inside("rt routes", t.id);
+            add(t.id, "route", scope, (&r.name).into(), General, false);
         }
     }
     for v in &design.vnets {
-        add(v.id, "VNet", top("vnet"), &v.name, Vnet, false);
+        add(v.id, "VNet", top("vnet"), (&v.name).into(), Vnet, false);
         for s in &v.subnets {
-            let scope = format!("vnet {} subnets", v.id);
-            add(s.id, "subnet", scope, &s.name, General, false);
+            let scope = inside("vnet subnets", v.id);
+            add(s.id, "subnet", scope, (&s.name).into(), General, false);
         }
     }
     for g in &design.gateways {
-        add(g.id, "gateway", top("gw"), &g.name, General, false);
+        add(g.id, "gateway", top("gw"), (&g.name).into(), General, false);
         add(
             g.id,
             "public IP",
             top("pip"),
-            &public_ip(&g.name),
+            public_ip(&g.name).into(),
             General,
             true,
         );
@@ -212,7 +234,7 @@ pub fn planned(design: &Design) -> Vec<Planned> {
             l.site,
             "local network gateway",
             top("lng"),
-            &l.name,
+            l.name.into(),
             General,
             true,
         );
@@ -222,7 +244,7 @@ pub fn planned(design: &Design) -> Vec<Planned> {
             c.id,
             "ExpressRoute circuit",
             top("erc"),
-            &c.name,
+            (&c.name).into(),
             General,
             false,
         );
@@ -231,60 +253,129 @@ pub fn planned(design: &Design) -> Vec<Planned> {
         match c.kind {
             ConnectionKind::VnetToVnet { .. } => {
                 for name in vnet_to_vnet(&c.name) {
-                    add(c.id, "connection", top("conn"), &name, General, true);
+                    add(c.id, "connection", top("conn"), name.into(), General, true);
                 }
             }
             ConnectionKind::PointToSite { .. } => {}
-            _ => add(c.id, "connection", top("conn"), &c.name, General, false),
+            _ => add(
+                c.id,
+                "connection",
+                top("conn"),
+                (&c.name).into(),
+                General,
+                false,
+            ),
         }
     }
     for f in &design.firewalls {
-        add(f.id, "firewall", top("fw"), &f.name, General, false);
+        add(
+            f.id,
+            "firewall",
+            top("fw"),
+            (&f.name).into(),
+            General,
+            false,
+        );
         add(
             f.id,
             "public IP",
             top("pip"),
-            &public_ip(&f.name),
+            public_ip(&f.name).into(),
             General,
             true,
         );
         let policy = firewall_policy(&f.name);
-        add(f.id, "firewall policy", top("fwp"), &policy, General, true);
+        add(
+            f.id,
+            "firewall policy",
+            top("fwp"),
+            policy.into(),
+            General,
+            true,
+        );
         for r in &f.rules {
-            let scope = format!("fw {} rules", f.id);
-            add(f.id, "firewall rule", scope, &r.name, General, false);
+            let scope = inside("fw rules", f.id);
+            add(
+                f.id,
+                "firewall rule",
+                scope,
+                (&r.name).into(),
+                General,
+                false,
+            );
         }
     }
     for l in &design.load_balancers {
-        add(l.id, "load balancer", top("lb"), &l.name, General, false);
+        add(
+            l.id,
+            "load balancer",
+            top("lb"),
+            (&l.name).into(),
+            General,
+            false,
+        );
         for r in &l.rules {
-            let scope = format!("lb {} rules", l.id);
-            add(l.id, "load-balancing rule", scope, &r.name, General, false);
+            let scope = inside("lb rules", l.id);
+            add(
+                l.id,
+                "load-balancing rule",
+                scope,
+                (&r.name).into(),
+                General,
+                false,
+            );
         }
         for p in &l.probes {
-            let scope = format!("lb {} probes", l.id);
-            add(l.id, "health probe", scope, &p.name, General, false);
+            let scope = inside("lb probes", l.id);
+            add(
+                l.id,
+                "health probe",
+                scope,
+                (&p.name).into(),
+                General,
+                false,
+            );
         }
     }
     for n in &design.nvas {
-        add(n.id, "NVA (virtual machine)", top("vm"), &n.name, Vm, false);
+        add(
+            n.id,
+            "NVA (virtual machine)",
+            top("vm"),
+            (&n.name).into(),
+            Vm,
+            false,
+        );
         add(
             n.id,
             "network interface",
             top("nic"),
-            &nic(&n.name),
+            nic(&n.name).into(),
             General,
             true,
         );
     }
     for h in &design.hsms {
-        add(h.id, "HSM", top("hsm"), &h.name, Hsm, false);
+        add(h.id, "HSM", top("hsm"), (&h.name).into(), Hsm, false);
     }
+    // By id, not `design.vnet` (a linear search): a hub has a peering per spoke.
+    let vnet_names: HashMap<Id, &str> = design
+        .vnets
+        .iter()
+        .map(|v| (v.id, v.name.as_str()))
+        .collect();
     for p in &design.peerings {
         for (on, remote) in [(p.a, p.b), (p.b, p.a)] {
-            let remote = design.vnet(remote).map(|v| v.name.as_str()).unwrap_or("");
-            let scope = format!("vnet {on} peerings");
-            add(p.id, "peering", scope, &peering_side(remote), General, true);
+            let remote = vnet_names.get(&remote).copied().unwrap_or("");
+            let scope = inside("vnet peerings", on);
+            add(
+                p.id,
+                "peering",
+                scope,
+                peering_side(remote).into(),
+                General,
+                true,
+            );
         }
     }
     out

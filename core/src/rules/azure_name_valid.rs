@@ -2,8 +2,9 @@
 //! needs it to be.
 
 use super::{Context, Finding, Rule, Severity};
-use crate::export::names::{planned, Planned};
-use std::collections::HashMap;
+use crate::export::names::{planned, Planned, Scope};
+use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 
 pub static RULE: Rule = Rule {
     name: "azure-name-valid",
@@ -48,7 +49,7 @@ fn subject(cx: &Context, p: &Planned) -> String {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let names = planned(cx.design);
-    let mut first: HashMap<(&str, String), &Planned> = HashMap::new();
+    let mut first: HashMap<(Scope, Cow<str>), &Planned> = HashMap::default();
     for p in &names {
         if let Some(problem) = p.pattern.problem(&p.name) {
             out.push(Finding::of(
@@ -58,7 +59,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             ));
             continue;
         }
-        let key = (p.scope.as_str(), p.name.to_ascii_lowercase());
+        // Azure compares names ignoring case; most are lower case already.
+        let name = if p.name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(p.name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(p.name.as_ref())
+        };
+        let key = (p.scope, name);
         match first.get(&key) {
             Some(earlier) => out.push(Finding::of(
                 &RULE,
