@@ -356,6 +356,18 @@ impl Scene {
             .map(|l| Shape::Link(l.path()))
     }
 
+    /// Where a path through `id` passes: an area's or symbol's centre, a badge, a link's middle.
+    pub fn anchor_of(&self, id: Id) -> Option<Point> {
+        Some(match self.shape_of(id)? {
+            Shape::Area(r) => Point::new(r.x + r.w / 2.0, r.y + r.h / 2.0),
+            Shape::Symbol(p) | Shape::Badge(p) => p,
+            Shape::Link(_) => {
+                let l = self.links.iter().find(|l| l.id == id)?;
+                Point::new((l.from.x + l.to.x) / 2.0, (l.from.y + l.to.y) / 2.0)
+            }
+        })
+    }
+
     /// The elements drawn wholly inside `band` (a rubber-band selection), in drawing order.
     pub fn inside(&self, band: Rect) -> Vec<Id> {
         let holds = |r: Rect| {
@@ -787,6 +799,34 @@ mod tests {
             "the region is only partly inside"
         );
         assert!(!inside.contains(&site));
+    }
+
+    #[test]
+    fn a_traced_path_passes_through_centres_and_link_middles() {
+        let design = two_vnets_and_a_site();
+        let scene = Scene::of(&design);
+        let r = scene.vnets[0].rect;
+        assert_eq!(
+            scene.anchor_of(scene.vnets[0].id),
+            Some(Point::new(r.x + r.w / 2.0, r.y + r.h / 2.0))
+        );
+        assert_eq!(
+            scene.anchor_of(design.sites[0].id),
+            Some(design.sites[0].layout)
+        );
+        let link = scene
+            .links
+            .iter()
+            .find(|l| l.id == design.peerings[0].id)
+            .unwrap();
+        assert_eq!(
+            scene.anchor_of(link.id),
+            Some(Point::new(
+                (link.from.x + link.to.x) / 2.0,
+                (link.from.y + link.to.y) / 2.0
+            ))
+        );
+        assert_eq!(scene.anchor_of(Id(999_999)), None);
     }
 
     #[test]

@@ -13,7 +13,8 @@ pub fn TracePanel() -> impl IntoView {
     let studio = expect_context::<Studio>();
     let tracing = expect_context::<Tracing>();
     // What can be typed, offered as suggestions: sources and destinations by name.
-    let sources = move || {
+    // Memos: an edit that renames nothing leaves the suggestion lists (and their DOM) alone.
+    let sources = Memo::new(move |_| {
         studio.with_design(|d| {
             let mut names: Vec<String> = d.sites.iter().map(|s| s.name.clone()).collect();
             names.extend(
@@ -36,9 +37,10 @@ pub fn TracePanel() -> impl IntoView {
             names.extend(subnets.into_iter().map(|(_, n)| n));
             names
         })
-    };
-    let targets =
-        move || studio.with_design(|d| d.hsms.iter().map(|h| h.name.clone()).collect::<Vec<_>>());
+    });
+    let targets = Memo::new(move |_| {
+        studio.with_design(|d| d.hsms.iter().map(|h| h.name.clone()).collect::<Vec<_>>())
+    });
     let options = |names: Vec<String>| {
         names
             .into_iter()
@@ -70,7 +72,7 @@ pub fn TracePanel() -> impl IntoView {
                         placeholder="site, subnet or address"
                         prop:value=move || tracing.from.get()
                         on:change=move |ev| tracing.from.set(event_target_value(&ev))/>
-                    <datalist id="trace-sources">{move || options(sources())}</datalist>
+                    <datalist id="trace-sources">{move || options(sources.get())}</datalist>
                 </div>
                 <div class="field">
                     <label for="trace-to">"To"</label>
@@ -78,7 +80,7 @@ pub fn TracePanel() -> impl IntoView {
                         placeholder="HSM or address"
                         prop:value=move || tracing.to.get()
                         on:change=move |ev| tracing.to.set(event_target_value(&ev))/>
-                    <datalist id="trace-targets">{move || options(targets())}</datalist>
+                    <datalist id="trace-targets">{move || options(targets.get())}</datalist>
                 </div>
                 <div class="field port">
                     <label for="trace-port">"TCP port"</label>

@@ -102,6 +102,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     // The per-design facts of the tracer (effective routes per subnet), shared by every flow.
     let net = Network::new(cx.design);
     // Computed only when some client is cut off: the fix targets and the next free id.
+    let mut graph = None;
     let mut targets: Option<Vec<(&Vnet, bool)>> = None;
     let mut next_id: Option<Id> = None;
     for vnet in &cx.design.vnets {
@@ -132,9 +133,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         elements.extend(hop_elements);
         let mut finding = Finding::of(&RULE, message, dedup(elements));
         // A topology fix only when the client has no path at all, not a blocked one.
-        let graph = cx.topology().reach(&cx.index);
+        let graph = graph.get_or_insert_with(|| cx.topology().reach(&cx.index));
         if graph.from_vnet(vnet.id).is_empty() {
-            let targets = targets.get_or_insert_with(|| fix_targets(cx, &graph));
+            let targets = targets.get_or_insert_with(|| fix_targets(cx, graph));
             let id = *next_id.get_or_insert_with(|| cx.design.next_id());
             if let Some((label, edit)) = peering_fix(cx, vnet, targets, id) {
                 finding = finding.with_fix(label, edit);

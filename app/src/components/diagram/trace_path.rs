@@ -5,7 +5,6 @@ use crate::scene::Scene;
 use crate::tracing::Tracing;
 use hsmnet_core::model::Point;
 use hsmnet_core::trace::{Leg, Trace, Verdict};
-use hsmnet_core::Id;
 use leptos::prelude::*;
 
 #[component]
@@ -21,7 +20,7 @@ fn path_view(scene: &Scene, trace: &Trace) -> impl IntoView {
     let leg_points = |leg: Leg| -> Vec<Point> {
         let mut points: Vec<Point> = Vec::new();
         for hop in trace.hops.iter().filter(|h| h.leg == leg) {
-            if let Some(p) = hop.elements.iter().find_map(|id| anchor(scene, *id)) {
+            if let Some(p) = hop.elements.iter().find_map(|id| scene.anchor_of(*id)) {
                 if points.last() != Some(&p) {
                     points.push(p);
                 }
@@ -39,7 +38,7 @@ fn path_view(scene: &Scene, trace: &Trace) -> impl IntoView {
         Verdict::Dropped { hop, reason } => trace.hops.get(*hop).and_then(|h| {
             h.elements
                 .iter()
-                .find_map(|id| anchor(scene, *id))
+                .find_map(|id| scene.anchor_of(*id))
                 .map(|at| (at, format!("Dropped at hop {}: {reason}", hop + 1)))
         }),
         Verdict::Delivered => None,
@@ -81,29 +80,4 @@ fn points_attr(points: &[Point]) -> String {
         .map(|p| format!("{:.1},{:.1}", p.x, p.y))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Where the path passes for an element: a symbol's centre, an area's centre, a link's middle.
-fn anchor(scene: &Scene, id: Id) -> Option<Point> {
-    if let Some(s) = scene.symbols.iter().find(|s| s.id == id) {
-        return Some(s.at);
-    }
-    if let Some(b) = scene.badges.iter().find(|b| b.id == id) {
-        return Some(b.at);
-    }
-    if let Some(l) = scene.links.iter().find(|l| l.id == id) {
-        return Some(Point::new(
-            (l.from.x + l.to.x) / 2.0,
-            (l.from.y + l.to.y) / 2.0,
-        ));
-    }
-    let areas = scene
-        .subnets
-        .iter()
-        .chain(&scene.vnets)
-        .chain(&scene.regions);
-    areas
-        .into_iter()
-        .find(|a| a.id == id)
-        .map(|a| Point::new(a.rect.x + a.rect.w / 2.0, a.rect.y + a.rect.h / 2.0))
 }
