@@ -1,5 +1,6 @@
 //! The core of HSM Network Studio: everything that does not need a browser or a terminal.
 //!
+//! - [`azure`]: facts about Azure itself (offered values, names, ports, limits); imports nothing.
 //! - [`model`]: the design (regions, VNets, subnets, HSMs, gateways, links, policies).
 //! - [`document`]: the versioned JSON file format, loading with errors that name the field.
 //! - [`draw`]: drawing on the canvas: the palette, placing, linking, copying, hit testing.
@@ -14,6 +15,7 @@
 //! Nothing here does IO; the CLI and the browser app are thin shells over this crate.
 
 pub mod addressing;
+pub mod azure;
 pub mod document;
 pub mod draw;
 pub mod edit;
