@@ -2,4 +2,5 @@
 //! independent of any design. Model, rules, trace, export and draw all read them from here,
 //! and this module imports nothing else of the crate.
 
+pub mod names;
 pub mod offered;

@@ -1,8 +1,8 @@
-//! `firewall-subnet`: an Azure Firewall sits in a subnet named AzureFirewallSubnet of /26 or
-//! larger.
+//! `firewall-subnet`: an Azure Firewall sits in a subnet named AzureFirewallSubnet (in any
+//! letter case, spelt the canonical way) of /26 or larger.
 
 use super::fixes::enlarged;
-use super::select::FIREWALL_SUBNET;
+use super::select::{is_firewall_subnet, FIREWALL_SUBNET};
 use super::{Context, Finding, Rule, Severity};
 use crate::addressing::first_usable;
 use crate::edit::{Edit, Element};
@@ -12,12 +12,14 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 pub static RULE: Rule = Rule {
     name: "firewall-subnet",
-    severities: &[Severity::Error],
+    severities: &[Severity::Error, Severity::Info],
     summary: "An Azure Firewall sits in a subnet named AzureFirewallSubnet of /26 or larger.",
     #[cfg(feature = "explanations")]
     explanation: super::Explanation {
-        checks: "The subnet of every Azure Firewall is named exactly AzureFirewallSubnet and is a \
-                 /26 or larger.",
+        checks: "The subnet of every Azure Firewall is named AzureFirewallSubnet and is a /26 or \
+                 larger (errors). Azure compares resource names ignoring letter case, so \
+                 'azurefirewallsubnet' is the firewall subnet too; another spelling than \
+                 'AzureFirewallSubnet' is reported as information only.",
         why: "Azure deploys a firewall only into a subnet called AzureFirewallSubnet, and that \
               subnet needs at least a /26 so the firewall can scale out its instances. Any other \
               name or a smaller prefix makes the deployment fail. In the HSM hub the firewall is \
@@ -26,9 +28,10 @@ pub static RULE: Rule = Rule {
               has no other subnet of that name) and grow it to /26: into the /26 containing it \
               when free, otherwise the first free /26. When the firewall's address changes, \
               routes and NSG rules of the VNet and its peers that point at the old address or \
-              subnet follow it.",
+              subnet follow it. A firewall subnet spelt otherwise is renamed to \
+              'AzureFirewallSubnet'.",
         source: "Networking considerations, 'Solution Architecture' (firewall list, item 1); \
-                 Azure Firewall FAQ (subnet size).",
+                 Azure Firewall FAQ (subnet size); Azure resource names are case-insensitive.",
     },
     check,
 };
@@ -45,6 +48,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
         list.push(f.id);
     }
+    respelt(cx, &firewalls, out);
     if order.is_empty() {
         return;
     }
@@ -63,10 +67,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some((vnet, subnet)) = cx.index.subnet(subnet_id) else {
             continue;
         };
-        let named = subnet.name == FIREWALL_SUBNET;
+        let named = is_firewall_subnet(&subnet.name);
         let len = subnet.prefix.prefix_len();
         let big = len <= 26;
         if named && big {
+            // The spelling, if not canonical, was reported as information above.
             continue;
         }
         let mut problems = Vec::new();
@@ -102,23 +107,66 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// The firewall subnet spelt another way than the canonical one, as information with a rename,
+/// unless it holds a firewall and is too small (then the error below renames it as well).
+fn respelt(cx: &Context, firewalls: &HashMap<Id, Vec<Id>>, out: &mut Vec<Finding>) {
+    for vnet in &cx.design.vnets {
+        // Two subnets of one name (in any case) are azure-name-valid's to report.
+        let alone = vnet
+            .subnets
+            .iter()
+            .filter(|s| is_firewall_subnet(&s.name))
+            .count()
+            == 1;
+        let spelt_otherwise = vnet.subnets.iter().filter(|s| {
+            is_firewall_subnet(&s.name)
+                && s.name != FIREWALL_SUBNET
+                && !(firewalls.contains_key(&s.id) && s.prefix.prefix_len() > 26)
+        });
+        for subnet in spelt_otherwise {
+            let finding = Finding::new(
+                &RULE,
+                Severity::Info,
+                format!(
+                    "subnet {} of {} is the firewall subnet (Azure ignores letter case in names), \
+                     but is spelt {:?} rather than \"AzureFirewallSubnet\"",
+                    cx.name(subnet.id),
+                    cx.name(vnet.id),
+                    subnet.name
+                ),
+                vec![subnet.id],
+            );
+            let mut renamed = subnet.clone();
+            renamed.name = FIREWALL_SUBNET.to_string();
+            let edit = Edit::Replace(Element::Subnet {
+                vnet: vnet.id,
+                subnet: renamed,
+            });
+            out.push(if alone {
+                finding.with_fix("Rename the subnet to AzureFirewallSubnet", edit)
+            } else {
+                finding
+            });
+        }
+    }
+}
+
 /// Renames and/or grows the subnet, and points routes and NSG rules at its new place.
 fn fix(cx: &Context, vnet: &Vnet, subnet: &Subnet, only_firewalls: bool) -> Option<(String, Edit)> {
     if !only_firewalls {
         return None;
     }
-    let named = subnet.name == FIREWALL_SUBNET;
     let taken = vnet
         .subnets
         .iter()
-        .any(|s| s.id != subnet.id && s.name == FIREWALL_SUBNET);
-    if !named && taken {
+        .any(|s| s.id != subnet.id && is_firewall_subnet(&s.name));
+    if taken {
         return None;
     }
     let mut fixed = subnet.clone();
     fixed.name = FIREWALL_SUBNET.to_string();
     let mut steps = Vec::new();
-    if !named {
+    if subnet.name != FIREWALL_SUBNET {
         steps.push("Rename the subnet to AzureFirewallSubnet".to_string());
     }
     if subnet.prefix.prefix_len() > 26 {
@@ -199,6 +247,7 @@ mod tests {
     use crate::model::builder::{net, nsg_rule, route, Builder};
     use crate::model::{Access, AddressMatch, Direction, NextHop, Protocol};
     use crate::rules::testing::*;
+    use crate::rules::Severity;
 
     const RULE: &str = "firewall-subnet";
 
@@ -314,6 +363,44 @@ mod tests {
         let found = findings(&design, RULE);
         assert_eq!(found.len(), 1);
         assert!(found[0].fix.as_ref().unwrap().label.starts_with("Rename"));
+        let fixed = apply_first_fix(&design, RULE);
+        let (_, s) = fixed.subnet(subnet).unwrap();
+        assert_eq!(
+            (s.name.as_str(), s.prefix),
+            ("AzureFirewallSubnet", net("10.0.1.0/26"))
+        );
+        assert!(findings(&fixed, RULE).is_empty());
+    }
+
+    #[test]
+    fn another_letter_case_is_information_and_the_fix_restores_the_spelling() {
+        let (b, subnet, ..) = hub("azurefirewallsubnet", "10.0.1.0/26");
+        let design = b.finish();
+        let found = findings(&design, RULE);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].severity, Severity::Info);
+        assert!(
+            found[0].message.contains("\"azurefirewallsubnet\""),
+            "{}",
+            found[0].message
+        );
+        let fixed = apply_first_fix(&design, RULE);
+        assert_eq!(fixed.subnet(subnet).unwrap().1.name, "AzureFirewallSubnet");
+        assert!(findings(&fixed, RULE).is_empty());
+    }
+
+    #[test]
+    fn a_small_subnet_in_another_case_is_an_error_whose_fix_also_respells() {
+        let (b, subnet, ..) = hub("AZUREFIREWALLSUBNET", "10.0.1.0/27");
+        let design = b.finish();
+        let found = findings(&design, RULE);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].severity, Severity::Error);
+        assert!(
+            !found[0].message.contains("not named"),
+            "{}",
+            found[0].message
+        );
         let fixed = apply_first_fix(&design, RULE);
         let (_, s) = fixed.subnet(subnet).unwrap();
         assert_eq!(

@@ -1,8 +1,8 @@
-//! `gateway-subnet-name`: gateways sit only in a subnet named exactly GatewaySubnet, and nothing
-//! else sits there.
+//! `gateway-subnet-name`: gateways sit only in the subnet named GatewaySubnet (in any letter
+//! case), nothing else sits there, and the name is spelt the canonical way.
 
 use super::fixes::{add_gateway_subnet, gateway_slot, moved_gateway};
-use super::select::{gateway_subnet_of, GATEWAY_SUBNET};
+use super::select::{gateway_subnet_of, is_gateway_subnet, GATEWAY_SUBNET};
 use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Gateway, Id, Subnet, Vnet};
@@ -27,22 +27,27 @@ fn other_devices(cx: &Context) -> HashMap<Id, Vec<Id>> {
 
 pub static RULE: Rule = Rule {
     name: "gateway-subnet-name",
-    severities: &[Severity::Error],
-    summary: "Gateways sit only in a subnet named exactly GatewaySubnet, which holds nothing but gateways.",
+    severities: &[Severity::Error, Severity::Info],
+    summary:
+        "Gateways sit only in the subnet named GatewaySubnet, which holds nothing but gateways.",
     #[cfg(feature = "explanations")]
     explanation: super::Explanation {
-        checks: "Every ExpressRoute or VPN gateway is placed in a subnet whose name is exactly \
-                 GatewaySubnet, and every subnet of that name holds gateways only: no HSM, NVA, \
-                 load balancer, firewall, and no HSM client workloads.",
+        checks: "Every ExpressRoute or VPN gateway is placed in a subnet named GatewaySubnet, and \
+                 every subnet of that name holds gateways only: no HSM, NVA, load balancer, \
+                 firewall, and no HSM client workloads (errors). Azure compares resource names \
+                 ignoring letter case, so 'gatewaysubnet' is the gateway subnet too; another \
+                 spelling than 'GatewaySubnet' is reported as information only.",
         why: "Azure deploys virtual network gateways only into the subnet called GatewaySubnet; \
               any other name makes the gateway deployment fail. The gateway VMs use that subnet \
-              for themselves, and other resources placed there break or are refused.",
+              for themselves, and other resources placed there break or are refused. The \
+              canonical spelling is what the documentation, scripts and reviewers look for.",
         fix: "Rename the subnet to GatewaySubnet when it holds only gateways and the VNet has no \
               GatewaySubnet yet; otherwise move the gateways into the VNet's GatewaySubnet \
               (adding a /27 one when missing). Move any other workload out of GatewaySubnet by \
-              hand.",
+              hand. A gateway subnet spelt otherwise is renamed to 'GatewaySubnet'.",
         source: "VPN Gateway settings, 'Gateway subnet'; Networking considerations, 'ExpressRoute \
-                 gateway'.",
+                 gateway'; Azure resource names are case-insensitive (the azurerm provider's \
+                 acceptance test deploys an ExpressRoute gateway into 'gatewaysubnet').",
     },
     check,
 };
@@ -61,7 +66,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some((vnet, subnet)) = cx.index.subnet(g.subnet) else {
             continue;
         };
-        if subnet.name == GATEWAY_SUBNET || !seen.insert(subnet.id) {
+        if is_gateway_subnet(&subnet.name) || !seen.insert(subnet.id) {
             continue;
         }
         let gateways = by_subnet.get(&subnet.id).map(Vec::as_slice).unwrap_or(&[]);
@@ -71,8 +76,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let finding = Finding::of(
             &RULE,
             format!(
-                "gateway {} sits in subnet {} of {}; Azure places gateways only in a subnet named \
-                 exactly GatewaySubnet",
+                "gateway {} sits in subnet {} of {}; Azure places gateways only in the subnet \
+                 named GatewaySubnet",
                 names.join(", "),
                 cx.name(subnet.id),
                 cx.name(vnet.id)
@@ -89,7 +94,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
     // Anything but gateways inside GatewaySubnet.
     for vnet in &d.vnets {
-        for subnet in vnet.subnets.iter().filter(|s| s.name == GATEWAY_SUBNET) {
+        for subnet in vnet.subnets.iter().filter(|s| is_gateway_subnet(&s.name)) {
             let intruders = others.get(&subnet.id).map(Vec::as_slice).unwrap_or(&[]);
             if intruders.is_empty() && !subnet.hsm_client {
                 continue;
@@ -113,6 +118,51 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
+
+    // The gateway subnet spelt another way than the canonical one.
+    for vnet in &d.vnets {
+        // Two subnets of one name (in any case) are azure-name-valid's to report; renaming one
+        // of them would not settle which is the gateway subnet.
+        let alone = vnet
+            .subnets
+            .iter()
+            .filter(|s| is_gateway_subnet(&s.name))
+            .count()
+            == 1;
+        let spelt_otherwise = vnet
+            .subnets
+            .iter()
+            .filter(|s| is_gateway_subnet(&s.name) && s.name != GATEWAY_SUBNET);
+        for subnet in spelt_otherwise {
+            let finding = Finding::new(
+                &RULE,
+                Severity::Info,
+                format!(
+                    "subnet {} of {} is the gateway subnet (Azure ignores letter case in names), \
+                     but is spelt {:?} rather than \"GatewaySubnet\"",
+                    cx.name(subnet.id),
+                    cx.name(vnet.id),
+                    subnet.name
+                ),
+                vec![subnet.id],
+            );
+            out.push(if alone {
+                finding.with_fix("Rename the subnet to GatewaySubnet", rename(vnet, subnet))
+            } else {
+                finding
+            });
+        }
+    }
+}
+
+/// The subnet renamed to the canonical GatewaySubnet.
+fn rename(vnet: &Vnet, subnet: &Subnet) -> Edit {
+    let mut renamed = subnet.clone();
+    renamed.name = GATEWAY_SUBNET.to_string();
+    Edit::Replace(Element::Subnet {
+        vnet: vnet.id,
+        subnet: renamed,
+    })
 }
 
 /// Renames the subnet when it holds only gateways and the VNet has no GatewaySubnet; otherwise
@@ -126,14 +176,9 @@ fn fix(
 ) -> Option<(String, Edit)> {
     let existing = gateway_subnet_of(vnet);
     if only_gateways && existing.is_none() {
-        let mut renamed = subnet.clone();
-        renamed.name = GATEWAY_SUBNET.to_string();
         return Some((
             "Rename the subnet to GatewaySubnet".to_string(),
-            Edit::Replace(Element::Subnet {
-                vnet: vnet.id,
-                subnet: renamed,
-            }),
+            rename(vnet, subnet),
         ));
     }
     let mut edits = Vec::new();
@@ -156,6 +201,7 @@ fn fix(
 mod tests {
     use crate::model::builder::Builder;
     use crate::rules::testing::*;
+    use crate::rules::Severity;
 
     const RULE: &str = "gateway-subnet-name";
 
@@ -192,10 +238,50 @@ mod tests {
     }
 
     #[test]
-    fn the_name_is_exact() {
+    fn another_letter_case_is_information_and_the_fix_restores_the_spelling() {
         let (mut b, ids) = hsm_vnet();
         b.subnet_mut(ids.gateway_subnet).name = "gatewaysubnet".into();
-        assert_eq!(findings(&b.finish(), RULE).len(), 1);
+        let design = b.finish();
+        let found = findings(&design, RULE);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].severity, Severity::Info);
+        assert_eq!(found[0].elements, vec![ids.gateway_subnet]);
+        assert!(
+            found[0].message.contains("\"gatewaysubnet\""),
+            "{}",
+            found[0].message
+        );
+        let fixed = apply_first_fix(&design, RULE);
+        assert_eq!(
+            fixed.subnet(ids.gateway_subnet).unwrap().1.name,
+            "GatewaySubnet"
+        );
+        assert!(findings(&fixed, RULE).is_empty());
+    }
+
+    #[test]
+    fn another_letter_case_still_holds_gateways_and_refuses_other_devices() {
+        let (mut b, ids) = hsm_vnet();
+        b.subnet_mut(ids.gateway_subnet).name = "GATEWAYSUBNET".into();
+        let nva = b.nva(ids.gateway_subnet, "nva1", "10.10.255.10");
+        let found = findings(&b.finish(), RULE);
+        let errors: Vec<_> = found
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        assert_eq!(errors.len(), 1, "{found:?}");
+        assert!(errors[0].elements.contains(&nva));
+        assert!(!errors[0].elements.contains(&ids.er_gateway));
+    }
+
+    #[test]
+    fn no_rename_when_the_vnet_has_two_gateway_subnets_in_different_cases() {
+        let (mut b, ids) = hsm_vnet();
+        b.subnet(ids.vnet, "gatewaySubnet", "10.10.254.0/27");
+        let found = findings(&b.finish(), RULE);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].severity, Severity::Info);
+        assert!(found[0].fix.is_none());
     }
 
     #[test]

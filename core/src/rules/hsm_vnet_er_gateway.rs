@@ -2,7 +2,7 @@
 //! GatewaySubnet.
 
 use super::fixes::{add_gateway_subnet, gateway_slot, moved_gateway, new_gateway};
-use super::select::{gateway_subnet_of, hsm_vnets, GATEWAY_SUBNET};
+use super::select::{gateway_subnet_of, hsm_vnets, is_gateway_subnet};
 use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Gateway, GatewayKind, Id, Subnet, Vnet};
@@ -45,7 +45,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let in_place = |g: &&Gateway| {
             cx.index
                 .subnet(g.subnet)
-                .is_some_and(|(_, s)| s.name == GATEWAY_SUBNET)
+                .is_some_and(|(_, s)| is_gateway_subnet(&s.name))
         };
         if er.iter().any(in_place) {
             continue;

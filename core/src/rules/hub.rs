@@ -5,7 +5,7 @@
 //! [`hubs`] is one linear pass over the design with constant-time lookups; it returns nothing
 //! at once when the design has no NVA, so the hub rules cost nothing in other designs.
 
-use super::select::{FIREWALL_SUBNET, GATEWAY_SUBNET};
+use super::select::{is_firewall_subnet, is_gateway_subnet};
 use super::Context;
 use crate::addressing;
 use crate::model::{
@@ -127,7 +127,7 @@ impl<'d> Hub<'d> {
     pub fn firewall(&self) -> Option<(&'d Firewall, &'d Subnet)> {
         self.firewalls
             .iter()
-            .find(|(_, s)| s.name == FIREWALL_SUBNET)
+            .find(|(_, s)| is_firewall_subnet(&s.name))
             .or_else(|| self.firewalls.first())
             .copied()
     }
@@ -154,7 +154,12 @@ impl<'d> Hub<'d> {
             .find(|(g, _)| g.kind == GatewayKind::ExpressRoute)
             .or_else(|| self.gateways.first())
             .map(|(_, s)| *s)
-            .or_else(|| self.vnet.subnets.iter().find(|s| s.name == GATEWAY_SUBNET))
+            .or_else(|| {
+                self.vnet
+                    .subnets
+                    .iter()
+                    .find(|s| is_gateway_subnet(&s.name))
+            })
     }
 
     /// The prefixes of the on-premises sites wired to the hub, each once (host bits cleared),
@@ -538,7 +543,7 @@ mod fixture {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::select::hsm_vnets;
+    use crate::rules::select::{hsm_vnets, GATEWAY_SUBNET};
     use crate::rules::testing::findings;
 
     const HUB_RULES: [&str; 11] = [

@@ -19,6 +19,7 @@ use std::fmt;
 
 mod address_overlap_connected;
 mod azure_name_valid;
+mod circuit_valid;
 mod coexist_gateway_sku;
 mod cross_region_vpn;
 mod er_private_peering;
@@ -48,7 +49,9 @@ mod hsm_subnet_no_route_table;
 mod hsm_vnet_er_gateway;
 mod hsm_vnet_no_remote_gateways;
 mod hub_hsm_peering;
+mod known_values;
 mod luna_ipcheck_disabled;
+mod nsg_rule_valid;
 mod nva_count;
 mod nva_ilb_1792;
 mod nva_ip_forwarding;
@@ -58,9 +61,11 @@ mod nva_snat;
 mod onprem_backup_path;
 mod p2s_route_based;
 mod p2s_single_workstation;
+mod peering_limit;
 mod peering_same_region;
 mod prefix_allowed;
 mod prefix_canonical;
+mod route_table_valid;
 mod s2s_needs_device;
 mod service_retiring;
 mod subnet_in_vnet;
@@ -258,6 +263,11 @@ pub static ALL: &[&Rule] = &[
     &firewall_default_deny::RULE,
     &nva_nsg_restrict::RULE,
     &hsm_no_outbound::RULE,
+    &nsg_rule_valid::RULE,
+    &route_table_valid::RULE,
+    &peering_limit::RULE,
+    &circuit_valid::RULE,
+    &known_values::RULE,
 ];
 
 /// Finds a rule by its catalogue name.

@@ -10,15 +10,15 @@ use super::Context;
 use crate::model::{Gateway, GatewayKind, Hsm, Id, Subnet, Vnet};
 use std::collections::HashSet;
 
-/// The one name Azure accepts for the subnet of virtual network gateways.
-pub(super) const GATEWAY_SUBNET: &str = "GatewaySubnet";
+/// The names Azure reserves for the gateway and firewall subnets (canonical spellings; Azure
+/// compares names ignoring case, as [`is_gateway_subnet`] and [`is_firewall_subnet`] do).
+pub(super) use crate::azure::names::{
+    is_firewall_subnet, is_gateway_subnet, FIREWALL_SUBNET, GATEWAY_SUBNET,
+};
 
-/// The one name Azure accepts for a firewall's subnet.
-pub(super) const FIREWALL_SUBNET: &str = "AzureFirewallSubnet";
-
-/// The first subnet of `vnet` named GatewaySubnet.
+/// The first subnet of `vnet` named GatewaySubnet (in any letter case).
 pub(super) fn gateway_subnet_of(vnet: &Vnet) -> Option<&Subnet> {
-    vnet.subnets.iter().find(|s| s.name == GATEWAY_SUBNET)
+    vnet.subnets.iter().find(|s| is_gateway_subnet(&s.name))
 }
 
 /// Every subnet that is a gateway subnet, by name or because a gateway sits in it, in design
@@ -32,7 +32,7 @@ pub(super) fn gateway_subnets<'d>(cx: &Context<'d>) -> Vec<(&'d Vnet, &'d Subnet
         .vnets
         .iter()
         .flat_map(|v| v.subnets.iter().map(move |s| (v, s)))
-        .filter(|(_, s)| s.name == GATEWAY_SUBNET || holding.binary_search(&s.id).is_ok())
+        .filter(|(_, s)| is_gateway_subnet(&s.name) || holding.binary_search(&s.id).is_ok())
         .collect()
 }
 
