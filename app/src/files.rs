@@ -2,6 +2,7 @@
 //! request leaves the browser), the diagram as a standalone SVG, reading an imported file, and
 //! the clipboard.
 
+use crate::xml;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::js_sys::Array;
@@ -40,7 +41,10 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
 }
 
 /// The diagram as a standalone SVG document: a copy of the canvas with the page's style rules
-/// embedded, so that it looks the same outside the studio.
+/// embedded, so that it looks the same outside the studio. Written by [`xml::Writer`] rather
+/// than the browser's serialiser, which leaves characters XML forbids (escape sequences, NUL,
+/// U+FFFE in a design's names) in the file as they are: the file is well-formed XML whatever the
+/// names hold.
 pub fn diagram_svg() -> Result<String, String> {
     let document = web_sys::window()
         .and_then(|w| w.document())
@@ -61,14 +65,48 @@ pub fn diagram_svg() -> Result<String, String> {
         .map_err(|_| "the diagram could not be copied")?;
     style.set_text_content(Some(&style_rules(&document)));
     let _ = copy.prepend_with_node_1(&style);
-    let serializer =
-        web_sys::XmlSerializer::new().map_err(|_| "the diagram could not be written")?;
-    let text = serializer
-        .serialize_to_string(&copy)
-        .map_err(|_| "the diagram could not be written")?;
-    Ok(format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}\n"
-    ))
+    let mut writer = xml::Writer::new();
+    write_node(&copy, &mut writer);
+    Ok(writer.finish())
+}
+
+/// Writes an element with its attributes and content, or a text node; comments (Leptos's
+/// markers) and anything else are left out.
+fn write_node(node: &web_sys::Node, writer: &mut xml::Writer) {
+    match node.node_type() {
+        web_sys::Node::ELEMENT_NODE => {
+            let element: &web_sys::Element = node.unchecked_ref();
+            let name = element.tag_name();
+            let attributes: Vec<(String, String)> = element
+                .get_attribute_names()
+                .iter()
+                .filter_map(|n| n.as_string())
+                .map(|n| {
+                    let value = element.get_attribute(&n).unwrap_or_default();
+                    (n, value)
+                })
+                .collect();
+            let Some(mut child) = node.first_child() else {
+                writer.empty(&name, &attributes);
+                return;
+            };
+            if !writer.start(&name, &attributes) {
+                return;
+            }
+            loop {
+                write_node(&child, writer);
+                match child.next_sibling() {
+                    Some(next) => child = next,
+                    None => break,
+                }
+            }
+            writer.end(&name);
+        }
+        web_sys::Node::TEXT_NODE | web_sys::Node::CDATA_SECTION_NODE => {
+            writer.text(&node.text_content().unwrap_or_default());
+        }
+        _ => {}
+    }
 }
 
 /// Every rule of the page's own style sheets, as text.

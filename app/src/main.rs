@@ -12,6 +12,7 @@ mod state;
 mod storage;
 mod tracing;
 mod viewport;
+mod xml;
 
 fn main() {
     console_error_panic_hook::set_once();

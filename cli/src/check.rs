@@ -1,24 +1,13 @@
 //! `hsmnet check`: load a design, run every rule, print the findings compiler-style.
 
+use crate::input::load_design;
+use crate::output::{self, visible};
 use crate::Format;
 use hsmnet_core::rules::{check, Severity};
-use hsmnet_core::{load, Design, Id};
+use hsmnet_core::{Design, Id};
 use serde::Serialize;
-use std::io::Read;
+use std::fmt::Write;
 use std::process::ExitCode;
-
-/// Reads a file, or standard input for `-`.
-pub fn read_input(file: &str) -> Result<String, String> {
-    if file == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        Ok(text)
-    } else {
-        std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))
-    }
-}
 
 #[derive(Serialize)]
 struct ElementOut {
@@ -60,20 +49,17 @@ fn element(design: &Design, id: Id) -> ElementOut {
 }
 
 pub fn run(file: &str, format: Format) -> ExitCode {
-    let design =
-        match read_input(file).and_then(|text| load(&text).map_err(|e| format!("{file}: {e}"))) {
-            Ok(design) => design,
-            Err(message) => {
-                eprintln!("hsmnet: {message}");
-                return ExitCode::from(2);
-            }
-        };
+    let design = match load_design(file) {
+        Ok(design) => design,
+        Err(code) => return code,
+    };
     let report = check(&design);
     let (errors, warnings, infos) = (
         report.count(Severity::Error),
         report.count(Severity::Warning),
         report.count(Severity::Info),
     );
+    let mut text = String::new();
     match format {
         Format::Json => {
             let out = ReportOut {
@@ -94,41 +80,44 @@ pub fn run(file: &str, format: Format) -> ExitCode {
                     })
                     .collect(),
             };
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&out).expect("report serialises")
-            );
+            text = serde_json::to_string_pretty(&out).expect("report serialises");
+            text.push('\n');
         }
         Format::Text => {
+            // Names, messages and the file name are the design's (or the user's) text: each is
+            // made visible, so that none can act on the terminal or start a line of its own.
+            let file = visible(file);
             for f in &report.findings {
-                println!("{}[{}]: {}", f.severity, f.rule, f.message);
+                let _ = writeln!(text, "{}[{}]: {}", f.severity, f.rule, visible(&f.message));
                 if !f.elements.is_empty() {
                     let names: Vec<String> = f
                         .elements
                         .iter()
                         .map(|id| {
                             let e = element(&design, *id);
-                            format!("{} {} ({})", e.kind, e.name, id)
+                            format!("{} {} ({})", e.kind, visible(&e.name), id)
                         })
                         .collect();
-                    println!("  --> {file}: {}", names.join(", "));
+                    let _ = writeln!(text, "  --> {file}: {}", names.join(", "));
                 }
                 if let Some(fix) = &f.fix {
-                    println!("  = fix: {}", fix.label);
+                    let _ = writeln!(text, "  = fix: {}", visible(&fix.label));
                 }
             }
-            println!(
+            let _ = writeln!(
+                text,
                 "{file}: {errors} error{}, {warnings} warning{}, {infos} info",
                 plural(errors),
                 plural(warnings)
             );
         }
     }
-    if errors > 0 {
+    let code = if errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    output::print(&text, code)
 }
 
 fn plural(n: usize) -> &'static str {

@@ -1,11 +1,14 @@
 //! `hsmnet export`: write a checked design as an ARM template, a Bicep file or a design
 //! document. A design with errors is refused (exit 1) with its errors listed; warnings are shown
-//! on standard error and do not block.
+//! on standard error and do not block. A design too large for what it is written as (over Azure
+//! Resource Manager's template limits, or a document over the size loading accepts) is refused
+//! too, with exit 1 and the numbers, and nothing is written.
 
-use crate::check::read_input;
+use crate::input::load_design;
+use crate::output;
+use hsmnet_core::document::to_document;
 use hsmnet_core::export::{arm, bicep, HsmApiVersion, Options, Valid};
 use hsmnet_core::rules::Severity;
-use hsmnet_core::{load, to_json};
 use std::process::ExitCode;
 
 /// What to write.
@@ -22,19 +25,12 @@ pub enum Target {
 pub fn run(target: Target, file: &str, out: Option<&str>, hsm_api_version: &str) -> ExitCode {
     let hsm_api_version: HsmApiVersion = match hsm_api_version.parse() {
         Ok(v) => v,
-        Err(message) => {
-            eprintln!("hsmnet: {message}");
-            return ExitCode::from(2);
-        }
+        Err(message) => return output::fail(&message),
     };
-    let design =
-        match read_input(file).and_then(|text| load(&text).map_err(|e| format!("{file}: {e}"))) {
-            Ok(design) => design,
-            Err(message) => {
-                eprintln!("hsmnet: {message}");
-                return ExitCode::from(2);
-            }
-        };
+    let design = match load_design(file) {
+        Ok(design) => design,
+        Err(code) => return code,
+    };
     let valid = match Valid::new(&design) {
         Ok(valid) => valid,
         Err(report) => {
@@ -43,13 +39,13 @@ pub fn run(target: Target, file: &str, out: Option<&str>, hsm_api_version: &str)
                 .iter()
                 .filter(|f| f.severity == Severity::Error)
             {
-                eprintln!("error[{}]: {}", f.rule, f.message);
+                output::line(&format!("error[{}]: {}", f.rule, f.message));
             }
             let errors = report.count(Severity::Error);
-            eprintln!(
-                "hsmnet: {file}: not exported: {errors} error{} (run `hsmnet check {file}` for details)",
+            output::say(&format!(
+                "{file}: not exported: {errors} error{} (run `hsmnet check {file}` for details)",
                 if errors == 1 { "" } else { "s" }
-            );
+            ));
             return ExitCode::from(1);
         }
     };
@@ -59,25 +55,28 @@ pub fn run(target: Target, file: &str, out: Option<&str>, hsm_api_version: &str)
         .iter()
         .filter(|f| f.severity == Severity::Warning)
     {
-        eprintln!("warning[{}]: {}", f.rule, f.message);
+        output::line(&format!("warning[{}]: {}", f.rule, f.message));
     }
     let options = Options { hsm_api_version };
-    let text = match target {
-        Target::Arm => arm::to_string(&valid, &options),
-        Target::Bicep => bicep::render(&valid, &options),
-        Target::Json => to_json(&design),
+    // A design that checks clean may still be too large for what it is written as: Azure's
+    // template limits, or the size of document that loading accepts. Nothing is written then.
+    let made = match target {
+        Target::Arm => arm::to_string(&valid, &options).map_err(|e| e.to_string()),
+        Target::Bicep => bicep::render(&valid, &options).map_err(|e| e.to_string()),
+        Target::Json => to_document(&design).map_err(|e| e.to_string()),
+    };
+    let text = match made {
+        Ok(text) => text,
+        Err(why) => {
+            output::say(&format!("{file}: not exported: {why}"));
+            return ExitCode::from(1);
+        }
     };
     match out {
-        None | Some("-") => {
-            print!("{text}");
-            ExitCode::SUCCESS
-        }
-        Some(path) => match std::fs::write(path, text) {
+        None | Some("-") => output::print(&text, ExitCode::SUCCESS),
+        Some(path) => match output::write_file(path, &text) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("hsmnet: cannot write {path}: {e}");
-                ExitCode::from(2)
-            }
+            Err(code) => code,
         },
     }
 }

@@ -2,8 +2,9 @@
 //! A link carries any design that loads, errors and all: sharing a broken design is how one
 //! asks for help with it.
 
-use crate::check::read_input;
-use hsmnet_core::{link, load, to_json};
+use crate::input::load_design;
+use crate::output;
+use hsmnet_core::{link, to_json};
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -12,7 +13,8 @@ pub enum Action {
     /// Print the share link of a design document.
     ///
     /// Without --base, prints the payload `v1.…`: append `#d=` and it to the studio's address.
-    /// Exit status: 0 printed, 2 the input cannot be read or is too large for a link.
+    /// Exit status: 0 printed, 2 the input cannot be read or is too large for a link, or the
+    /// output cannot be written.
     Encode {
         /// The design document; `-` reads standard input.
         file: String,
@@ -23,7 +25,8 @@ pub enum Action {
     /// Print the design document that a link carries.
     ///
     /// Accepts a whole URL, its fragment (`#d=v1.…` or `d=v1.…`) or the bare payload (`v1.…`).
-    /// Exit status: 0 printed, 2 the link is corrupted, cut, too large, or not a link.
+    /// Exit status: 0 printed, 2 the link is corrupted, cut, too large, or not a link, or the
+    /// output cannot be written.
     Decode {
         /// The link; `-` reads it from standard input (long links exceed what an argument may
         /// hold).
@@ -39,21 +42,17 @@ pub fn run(action: Action) -> ExitCode {
 }
 
 fn encode(file: &str, base: Option<&str>) -> ExitCode {
-    let design =
-        match read_input(file).and_then(|text| load(&text).map_err(|e| format!("{file}: {e}"))) {
-            Ok(design) => design,
-            Err(message) => return fail(&message),
-        };
+    let design = match load_design(file) {
+        Ok(design) => design,
+        Err(code) => return code,
+    };
     let made = match base {
         Some(base) => link::to_url(base, &design),
         None => link::encode(&design),
     };
     match made {
-        Ok(text) => {
-            println!("{text}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&format!("{file}: {e}")),
+        Ok(text) => output::print(&format!("{text}\n"), ExitCode::SUCCESS),
+        Err(e) => output::fail(&format!("{file}: {e}")),
     }
 }
 
@@ -63,22 +62,14 @@ fn decode(arg: &str) -> ExitCode {
         // Read a little past the longest link, so an overlong one is reported as such.
         let limit = (link::MAX_PAYLOAD_CHARS + 64 * 1024) as u64;
         if let Err(e) = std::io::stdin().take(limit).read_to_string(&mut text) {
-            return fail(&format!("cannot read standard input: {e}"));
+            return output::fail(&format!("cannot read standard input: {e}"));
         }
         text
     } else {
         arg.to_string()
     };
     match link::decode(&text) {
-        Ok(design) => {
-            print!("{}", to_json(&design));
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&e.to_string()),
+        Ok(design) => output::print(&to_json(&design), ExitCode::SUCCESS),
+        Err(e) => output::fail(&e.to_string()),
     }
-}
-
-fn fail(message: &str) -> ExitCode {
-    eprintln!("hsmnet: {message}");
-    ExitCode::from(2)
 }

@@ -3,7 +3,9 @@
 
 mod check;
 mod export;
+mod input;
 mod link;
+mod output;
 mod preset;
 mod routes;
 mod rules;
@@ -14,7 +16,8 @@ use std::process::ExitCode;
 
 /// Check, explore and generate Azure Dedicated HSM network designs.
 ///
-/// A design is a JSON document (see docs/format.md). Start from a reference architecture:
+/// A design is a JSON document (see docs/format.md) of at most 32 MiB. Start from a reference
+/// architecture:
 ///
 ///   hsmnet preset list
 ///   hsmnet preset hub-nva-proxy --spokes 3 > design.json
@@ -31,7 +34,8 @@ enum Command {
     /// Check a design against every rule.
     ///
     /// Prints each finding as `severity[rule]: message` with the elements involved.
-    /// Exit status: 0 no errors (warnings allowed), 1 errors found, 2 the input cannot be read.
+    /// Exit status: 0 no errors (warnings allowed), 1 errors found, 2 the input cannot be read
+    /// or the output cannot be written.
     Check {
         /// The design document; `-` reads standard input.
         file: String,
@@ -57,9 +61,11 @@ enum Command {
     /// Export a design as an ARM template, a Bicep file, or a design document.
     ///
     /// Only a design without errors is exported: one with errors is refused with exit 1 and its
-    /// errors listed on standard error; warnings are shown there and do not block.
-    /// Exit status: 0 exported, 1 the design has errors, 2 the input cannot be read or the
-    /// output cannot be written.
+    /// errors listed on standard error; warnings are shown there and do not block. A design too
+    /// large for one ARM template (Azure's limits: 800 resources, 256 parameters, 4 MB) is
+    /// refused with exit 1 too, saying how large it would be; nothing is written.
+    /// Exit status: 0 exported, 1 the design has errors or is too large, 2 the input cannot be
+    /// read or the output cannot be written.
     Export {
         #[arg(value_enum)]
         target: export::Target,
@@ -77,8 +83,8 @@ enum Command {
     ///
     /// An endpoint is an IPv4 address or the name of an HSM, an on-premises site, a
     /// point-to-site connection or a subnet (`VNET/SUBNET` when the subnet name repeats).
-    /// Exit status: 0 delivered out and back, 1 dropped, 2 the input cannot be read or an
-    /// endpoint names nothing.
+    /// Exit status: 0 delivered out and back, 1 dropped, 2 the input cannot be read, an
+    /// endpoint names nothing or the output cannot be written.
     Trace {
         /// The design document; `-` reads standard input.
         file: String,
@@ -97,7 +103,8 @@ enum Command {
     },
     /// Print the effective routes of a subnet (or of an on-premises site), as Azure shows them.
     ///
-    /// Exit status: 0 printed, 2 the input cannot be read or the name matches no subnet.
+    /// Exit status: 0 printed, 2 the input cannot be read, the name matches no subnet or the
+    /// output cannot be written.
     Routes {
         /// The design document; `-` reads standard input.
         file: String,

@@ -1,7 +1,8 @@
 //! `hsmnet routes`: the effective routes of a subnet (or an on-premises site), as Azure's
 //! "effective routes" view shows them.
 
-use crate::trace::load_design;
+use crate::input::load_design;
+use crate::output::{self, visible, visible_lines};
 use crate::Format;
 use hsmnet_core::trace::{EffectiveRoute, Endpoint, Network, RouteSet};
 use hsmnet_core::Id;
@@ -40,10 +41,7 @@ pub fn run(file: &str, subnet: &str, format: Format) -> ExitCode {
     };
     let owner = match owner {
         Ok(o) => o,
-        Err(message) => {
-            eprintln!("hsmnet: {message}");
-            return ExitCode::from(2);
-        }
+        Err(message) => return output::fail(&message),
     };
     let net = Network::new(&design);
     let (routes, of): (Option<&RouteSet>, String) = match owner {
@@ -65,14 +63,15 @@ pub fn run(file: &str, subnet: &str, format: Format) -> ExitCode {
         ),
     };
     let Some(routes) = routes else {
-        eprintln!("hsmnet: --subnet {subnet:?} has no routes");
-        return ExitCode::from(2);
+        return output::fail(&format!("--subnet {subnet:?} has no routes"));
     };
-    match format {
-        Format::Text => {
-            println!("effective routes of {of}");
-            print!("{routes}");
-        }
+    let text = match format {
+        // Names are the design's text: made visible, so that none can act on the terminal.
+        Format::Text => format!(
+            "effective routes of {}\n{}",
+            visible(&of),
+            visible_lines(&routes.to_string())
+        ),
         Format::Json => {
             let out = RoutesOut {
                 file,
@@ -80,11 +79,10 @@ pub fn run(file: &str, subnet: &str, format: Format) -> ExitCode {
                 of,
                 routes: routes.routes(),
             };
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&out).expect("routes serialise")
-            );
+            let mut text = serde_json::to_string_pretty(&out).expect("routes serialise");
+            text.push('\n');
+            text
         }
-    }
-    ExitCode::SUCCESS
+    };
+    output::print(&text, ExitCode::SUCCESS)
 }

@@ -1,8 +1,10 @@
 //! `hsmnet rules`: the catalogue, for people (text) and tools (json).
 
+use crate::output;
 use crate::Format;
 use hsmnet_core::rules::{Severity, ALL};
 use serde::Serialize;
+use std::fmt::Write;
 use std::process::ExitCode;
 
 #[derive(Serialize)]
@@ -18,6 +20,7 @@ struct RuleOut {
 }
 
 pub fn run(format: Format) -> ExitCode {
+    let mut text = String::new();
     match format {
         Format::Json => {
             let rules: Vec<RuleOut> = ALL
@@ -33,10 +36,8 @@ pub fn run(format: Format) -> ExitCode {
                     source: r.explanation.source,
                 })
                 .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&rules).expect("rules serialise")
-            );
+            text = serde_json::to_string_pretty(&rules).expect("rules serialise");
+            text.push('\n');
         }
         Format::Text => {
             let width = ALL.iter().map(|r| r.name.len()).max().unwrap_or(0);
@@ -47,9 +48,9 @@ pub fn run(format: Format) -> ExitCode {
                     .map(Severity::to_string)
                     .collect::<Vec<_>>()
                     .join("/");
-                println!("{:width$}  {:<13}  {}", r.name, severity, r.summary);
+                let _ = writeln!(text, "{:width$}  {:<13}  {}", r.name, severity, r.summary);
             }
         }
     }
-    ExitCode::SUCCESS
+    output::print(&text, ExitCode::SUCCESS)
 }

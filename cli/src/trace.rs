@@ -1,10 +1,11 @@
 //! `hsmnet trace`: follow one flow through a design, hop by hop, out and back.
 
-use crate::check::read_input;
+use crate::input::load_design;
+use crate::output::{self, visible_lines};
 use crate::Format;
 use hsmnet_core::model::Protocol;
 use hsmnet_core::trace::{Endpoint, Hop, Leg, Network, Packet, Verdict};
-use hsmnet_core::{load, Design, Id};
+use hsmnet_core::{Design, Id};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -81,16 +82,6 @@ fn hop_out<'a>(design: &Design, hop: &'a Hop) -> HopOut<'a> {
     }
 }
 
-/// Loads a design, or says why not (exit 2).
-pub fn load_design(file: &str) -> Result<Design, ExitCode> {
-    read_input(file)
-        .and_then(|text| load(&text).map_err(|e| format!("{file}: {e}")))
-        .map_err(|message| {
-            eprintln!("hsmnet: {message}");
-            ExitCode::from(2)
-        })
-}
-
 pub fn run(
     file: &str,
     from: &str,
@@ -115,13 +106,11 @@ pub fn run(
     });
     let t = match traced {
         Ok(t) => t,
-        Err(message) => {
-            eprintln!("hsmnet: {message}");
-            return ExitCode::from(2);
-        }
+        Err(message) => return output::fail(&message),
     };
-    match format {
-        Format::Text => print!("{t}"),
+    let text = match format {
+        // Names are the design's text: made visible, so that none can act on the terminal.
+        Format::Text => visible_lines(&t.to_string()).into_owned(),
         Format::Json => {
             let out = TraceOut {
                 file,
@@ -138,15 +127,15 @@ pub fn run(
                 verdict: &t.verdict,
                 hops: t.hops.iter().map(|h| hop_out(&design, h)).collect(),
             };
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&out).expect("a trace serialises")
-            );
+            let mut text = serde_json::to_string_pretty(&out).expect("a trace serialises");
+            text.push('\n');
+            text
         }
-    }
-    if t.delivered() {
+    };
+    let code = if t.delivered() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    }
+    };
+    output::print(&text, code)
 }

@@ -87,6 +87,50 @@ pub fn to_json(design: &Design) -> String {
     text
 }
 
+/// A design whose document would be larger than [`MAX_BYTES`] even without whitespace, so that
+/// [`load`] would refuse it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooLarge {
+    /// The length of the compact document.
+    pub bytes: usize,
+}
+
+impl fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the document would be {} bytes, over the limit of {MAX_BYTES} that loading accepts",
+            self.bytes
+        )
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
+/// Writes a design as a document that [`load`] reads back: pretty-printed, as [`to_json`] writes
+/// it, when that fits in [`MAX_BYTES`]; else compact (no whitespace, the same design); refused
+/// when even that is over the limit. Use it wherever a document is saved for loading later.
+pub fn to_document(design: &Design) -> Result<String, TooLarge> {
+    let pretty = to_json(design);
+    if pretty.len() <= MAX_BYTES {
+        return Ok(pretty);
+    }
+    let envelope = EnvelopeOut {
+        format: FORMAT,
+        version: VERSION,
+        design,
+    };
+    let mut compact = serde_json::to_string(&envelope).expect("designs serialise");
+    compact.push('\n');
+    if compact.len() <= MAX_BYTES {
+        Ok(compact)
+    } else {
+        Err(TooLarge {
+            bytes: compact.len(),
+        })
+    }
+}
+
 /// Reads a design document.
 pub fn load(text: &str) -> Result<Design, LoadError> {
     if text.len() > MAX_BYTES {
@@ -120,7 +164,18 @@ pub fn load(text: &str) -> Result<Design, LoadError> {
         Some(serde_json::Value::Number(n)) if n.as_u64().is_some_and(|v| v > VERSION as u64) => {
             return Err(LoadError::new(
                 "version",
-                format!("{n} is newer than this studio reads (up to {VERSION}); update hsmnet"),
+                format!("{n} is newer than this tool reads (up to {VERSION})"),
+            ))
+        }
+        // A whole number past u64 (`99999999999999999999`, `1e300`) reads as a float: it is
+        // still a newer version, and its float spelling would only confuse.
+        Some(serde_json::Value::Number(n))
+            if n.as_f64()
+                .is_some_and(|v| v > VERSION as f64 && v.fract() == 0.0) =>
+        {
+            return Err(LoadError::new(
+                "version",
+                format!("the number is newer than this tool reads (up to {VERSION})"),
             ))
         }
         Some(other) => {
@@ -134,15 +189,61 @@ pub fn load(text: &str) -> Result<Design, LoadError> {
 
     let de = &mut serde_json::Deserializer::from_str(text);
     let envelope: EnvelopeIn = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
+        let path = path_text(e.path());
         LoadError::new(path, e.into_inner().to_string())
     })?;
     debug_assert_eq!(envelope.format, FORMAT);
     debug_assert_eq!(envelope.version, VERSION);
     let design = envelope.design;
-    check_integrity(&design)
-        .map_err(|e| LoadError::new(format!("design.{}", e.path), e.message))?;
+    check_integrity(&design).map_err(|e| {
+        // A problem of the design as a whole has no path of its own.
+        let path = if e.path.is_empty() {
+            "design".to_string()
+        } else {
+            format!("design.{}", e.path)
+        };
+        LoadError::new(path, e.message)
+    })?;
     Ok(design)
+}
+
+/// The probes of a load balancer, for a message.
+fn probe_names(lb: &crate::model::LoadBalancer) -> String {
+    if lb.probes.is_empty() {
+        return "it has none".to_string();
+    }
+    let names: Vec<String> = lb.probes.iter().map(|p| format!("{:?}", p.name)).collect();
+    format!("its probes: {}", names.join(", "))
+}
+
+/// A path into the document as users read it: `design.vnets[2].subnets[0].prefix`. A key that
+/// is not a plain word (an empty or misspelt one with spaces, quotes or control characters) is
+/// written quoted in brackets, `design[""]`, so the path never ends in a bare dot.
+fn path_text(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                } else {
+                    out.push_str(&format!("[{key:?}]"));
+                }
+            }
+            Segment::Unknown => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push('?');
+            }
+        }
+    }
+    out
 }
 
 /// A broken reference or a duplicate id: a design the rest of the core must never see.
@@ -154,7 +255,12 @@ pub struct IntegrityError {
 
 impl fmt::Display for IntegrityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        // The design as a whole (its size) has an empty path: the message alone then.
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
     }
 }
 
@@ -223,6 +329,19 @@ pub fn check_integrity(design: &Design) -> Result<(), IntegrityError> {
     for (i, lb) in design.load_balancers.iter().enumerate() {
         for (j, b) in lb.backends.iter().enumerate() {
             expect(format!("load_balancers[{i}].backends[{j}]"), *b, Kind::Nva)?;
+        }
+        for (j, rule) in lb.rules.iter().enumerate() {
+            if let Some(probe) = &rule.probe {
+                if !lb.probes.iter().any(|p| &p.name == probe) {
+                    return Err(IntegrityError {
+                        path: format!("load_balancers[{i}].rules[{j}].probe"),
+                        message: format!(
+                            "{probe:?} names no probe of this load balancer ({})",
+                            probe_names(lb)
+                        ),
+                    });
+                }
+            }
         }
     }
     for (i, c) in design.circuits.iter().enumerate() {
@@ -354,5 +473,233 @@ mod tests {
     fn oversized_documents_are_refused_before_parsing() {
         let big = " ".repeat(MAX_BYTES + 1);
         assert!(load(&big).unwrap_err().message.contains("limit"));
+    }
+
+    /// Every object of a document that uses every kind of element, with one field more.
+    fn every_object_path(
+        value: &serde_json::Value,
+        at: &mut Vec<String>,
+        out: &mut Vec<Vec<String>>,
+    ) {
+        match value {
+            serde_json::Value::Object(map) => {
+                out.push(at.clone());
+                for (k, v) in map {
+                    at.push(k.clone());
+                    every_object_path(v, at, out);
+                    at.pop();
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    at.push(i.to_string());
+                    every_object_path(v, at, out);
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn object_at<'a>(
+        value: &'a mut serde_json::Value,
+        path: &[String],
+    ) -> &'a mut serde_json::Map<String, serde_json::Value> {
+        let mut v = value;
+        for key in path {
+            v = match v {
+                serde_json::Value::Array(items) => &mut items[key.parse::<usize>().unwrap()],
+                other => &mut other[key.as_str()],
+            };
+        }
+        v.as_object_mut().unwrap()
+    }
+
+    #[test]
+    fn an_unknown_field_is_refused_in_every_object_of_every_preset() {
+        use crate::presets::{self, Size};
+        let mut seen = std::collections::BTreeSet::new();
+        for p in presets::ALL {
+            let design = presets::build(p.name, &Size::default()).unwrap();
+            let doc: serde_json::Value = serde_json::from_str(&to_json(&design)).unwrap();
+            let mut paths = Vec::new();
+            every_object_path(&doc, &mut Vec::new(), &mut paths);
+            for path in paths {
+                let mut bad = doc.clone();
+                object_at(&mut bad, &path).insert("zz_extra".into(), 1.into());
+                let err = load(&bad.to_string()).expect_err(&path.join("."));
+                // A connection's `kind` holds one key, its variant: a second one is refused
+                // before its name is read.
+                if path.last().is_some_and(|k| k != "kind") {
+                    assert!(
+                        err.to_string().contains("zz_extra"),
+                        "{}: {err}",
+                        path.join(".")
+                    );
+                }
+                // Which kinds of object were covered: the keys with indices left out.
+                let shape: Vec<&str> = path
+                    .iter()
+                    .filter(|k| k.parse::<usize>().is_err())
+                    .map(String::as_str)
+                    .collect();
+                seen.insert(shape.join("."));
+            }
+        }
+        for shape in [
+            "design.regions.layout",
+            "design.vnets.layout",
+            "design.vnets.subnets.layout",
+            "design.hsms.layout",
+            "design.load_balancers.rules",
+            "design.load_balancers.probes",
+            "design.firewalls.rules",
+            "design.route_tables.routes",
+            "design.nsgs.rules",
+            "design.sites.roles",
+            "design.circuits.private_peering",
+            "design.peerings.a_to_b",
+            "design.connections.kind.site_to_site",
+        ] {
+            assert!(seen.contains(shape), "{shape} not covered: {seen:?}");
+        }
+    }
+
+    #[test]
+    fn a_layout_with_a_stray_number_is_refused() {
+        let good = ONE_VNET.replace("/33", "/24");
+        let point = doc(&good.replace(
+            r#""location":"westeurope"}"#,
+            r#""location":"westeurope","layout":{"x":1,"y":2,"w":3,"h":4,"z":5}}"#,
+        ));
+        let err = load(&point).unwrap_err();
+        assert_eq!(err.path, "design.regions[0].layout.z", "{err}");
+        assert!(err.message.contains("unknown field `z`"), "{err}");
+
+        let hsm = doc(&good.replace(
+            "}]}]}",
+            r#"}]}],"hsms":[{"id":9,"name":"hsm1","subnet":3,"sku":"x","stamp":"stamp1",
+                "layout":{"x":1,"y":2,"width":30}}]}"#,
+        ));
+        let err = load(&hsm).unwrap_err();
+        assert_eq!(err.path, "design.hsms[0].layout.width", "{err}");
+        assert!(err.message.contains("unknown field `width`"), "{err}");
+    }
+
+    fn with_balancer(rule_probe: &str, probes: &str) -> String {
+        doc(&ONE_VNET.replace("/33", "/24").replace(
+            "}]}]}",
+            &format!(
+                r#"}}]}}],"load_balancers":[{{"id":9,"name":"ilb","subnet":3,"sku":"Standard",
+                "rules":[{{"name":"r","protocol":"Tcp","frontend_port":1792,"backend_port":1792,
+                "probe":{rule_probe}}}],"probes":{probes}}}]}}"#
+            ),
+        ))
+    }
+
+    #[test]
+    fn a_balancer_rule_naming_a_missing_probe_is_refused() {
+        let ok = with_balancer(r#""p""#, r#"[{"name":"p","protocol":"Tcp","port":1792}]"#);
+        load(&ok).unwrap();
+        let err = load(&with_balancer(
+            r#""nope""#,
+            r#"[{"name":"p","protocol":"Tcp","port":1792}]"#,
+        ))
+        .unwrap_err();
+        assert_eq!(err.path, "design.load_balancers[0].rules[0].probe");
+        assert_eq!(
+            err.to_string(),
+            r#"design.load_balancers[0].rules[0].probe: "nope" names no probe of this load balancer (its probes: "p")"#
+        );
+        let err = load(&with_balancer(r#""p""#, "[]")).unwrap_err();
+        assert!(err.message.ends_with("(it has none)"), "{err}");
+    }
+
+    #[test]
+    fn no_path_ends_in_a_bare_dot() {
+        let empty_key = doc(r#"{"name":"t","":1}"#);
+        let err = load(&empty_key).unwrap_err();
+        assert_eq!(err.path, r#"design[""]"#, "{err}");
+        assert!(!err.to_string().contains(".:"), "{err}");
+
+        let odd_key = doc(r#"{"name":"t","v nets\u001b":1}"#);
+        let err = load(&odd_key).unwrap_err();
+        assert_eq!(err.path, r#"design["v nets\u{1b}"]"#, "{err}");
+
+        // The design as a whole (too many elements) has the path `design`, not `design.`.
+        let regions: Vec<String> = (0..=MAX_ELEMENTS)
+            .map(|i| format!(r#"{{"id":{i},"name":"r","location":"l"}}"#))
+            .collect();
+        let big = doc(&format!(
+            r#"{{"name":"t","regions":[{}]}}"#,
+            regions.join(",")
+        ));
+        let err = load(&big).unwrap_err();
+        assert_eq!(err.path, "design", "{err}");
+        assert!(err.to_string().starts_with("design: "), "{err}");
+
+        let whole = IntegrityError {
+            path: String::new(),
+            message: "too big".into(),
+        };
+        assert_eq!(whole.to_string(), "too big");
+
+        // The document as a whole: the message alone.
+        let err = load(r#"{"format":"hsm-network-studio","version":1}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "missing field `design` at line 1 column 43"
+        );
+    }
+
+    #[test]
+    fn a_huge_version_is_newer_not_a_float() {
+        let with = |v: &str| {
+            load(&format!(
+                r#"{{"format":"hsm-network-studio","version":{v},"design":{{}}}}"#
+            ))
+            .unwrap_err()
+            .to_string()
+        };
+        assert_eq!(
+            with("2"),
+            "version: 2 is newer than this tool reads (up to 1)"
+        );
+        for huge in ["1e300", "99999999999999999999", "18446744073709551616"] {
+            let message = with(huge);
+            assert_eq!(
+                message, "version: the number is newer than this tool reads (up to 1)",
+                "{huge}"
+            );
+        }
+        assert!(with("-1").contains("is not a known version"));
+        assert!(with("2.5").contains("is not a known version"));
+        assert!(with("\"1\"").contains("is not a known version"));
+    }
+
+    #[test]
+    fn a_document_too_large_pretty_is_written_compact() {
+        let mut design = load(&doc(&ONE_VNET.replace("/33", "/24"))).unwrap();
+        assert_eq!(to_document(&design).unwrap(), to_json(&design));
+        design.description = "x".into();
+        let envelope = EnvelopeOut {
+            format: FORMAT,
+            version: VERSION,
+            design: &design,
+        };
+        let compact = serde_json::to_string(&envelope).unwrap().len() + 1;
+        // A description that takes the compact document to the limit exactly.
+        design.description = "x".repeat(MAX_BYTES - compact + 1);
+        assert!(to_json(&design).len() > MAX_BYTES);
+        let written = to_document(&design).unwrap();
+        assert_eq!(written.len(), MAX_BYTES);
+        assert_eq!(load(&written).unwrap(), design);
+        design.description.push('x');
+        assert_eq!(
+            to_document(&design).unwrap_err(),
+            TooLarge {
+                bytes: MAX_BYTES + 1
+            }
+        );
     }
 }

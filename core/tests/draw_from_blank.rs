@@ -129,5 +129,7 @@ fn the_hub_with_an_nva_proxy_is_drawn_from_blank_and_fixed_to_a_clean_design() {
     .unwrap();
     assert!(flow.delivered(), "{flow}");
     let valid = Valid::new(&d).unwrap();
-    assert!(export::arm::to_string(&valid, &Options::default()).contains("azureFirewalls"));
+    assert!(export::arm::to_string(&valid, &Options::default())
+        .unwrap()
+        .contains("azureFirewalls"));
 }

@@ -64,7 +64,7 @@ pub fn Toolbar() -> impl IntoView {
             }
             Ok(valid) => {
                 let options = Options::default();
-                let (name, mime, text) = match what {
+                let (name, mime, made) = match what {
                     Export::Arm => (
                         "azuredeploy.json",
                         "application/json",
@@ -72,13 +72,17 @@ pub fn Toolbar() -> impl IntoView {
                     ),
                     Export::Bicep => ("main.bicep", "text/plain", bicep::render(&valid, &options)),
                 };
-                save(studio, name, mime, &text);
+                match made {
+                    Ok(text) => save(studio, name, mime, &text),
+                    // Too large for one deployment: Azure would refuse the template.
+                    Err(refused) => studio.refuse(format!("Not exported: {refused}.")),
+                }
             }
         });
     };
-    let save_design = move |_| {
-        let text = studio.with_design_untracked(document::to_json);
-        save(studio, "design.json", "application/json", &text);
+    let save_design = move |_| match studio.with_design_untracked(document::to_document) {
+        Ok(text) => save(studio, "design.json", "application/json", &text),
+        Err(e) => studio.refuse(format!("The design file was not saved: {e}.")),
     };
     let save_svg = move |_| match files::diagram_svg() {
         Ok(text) => save(studio, "diagram.svg", "image/svg+xml", &text),

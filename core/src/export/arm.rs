@@ -8,7 +8,7 @@
 //! One [`Serialize`] view of the intermediate representation gives both the
 //! [`Value`](serde_json::Value) of [`template`] and the text of [`to_string`].
 
-use super::{Options, Parameter, Ref, Resource, Template, Val, Valid};
+use super::{Options, Parameter, Ref, Refused, Resource, Template, Val, Valid};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -26,9 +26,32 @@ pub fn template(valid: &Valid, options: &Options) -> Value {
 
 /// The deployment template as pretty-printed JSON, ending with a newline: the bytes of
 /// [`to_text`] of [`template`], serialised straight from the intermediate representation.
-pub fn to_string(valid: &Valid, options: &Options) -> String {
+/// Refused when Azure Resource Manager would refuse the template (its limits: resources,
+/// parameters, bytes).
+pub fn to_string(valid: &Valid, options: &Options) -> Result<String, Refused> {
     let t = super::template(valid, options);
-    pretty(&View::new(&t), t.resources.len() * 900)
+    super::within_counts(&t)?;
+    let text = pretty(&View::new(&t), t.resources.len() * 900);
+    super::within_bytes(text.len())?;
+    Ok(text)
+}
+
+/// The length in bytes of the ARM template's text ([`to_string`]), without keeping the text.
+pub fn text_len(t: &Template) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // As in `pretty`: this view always serialises.
+    let _ = serde_json::to_writer_pretty(&mut count, &View::new(t));
+    count.0 + 1
 }
 
 /// Pretty JSON text of a template value, ending with a newline.
@@ -548,7 +571,7 @@ mod tests {
                 let valid = Valid::new(&design).unwrap();
                 let t = crate::export::template(&valid, &Options::default());
                 assert_eq!(
-                    to_string(&valid, &Options::default()),
+                    to_string(&valid, &Options::default()).unwrap(),
                     to_text(&render(&t)),
                     "{}",
                     p.name
@@ -561,7 +584,9 @@ mod tests {
         design.name = "[\"quoted\"\n\u{1}]".to_string();
         let valid = Valid::new(&design).unwrap();
         let t = crate::export::template(&valid, &Options::default());
-        assert_eq!(to_string(&valid, &Options::default()), to_text(&render(&t)));
+        let text = to_string(&valid, &Options::default()).unwrap();
+        assert_eq!(text, to_text(&render(&t)));
+        assert_eq!(text_len(&t), text.len());
     }
 
     #[test]

@@ -8,13 +8,18 @@
 //! resource cannot name its own symbol. Only dependencies no reference implies are written in
 //! `dependsOn`.
 
-use super::{Options, Ref, Resource, Template, Val, Valid};
+use super::{Options, Ref, Refused, Resource, Template, Val, Valid};
 use std::collections::HashMap;
 use std::fmt::Write;
 
-/// `main.bicep` of a checked design.
-pub fn render(valid: &Valid, options: &Options) -> String {
-    render_template(&super::template(valid, options))
+/// `main.bicep` of a checked design. Refused when the ARM template it compiles to would break
+/// Azure Resource Manager's limits (resources, parameters, bytes: measured on the ARM template
+/// of the same deployment).
+pub fn render(valid: &Valid, options: &Options) -> Result<String, Refused> {
+    let t = super::template(valid, options);
+    super::within_counts(&t)?;
+    super::within_bytes(super::arm::text_len(&t))?;
+    Ok(render_template(&t))
 }
 
 /// Renders the intermediate representation.

@@ -267,3 +267,151 @@ impl Template {
 pub fn template(valid: &Valid, options: &Options) -> Template {
     resources::build(valid.design(), options)
 }
+
+/// Most resources Azure Resource Manager deploys from one template (copies included).
+///
+/// This and the two limits below are the "Template limits" of Microsoft's ARM template best
+/// practices (azure-resource-manager/templates/best-practices.md). Bicep compiles to an ARM
+/// template, so a Bicep file has the same limits.
+pub const MAX_RESOURCES: usize = 800;
+/// Most parameters of one template.
+pub const MAX_PARAMETERS: usize = 256;
+/// Largest template, in bytes: 4 MB.
+pub const MAX_TEMPLATE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Why a design that checks clean is still not exported: Azure Resource Manager would refuse
+/// its template, which breaks one of the template limits. Nothing is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// Every resource is a top-level entry of the template's `resources`.
+    TooManyResources {
+        resources: usize,
+    },
+    TooManyParameters {
+        parameters: usize,
+    },
+    /// The length of the ARM template (also for Bicep, which compiles to it).
+    TooLarge {
+        bytes: usize,
+    },
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Refused::TooManyResources { resources } => write!(
+                f,
+                "the template would hold {resources} resources, over Azure Resource Manager's \
+                 limit of {MAX_RESOURCES} in one template"
+            ),
+            Refused::TooManyParameters { parameters } => write!(
+                f,
+                "the template would take {parameters} parameters, over Azure Resource Manager's \
+                 limit of {MAX_PARAMETERS} in one template"
+            ),
+            Refused::TooLarge { bytes } => write!(
+                f,
+                "the ARM template would be {bytes} bytes, over Azure Resource Manager's limit \
+                 of {MAX_TEMPLATE_BYTES} bytes (4 MB)"
+            ),
+        }?;
+        f.write_str("; split the design into smaller ones and export each")
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// The counts of a template against Azure's limits: cheap, so checked before any text is made.
+fn within_counts(t: &Template) -> Result<(), Refused> {
+    if t.resources.len() > MAX_RESOURCES {
+        return Err(Refused::TooManyResources {
+            resources: t.resources.len(),
+        });
+    }
+    if t.parameters.len() > MAX_PARAMETERS {
+        return Err(Refused::TooManyParameters {
+            parameters: t.parameters.len(),
+        });
+    }
+    Ok(())
+}
+
+/// The length of the ARM template against Azure's limit.
+fn within_bytes(bytes: usize) -> Result<(), Refused> {
+    if bytes > MAX_TEMPLATE_BYTES {
+        Err(Refused::TooLarge { bytes })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+    use crate::presets::{self, Size};
+
+    fn hub(spokes: usize) -> Design {
+        presets::build(
+            "hub-nva-proxy",
+            &Size {
+                spokes: Some(spokes),
+                regions: None,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_template_over_800_resources_is_refused_in_both_syntaxes() {
+        let options = Options::default();
+        // 250 spokes fit (776 resources); 300 do not.
+        let fits = hub(250);
+        let valid = Valid::new(&fits).unwrap();
+        assert_eq!(template(&valid, &options).resources.len(), 776);
+        arm::to_string(&valid, &options).unwrap();
+        bicep::render(&valid, &options).unwrap();
+
+        let over = hub(300);
+        let valid = Valid::new(&over).unwrap();
+        let resources = template(&valid, &options).resources.len();
+        assert!(resources > MAX_RESOURCES, "{resources}");
+        let refused = Refused::TooManyResources { resources };
+        assert_eq!(arm::to_string(&valid, &options), Err(refused));
+        assert_eq!(bicep::render(&valid, &options), Err(refused));
+        assert_eq!(
+            refused.to_string(),
+            "the template would hold 926 resources, over Azure Resource Manager's limit of 800 \
+             in one template; split the design into smaller ones and export each"
+        );
+    }
+
+    #[test]
+    fn a_template_over_4_mb_or_256_parameters_is_refused() {
+        let options = Options::default();
+        // A long description is written into the template's metadata: 4 MB of it.
+        let mut design = hub(2);
+        design.description = "x".repeat(MAX_TEMPLATE_BYTES);
+        let valid = Valid::new(&design).unwrap();
+        let bytes = arm::text_len(&template(&valid, &options));
+        assert!(bytes > MAX_TEMPLATE_BYTES);
+        assert_eq!(
+            arm::to_string(&valid, &options),
+            Err(Refused::TooLarge { bytes })
+        );
+        assert_eq!(
+            bicep::render(&valid, &options),
+            Err(Refused::TooLarge { bytes })
+        );
+        assert!(Refused::TooLarge { bytes }
+            .to_string()
+            .contains(&format!("would be {bytes} bytes")));
+
+        let mut t = template(&Valid::new(&hub(2)).unwrap(), &options);
+        let p = t.parameters[0].clone();
+        t.parameters = vec![p; MAX_PARAMETERS + 1];
+        assert_eq!(
+            within_counts(&t),
+            Err(Refused::TooManyParameters { parameters: 257 })
+        );
+    }
+}

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A point in canvas units (CSS pixels at zoom 1).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Point {
     pub x: f64,
     pub y: f64,
@@ -11,6 +12,7 @@ pub struct Point {
 
 /// A rectangle for containers (regions, VNets, subnets).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rect {
     pub x: f64,
     pub y: f64,

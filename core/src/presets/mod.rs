@@ -55,12 +55,13 @@ pub fn preset(name: &str) -> Option<&'static Preset> {
 }
 
 /// Why a preset could not be built: the request named something that does not exist or a size
-/// outside the preset's bounds.
+/// outside the preset's bounds. The messages name a size by its word (`spokes`, `regions`); the
+/// CLI and the app say it their own way (a flag, a field) from the variant's data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PresetError {
     /// No preset has this name.
     Unknown(String),
-    /// A size option outside `min..=max`.
+    /// A size option outside `min..=max`; `option` is `"spokes"` or `"regions"`.
     OutOfRange {
         option: &'static str,
         value: usize,
@@ -96,9 +97,9 @@ impl fmt::Display for PresetError {
                 value,
                 min,
                 max,
-            } => write!(f, "{option} {value} is out of range ({min}..={max})"),
+            } => write!(f, "{option}: {value} is out of range ({min} to {max})"),
             PresetError::NotTaken { preset, option } => {
-                write!(f, "the {preset} preset does not take {option}")
+                write!(f, "the {preset} preset does not take a number of {option}")
             }
             PresetError::TooLarge {
                 spokes,
@@ -106,7 +107,7 @@ impl fmt::Display for PresetError {
                 max_total,
             } => write!(
                 f,
-                "--spokes {spokes} with --regions {regions} makes {} application VNets; \
+                "{spokes} spokes in each of {regions} regions make {} application VNets; \
                  at most {max_total} in all",
                 spokes * regions
             ),
@@ -121,7 +122,7 @@ pub fn build(name: &str, size: &Size) -> Result<Design, PresetError> {
     let preset = preset(name).ok_or_else(|| PresetError::Unknown(name.to_string()))?;
     let spokes = resolve(
         preset,
-        "--spokes",
+        "spokes",
         size.spokes,
         preset.takes_spokes,
         preset.default_spokes,
@@ -130,7 +131,7 @@ pub fn build(name: &str, size: &Size) -> Result<Design, PresetError> {
     )?;
     let regions = resolve(
         preset,
-        "--regions",
+        "regions",
         size.regions,
         preset.takes_regions,
         preset.default_regions,
@@ -596,26 +597,37 @@ mod tests {
         };
         assert_eq!(
             err("hub-nva-proxy", Some(0), None),
-            "--spokes 0 is out of range (1..=4000)"
+            "spokes: 0 is out of range (1 to 4000)"
         );
         assert_eq!(
             err("hub-nva-proxy", Some(4001), None),
-            "--spokes 4001 is out of range (1..=4000)"
+            "spokes: 4001 is out of range (1 to 4000)"
         );
         assert_eq!(
             err("single-vnet", None, Some(2)),
-            "the single-vnet preset does not take --regions"
+            "the single-vnet preset does not take a number of regions"
         );
         let most = preset("cross-region-ha").unwrap().max_regions;
         assert_eq!(
             err("cross-region-ha", None, Some(1)),
-            format!("--regions 1 is out of range (2..={most})")
+            format!("regions: 1 is out of range (2 to {most})")
         );
         assert_eq!(
             err("cross-region-ha", None, Some(most + 1)),
-            format!("--regions {} is out of range (2..={most})", most + 1)
+            format!("regions: {} is out of range (2 to {most})", most + 1)
         );
-        assert!(err("cross-region-ha", Some(1000), Some(5)).contains("at most 4000"));
+        assert_eq!(
+            err("cross-region-ha", Some(1000), Some(5)),
+            "1000 spokes in each of 5 regions make 5000 application VNets; at most 4000 in all"
+        );
+        // The core names no command-line flag: the CLI and the app word sizes their own way.
+        for message in [
+            err("hub-nva-proxy", Some(0), None),
+            err("single-vnet", None, Some(2)),
+            err("cross-region-ha", Some(1000), Some(5)),
+        ] {
+            assert!(!message.contains("--"), "{message}");
+        }
         let unknown = err("hub", None, None);
         assert!(unknown.contains("\"hub\""), "{unknown}");
         for p in ALL {

@@ -681,7 +681,7 @@ fn preset(name: &str, spokes: Option<usize>) -> Design {
 /// the same properties and dependencies.
 fn assert_equivalent(design: &Design, options: &Options) -> Checked {
     let valid = Valid::new(design).expect("the design checks clean");
-    let bicep = super::render(&valid, options);
+    let bicep = super::render(&valid, options).unwrap();
     let arm = arm::template(&valid, options);
     let checked = check_file(&bicep);
     let arm_resources = arm["resources"].as_array().unwrap();
@@ -768,12 +768,13 @@ fn user_text_in_metadata_and_descriptions_round_trips_in_both_formats() {
     assert_eq!(checked.metadata["name"], design.name);
     assert_eq!(checked.metadata["description"], NASTY);
     let valid = Valid::new(&design).unwrap();
-    let bicep = super::render(&valid, &Options::default());
+    let bicep = super::render(&valid, &Options::default()).unwrap();
     assert!(bicep.contains(&format!(
         "'The Azure location of region \\'{}",
         "it\\'s a \\\\"
     )));
-    let arm: Value = serde_json::from_str(&arm::to_string(&valid, &Options::default())).unwrap();
+    let arm: Value =
+        serde_json::from_str(&arm::to_string(&valid, &Options::default()).unwrap()).unwrap();
     // ARM keeps the text, with a second '[' so that it is not read as an expression.
     assert_eq!(arm["metadata"]["name"], format!("[{}", design.name));
     assert_eq!(arm["metadata"]["description"], NASTY);
@@ -804,7 +805,7 @@ fn the_checker_refuses_what_bicep_refuses() {
 fn references_are_symbolic_and_self_references_use_resource_id() {
     let design = preset("hub-nva-proxy", None);
     let valid = Valid::new(&design).unwrap();
-    let bicep = super::render(&valid, &Options::default());
+    let bicep = super::render(&valid, &Options::default()).unwrap();
     assert!(bicep.contains("@secure()\nparam nvaAdminSshPublicKey string\n"));
     assert!(bicep.contains("'${vnet_hub_vnet.id}/subnets/nva-subnet'"));
     assert!(bicep.contains(
@@ -819,7 +820,7 @@ fn references_are_symbolic_and_self_references_use_resource_id() {
 fn the_same_design_gives_the_same_bicep() {
     let design = preset("cross-region-ha", None);
     let valid = Valid::new(&design).unwrap();
-    let a = super::render(&valid, &Options::default());
-    let b = super::render(&valid, &Options::default());
+    let a = super::render(&valid, &Options::default()).unwrap();
+    let b = super::render(&valid, &Options::default()).unwrap();
     assert_eq!(a, b);
 }
