@@ -4,7 +4,7 @@
 use super::addresses::*;
 use super::geometry::{clear_of, grow_to_hold, next_subnet_rect, GAP};
 use super::names::free;
-use super::place::{device_spot, next_stamp, FIREWALL_SUBNET, GATEWAY_SUBNET};
+use super::place::{device_spot, is_firewall_subnet, is_gateway_subnet, next_stamp};
 use super::plan::Plan;
 use super::Refusal;
 use crate::edit::{Edit, Element};
@@ -380,7 +380,7 @@ fn retarget(e: Element, id: Id, name: String, subnet: Id, at: Point) -> Element 
 
 fn copy_subnet(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal> {
     let (vnet, s) = design.subnet(id).expect("a subnet");
-    if s.name == GATEWAY_SUBNET || s.name == FIREWALL_SUBNET {
+    if is_gateway_subnet(&s.name) || is_firewall_subnet(&s.name) {
         return Err(Refusal::new(format!(
             "A VNet has only one {}: duplicate the VNet instead.",
             s.name

@@ -136,8 +136,9 @@ pub(crate) enum SubnetRole {
     Firewall,
 }
 
-pub(crate) const GATEWAY_SUBNET: &str = "GatewaySubnet";
-pub(crate) const FIREWALL_SUBNET: &str = "AzureFirewallSubnet";
+pub(crate) use crate::azure::names::{
+    is_firewall_subnet, is_gateway_subnet, FIREWALL_SUBNET, GATEWAY_SUBNET,
+};
 
 /// Adds a subnet of `role` at the bottom of the VNet; returns its id.
 pub(crate) fn add_subnet(plan: &mut Plan, vnet: Id, role: SubnetRole) -> Result<Id, Refusal> {
@@ -180,15 +181,15 @@ fn named_subnet(
     role: SubnetRole,
     what: &str,
 ) -> Result<Id, Refusal> {
-    let name = if role == SubnetRole::Gateway {
-        GATEWAY_SUBNET
+    let (name, is_named): (&str, fn(&str) -> bool) = if role == SubnetRole::Gateway {
+        (GATEWAY_SUBNET, is_gateway_subnet)
     } else {
-        FIREWALL_SUBNET
+        (FIREWALL_SUBNET, is_firewall_subnet)
     };
     let design = &plan.work;
     if let Some(s) = under.subnet {
         let (_, subnet) = design.subnet(s).expect("found under the point");
-        if subnet.name == name {
+        if is_named(&subnet.name) {
             return Ok(s);
         }
         return Err(Refusal::new(format!(
@@ -201,7 +202,7 @@ fn named_subnet(
         .ok_or_else(|| Refusal::new(format!("{what} goes into a VNet (its {name}).")))?;
     let existing = design
         .vnet(vnet)
-        .and_then(|v| v.subnets.iter().find(|s| s.name == name))
+        .and_then(|v| v.subnets.iter().find(|s| is_named(&s.name)))
         .map(|s| s.id);
     match existing {
         Some(id) => Ok(id),
@@ -320,9 +321,9 @@ fn add_firewall(plan: &mut Plan, under: &Under) -> Result<(), Refusal> {
 fn reserved_subnet(subnet: &Subnet) -> Option<&'static str> {
     if subnet.is_hsm_delegated() {
         Some("is delegated to Dedicated HSM and holds only HSMs")
-    } else if subnet.name == GATEWAY_SUBNET {
+    } else if is_gateway_subnet(&subnet.name) {
         Some("holds only gateways")
-    } else if subnet.name == FIREWALL_SUBNET {
+    } else if is_firewall_subnet(&subnet.name) {
         Some("holds only the firewall")
     } else {
         None
@@ -382,7 +383,7 @@ pub(crate) fn policy_refusal(subnet: &Subnet, item: Item) -> Option<String> {
             subnet.name
         ));
     }
-    if item == Item::Nsg && subnet.name == GATEWAY_SUBNET {
+    if item == Item::Nsg && is_gateway_subnet(&subnet.name) {
         return Some("An NSG cannot be attached to the GatewaySubnet.".to_string());
     }
     if already {
