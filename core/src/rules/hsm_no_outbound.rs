@@ -10,7 +10,7 @@ use crate::trace::firewall::{evaluate as firewall_rules, FirewallDecision};
 use crate::trace::nsg::{self, port_label, Flow};
 use crate::trace::{Endpoint, Network, Verdict};
 use ipnet::Ipv4Net;
-use std::cell::OnceCell;
+
 use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {
@@ -150,8 +150,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     // The tracer's facts are built only when some rule needs them.
-    let cell: OnceCell<Network> = OnceCell::new();
-    let net = || cell.get_or_init(|| Network::new(cx.design));
+    let net = || cx.network();
     let ranges = hsm_ranges(cx, &net);
     let what = |source: &Ipv4Net, r: &HsmRange| {
         format!(

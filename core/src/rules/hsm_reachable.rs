@@ -99,8 +99,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     if cx.design.hsms.is_empty() {
         return;
     }
-    // The per-design facts of the tracer (effective routes per subnet), shared by every flow.
-    let net = Network::new(cx.design);
+    // The per-design facts of the tracer, shared with every other rule of this check.
+    let net = cx.network();
     // Computed only when some client is cut off: the fix targets and the next free id.
     let mut graph = None;
     let mut targets: Option<Vec<(&Vnet, bool)>> = None;

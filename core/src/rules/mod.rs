@@ -13,6 +13,7 @@
 use crate::edit::Edit;
 use crate::graph::Topology;
 use crate::model::{Design, Id, Index, VnetFacts};
+use crate::trace::Network;
 use serde::Serialize;
 use std::cell::OnceCell;
 use std::fmt;
@@ -185,6 +186,7 @@ pub struct Context<'d> {
     pub index: Index<'d>,
     facts: OnceCell<VnetFacts>,
     topology: OnceCell<Topology>,
+    network: OnceCell<Network<'d>>,
 }
 
 impl<'d> Context<'d> {
@@ -194,12 +196,19 @@ impl<'d> Context<'d> {
             index: Index::new(design),
             facts: OnceCell::new(),
             topology: OnceCell::new(),
+            network: OnceCell::new(),
         }
     }
 
     /// HSMs and gateways per VNet.
     pub fn facts(&self) -> &VnetFacts {
         self.facts.get_or_init(|| VnetFacts::new(&self.index))
+    }
+
+    /// The tracer's facts of the design (effective routes, NSGs, devices by address), built
+    /// once per check and shared by every rule that asks where a packet goes.
+    pub fn network(&self) -> &Network<'d> {
+        self.network.get_or_init(|| Network::new(self.design))
     }
 
     /// The connectivity graph of VNets and sites.

@@ -62,7 +62,7 @@ struct Policy {
     targets: Vec<Target>,
 }
 
-fn policy(cx: &Context, hub: &Hub, hsm_vnets: &[Id]) -> Policy {
+fn policy<'d>(cx: &Context<'d>, hub: &Hub<'d>, hsm_vnets: &[Id]) -> Policy {
     let facts = cx.facts();
     let mut vnets: Vec<&Vnet> = Vec::new();
     if hsm_vnets.binary_search(&hub.vnet.id).is_ok() {

@@ -531,6 +531,13 @@ impl<'d> Network<'d> {
         }
     }
 
+    /// The effective route a packet to `ip` takes when it leaves `subnet`: Azure's longest
+    /// prefix match over the subnet's effective routes. Rules ask this rather than choosing
+    /// routes themselves.
+    pub fn route(&self, subnet: Id, ip: Ipv4Addr) -> Option<&EffectiveRoute> {
+        self.routes_of_subnet(subnet)?.lookup(ip)
+    }
+
     /// A subnet's effective routes; `None` for an id that is not a subnet.
     pub fn routes_of_subnet(&self, subnet: Id) -> Option<&RouteSet> {
         let cell = self.subnet_routes.get(*self.subnet_slot.get(&subnet)?)?;
