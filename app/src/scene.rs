@@ -5,13 +5,16 @@
 //! tested natively below. Nothing here decides whether a design is valid; a link whose end
 //! does not exist is simply not drawn (the rules report the dangling reference).
 
+use hsmnet_core::model::metrics::{BADGE_HALF_H, BADGE_HALF_W};
 use hsmnet_core::model::{ConnectionKind, GatewayKind, Point, Rect};
 use hsmnet_core::{Design, Id};
 
+/// Half the size of a device or site symbol: links stop at its edge (core's metrics, which
+/// hit testing and layout use too).
+pub use hsmnet_core::model::metrics::SYMBOL_RADIUS;
+
 /// Room left around the drawing when the view fits it.
 const MARGIN: f64 = 24.0;
-/// Half the size of a device or site symbol: links stop at its edge.
-pub const SYMBOL_RADIUS: f64 = 13.0;
 /// How far apart two links between the same two ends bend.
 const BEND_STEP: f64 = 28.0;
 /// The average width of a character of a symbol's label, for fitting: 8 px DejaVu Sans (the
@@ -610,8 +613,8 @@ fn bounds(scene: &Scene) -> Rect {
         add(Point::new(s.at.x + 40.0, s.at.y + 26.0));
     }
     for b in &scene.badges {
-        add(Point::new(b.at.x - 16.0, b.at.y - 8.0));
-        add(Point::new(b.at.x + 16.0, b.at.y + 8.0));
+        add(Point::new(b.at.x - BADGE_HALF_W, b.at.y - BADGE_HALF_H));
+        add(Point::new(b.at.x + BADGE_HALF_W, b.at.y + BADGE_HALF_H));
     }
     if !min.x.is_finite() {
         return Rect::new(0.0, 0.0, 800.0, 500.0);
@@ -738,7 +741,7 @@ mod tests {
         let mut design = two_vnets_and_a_site();
         let mut second = design.hsms[0].clone();
         second.id = design.next_id();
-        second.layout.x += 44.0;
+        second.layout.x += hsmnet_core::model::metrics::DEVICE_STEP;
         design.hsms.push(second);
         let scene = Scene::of(&design);
         let hsm = scene

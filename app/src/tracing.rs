@@ -3,8 +3,9 @@
 //! path on the canvas turns whole.
 
 use crate::state::Studio;
+use hsmnet_core::azure::ports::LUNA_NTLS_PORT;
 use hsmnet_core::model::Protocol;
-use hsmnet_core::trace::{self, Endpoint, Trace, LUNA_NTLS_PORT};
+use hsmnet_core::trace::{self, Endpoint, Trace};
 use leptos::prelude::*;
 
 /// Handed to the trace panel and the canvas through context.

@@ -44,7 +44,7 @@ pub fn run(file: &str, subnet: &str, format: Format) -> ExitCode {
         Err(message) => return output::fail(&message),
     };
     let net = Network::new(&design);
-    let (routes, of): (Option<&RouteSet>, String) = match owner {
+    let (routes, of): (Option<RouteSet>, String) = match owner {
         Owner::Subnet(id) => {
             let name = design
                 .subnet(id)
@@ -55,7 +55,7 @@ pub fn run(file: &str, subnet: &str, format: Format) -> ExitCode {
                 .and_then(|(_, s)| s.route_table)
                 .map(|t| format!(" (route table '{}')", design.name_of(t)))
                 .unwrap_or_default();
-            (net.routes_of_subnet(id), format!("subnet {name}{table}"))
+            (net.effective_routes(id), format!("subnet {name}{table}"))
         }
         Owner::Site(id) => (
             net.routes_of_site(id, false),

@@ -4,9 +4,10 @@
 //! `trace/1000`: one explained trace, with every hop in words.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use hsmnet_core::azure::ports::LUNA_NTLS_PORT;
 use hsmnet_core::model::Protocol;
 use hsmnet_core::presets::{self, Size};
-use hsmnet_core::trace::{Endpoint, Network, LUNA_NTLS_PORT};
+use hsmnet_core::trace::{Endpoint, Network};
 use hsmnet_core::Design;
 use std::hint::black_box;
 

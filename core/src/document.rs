@@ -19,7 +19,8 @@ pub const FORMAT: &str = "hsm-network-studio";
 pub const VERSION: u32 = 1;
 /// Largest document accepted, in bytes.
 pub const MAX_BYTES: usize = 32 * 1024 * 1024;
-/// Most elements (of all kinds) a design may hold.
+/// Most elements a design may hold, counting the items inside them that the work on a design
+/// grows with (see [`crate::model::Design::size`]).
 pub const MAX_ELEMENTS: usize = 100_000;
 
 /// Why a document could not be loaded: where, and what was wrong there.
@@ -267,11 +268,14 @@ impl fmt::Display for IntegrityError {
 /// Checks that ids are unique, that every reference names an element of the right kind, and
 /// that the design is within the size caps. Loading and every edit go through it.
 pub fn check_integrity(design: &Design) -> Result<(), IntegrityError> {
-    let count = design.element_count();
+    let count = design.size();
     if count > MAX_ELEMENTS {
         return Err(IntegrityError {
             path: String::new(),
-            message: format!("the design has {count} elements; the limit is {MAX_ELEMENTS}"),
+            message: format!(
+                "the design has {count} elements and items inside them (address prefixes, \
+                 routes, rules); the limit is {MAX_ELEMENTS}"
+            ),
         });
     }
     let index = Index::new(design);

@@ -113,7 +113,10 @@ impl Design {
         Ok(next)
     }
 
-    fn apply_in_place(&mut self, edit: &Edit) -> Result<(), EditError> {
+    /// Applies an edit to this design without the integrity check of [`Design::apply`]: for
+    /// edits built step by step (`draw`'s plans), checked once when the last step is done. On
+    /// an error the design may be left half changed.
+    pub(crate) fn apply_in_place(&mut self, edit: &Edit) -> Result<(), EditError> {
         match edit {
             Edit::Add(element) => self.add(element.clone()),
             Edit::Replace(element) => self.replace(element.clone()),

@@ -2,6 +2,8 @@
 //!
 //! - [`azure`]: facts about Azure itself (offered values, names, ports, limits); imports nothing.
 //! - [`model`]: the design (regions, VNets, subnets, HSMs, gateways, links, policies).
+//! - [`addressing`]: address arithmetic (usable and free addresses, free prefixes, overlap).
+//! - [`naming`]: the Azure names an export of a design writes, derived ones too.
 //! - [`document`]: the versioned JSON file format, loading with errors that name the field.
 //! - [`draw`]: drawing on the canvas: the palette, placing, linking, copying, hit testing.
 //! - [`edit`]: every change to a design as a value, applied by a pure function; undo/redo.
@@ -11,6 +13,11 @@
 //! - [`export`]: ARM and Bicep templates of a checked design.
 //! - [`link`]: share links, the whole design compressed into a URL fragment.
 //! - [`presets`]: the reference architectures of the source document, at any size.
+//! - [`form`]: field-by-field editing for the properties panel.
+//!
+//! The modules import one another in one order, bottom to top (ARCHITECTURE.md, "Architecture
+//! invariants"; `tests/import_order.rs` enforces it): azure and sort, model, addressing and
+//! naming, document, edit, graph, trace, draw, form, presets, rules, export, link.
 //!
 //! Nothing here does IO; the CLI and the browser app are thin shells over this crate.
 
@@ -24,6 +31,7 @@ pub mod form;
 pub mod graph;
 pub mod link;
 pub mod model;
+pub mod naming;
 pub mod presets;
 pub mod rules;
 mod sort;

@@ -703,3 +703,107 @@ fn endpoints_are_read_by_name_or_address_with_clear_errors() {
     let t = run(&d, "10.128.0.9", "10.0.1.5", 1792);
     assert!(t.delivered(), "{t}");
 }
+
+// ---- the trace blames the right thing (issue: one network model, point 5) ----
+
+/// Moves spoke-1 of the hub design to another region: its peering with the hub is global.
+fn hub_with_a_spoke_in_another_region() -> Design {
+    let mut d = hub();
+    let north = Id(9000);
+    d.regions.push(hsmnet_core::model::Region {
+        id: north,
+        name: "North Europe".into(),
+        location: "northeurope".into(),
+        layout: Default::default(),
+    });
+    d.vnets
+        .iter_mut()
+        .find(|v| v.name == "spoke-1")
+        .unwrap()
+        .region = north;
+    d
+}
+
+#[test]
+fn a_basic_internal_load_balancer_is_not_reachable_over_global_peering() {
+    // A Standard load balancer's frontend is reachable over global peering…
+    let d = hub_with_a_spoke_in_another_region();
+    assert_delivered(&d, "spoke-1/workload", "hsm1");
+    // …a Basic one's is not (Azure's peering troubleshooting guide).
+    let mut d = hub_with_a_spoke_in_another_region();
+    d.load_balancers[0].sku = "Basic".into();
+    assert_dropped(
+        &d,
+        "spoke-1/workload",
+        "hsm1",
+        Leg::Out,
+        "nva-ilb",
+        &["Basic internal load balancer", "global VNet peering"],
+    );
+    // In the same region, Basic or not, the frontend answers.
+    let mut d = hub();
+    d.load_balancers[0].sku = "Basic".into();
+    assert_delivered(&d, "spoke-1/workload", "hsm1");
+}
+
+#[test]
+fn a_failing_hub_flow_is_explained_on_the_proxy_path_the_design_intends() {
+    // spoke-1 sends everything to the firewall (forced tunnelling), and an NSG on its subnet
+    // refuses the proxy frontend. The direct path to the HSM gets further (to the firewall,
+    // which has no rule for the HSM's own address), but it was never meant to work: the hop
+    // to blame is the NSG that stops the intended path.
+    let mut d = hub();
+    let rt = d
+        .route_tables
+        .iter_mut()
+        .find(|t| t.name == "spoke-rt")
+        .unwrap();
+    rt.routes.push(hsmnet_core::model::builder::route(
+        "everything-via-firewall",
+        "0.0.0.0/0",
+        hsmnet_core::model::NextHop::VirtualAppliance,
+        Some("10.1.1.4"),
+    ));
+    let mut deny = nsg_rule("deny-proxy", 100, Direction::Outbound, Access::Deny, "1792");
+    deny.destination = AddressMatch::Prefix("10.1.2.10/32".parse().unwrap());
+    d.nsgs.push(hsmnet_core::model::Nsg {
+        id: Id(9001),
+        name: "spoke-nsg".into(),
+        rules: vec![deny],
+        layout: Default::default(),
+    });
+    subnet_mut(&mut d, "spoke-1", "workload").nsg = Some(Id(9001));
+    assert_dropped(
+        &d,
+        "spoke-1/workload",
+        "hsm1",
+        Leg::Out,
+        "spoke-nsg",
+        &["deny-proxy"],
+    );
+    let t = run(&d, "spoke-1/workload", "hsm1", 1792);
+    assert_eq!(t.connects_to.to_string(), "10.1.2.10", "{t}");
+}
+
+#[test]
+fn a_trace_that_cannot_start_names_the_end_without_an_address() {
+    let mut d = hub();
+    d.sites[0].prefixes.clear();
+    let net = Network::new(&d);
+    let site = Endpoint::parse(&d, "onprem-dc").unwrap();
+    let hsm = Endpoint::parse(&d, "hsm1").unwrap();
+    let err = net
+        .trace(site, hsm, Protocol::Tcp, 1792)
+        .expect_err("a site without prefixes has no address");
+    assert_eq!(
+        err.to_string(),
+        "the source 'onprem-dc' has no address a flow could use"
+    );
+    let err = net
+        .trace(hsm, site, Protocol::Tcp, 1792)
+        .expect_err("a site without prefixes has no address");
+    assert_eq!(
+        err.to_string(),
+        "the destination 'onprem-dc' has no address a flow could use"
+    );
+}

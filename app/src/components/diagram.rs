@@ -28,6 +28,7 @@ use area::AreaBox;
 use badge::PolicyBadge;
 use hsmnet_core::draw::{self, Item, Refusal};
 use hsmnet_core::edit::Edit;
+use hsmnet_core::model::metrics::HEADER;
 use hsmnet_core::model::{Kind, Point, Rect};
 use hsmnet_core::Id;
 use legend::Legend;
@@ -48,8 +49,6 @@ const PAN_STEP: f64 = 0.1;
 const NUDGE: f64 = 8.0;
 /// Screen pixels a press may wander and still be a click.
 const CLICK_SLOP: f64 = 3.0;
-/// The height of a region's title bar, by which it is dragged.
-const REGION_TITLE: f64 = 32.0;
 
 /// A pointer gesture on the canvas, from press to release.
 enum Gesture {
@@ -277,8 +276,7 @@ pub fn Diagram() -> impl IntoView {
         // The inside of a region is canvas to pan, its title bar a handle to move it by.
         let region_body = match (target, kind) {
             (Some(id), Some(Kind::Region)) => studio.with_design_untracked(|d| {
-                d.region(id)
-                    .is_some_and(|r| at.y > r.layout.y + REGION_TITLE)
+                d.region(id).is_some_and(|r| at.y > r.layout.y + HEADER)
             }),
             _ => false,
         };

@@ -1,5 +1,5 @@
-//! The subnet names Azure gives a meaning to, and the one test every part of the crate uses to
-//! recognise them.
+//! Names in Azure: the subnet names Azure gives a meaning to, with the one test every part of
+//! the crate uses to recognise them, and the [`Pattern`]s resource names must follow.
 //!
 //! Azure resource names are case-insensitive: a subnet named `gatewaysubnet` is the gateway
 //! subnet (the azurerm provider's own acceptance test deploys an ExpressRoute gateway into a
@@ -24,6 +24,64 @@ pub fn is_firewall_subnet(name: &str) -> bool {
     name.eq_ignore_ascii_case(FIREWALL_SUBNET)
 }
 
+/// Where the naming rules come from.
+pub const PATTERNS_SOURCE: &str = "azure-resource-manager/management/resource-name-rules.md \
+     (Microsoft.Network, Microsoft.Compute); the Microsoft.HardwareSecurityModules API's name \
+     pattern for dedicatedHSMs";
+
+/// The naming rule a kind of Azure resource follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// Most Microsoft.Network names: 1 to 80 letters, digits, `_`, `.` and `-`, starting with a
+    /// letter or digit, not ending with `.` or `-`.
+    General,
+    /// Virtual networks: as [`Pattern::General`] but 2 to 64 characters.
+    Vnet,
+    /// Linux VMs (also their host name): 1 to 64 letters, digits and `-`, starting with a
+    /// letter or digit, not ending with `-`.
+    Vm,
+    /// Dedicated HSMs: 3 to 24 letters, digits and `-` (`^[a-zA-Z0-9-]{3,24}$`).
+    Hsm,
+}
+
+impl Pattern {
+    /// Why Azure refuses `name`, or `None` when it accepts it.
+    pub fn problem(self, name: &str) -> Option<String> {
+        let (min, max) = match self {
+            Pattern::General => (1, 80),
+            Pattern::Vnet => (2, 64),
+            Pattern::Vm => (1, 64),
+            Pattern::Hsm => (3, 24),
+        };
+        let len = name.chars().count();
+        if len < min || len > max {
+            return Some(format!(
+                "it has {len} characters; {min} to {max} are allowed"
+            ));
+        }
+        let allowed = |c: char| match self {
+            Pattern::General | Pattern::Vnet => {
+                c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'
+            }
+            Pattern::Vm | Pattern::Hsm => c.is_ascii_alphanumeric() || c == '-',
+        };
+        if let Some(bad) = name.chars().find(|&c| !allowed(c)) {
+            let set = match self {
+                Pattern::General | Pattern::Vnet => "letters, digits, '_', '.' and '-'",
+                Pattern::Vm | Pattern::Hsm => "letters, digits and '-'",
+            };
+            return Some(format!("it contains {bad:?}; only {set} are allowed"));
+        }
+        if self != Pattern::Hsm && !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return Some("it must start with a letter or a digit".to_string());
+        }
+        if self != Pattern::Hsm && (name.ends_with('.') || name.ends_with('-')) {
+            return Some("it must not end with '.' or '-'".to_string());
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +98,49 @@ mod tests {
             assert!(!is_gateway_subnet(name), "{name:?}");
         }
         assert!(!is_firewall_subnet("AzureFirewallManagementSubnet"));
+    }
+
+    #[test]
+    fn general_names_follow_azures_rule() {
+        for ok in [
+            "a",
+            "hub-vnet",
+            "GatewaySubnet",
+            "a.b_c-d",
+            "x_",
+            &"a".repeat(80),
+        ] {
+            assert_eq!(Pattern::General.problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a.",
+            "_a",
+            "a b",
+            "a'b",
+            "é",
+            &"a".repeat(81),
+        ] {
+            assert!(Pattern::General.problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn hsm_names_match_the_providers_pattern() {
+        assert_eq!(Pattern::Hsm.problem("hsm-1"), None);
+        assert_eq!(Pattern::Hsm.problem("-hsm"), None);
+        for bad in ["ab", "hsm_1", "hsm.1", &"h".repeat(25)] {
+            assert!(Pattern::Hsm.problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn vnet_and_vm_limits() {
+        assert!(Pattern::Vnet.problem("a").is_some());
+        assert!(Pattern::Vnet.problem(&"a".repeat(65)).is_some());
+        assert!(Pattern::Vm.problem("nva.1").is_some());
+        assert_eq!(Pattern::Vm.problem("nva-1"), None);
     }
 }

@@ -1,11 +1,45 @@
-//! Values Azure offers (stamps, gateway SKUs, VM sizes, delegations, circuit bandwidths,
-//! service tags, limits), each list as data with its source.
+//! Values Azure offers (HSM SKUs, stamps, quotas, gateway SKUs, VM sizes, delegations, circuit
+//! bandwidths, service tags, limits), each list as data with its source.
 //!
 //! Each list says where it was read, so that updating it is a matter of reading that source
 //! again. Names are compared as Azure compares them: resource-provider enumerations ignoring
 //! letter case unless a list says otherwise.
 
 use std::ops::RangeInclusive;
+
+/// Where the HSM SKUs come from.
+pub const HSM_SKUS_SOURCE: &str = "Azure REST API specifications, \
+     Microsoft.HardwareSecurityModules (dedicatedhsm.json), the 'SkuName' enumeration";
+
+/// The SKU of a Thales Luna network HSM offered as Azure Dedicated HSM.
+pub const DEDICATED_HSM_SKU: &str = "SafeNet Luna Network HSM A790";
+
+/// The SKUs of Azure Payment HSM (Thales payShield 10K).
+pub const PAYSHIELD_SKUS: [&str; 6] = [
+    "payShield10K_LMK1_CPS60",
+    "payShield10K_LMK1_CPS250",
+    "payShield10K_LMK1_CPS2500",
+    "payShield10K_LMK2_CPS60",
+    "payShield10K_LMK2_CPS250",
+    "payShield10K_LMK2_CPS2500",
+];
+
+/// Where [`HSM_DELEGATION`] comes from.
+pub const HSM_DELEGATION_SOURCE: &str = "dedicated-hsm networking considerations, 'Subnets' \
+     (the HSM subnet is delegated to the Dedicated HSM service); Dedicated HSM troubleshooting";
+
+/// The delegation a subnet needs before a Dedicated HSM can be placed in it.
+pub const HSM_DELEGATION: &str = "Microsoft.HardwareSecurityModules/dedicatedHSMs";
+
+/// Where the HSM quotas come from.
+pub const HSM_QUOTA_SOURCE: &str = "Dedicated HSM troubleshooting, 'Deployment failure based on \
+     quota / capacity' (the default quota: two HSMs per stamp, four per region)";
+
+/// Default quota: HSMs per stamp in one region.
+pub const HSMS_PER_STAMP: usize = 2;
+
+/// Default quota: HSMs per region.
+pub const HSMS_PER_REGION: usize = 4;
 
 /// Where [`HSM_STAMPS`] comes from.
 pub const HSM_STAMPS_SOURCE: &str = "Dedicated HSM deployment tutorials (an HA pair is 'an HSM \
@@ -382,6 +416,20 @@ pub const PEERINGS_SOURCE: &str =
 /// The most virtual network peerings one VNet can have.
 pub const PEERINGS_PER_VNET: usize = 500;
 
+/// Where the template limits come from: the "Template limits" of Microsoft's ARM template best
+/// practices. Bicep compiles to an ARM template, so a Bicep file has the same limits.
+pub const TEMPLATE_LIMITS_SOURCE: &str =
+    "azure-resource-manager/templates/best-practices.md 'Template limits'";
+
+/// Most resources Azure Resource Manager deploys from one template (copies included).
+pub const TEMPLATE_MAX_RESOURCES: usize = 800;
+
+/// Most parameters of one template.
+pub const TEMPLATE_MAX_PARAMETERS: usize = 256;
+
+/// Largest template, in bytes: 4 MB.
+pub const TEMPLATE_MAX_BYTES: usize = 4 * 1024 * 1024;
+
 /// The entry of `list` equal to `value` ignoring letter case and outer spaces.
 pub fn canonical<'a>(list: &[&'a str], value: &str) -> Option<&'a str> {
     let value = value.trim();
@@ -395,7 +443,8 @@ mod tests {
 
     #[test]
     fn lists_hold_no_duplicates_ignoring_case() {
-        let lists: [&[&str]; 5] = [
+        let lists: [&[&str]; 6] = [
+            &PAYSHIELD_SKUS,
             &HSM_STAMPS,
             &VPN_GATEWAY_SKUS,
             &ER_GATEWAY_SKUS,
@@ -408,6 +457,15 @@ mod tests {
                 assert!(seen.insert(v.to_ascii_lowercase()), "{v} is listed twice");
             }
         }
+    }
+
+    #[test]
+    fn the_hsm_delegation_is_an_offered_delegation() {
+        assert_eq!(
+            canonical(DELEGATION_SERVICES, HSM_DELEGATION),
+            Some(HSM_DELEGATION)
+        );
+        assert!(HSMS_PER_STAMP * HSM_STAMPS.len() <= HSMS_PER_REGION);
     }
 
     #[test]

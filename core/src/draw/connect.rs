@@ -1,10 +1,11 @@
 //! Linking two elements: the kind of link follows from what the two ends are.
 
 use super::catalogue::Item;
-use super::names::free;
-use super::place::{badge_point, policy_refusal};
+use super::new;
+use super::place::policy_refusal;
 use super::Refusal;
 use crate::edit::{Edit, Element};
+use crate::model::metrics::badge_point;
 use crate::model::*;
 
 /// What can be linked, for the refusal message.
@@ -94,14 +95,7 @@ fn peer(design: &Design, a: Id, b: Id) -> Result<Edit, Refusal> {
             va.name, vb.name
         )));
     }
-    Ok(Edit::Add(Element::Peering(Peering {
-        id: design.next_id(),
-        name: free(design, &format!("{}-to-{}", va.name, vb.name)),
-        a,
-        b,
-        a_to_b: PeeringSide::default(),
-        b_to_a: PeeringSide::default(),
-    })))
+    Ok(Edit::Add(new::peering(design, design.next_id(), a, b)))
 }
 
 fn gateway(design: &Design, id: Id) -> &Gateway {
@@ -109,7 +103,7 @@ fn gateway(design: &Design, id: Id) -> &Gateway {
 }
 
 /// Refuses a second connection of the same kind between the same two ends.
-fn add_connection(design: &Design, name: String, kind: ConnectionKind) -> Result<Edit, Refusal> {
+fn add_connection(design: &Design, kind: ConnectionKind) -> Result<Edit, Refusal> {
     let ends = |k: &ConnectionKind| {
         let mut e = match *k {
             ConnectionKind::SiteToSite { gateway, site }
@@ -133,11 +127,7 @@ fn add_connection(design: &Design, name: String, kind: ConnectionKind) -> Result
             kind.label()
         )));
     }
-    Ok(Edit::Add(Element::Connection(Connection {
-        id: design.next_id(),
-        name: free(design, &name),
-        kind,
-    })))
+    Ok(Edit::Add(new::connection(design, design.next_id(), kind)))
 }
 
 fn vnet_to_vnet(design: &Design, a: Id, b: Id) -> Result<Edit, Refusal> {
@@ -151,11 +141,7 @@ fn vnet_to_vnet(design: &Design, a: Id, b: Id) -> Result<Edit, Refusal> {
     if va.map(|v| v.id) == vb.map(|v| v.id) {
         return Err(Refusal::new("Both gateways are in the same VNet."));
     }
-    add_connection(
-        design,
-        format!("{}-to-{}", ga.name, gb.name),
-        ConnectionKind::VnetToVnet { a, b },
-    )
+    add_connection(design, ConnectionKind::VnetToVnet { a, b })
 }
 
 fn site_to_site(design: &Design, gw: Id, site: Id) -> Result<Edit, Refusal> {
@@ -165,12 +151,7 @@ fn site_to_site(design: &Design, gw: Id, site: Id) -> Result<Edit, Refusal> {
             "An on-premises site links to a VPN gateway (site-to-site); an ExpressRoute gateway links to a circuit.",
         ));
     }
-    let s = design.site(site).expect("a site");
-    add_connection(
-        design,
-        format!("{}-to-{}", g.name, s.name),
-        ConnectionKind::SiteToSite { gateway: gw, site },
-    )
+    add_connection(design, ConnectionKind::SiteToSite { gateway: gw, site })
 }
 
 fn expressroute(design: &Design, gw: Id, circuit: Id) -> Result<Edit, Refusal> {
@@ -180,10 +161,8 @@ fn expressroute(design: &Design, gw: Id, circuit: Id) -> Result<Edit, Refusal> {
             "An ExpressRoute circuit links to an ExpressRoute gateway, not to a VPN gateway.",
         ));
     }
-    let c = design.circuit(circuit).expect("a circuit");
     add_connection(
         design,
-        format!("{}-to-{}", g.name, c.name),
         ConnectionKind::ExpressRoute {
             gateway: gw,
             circuit,
@@ -216,14 +195,14 @@ fn associate(design: &Design, subnet: Id, policy: Id, item: Item) -> Result<Edit
         // A policy attached to nothing yet moves onto the subnet's edge, as if dropped there.
         if !attached(design, policy) {
             let mut nsg = design.nsg(policy).expect("an NSG").clone();
-            nsg.layout = badge_point(&s, item);
+            nsg.layout = badge_point(s.layout, true);
             edits.push(Edit::Replace(Element::Nsg(nsg)));
         }
     } else {
         s.route_table = Some(policy);
         if !attached(design, policy) {
             let mut rt = design.route_table(policy).expect("a route table").clone();
-            rt.layout = badge_point(&s, item);
+            rt.layout = badge_point(s.layout, false);
             edits.push(Edit::Replace(Element::RouteTable(rt)));
         }
     }

@@ -3,15 +3,17 @@
 
 use super::addresses::*;
 use super::geometry::{clear_of, grow_to_hold, next_subnet_rect, GAP};
-use super::names::free;
-use super::place::{device_spot, is_firewall_subnet, is_gateway_subnet, next_stamp};
+use super::names::unique;
+use super::new;
 use super::plan::Plan;
 use super::Refusal;
+use crate::azure::names::{is_firewall_subnet, is_gateway_subnet};
 use crate::edit::{Edit, Element};
+use crate::model::metrics::{CIRCUIT_STEP, SITE_STEP};
 use crate::model::*;
-use crate::rules::regions::{location_key, OFFERED};
 use ipnet::Ipv4Net;
 use std::collections::{HashMap, HashSet};
+use std::net::Ipv4Addr;
 
 /// Copies the elements `ids` (and what they contain) as one edit.
 pub fn duplicate(design: &Design, ids: &[Id]) -> Result<Edit, Refusal> {
@@ -102,52 +104,18 @@ fn inside_chosen(design: &Design, id: Id, chosen: &HashSet<Id>) -> bool {
     }
 }
 
-/// The name for a copy: a name ending in a number gets the next free number (`hsm-1` becomes
-/// `hsm-2`, or `hsm-3` when that is taken); other names get `-2`, `-3`...
+/// The name for a copy: the original's, counted up (`hsm-1` becomes `hsm-2`, or `hsm-3` when
+/// that is taken; `hub` becomes `hub-2`).
 fn copy_name(design: &Design, name: &str) -> String {
-    let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
-    if let Ok(n) = name[stem.len()..].parse::<u32>() {
-        let taken: HashSet<String> = design
-            .ids()
-            .into_iter()
-            .map(|id| design.name_of(id).to_ascii_lowercase())
-            .collect();
-        if let Some(free) = (n + 1..n + 10_000)
-            .map(|k| format!("{stem}{k}"))
-            .find(|c| !taken.contains(&c.to_ascii_lowercase()))
-        {
-            return free;
-        }
-    }
-    free(design, name)
+    unique(design, name)
 }
 
 fn copy_region(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal> {
     let region = design.region(id).expect("a region").clone();
-    let offered = OFFERED
-        .iter()
-        .find(|o| {
-            plan.work
-                .regions
-                .iter()
-                .all(|r| location_key(&r.location) != o.location)
-        })
-        .ok_or_else(|| {
-            Refusal::new("Every region that offers Dedicated HSM is already in the design.")
-        })?;
-    let others: Vec<Rect> = plan.work.regions.iter().map(|r| r.layout).collect();
-    let layout = clear_of(
-        region.layout.translated(region.layout.w + 2.0 * GAP, 0.0),
-        &others,
-    );
+    let wanted = region.layout.translated(region.layout.w + 2.0 * GAP, 0.0);
+    let new_id = new::region(plan, wanted)?;
+    let layout = plan.work.region(new_id).expect("just added").layout;
     let (dx, dy) = (layout.x - region.layout.x, layout.y - region.layout.y);
-    let new_id = plan.id();
-    plan.push(Edit::Add(Element::Region(Region {
-        id: new_id,
-        name: offered.display_name.to_string(),
-        location: offered.location.to_string(),
-        layout,
-    })))?;
     for v in design.vnets.iter().filter(|v| v.region == id) {
         copy_vnet(plan, v, new_id, dx, dy)?;
     }
@@ -291,39 +259,33 @@ fn copy_device(
     offset: Option<(f64, f64)>,
 ) -> Result<Id, Refusal> {
     let own = device_subnet(source, id).ok_or_else(|| Refusal::new("Not a device."))?;
-    let subnet = target.map_or(own, |(s, ..)| s);
-    let free = match target {
-        Some(_) => None,
-        None => Some(free_ip(&plan.work, subnet)?),
+    let Some((subnet, from, to)) = target else {
+        // Beside itself: a new device like it, made as every new device is.
+        let name = source.name_of(id);
+        return if let Some(h) = source.hsm(id) {
+            new::hsm(plan, own, &name, Some(h))
+        } else if let Some(n) = source.nva(id) {
+            new::nva(plan, own, &name, Some(n))
+        } else if let Some(l) = source.load_balancer(id) {
+            new::load_balancer(plan, own, &name, l.backends.clone(), Some(l))
+        } else {
+            Err(Refusal::new("Not a device."))
+        };
     };
-    let moved_ip = |ip: Option<std::net::Ipv4Addr>| -> Result<Option<std::net::Ipv4Addr>, Refusal> {
-        match (target, ip) {
-            (Some((_, from, to)), Some(ip)) => Ok(Some(translate(ip, from, to).unwrap_or(ip))),
-            _ => Ok(free),
-        }
-    };
+    let moved_ip = |ip: Option<Ipv4Addr>| ip.map(|ip| translate(ip, from, to).unwrap_or(ip));
     let new_id = plan.id();
     let element = if let Some(h) = source.hsm(id) {
         let mut c = h.clone();
-        c.private_ip = moved_ip(h.private_ip)?;
-        c.management_ip = match target {
-            Some((_, from, to)) => h
-                .management_ip
-                .map(|ip| translate(ip, from, to).unwrap_or(ip)),
-            None => None,
-        };
-        c.management_nic = c.management_nic && c.management_ip.is_some();
-        if target.is_none() {
-            c.stamp = next_stamp(&plan.work, subnet).to_string();
-        }
+        c.private_ip = moved_ip(h.private_ip);
+        c.management_ip = moved_ip(h.management_ip);
         Element::Hsm(c)
     } else if let Some(n) = source.nva(id) {
         let mut c = n.clone();
-        c.private_ip = moved_ip(n.private_ip)?;
+        c.private_ip = moved_ip(n.private_ip);
         Element::Nva(c)
     } else if let Some(l) = source.load_balancer(id) {
         let mut c = l.clone();
-        c.frontend_ip = moved_ip(l.frontend_ip)?;
+        c.frontend_ip = moved_ip(l.frontend_ip);
         Element::LoadBalancer(c)
     } else if let Some(g) = source.gateway(id) {
         Element::Gateway(g.clone())
@@ -332,13 +294,9 @@ fn copy_device(
     } else {
         return Err(Refusal::new("Not a device."));
     };
-    let at = match offset {
-        Some((dx, dy)) => {
-            let p = device_point(&element);
-            Point::new(p.x + dx, p.y + dy)
-        }
-        None => device_spot(plan, subnet)?,
-    };
+    let (dx, dy) = offset.unwrap_or_default();
+    let p = device_point(&element);
+    let at = Point::new(p.x + dx, p.y + dy);
     let name = copy_name(&plan.work, &source.name_of(id));
     let element = retarget(element, new_id, name, subnet, at);
     plan.push(Edit::Add(element))?;
@@ -414,7 +372,7 @@ fn copy_site(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal> {
     site.name = copy_name(&plan.work, &site.name);
     site.prefixes = vec![site_prefix(&plan.work)?];
     site.vpn_device_ip = site.vpn_device_ip.and(vpn_device_ip(&plan.work));
-    site.layout = Point::new(site.layout.x, site.layout.y + 90.0);
+    site.layout = Point::new(site.layout.x, site.layout.y + SITE_STEP);
     plan.push(Edit::Add(Element::Site(site)))
 }
 
@@ -427,7 +385,7 @@ fn copy_circuit(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal>
         p.primary_prefix = a;
         p.secondary_prefix = b;
     }
-    c.layout = Point::new(c.layout.x, c.layout.y + 70.0);
+    c.layout = Point::new(c.layout.x, c.layout.y + CIRCUIT_STEP);
     plan.push(Edit::Add(Element::Circuit(c)))
 }
 

@@ -1,24 +1,13 @@
 //! Where new elements go on the canvas, and how their containers grow to hold them. The sizes
-//! match the automatic layout's, so drawn and generated designs look alike.
+//! are the automatic layout's (`model::metrics`), so drawn, fixed and generated designs look
+//! alike.
 
 use super::plan::Plan;
 use super::Refusal;
 use crate::edit::{Edit, Element};
+use crate::model::metrics::{device_point, DEVICE_STEP, SUBNET_H, SUBNET_W, SYMBOL_REACH};
+pub(crate) use crate::model::metrics::{GAP, HEADER, REGION_H, REGION_W, VNET_H, VNET_W};
 use crate::model::{Design, Id, Kind, Point, Rect};
-
-pub(crate) const SUBNET_W: f64 = 240.0;
-pub(crate) const SUBNET_H: f64 = 64.0;
-pub(crate) const GAP: f64 = 16.0;
-pub(crate) const HEADER: f64 = 32.0;
-pub(crate) const DEVICE_STEP: f64 = 44.0;
-/// A new VNet before it holds subnets.
-pub(crate) const VNET_W: f64 = SUBNET_W + 2.0 * GAP;
-pub(crate) const VNET_H: f64 = HEADER + SUBNET_H + GAP + GAP / 2.0;
-/// A new region before it holds VNets.
-pub(crate) const REGION_W: f64 = VNET_W + 3.0 * GAP;
-pub(crate) const REGION_H: f64 = 200.0;
-/// How far a symbol reaches around its centre, its label included.
-const SYMBOL_REACH: f64 = 20.0;
 
 /// The union of two rectangles.
 pub(crate) fn union(a: Rect, b: Rect) -> Rect {
@@ -85,14 +74,23 @@ pub(crate) fn next_device_point(design: &Design, subnet: Id) -> Point {
         .map(|(_, s)| s.layout)
         .unwrap_or_default();
     let taken = device_points(design, subnet);
-    (0..)
-        .map(|n| Point::new(rect.x + 28.0 + n as f64 * DEVICE_STEP, rect.y + 38.0))
+    // Each taken point rules out at most one slot, so this ends within taken.len() + 1 slots.
+    (0..=taken.len())
+        .map(|n| device_point(rect, n))
         .find(|p| {
-            taken
-                .iter()
-                .all(|t| (t.x - p.x).abs() >= DEVICE_STEP / 2.0 || (t.y - p.y).abs() >= 20.0)
+            taken.iter().all(|t| {
+                (t.x - p.x).abs() >= DEVICE_STEP / 2.0 || (t.y - p.y).abs() >= SYMBOL_REACH
+            })
         })
-        .unwrap_or(Point::new(rect.x + 28.0, rect.y + 38.0))
+        .unwrap_or(device_point(rect, taken.len()))
+}
+
+/// Places a device's symbol in the next free slot of its subnet, growing the subnet (and what
+/// holds it) to fit.
+pub(crate) fn device_spot(plan: &mut Plan, subnet: Id) -> Result<Point, Refusal> {
+    let at = next_device_point(&plan.work, subnet);
+    grow_to_hold(plan, subnet, symbol_rect(at))?;
+    Ok(at)
 }
 
 /// Grows `container` (a subnet, VNet or region) and its own containers until `child` fits

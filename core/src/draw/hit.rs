@@ -1,12 +1,7 @@
 //! What lies under a point of the canvas.
 
+use crate::model::metrics::{BADGE_HALF_H, BADGE_HALF_W, SYMBOL_HIT};
 use crate::model::{Design, Id, Kind, Point};
-
-/// How close to a symbol's centre a point must be to hit it (its radius plus a little).
-const SYMBOL_HIT: f64 = 16.0;
-/// Half the size of a policy badge.
-const BADGE_HALF_W: f64 = 14.0;
-const BADGE_HALF_H: f64 = 8.0;
 
 /// The containers under `p`, innermost first: subnets, then VNets, then regions. Among
 /// overlapping ones of the same kind, the one drawn last (on top) comes first.

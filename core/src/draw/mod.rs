@@ -4,9 +4,13 @@
 //! ([`element_at`], [`containers_at`]).
 //!
 //! Each answers with one edit (one undo step) or a [`Refusal`]: a short sentence for the user
-//! saying why the element cannot go there or the two ends cannot be linked. New elements get
-//! names no other element has, the next free address space, prefix and address, and a place on
-//! the canvas inside their container, which grows to hold them.
+//! saying why the element cannot go there or the two ends cannot be linked.
+//!
+//! Every new element of the crate is made by `new` (drawing, copying, linking, the rules'
+//! fixes, the form's "add a subnet"), step by step in a `Plan`: it gets the defaults of
+//! `model::defaults`, a name no other element has in any letter case ([`names`]), the next free
+//! address space, prefix and address, and a place on the canvas inside its container, which
+//! grows to hold it (the sizes of `model::metrics`).
 
 mod addresses;
 mod catalogue;
@@ -15,7 +19,8 @@ mod duplicate;
 mod geometry;
 mod hit;
 mod moving;
-mod names;
+pub mod names;
+pub(crate) mod new;
 mod place;
 mod plan;
 mod remove;
@@ -27,6 +32,7 @@ pub use geometry::spot_in;
 pub use hit::{container_of, containers_at, element_at};
 pub use moving::{followers, move_ids};
 pub use place::place;
+pub(crate) use plan::Plan;
 pub use remove::remove;
 
 use std::fmt;

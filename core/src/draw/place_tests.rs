@@ -1,6 +1,8 @@
 //! Every place an element can and cannot go.
 
 use super::*;
+use crate::azure::offered::DEDICATED_HSM_SKU;
+use crate::draw::spot_in;
 use crate::model::builder::net;
 
 fn drop(design: &Design, item: Item, at: Point) -> Design {
@@ -361,7 +363,7 @@ fn a_design_drawn_from_the_palette_loads_back_unchanged() {
 #[test]
 fn a_region_is_refused_when_every_offered_location_is_taken() {
     let mut d = Design::new("t");
-    for (n, offered) in crate::rules::regions::OFFERED.iter().enumerate() {
+    for (n, offered) in crate::azure::regions::OFFERED.iter().enumerate() {
         d.regions.push(Region {
             id: Id(n as u32 + 1),
             name: offered.display_name.to_string(),

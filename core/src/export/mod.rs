@@ -14,9 +14,9 @@
 
 pub mod arm;
 pub mod bicep;
-pub mod names;
 mod resources;
 
+use crate::azure::offered::{TEMPLATE_MAX_BYTES, TEMPLATE_MAX_PARAMETERS, TEMPLATE_MAX_RESOURCES};
 use crate::model::Design;
 use crate::rules::{check, Report};
 use std::fmt;
@@ -268,17 +268,6 @@ pub fn template(valid: &Valid, options: &Options) -> Template {
     resources::build(valid.design(), options)
 }
 
-/// Most resources Azure Resource Manager deploys from one template (copies included).
-///
-/// This and the two limits below are the "Template limits" of Microsoft's ARM template best
-/// practices (azure-resource-manager/templates/best-practices.md). Bicep compiles to an ARM
-/// template, so a Bicep file has the same limits.
-pub const MAX_RESOURCES: usize = 800;
-/// Most parameters of one template.
-pub const MAX_PARAMETERS: usize = 256;
-/// Largest template, in bytes: 4 MB.
-pub const MAX_TEMPLATE_BYTES: usize = 4 * 1024 * 1024;
-
 /// Why a design that checks clean is still not exported: Azure Resource Manager would refuse
 /// its template, which breaks one of the template limits. Nothing is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -302,17 +291,17 @@ impl fmt::Display for Refused {
             Refused::TooManyResources { resources } => write!(
                 f,
                 "the template would hold {resources} resources, over Azure Resource Manager's \
-                 limit of {MAX_RESOURCES} in one template"
+                 limit of {TEMPLATE_MAX_RESOURCES} in one template"
             ),
             Refused::TooManyParameters { parameters } => write!(
                 f,
                 "the template would take {parameters} parameters, over Azure Resource Manager's \
-                 limit of {MAX_PARAMETERS} in one template"
+                 limit of {TEMPLATE_MAX_PARAMETERS} in one template"
             ),
             Refused::TooLarge { bytes } => write!(
                 f,
                 "the ARM template would be {bytes} bytes, over Azure Resource Manager's limit \
-                 of {MAX_TEMPLATE_BYTES} bytes (4 MB)"
+                 of {TEMPLATE_MAX_BYTES} bytes (4 MB)"
             ),
         }?;
         f.write_str("; split the design into smaller ones and export each")
@@ -323,12 +312,12 @@ impl std::error::Error for Refused {}
 
 /// The counts of a template against Azure's limits: cheap, so checked before any text is made.
 fn within_counts(t: &Template) -> Result<(), Refused> {
-    if t.resources.len() > MAX_RESOURCES {
+    if t.resources.len() > TEMPLATE_MAX_RESOURCES {
         return Err(Refused::TooManyResources {
             resources: t.resources.len(),
         });
     }
-    if t.parameters.len() > MAX_PARAMETERS {
+    if t.parameters.len() > TEMPLATE_MAX_PARAMETERS {
         return Err(Refused::TooManyParameters {
             parameters: t.parameters.len(),
         });
@@ -338,7 +327,7 @@ fn within_counts(t: &Template) -> Result<(), Refused> {
 
 /// The length of the ARM template against Azure's limit.
 fn within_bytes(bytes: usize) -> Result<(), Refused> {
-    if bytes > MAX_TEMPLATE_BYTES {
+    if bytes > TEMPLATE_MAX_BYTES {
         Err(Refused::TooLarge { bytes })
     } else {
         Ok(())
@@ -374,7 +363,7 @@ mod limit_tests {
         let over = hub(300);
         let valid = Valid::new(&over).unwrap();
         let resources = template(&valid, &options).resources.len();
-        assert!(resources > MAX_RESOURCES, "{resources}");
+        assert!(resources > TEMPLATE_MAX_RESOURCES, "{resources}");
         let refused = Refused::TooManyResources { resources };
         assert_eq!(arm::to_string(&valid, &options), Err(refused));
         assert_eq!(bicep::render(&valid, &options), Err(refused));
@@ -390,10 +379,10 @@ mod limit_tests {
         let options = Options::default();
         // A long description is written into the template's metadata: 4 MB of it.
         let mut design = hub(2);
-        design.description = "x".repeat(MAX_TEMPLATE_BYTES);
+        design.description = "x".repeat(TEMPLATE_MAX_BYTES);
         let valid = Valid::new(&design).unwrap();
         let bytes = arm::text_len(&template(&valid, &options));
-        assert!(bytes > MAX_TEMPLATE_BYTES);
+        assert!(bytes > TEMPLATE_MAX_BYTES);
         assert_eq!(
             arm::to_string(&valid, &options),
             Err(Refused::TooLarge { bytes })
@@ -408,7 +397,7 @@ mod limit_tests {
 
         let mut t = template(&Valid::new(&hub(2)).unwrap(), &options);
         let p = t.parameters[0].clone();
-        t.parameters = vec![p; MAX_PARAMETERS + 1];
+        t.parameters = vec![p; TEMPLATE_MAX_PARAMETERS + 1];
         assert_eq!(
             within_counts(&t),
             Err(Refused::TooManyParameters { parameters: 257 })

@@ -5,11 +5,11 @@
 //! loading refuses dangling ids) is left out rather than guessed; the checks run before export
 //! make that case rare and it never panics.
 
-use super::names::{self, LB_BACKEND_POOL, LB_FRONTEND, RULE_COLLECTION_GROUP};
 use super::{Options, Parameter, Ref, Resource, Template, Val, COMPUTE_API, NETWORK_API};
 use crate::model::{
     Access, ConnectionKind, Design, Direction, GatewayKind, Id, NextHop, Protocol, Vnet, VpnType,
 };
+use crate::naming::{self, LB_BACKEND_POOL, LB_FRONTEND, RULE_COLLECTION_GROUP};
 use std::collections::{HashMap, HashSet};
 
 const VNETS: &str = "Microsoft.Network/virtualNetworks";
@@ -417,7 +417,7 @@ impl<'d> Builder<'d> {
 
     /// A Standard, static public IP; returns its symbol.
     fn public_ip(&mut self, owner: &str, location: Val) -> String {
-        let name = names::public_ip(owner);
+        let name = naming::public_ip(owner);
         let symbol = self.fresh("pip", &name);
         self.push(
             symbol.clone(),
@@ -515,7 +515,7 @@ impl<'d> Builder<'d> {
     /// Returns the symbol of each (site, location) local network gateway.
     fn local_gateways(&mut self) -> HashMap<(Id, String), String> {
         let mut out = HashMap::new();
-        for lng in names::local_gateways(self.design) {
+        for lng in naming::local_gateways(self.design) {
             let Some(site) = self.design.site(lng.site) else {
                 continue;
             };
@@ -675,7 +675,7 @@ impl<'d> Builder<'d> {
                             c.name
                         ),
                     );
-                    let [forward, backward] = names::vnet_to_vnet(&c.name);
+                    let [forward, backward] = naming::vnet_to_vnet(&c.name);
                     for (name, from, to, from_id) in
                         [(forward, &ga, &gb, a), (backward, &gb, &ga, b)]
                     {
@@ -770,7 +770,7 @@ impl<'d> Builder<'d> {
             };
             let location = self.subnet_location(fw.subnet);
             let pip = self.public_ip(&fw.name, location.clone());
-            let policy_name = names::firewall_policy(&fw.name);
+            let policy_name = naming::firewall_policy(&fw.name);
             let policy = self.fresh("fwp", &policy_name);
             let mut policy_properties = obj! {
                 "sku": obj! { "tier": "Standard" },
@@ -978,7 +978,7 @@ impl<'d> Builder<'d> {
             if !pools.is_empty() {
                 ip.push(("loadBalancerBackendAddressPools", Val::Arr(pools)));
             }
-            let nic_name = names::nic(&nva.name);
+            let nic_name = naming::nic(&nva.name);
             let nic = self.fresh("nic", &nic_name);
             self.push(
                 nic.clone(),
@@ -1109,8 +1109,8 @@ impl<'d> Builder<'d> {
             ) else {
                 continue;
             };
-            let name_a = names::peering_side(&vb.name);
-            let name_b = names::peering_side(&va.name);
+            let name_a = naming::peering_side(&vb.name);
+            let name_b = naming::peering_side(&va.name);
             let sym_a = self.fresh("peer", &format!("{}_{}", va.name, name_a));
             let sym_b = self.fresh("peer", &format!("{}_{}", vb.name, name_b));
             // A peering waits for the gateways of both VNets (a VNet is busy while a gateway

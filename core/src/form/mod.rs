@@ -12,6 +12,7 @@
 mod new_subnet;
 mod schema;
 
+use crate::draw::names::{same_name, unique_among};
 use crate::edit::Element;
 use crate::model::{AddressMatch, Design, Id, Kind, PortRange};
 use ipnet::Ipv4Net;
@@ -203,12 +204,9 @@ pub fn add_row(element: &Element, list: &str) -> Result<Element, FieldError> {
         .ok_or_else(|| error(list, "is not a list of records"))?;
     let mut row: Value = serde_json::from_str(new).map_err(|e| error(list, e.to_string()))?;
     // A fresh name (and NSG priority) so that the new record clashes with none.
-    let taken = |name: &str| rows.iter().any(|r| r["name"] == name);
-    let mut n = rows.len() + 1;
-    while taken(&format!("{noun}-{n}")) {
-        n += 1;
-    }
-    row["name"] = Value::from(format!("{noun}-{n}"));
+    let taken: Vec<&str> = rows.iter().filter_map(|r| r["name"].as_str()).collect();
+    let name = unique_among(taken, &format!("{noun}-{}", rows.len() + 1));
+    row["name"] = Value::from(name);
     if row.get("priority").is_some() {
         let used: Vec<u64> = rows.iter().filter_map(|r| r["priority"].as_u64()).collect();
         let free = (100..=4096).step_by(10).find(|p| !used.contains(p));
@@ -527,16 +525,19 @@ fn of_kind(design: &Design, kind: Kind) -> impl Iterator<Item = (Id, &str)> {
     })
 }
 
-/// The kind label of another element that already has this name: subnets clash within their
-/// VNet (Azure names them per VNet), everything else across the design.
+/// The kind label of another element that already has this name, in any letter case (Azure
+/// takes `Hub` and `hub` for the same): subnets clash within their VNet (Azure names them per
+/// VNet), everything else across the design.
 fn name_taken(design: &Design, element: &Element, name: &str) -> Option<&'static str> {
     let id = element.id();
     let kind = kind(element);
     let clash = match element {
-        Element::Subnet { vnet, .. } => design
-            .vnet(*vnet)
-            .is_some_and(|v| v.subnets.iter().any(|s| s.id != id && s.name == name)),
-        _ => of_kind(design, kind).any(|(other, n)| other != id && n == name),
+        Element::Subnet { vnet, .. } => design.vnet(*vnet).is_some_and(|v| {
+            v.subnets
+                .iter()
+                .any(|s| s.id != id && same_name(&s.name, name))
+        }),
+        _ => of_kind(design, kind).any(|(other, n)| other != id && same_name(n, name)),
     };
     clash.then(|| kind.label())
 }

@@ -1,7 +1,8 @@
 //! What each kind of element lets a user edit: its fields, in the order a form shows them,
 //! with the type of each. Ids and layouts are never listed: the canvas owns them.
 
-use crate::model::{Kind, DEDICATED_HSM_SKU, HSM_DELEGATION, PAYSHIELD_SKUS};
+use crate::azure::offered::{DEDICATED_HSM_SKU, HSM_DELEGATION, HSM_STAMPS, PAYSHIELD_SKUS};
+use crate::model::Kind;
 
 /// The type of one field, which decides how its text is read and which control shows it.
 #[derive(Clone, Copy, Debug)]
@@ -64,7 +65,7 @@ const HSM_SKUS: [&str; 7] = [
     PAYSHIELD_SKUS[4],
     PAYSHIELD_SKUS[5],
 ];
-const STAMPS: &[&str] = &["stamp1", "stamp2"];
+const STAMPS: &[&str] = &HSM_STAMPS;
 const DELEGATIONS: &[&str] = &[HSM_DELEGATION];
 const GATEWAY_KINDS: &[&str] = &["ExpressRoute", "Vpn"];
 const VPN_TYPES: &[&str] = &["RouteBased", "PolicyBased"];

@@ -2,15 +2,12 @@
 //! in a column on the left, regions side by side, VNets in a grid inside their region, subnets
 //! stacked inside their VNet, devices in a row inside their subnet.
 
+use super::metrics::{
+    badge_point, device_point, CIRCUIT_STEP, GAP, HEADER, SITE_COLUMN_W, SITE_STEP, SUBNET_H,
+    SUBNET_W,
+};
 use super::{Design, Id, Point, Rect};
 use std::collections::HashMap;
-
-const SUBNET_W: f64 = 240.0;
-const SUBNET_H: f64 = 64.0;
-const GAP: f64 = 16.0;
-const HEADER: f64 = 32.0;
-const DEVICE_STEP: f64 = 44.0;
-const SITE_COLUMN_W: f64 = 200.0;
 
 /// Lays out every element; the same design always gets the same positions.
 pub fn lay_out(design: &mut Design) {
@@ -18,11 +15,11 @@ pub fn lay_out(design: &mut Design) {
     let mut y = HEADER + GAP;
     for site in &mut design.sites {
         site.layout = Point::new(GAP + 40.0, y + 20.0);
-        y += 90.0;
+        y += SITE_STEP;
     }
     for circuit in &mut design.circuits {
         circuit.layout = Point::new(GAP + 140.0, y + 20.0);
-        y += 70.0;
+        y += CIRCUIT_STEP;
     }
 
     // Subnets inside VNets; VNet sizes follow.
@@ -86,7 +83,7 @@ pub fn lay_out(design: &mut Design) {
     let mut place = |subnet: Id| -> Point {
         let rect = subnet_rects.get(&subnet).copied().unwrap_or_default();
         let n = used.entry(subnet).or_insert(0);
-        let p = Point::new(rect.x + 28.0 + *n as f64 * DEVICE_STEP, rect.y + 38.0);
+        let p = device_point(rect, *n);
         *n += 1;
         p
     };
@@ -110,14 +107,10 @@ pub fn lay_out(design: &mut Design) {
     for subnet in design.vnets.iter().flat_map(|v| &v.subnets) {
         let r = subnet.layout;
         if let Some(nsg) = subnet.nsg {
-            nsg_at
-                .entry(nsg)
-                .or_insert(Point::new(r.x + r.w - 20.0, r.y + 16.0));
+            nsg_at.entry(nsg).or_insert(badge_point(r, true));
         }
         if let Some(rt) = subnet.route_table {
-            rt_at
-                .entry(rt)
-                .or_insert(Point::new(r.x + r.w - 20.0, r.y + 44.0));
+            rt_at.entry(rt).or_insert(badge_point(r, false));
         }
     }
     let mut spare_y = y;

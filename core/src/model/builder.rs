@@ -1,8 +1,10 @@
 //! A terse way to put designs together in code: the presets and the tests use it.
 //! It writes exactly what it is told (no implicit delegation, no implicit gateway), hands out
-//! fresh ids, and lays the design out on the canvas when finished.
+//! fresh ids, and lays the design out on the canvas when finished. What it is not told comes
+//! from the same defaults as drawing's (`super::defaults`).
 
 use super::*;
+use crate::azure::offered::HSM_DELEGATION;
 use ipnet::Ipv4Net;
 use std::net::Ipv4Addr;
 
@@ -54,43 +56,27 @@ impl Builder {
     /// when known.
     pub fn region(&mut self, location: &str) -> Id {
         let id = self.id();
-        let name = crate::rules::regions::display_name(location)
+        let name = crate::azure::regions::display_name(location)
             .unwrap_or(location)
             .to_string();
-        self.design.regions.push(Region {
-            id,
-            name,
-            location: location.to_string(),
-            layout: Rect::default(),
-        });
+        self.design
+            .regions
+            .push(Region::new(id, name, location.to_string()));
         id
     }
 
     pub fn vnet(&mut self, region: Id, name: &str, space: &[&str]) -> Id {
         let id = self.id();
-        self.design.vnets.push(Vnet {
-            id,
-            name: name.to_string(),
-            region,
-            address_space: space.iter().map(|s| net(s)).collect(),
-            subnets: Vec::new(),
-            layout: Rect::default(),
-        });
+        let space = space.iter().map(|s| net(s)).collect();
+        self.design
+            .vnets
+            .push(Vnet::new(id, name.to_string(), region, space));
         id
     }
 
     pub fn subnet(&mut self, vnet: Id, name: &str, prefix: &str) -> Id {
         let id = self.id();
-        let subnet = Subnet {
-            id,
-            name: name.to_string(),
-            prefix: net(prefix),
-            delegation: None,
-            nsg: None,
-            route_table: None,
-            hsm_client: false,
-            layout: Rect::default(),
-        };
+        let subnet = Subnet::new(id, name.to_string(), net(prefix));
         self.vnet_mut(vnet).subnets.push(subnet);
         id
     }
@@ -112,16 +98,8 @@ impl Builder {
     pub fn hsm(&mut self, subnet: Id, name: &str, stamp: &str, private_ip: Option<&str>) -> Id {
         let id = self.id();
         self.design.hsms.push(Hsm {
-            id,
-            name: name.to_string(),
-            subnet,
-            sku: DEDICATED_HSM_SKU.to_string(),
-            stamp: stamp.to_string(),
             private_ip: private_ip.map(ip),
-            management_ip: None,
-            management_nic: false,
-            ntls_ip_check: true,
-            layout: Point::default(),
+            ..Hsm::new(id, name.to_string(), subnet, stamp.to_string())
         });
         id
     }
@@ -129,14 +107,8 @@ impl Builder {
     pub fn er_gateway(&mut self, subnet: Id, name: &str, sku: &str) -> Id {
         let id = self.id();
         self.design.gateways.push(Gateway {
-            id,
-            name: name.to_string(),
-            subnet,
-            kind: GatewayKind::ExpressRoute,
             sku: sku.to_string(),
-            vpn_type: None,
-            p2s_pool: None,
-            layout: Point::default(),
+            ..Gateway::new(id, name.to_string(), subnet, GatewayKind::ExpressRoute)
         });
         id
     }
@@ -144,30 +116,19 @@ impl Builder {
     pub fn vpn_gateway(&mut self, subnet: Id, name: &str, sku: &str, p2s_pool: Option<&str>) -> Id {
         let id = self.id();
         self.design.gateways.push(Gateway {
-            id,
-            name: name.to_string(),
-            subnet,
-            kind: GatewayKind::Vpn,
             sku: sku.to_string(),
-            vpn_type: Some(VpnType::RouteBased),
             p2s_pool: p2s_pool.map(net),
-            layout: Point::default(),
+            ..Gateway::new(id, name.to_string(), subnet, GatewayKind::Vpn)
         });
         id
     }
 
     pub fn nva(&mut self, subnet: Id, name: &str, private_ip: &str) -> Id {
         let id = self.id();
-        self.design.nvas.push(Nva {
-            id,
-            name: name.to_string(),
-            subnet,
-            private_ip: Some(ip(private_ip)),
-            snat: true,
-            ip_forwarding: true,
-            vm_size: "Standard_D2s_v3".to_string(),
-            layout: Point::default(),
-        });
+        let private_ip = Some(ip(private_ip));
+        self.design
+            .nvas
+            .push(Nva::new(id, name.to_string(), subnet, private_ip));
         id
     }
 
@@ -193,12 +154,8 @@ impl Builder {
     pub fn firewall(&mut self, subnet: Id, name: &str, rules: Vec<FirewallRule>) -> Id {
         let id = self.id();
         self.design.firewalls.push(Firewall {
-            id,
-            name: name.to_string(),
-            subnet,
             rules,
-            always_snat: false,
-            layout: Point::default(),
+            ..Firewall::new(id, name.to_string(), subnet)
         });
         id
     }
@@ -206,13 +163,9 @@ impl Builder {
     /// A route table attached to the given subnets.
     pub fn route_table(&mut self, name: &str, routes: Vec<Route>, subnets: &[Id]) -> Id {
         let id = self.id();
-        self.design.route_tables.push(RouteTable {
-            id,
-            name: name.to_string(),
-            routes,
-            bgp_propagation: true,
-            layout: Point::default(),
-        });
+        self.design
+            .route_tables
+            .push(RouteTable::new(id, name.to_string(), routes));
         for s in subnets {
             self.subnet_mut(*s).route_table = Some(id);
         }
@@ -222,12 +175,7 @@ impl Builder {
     /// An NSG attached to the given subnets.
     pub fn nsg(&mut self, name: &str, rules: Vec<NsgRule>, subnets: &[Id]) -> Id {
         let id = self.id();
-        self.design.nsgs.push(Nsg {
-            id,
-            name: name.to_string(),
-            rules,
-            layout: Point::default(),
-        });
+        self.design.nsgs.push(Nsg::new(id, name.to_string(), rules));
         for s in subnets {
             self.subnet_mut(*s).nsg = Some(id);
         }
@@ -242,14 +190,13 @@ impl Builder {
         roles: SiteRoles,
     ) -> Id {
         let id = self.id();
-        self.design.sites.push(OnPremSite {
+        self.design.sites.push(OnPremSite::new(
             id,
-            name: name.to_string(),
-            prefixes: prefixes.iter().map(|p| net(p)).collect(),
-            vpn_device_ip: vpn_device_ip.map(ip),
+            name.to_string(),
+            prefixes.iter().map(|p| net(p)).collect(),
+            vpn_device_ip.map(ip),
             roles,
-            layout: Point::default(),
-        });
+        ));
         id
     }
 
@@ -260,21 +207,13 @@ impl Builder {
         let mut halves = space.subnets(30).expect("a /29 or larger");
         let primary = halves.next().expect("two /30s");
         let secondary = halves.next().expect("two /30s");
-        self.design.circuits.push(ErCircuit {
+        self.design.circuits.push(ErCircuit::new(
             id,
-            name: name.to_string(),
+            name.to_string(),
             site,
-            provider: "Equinix".to_string(),
-            peering_location: "Amsterdam".to_string(),
-            bandwidth_mbps: 1000,
-            private_peering: Some(PrivatePeering {
-                peer_asn: 65010,
-                vlan_id: 100,
-                primary_prefix: primary,
-                secondary_prefix: secondary,
-            }),
-            layout: Point::default(),
-        });
+            primary,
+            secondary,
+        ));
         id
     }
 
@@ -282,24 +221,15 @@ impl Builder {
     pub fn peering(&mut self, a: Id, b: Id) -> Id {
         let id = self.id();
         let name = format!("{}-to-{}", self.design.name_of(a), self.design.name_of(b));
-        self.design.peerings.push(Peering {
-            id,
-            name,
-            a,
-            b,
-            a_to_b: PeeringSide::default(),
-            b_to_a: PeeringSide::default(),
-        });
+        self.design.peerings.push(Peering::new(id, name, a, b));
         id
     }
 
     pub fn connection(&mut self, name: &str, kind: ConnectionKind) -> Id {
         let id = self.id();
-        self.design.connections.push(Connection {
-            id,
-            name: name.to_string(),
-            kind,
-        });
+        self.design
+            .connections
+            .push(Connection::new(id, name.to_string(), kind));
         id
     }
 

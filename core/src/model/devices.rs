@@ -4,22 +4,10 @@ use super::layout::Point;
 use super::policy::{PortRange, Protocol};
 use super::serde_ip;
 use super::Id;
+use crate::azure::ports::LUNA_NTLS_PORT;
 use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
-
-/// The SKU of a Thales Luna network HSM offered as Azure Dedicated HSM.
-pub const DEDICATED_HSM_SKU: &str = "SafeNet Luna Network HSM A790";
-
-/// The SKUs of Azure Payment HSM (Thales payShield 10K).
-pub const PAYSHIELD_SKUS: [&str; 6] = [
-    "payShield10K_LMK1_CPS60",
-    "payShield10K_LMK1_CPS250",
-    "payShield10K_LMK1_CPS2500",
-    "payShield10K_LMK2_CPS60",
-    "payShield10K_LMK2_CPS250",
-    "payShield10K_LMK2_CPS2500",
-];
 
 fn yes() -> bool {
     true
@@ -187,14 +175,14 @@ impl LoadBalancer {
             rules: vec![LbRule {
                 name: "luna-ntls".to_string(),
                 protocol: Protocol::Tcp,
-                frontend_port: 1792,
-                backend_port: 1792,
+                frontend_port: LUNA_NTLS_PORT,
+                backend_port: LUNA_NTLS_PORT,
                 probe: Some("luna-ntls-probe".to_string()),
             }],
             probes: vec![LbProbe {
                 name: "luna-ntls-probe".to_string(),
                 protocol: Protocol::Tcp,
-                port: 1792,
+                port: LUNA_NTLS_PORT,
             }],
             layout: Point::default(),
         }

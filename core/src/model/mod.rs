@@ -11,10 +11,12 @@
 
 mod auto_layout;
 pub mod builder;
+pub mod defaults;
 mod devices;
 mod index;
 mod layout;
 mod links;
+pub mod metrics;
 mod network;
 mod policy;
 pub(crate) mod serde_ip;
@@ -26,12 +28,11 @@ use std::fmt;
 pub use auto_layout::lay_out;
 pub use devices::{
     Firewall, FirewallRule, Gateway, GatewayKind, Hsm, LbProbe, LbRule, LoadBalancer, Nva, VpnType,
-    DEDICATED_HSM_SKU, PAYSHIELD_SKUS,
 };
 pub use index::{Index, VnetFacts};
 pub use layout::{Point, Rect};
 pub use links::{Connection, ConnectionKind, ErCircuit, Peering, PeeringSide, PrivatePeering};
-pub use network::{Region, Subnet, Vnet, HSM_DELEGATION};
+pub use network::{Region, Subnet, Vnet};
 pub use policy::{
     Access, AddressMatch, Direction, NextHop, Nsg, NsgRule, PortRange, Protocol, Route, RouteTable,
 };
@@ -291,8 +292,37 @@ impl Design {
         Id(self.ids().into_iter().map(|i| i.0 + 1).max().unwrap_or(1))
     }
 
-    /// The total number of elements; the loader caps it.
+    /// The total number of elements.
     pub fn element_count(&self) -> usize {
         self.ids().len()
+    }
+
+    /// What the work on a design grows with, and what the loader caps: every element, and
+    /// every item inside one that checking and tracing go through (address prefixes, routes,
+    /// NSG rules, firewall rules with their address and port lists, load-balancer rules,
+    /// probes and backends). A design cannot hide a million routes in one route table.
+    pub fn size(&self) -> usize {
+        let spaces: usize = self.vnets.iter().map(|v| v.address_space.len()).sum();
+        let site_prefixes: usize = self.sites.iter().map(|s| s.prefixes.len()).sum();
+        let routes: usize = self.route_tables.iter().map(|t| t.routes.len()).sum();
+        let nsg_rules: usize = self.nsgs.iter().map(|n| n.rules.len()).sum();
+        let firewall_rules: usize = self
+            .firewalls
+            .iter()
+            .flat_map(|f| &f.rules)
+            .map(|r| 1 + r.sources.len() + r.destinations.len() + r.ports.len())
+            .sum();
+        let balancers: usize = self
+            .load_balancers
+            .iter()
+            .map(|lb| lb.rules.len() + lb.probes.len() + lb.backends.len())
+            .sum();
+        self.element_count()
+            + spaces
+            + site_prefixes
+            + routes
+            + nsg_rules
+            + firewall_rules
+            + balancers
     }
 }

@@ -3,11 +3,9 @@
 use super::layout::Rect;
 use super::serde_ip;
 use super::Id;
+use crate::azure::offered::HSM_DELEGATION;
 use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
-
-/// The delegation a subnet needs before a Dedicated HSM can be placed in it.
-pub const HSM_DELEGATION: &str = "Microsoft.HardwareSecurityModules/dedicatedHSMs";
 
 /// An Azure region, drawn as an area that holds VNets.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -124,9 +124,9 @@ mod tests {
     fn the_region_order_lists_every_offered_region_once() {
         let unique: HashSet<_> = REGIONS.iter().collect();
         assert_eq!(unique.len(), REGIONS.len());
-        assert_eq!(REGIONS.len(), crate::rules::regions::OFFERED.len());
+        assert_eq!(REGIONS.len(), crate::azure::regions::OFFERED.len());
         for r in REGIONS {
-            assert!(crate::rules::regions::offered(r).is_some(), "{r}");
+            assert!(crate::azure::regions::offered(r).is_some(), "{r}");
         }
     }
 

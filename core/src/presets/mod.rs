@@ -463,7 +463,7 @@ mod tests {
         for p in ALL {
             for spokes in [10, 100] {
                 let design = built(p.name, Some(spokes), None);
-                assert_clean(&format!("{} --spokes {spokes}", p.name), &design);
+                assert_clean(&format!("{} with {spokes} spokes", p.name), &design);
                 assert_only_expected_warnings(p.name, &design);
             }
         }
@@ -473,12 +473,12 @@ mod tests {
     fn cross_region_checks_without_errors_at_3_regions_and_at_the_most() {
         for regions in [3, 4, 5] {
             let design = built("cross-region-ha", Some(2), Some(regions));
-            assert_clean(&format!("cross-region-ha --regions {regions}"), &design);
+            assert_clean(&format!("cross-region-ha in {regions} regions"), &design);
             assert_only_expected_warnings("cross-region-ha", &design);
         }
         let most = preset("cross-region-ha").unwrap().max_regions;
         let design = built("cross-region-ha", None, Some(most));
-        assert_clean(&format!("cross-region-ha --regions {most}"), &design);
+        assert_clean(&format!("cross-region-ha in {most} regions"), &design);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! needs it to be.
 
 use super::{Context, Finding, Rule, Severity};
-use crate::export::names::{planned, Planned, Scope};
+use crate::naming::{planned, Planned, Scope};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 

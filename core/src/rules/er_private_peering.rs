@@ -1,10 +1,11 @@
 //! `er-private-peering`: every ExpressRoute circuit has private peering and a connection (to
 //! the hub's ExpressRoute gateway when there is a hub).
 
-use super::hub::{hubs, unique_name};
+use super::hub::hubs;
 use super::{Context, Finding, Rule, Severity};
-use crate::edit::{Edit, Element};
-use crate::model::{Connection, ConnectionKind, ErCircuit, Gateway, Id};
+use crate::draw::new;
+use crate::edit::Edit;
+use crate::model::{ConnectionKind, ErCircuit, Gateway, Id};
 use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
@@ -30,15 +31,11 @@ pub static RULE: Rule = Rule {
 };
 
 fn connection_to(cx: &Context, gateway: &Gateway, circuit: &ErCircuit) -> Edit {
-    let names = cx.design.connections.iter().map(|c| c.name.as_str());
-    Edit::Add(Element::Connection(Connection {
-        id: cx.design.next_id(),
-        name: unique_name(names, &format!("{}-{}", gateway.name, circuit.name)),
-        kind: ConnectionKind::ExpressRoute {
-            gateway: gateway.id,
-            circuit: circuit.id,
-        },
-    }))
+    let kind = ConnectionKind::ExpressRoute {
+        gateway: gateway.id,
+        circuit: circuit.id,
+    };
+    Edit::Add(new::connection(cx.design, cx.design.next_id(), kind))
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

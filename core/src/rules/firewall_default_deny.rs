@@ -1,9 +1,11 @@
 //! `firewall-default-deny`: the hub firewall admits only named trusted ranges to the load
 //! balancer frontend, on TCP 1792 only.
 
-use super::hub::{hubs, unique_name, LUNA_PORT};
+use super::hub::hubs;
 use super::select::hsm_vnets;
 use super::{Context, Finding, Rule, Severity};
+use crate::azure::ports::LUNA_NTLS_PORT;
+use crate::draw::names::unique_among;
 use crate::edit::{Edit, Element};
 use crate::model::{Access, FirewallRule, PortRange, Protocol};
 use ipnet::Ipv4Net;
@@ -54,12 +56,12 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 continue;
             }
             let tcp = rule.protocol.covers(Protocol::Tcp);
-            luna_allowed |= tcp && rule.ports.iter().any(|p| p.contains(LUNA_PORT));
+            luna_allowed |= tcp && rule.ports.iter().any(|p| p.contains(LUNA_NTLS_PORT));
             let any_source = rule.sources.iter().any(|s| s.prefix_len() == 0);
             let other_ports: Vec<String> = rule
                 .ports
                 .iter()
-                .filter(|p| **p != PortRange::single(LUNA_PORT))
+                .filter(|p| **p != PortRange::single(LUNA_NTLS_PORT))
                 .map(|p| p.to_string())
                 .collect();
             let mut problems = Vec::new();
@@ -70,7 +72,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
             if !other_ports.is_empty() {
                 problems.push(format!(
-                    "opens port {} besides {LUNA_PORT}",
+                    "opens port {} besides {LUNA_NTLS_PORT}",
                     other_ports.join(", ")
                 ));
             }
@@ -88,7 +90,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 format!(
                     "firewall {} rule '{}' reaches the load balancer frontend {frontend} but {}; \
-                     allow only named client ranges on TCP {LUNA_PORT}",
+                     allow only named client ranges on TCP {LUNA_NTLS_PORT}",
                     cx.name(fw.id),
                     rule.name,
                     problems.join(", and ")
@@ -100,9 +102,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             if !any_source && rule.destinations.iter().all(|d| d.trunc() == host) {
                 let mut fixed = fw.clone();
                 fixed.rules[i].protocol = Protocol::Tcp;
-                fixed.rules[i].ports = vec![PortRange::single(LUNA_PORT)];
+                fixed.rules[i].ports = vec![PortRange::single(LUNA_NTLS_PORT)];
                 finding = finding.with_fix(
-                    format!("Narrow rule '{}' to TCP {LUNA_PORT}", rule.name),
+                    format!("Narrow rule '{}' to TCP {LUNA_NTLS_PORT}", rule.name),
                     Edit::Replace(Element::Firewall(fixed)),
                 );
             }
@@ -134,22 +136,22 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             Severity::Warning,
             format!(
                 "firewall {} has no rule allowing client ranges to the load balancer frontend \
-                 {frontend} on TCP {LUNA_PORT}, so it drops every HSM client; allow the trusted \
-                 client ranges to {host} on TCP {LUNA_PORT}",
+                 {frontend} on TCP {LUNA_NTLS_PORT}, so it drops every HSM client; allow the trusted \
+                 client ranges to {host} on TCP {LUNA_NTLS_PORT}",
                 cx.name(fw.id)
             ),
             vec![fw.id, ilb.id],
         );
         if !trusted.is_empty() {
             let mut fixed = fw.clone();
-            let name = unique_name(fw.rules.iter().map(|r| r.name.as_str()), "luna-clients");
+            let name = unique_among(fw.rules.iter().map(|r| r.name.as_str()), "luna-clients");
             fixed.rules.push(FirewallRule {
                 name: name.clone(),
                 action: Access::Allow,
                 protocol: Protocol::Tcp,
                 sources: trusted,
                 destinations: vec![host],
-                ports: vec![PortRange::single(LUNA_PORT)],
+                ports: vec![PortRange::single(LUNA_NTLS_PORT)],
             });
             finding = finding.with_fix(
                 format!("Add rule '{name}' from the on-premises and spoke ranges"),

@@ -2,9 +2,9 @@
 //! letter case, spelt the canonical way) of /26 or larger.
 
 use super::fixes::enlarged;
-use super::select::{is_firewall_subnet, FIREWALL_SUBNET};
 use super::{Context, Finding, Rule, Severity};
 use crate::addressing::first_usable;
+use crate::azure::names::{is_firewall_subnet, FIREWALL_SUBNET};
 use crate::edit::{Edit, Element};
 use crate::model::{AddressMatch, Id, Subnet, Vnet};
 use ipnet::Ipv4Net;

@@ -2,8 +2,9 @@
 //! the firewall.
 
 use super::fixes::attach_new_route_table;
-use super::hub::{goes_to, hop_text, hubs, to_appliance, unique_name};
+use super::hub::{goes_to, hop_text, hubs, to_appliance};
 use super::{Context, Finding, Rule, Severity};
+use crate::draw::names::unique_among;
 use crate::edit::{Edit, Element};
 use ipnet::Ipv4Net;
 
@@ -16,8 +17,9 @@ pub static RULE: Rule = Rule {
         checks: "In a hub with a firewall and an internal load balancer, the route table of the \
                  GatewaySubnet has a route covering the load balancer's frontend (a /32 is \
                  expected) with next hop VirtualAppliance at the firewall's private address, \
-                 and that route is the one Azure picks (the most specific, and no less specific \
-                 than the hub's own address range).",
+                 and that route is the one Azure picks: the GatewaySubnet's effective route for \
+                 the frontend, as the flow tracer computes it (longest prefix over the hub's own \
+                 range, its peers, gateway routes and the route table).",
         why: "Traffic arriving from on-premises leaves the gateway by the GatewaySubnet's \
               routes. Without this route it goes straight to the load balancer and the NVAs, \
               so the firewall never sees it and its trusted-range rules enforce nothing: the \
@@ -44,40 +46,40 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         let table = subnet.route_table.and_then(|id| cx.index.route_table(id));
 
-        let problem = match table {
-            None => "it has no route table".to_string(),
-            Some(rt) => {
-                let best = rt
+        // The route Azure picks for the frontend, as the flow tracer sees it.
+        let picked = cx.network().route(subnet.id, frontend);
+        if picked.is_some_and(|r| goes_to(r, fw_ip)) {
+            continue;
+        }
+        let problem = match (table, picked) {
+            (None, _) => "it has no route table".to_string(),
+            (Some(rt), Some(r)) if r.via == Some(rt.id) => format!(
+                "route '{}' ({}) of {} sends it to {} instead",
+                r.name.as_deref().unwrap_or_default(),
+                r.prefix,
+                cx.name(rt.id),
+                hop_text(r)
+            ),
+            (Some(rt), picked) => {
+                let wins = picked.map_or_else(|| "no route".to_string(), |r| r.summary());
+                // The table's routes that hold the frontend: each lost to a more specific one.
+                let lost: Vec<String> = rt
                     .routes
                     .iter()
                     .filter(|r| r.prefix.trunc().contains(&frontend))
-                    .max_by_key(|r| r.prefix.prefix_len());
-                let own_range = hub
-                    .vnet
-                    .address_space
-                    .iter()
-                    .map(|s| s.trunc())
-                    .filter(|s| s.contains(&frontend))
-                    .max_by_key(|s| s.prefix_len());
-                match best {
-                    None => format!("its route table {} has no route for it", cx.name(rt.id)),
-                    Some(r) if !goes_to(r, fw_ip) => format!(
-                        "route '{}' ({}) of {} sends it to {} instead",
-                        r.name,
-                        r.prefix,
-                        cx.name(rt.id),
-                        hop_text(r)
-                    ),
-                    Some(r) => match own_range {
-                        Some(space) if r.prefix.prefix_len() < space.prefix_len() => format!(
-                            "route '{}' ({}) of {} is less specific than the hub's own range \
-                             {space}, so Azure's VNet route wins over it",
-                            r.name,
-                            r.prefix,
-                            cx.name(rt.id)
-                        ),
-                        _ => continue,
-                    },
+                    .map(|r| format!("route '{}' ({})", r.name, r.prefix))
+                    .collect();
+                if lost.is_empty() {
+                    format!(
+                        "its route table {} has no route for it, so Azure picks {wins}",
+                        cx.name(rt.id)
+                    )
+                } else {
+                    format!(
+                        "{} of {} is less specific than {wins}, which Azure picks instead",
+                        lost.join(" and "),
+                        cx.name(rt.id)
+                    )
                 }
             }
         };
@@ -93,7 +95,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 match fixed.routes.iter_mut().find(|r| r.prefix.trunc() == host) {
                     Some(r) => *r = wanted(r.name.clone()),
                     None => {
-                        let name = unique_name(
+                        let name = unique_among(
                             rt.routes.iter().map(|r| r.name.as_str()),
                             "ilb-via-firewall",
                         );
@@ -104,7 +106,6 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
             None => attach_new_route_table(
                 cx,
-                hub.vnet.id,
                 subnet,
                 &format!("{}-gateway-rt", hub.vnet.name),
                 vec![wanted("ilb-via-firewall".to_string())],
@@ -136,7 +137,7 @@ mod tests {
     use crate::edit::Edit;
     use crate::model::builder::{ip, net, route};
     use crate::model::NextHop;
-    use crate::rules::hub::{reference_hub, route_table_mut, FIREWALL_IP};
+    use crate::rules::hub::{reference_hub, route_table_mut, FIREWALL_IP, FRONTEND};
     use crate::rules::testing::*;
 
     const NAME: &str = "gateway-route-to-firewall";
@@ -224,6 +225,28 @@ mod tests {
         )];
         let fixed = trips_and_fix_clears(&b.finish(), "less specific");
         assert_eq!(fixed.route_table(ids.gateway_rt).unwrap().routes.len(), 2);
+    }
+
+    #[test]
+    fn of_two_routes_for_the_frontend_the_one_azure_uses_is_judged() {
+        // Two routes for one prefix: the effective routes keep the first, which the trace
+        // follows; the rule used to judge the last one, and passed this table.
+        let (mut b, ids) = reference_hub();
+        route_table_mut(&mut b, ids.gateway_rt).routes.insert(
+            0,
+            route("ilb-direct", "10.0.1.10/32", NextHop::VnetLocal, None),
+        );
+        let design = b.finish();
+        let net = crate::trace::Network::new(&design);
+        let picked = net.route(ids.gateway_subnet, ip(FRONTEND)).unwrap();
+        assert_eq!(picked.name.as_deref(), Some("ilb-direct"));
+        let fixed = trips_and_fix_clears(&design, "route 'ilb-direct' (10.0.1.10/32)");
+        assert!(fixed
+            .route_table(ids.gateway_rt)
+            .unwrap()
+            .routes
+            .iter()
+            .all(|r| r.next_hop_ip == Some(ip(FIREWALL_IP))));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! `gateway-subnet-name`: gateways sit only in the subnet named GatewaySubnet (in any letter
 //! case), nothing else sits there, and the name is spelt the canonical way.
 
-use super::fixes::{add_gateway_subnet, gateway_slot, moved_gateway};
-use super::select::{gateway_subnet_of, is_gateway_subnet, GATEWAY_SUBNET};
+use super::fixes::planned;
+use super::select::gateway_subnet_of;
 use super::{Context, Finding, Rule, Severity};
+use crate::azure::names::{is_gateway_subnet, GATEWAY_SUBNET};
+use crate::draw::new::{self, SubnetRole};
 use crate::edit::{Edit, Element};
 use crate::model::{Gateway, Id, Subnet, Vnet};
 use std::collections::{HashMap, HashSet};
@@ -181,20 +183,17 @@ fn fix(
             rename(vnet, subnet),
         ));
     }
-    let mut edits = Vec::new();
-    let (target, label) = match existing {
-        Some(s) => (s.clone(), "Move the gateways into GatewaySubnet"),
-        None => {
-            let s = add_gateway_subnet(vnet, cx.design.next_id(), &mut edits)?;
-            (s, "Add a GatewaySubnet and move the gateways into it")
-        }
+    let label = match existing {
+        Some(_) => "Move the gateways into GatewaySubnet",
+        None => "Add a GatewaySubnet and move the gateways into it",
     };
-    let taken = gateway_slot(cx, target.id);
-    for (slot, g) in (taken..).zip(gateways) {
-        let moved = moved_gateway(g, &target, slot);
-        edits.push(Edit::Replace(Element::Gateway(moved)));
-    }
-    Some((label.to_string(), Edit::Batch(edits)))
+    let edit = planned(cx.design, |plan| {
+        let target = new::special_subnet(plan, vnet.id, SubnetRole::Gateway)?;
+        gateways
+            .iter()
+            .try_for_each(|g| new::gateway_into(plan, g.id, target))
+    })?;
+    Some((label.to_string(), edit))
 }
 
 #[cfg(test)]

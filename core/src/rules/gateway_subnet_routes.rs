@@ -1,10 +1,11 @@
 //! `gateway-subnet-routes`: a route table on a GatewaySubnet has no 0.0.0.0/0 route and keeps
 //! BGP route propagation on.
 
+use super::fixes::attach_new_route_table;
 use super::select::gateway_subnets;
 use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
-use crate::model::{Id, Point, Subnet, Vnet};
+use crate::model::{Id, Subnet, Vnet};
 use std::collections::{HashMap, HashSet};
 
 pub static RULE: Rule = Rule {
@@ -74,19 +75,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let edit = if users.get(&rt.id).copied().unwrap_or(0) == 0 {
             Edit::Replace(Element::RouteTable(fixed))
         } else {
-            let id = cx.design.next_id();
-            fixed.id = id;
-            fixed.name = format!("{}-gateway", rt.name);
-            fixed.layout = Point::new(rt.layout.x, rt.layout.y + 28.0);
-            let mut moved = subnet.clone();
-            moved.route_table = Some(id);
-            Edit::Batch(vec![
-                Edit::Add(Element::RouteTable(fixed)),
-                Edit::Replace(Element::Subnet {
-                    vnet: vnet.id,
-                    subnet: moved,
-                }),
-            ])
+            // Shared with other subnets: the GatewaySubnet gets a fixed copy of its own.
+            attach_new_route_table(cx, subnet, &format!("{}-gateway", rt.name), fixed.routes)
         };
         out.push(finding.with_fix("Remove the default route and turn propagation on", edit));
     }
@@ -196,12 +186,21 @@ mod tests {
         );
         let design = b.finish();
         let fixed = apply_first_fix(&design, RULE);
+        let (before, after) = (
+            design.route_table(rt).unwrap(),
+            fixed.route_table(rt).unwrap(),
+        );
         assert_eq!(
-            fixed.route_table(rt),
-            design.route_table(rt),
+            (&after.name, &after.routes, after.bgp_propagation),
+            (&before.name, &before.routes, before.bgp_propagation),
             "the shared table is untouched"
         );
-        assert_eq!(fixed.subnet(apps).unwrap().1.route_table, Some(rt));
+        let (_, apps_subnet) = fixed.subnet(apps).unwrap();
+        assert_eq!(apps_subnet.route_table, Some(rt));
+        assert!(
+            apps_subnet.layout.contains(after.layout),
+            "its badge moves onto the subnet it stays on"
+        );
         let copy = fixed
             .subnet(ids.gateway_subnet)
             .unwrap()

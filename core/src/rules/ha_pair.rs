@@ -1,11 +1,11 @@
 //! `ha-pair`: at least two HSMs in every region that has HSMs.
 
-use super::select::{hsms_by_region, other_stamp};
+use super::select::hsms_by_region;
 use super::{Context, Finding, Rule, Severity};
-use crate::addressing::{free_addresses, usable_addresses};
-use crate::edit::{Edit, Element};
-use crate::model::{Hsm, Point};
-use std::collections::HashSet;
+use crate::addressing::usable_addresses;
+use crate::draw::{new, Plan};
+use crate::edit::Edit;
+use crate::model::Hsm;
 
 pub static RULE: Rule = Rule {
     name: "ha-pair",
@@ -40,78 +40,42 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             cx.name(group.region)
         );
         let mut finding = Finding::of(&RULE, message, vec![hsm.id, group.region]);
-        if let Some(partner) = partner(cx, hsm) {
-            finding = finding.with_fix(
-                format!(
-                    "Add HSM '{}' on {} beside {}",
-                    partner.name,
-                    partner.stamp,
-                    cx.name(hsm.id)
-                ),
-                Edit::Add(Element::Hsm(partner)),
-            );
+        if let Some((label, edit)) = partner(cx, hsm) {
+            finding = finding.with_fix(label, edit);
         }
         out.push(finding);
     }
 }
 
-/// A copy of `hsm` on the other stamp in the same subnet, with the next free address when the
-/// original has a fixed one; `None` when the subnet has no room for it.
-fn partner(cx: &Context, hsm: &Hsm) -> Option<Hsm> {
+/// Adds a partner for `hsm` in its subnet, on the other stamp (as `draw::new` makes one), with
+/// the next free address for each address the original pins; `None` when the subnet has no
+/// room for it.
+fn partner(cx: &Context, hsm: &Hsm) -> Option<(String, Edit)> {
     let (_, subnet) = cx.index.subnet(hsm.subnet)?;
-    let design = cx.design;
-    let in_subnet: Vec<&Hsm> = design
+    let nics: usize = cx
+        .design
         .hsms
         .iter()
         .filter(|h| h.subnet == subnet.id)
-        .collect();
-    let nics: usize = in_subnet.iter().map(|h| h.nic_count()).sum();
+        .map(|h| h.nic_count())
+        .sum();
     if usable_addresses(&subnet.prefix) < (nics + hsm.nic_count()) as u64 {
         return None;
     }
-    let mut free = free_addresses(design, subnet);
-    let private_ip = match hsm.private_ip {
-        Some(_) => Some(free.next()?),
-        None => None,
-    };
-    let management_ip = match hsm.management_ip {
-        Some(_) => Some(free.next()?),
-        None => None,
-    };
-    Some(Hsm {
-        id: design.next_id(),
-        name: free_name(
-            design.hsms.iter().map(|h| h.name.as_str()).collect(),
-            &hsm.name,
-        ),
-        subnet: subnet.id,
-        sku: hsm.sku.clone(),
-        stamp: other_stamp(&hsm.stamp).to_string(),
-        private_ip,
-        management_ip,
-        management_nic: hsm.management_nic,
-        ntls_ip_check: hsm.ntls_ip_check,
-        layout: Point::new(hsm.layout.x + 44.0, hsm.layout.y),
-    })
-}
-
-/// A name no HSM has, made from `base`: a trailing number is counted up (`hsm1` gives `hsm2`),
-/// otherwise `-2`, `-3`, … is appended.
-fn free_name(taken: HashSet<&str>, base: &str) -> String {
-    let stem = base.trim_end_matches(|c: char| c.is_ascii_digit());
-    let (stem, start) = match base[stem.len()..].parse::<u64>() {
-        Ok(n) => (stem.to_string(), n.saturating_add(1)),
-        Err(_) => (format!("{base}-"), 2),
-    };
-    (start..)
-        .map(|n| format!("{stem}{n}"))
-        .find(|name| !taken.contains(name.as_str()))
-        .unwrap_or_else(|| format!("{base}-pair"))
+    let mut plan = Plan::new(cx.design);
+    let id = new::hsm(&mut plan, subnet.id, &hsm.name, Some(hsm)).ok()?;
+    let added = plan.work.hsm(id)?;
+    let label = format!(
+        "Add HSM '{}' on {} beside {}",
+        added.name,
+        added.stamp,
+        cx.name(hsm.id)
+    );
+    Some((label, plan.finish_unchecked().ok()?))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::free_name;
     use crate::model::builder::ip;
     use crate::rules::testing::*;
 
@@ -182,10 +146,18 @@ mod tests {
     }
 
     #[test]
-    fn free_names_count_up() {
-        let taken = ["hsm1", "hsm2", "vault"].into_iter().collect();
-        assert_eq!(free_name(taken, "hsm1"), "hsm3");
-        let taken = ["hsm1", "hsm2", "vault"].into_iter().collect();
-        assert_eq!(free_name(taken, "vault"), "vault-2");
+    fn the_partner_takes_a_name_free_in_any_letter_case_and_sits_in_the_subnet() {
+        let (mut b, ids) = hsm_vnet();
+        b.design.hsms.retain(|h| h.id != ids.hsm2);
+        b.subnet_mut(ids.hsm_subnet).name = "HSM2".into();
+        let design = b.finish();
+        let found = findings(&design, RULE);
+        let label = &found[0].fix.as_ref().unwrap().label;
+        assert_eq!(label, "Add HSM 'hsm3' on stamp2 beside 'hsm1'");
+        let fixed = apply_first_fix(&design, RULE);
+        let added = &fixed.hsms[1];
+        assert_eq!(added.name, "hsm3", "HSM2 is taken, whatever its case");
+        let (_, subnet) = fixed.subnet(ids.hsm_subnet).unwrap();
+        assert!(subnet.layout.contains(added.layout), "{subnet:?} {added:?}");
     }
 }

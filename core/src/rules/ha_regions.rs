@@ -1,12 +1,13 @@
 //! `ha-regions`: HSMs in at least two offered regions, joined by VNet-to-VNet VPN.
 
-use super::regions::offered;
 use super::select::{hsms_by_region, vnets_of, RegionHsms};
 use super::wording::names;
 use super::{Context, Finding, Rule, Severity};
-use crate::edit::{Edit, Element};
+use crate::azure::regions::offered;
+use crate::draw::new;
+use crate::edit::Edit;
 use crate::graph::{Components, Link};
-use crate::model::{Connection, ConnectionKind, Gateway, GatewayKind, Id, VpnType};
+use crate::model::{ConnectionKind, Gateway, GatewayKind, Id, VpnType};
 use petgraph::unionfind::UnionFind;
 use std::collections::BTreeSet;
 
@@ -144,18 +145,15 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         vpn_gateway_in(cx, &components, &wanted)
     };
     if let (Some(a), Some(b)) = (gateway_of(&islands[0]), gateway_of(&islands[1])) {
-        let connection = Connection {
-            id: cx.design.next_id(),
-            name: format!("{}-to-{}", a.name, b.name),
-            kind: ConnectionKind::VnetToVnet { a: a.id, b: b.id },
-        };
+        let kind = ConnectionKind::VnetToVnet { a: a.id, b: b.id };
+        let connection = new::connection(cx.design, cx.design.next_id(), kind);
         finding = finding.with_fix(
             format!(
                 "Connect {} and {} by VNet-to-VNet VPN",
                 cx.name(a.id),
                 cx.name(b.id)
             ),
-            Edit::Add(Element::Connection(connection)),
+            Edit::Add(connection),
         );
     }
     out.push(finding);

@@ -215,7 +215,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
     }
 
-    // NSGs on subnets holding NVAs, each with the first such subnet and an NVA address.
+    // NSGs on subnets holding NVAs, each with the first such subnet and an NVA address (the
+    // tracer's: pinned, or the one Azure would give it).
     let mut nva_nsgs: Vec<(Id, Id, Option<Ipv4Addr>)> = Vec::new();
     for nva in &cx.design.nvas {
         let Some((_, subnet)) = cx.index.subnet(nva.subnet) else {
@@ -223,7 +224,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         if let Some(nsg) = subnet.nsg {
             if !nva_nsgs.iter().any(|(n, _, _)| *n == nsg) {
-                nva_nsgs.push((nsg, subnet.id, nva.private_ip));
+                nva_nsgs.push((nsg, subnet.id, net().nva_address(nva.id)));
             }
         }
     }
@@ -261,7 +262,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             let Some(routes) = net().routes_of_subnet(subnet) else {
                 continue;
             };
-            let decided = nsg::evaluate(nsg, rule.direction, &flow, routes);
+            let decided = nsg::evaluate(nsg, rule.direction, &flow, &routes);
             if !(decided.allowed && !decided.default_rule && decided.rule == rule.name) {
                 continue;
             }
@@ -496,6 +497,40 @@ mod tests {
             "{}",
             found[0].message
         );
+    }
+
+    #[test]
+    fn an_nsg_rule_of_nvas_without_pinned_addresses_is_judged_at_the_tracers_address() {
+        // Before, an NVA without a pinned address gave the rule nowhere to send the HSM's
+        // connection, and an allow naming no destination prefix went unjudged.
+        let (mut b, ids) = reference_hub();
+        for nva in [ids.nva1, ids.nva2] {
+            crate::rules::hub::nva_mut(&mut b, nva).private_ip = None;
+        }
+        add_nsg_rule(
+            &mut b,
+            &ids,
+            nsg_rule(
+                "from-hsm",
+                90,
+                Direction::Inbound,
+                Access::Allow,
+                Protocol::Tcp,
+                "10.10.1.4",
+                "*",
+                "*",
+            ),
+        );
+        let design = b.finish();
+        let found = findings(&design, RULE);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.contains("has inbound rule 'from-hsm'"),
+            "{}",
+            found[0].message
+        );
+        let fixed = apply_first_fix(&design, RULE);
+        assert!(findings(&fixed, RULE).is_empty());
     }
 
     #[test]

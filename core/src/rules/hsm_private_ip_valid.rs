@@ -193,8 +193,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::azure::offered::PAYSHIELD_SKUS;
     use crate::model::builder::{ip, net};
-    use crate::model::PAYSHIELD_SKUS;
     use crate::rules::testing::*;
 
     #[test]

@@ -3,13 +3,9 @@
 use super::select::{hsms_by_region, other_stamp, stamp_key};
 use super::wording::names;
 use super::{Context, Finding, Rule, Severity};
+use crate::azure::offered::{HSMS_PER_REGION, HSMS_PER_STAMP, HSM_STAMPS};
 use crate::edit::{Edit, Element};
 use crate::model::{Hsm, Id};
-
-/// Default quota: HSMs per stamp in one region.
-pub const PER_STAMP: usize = 2;
-/// Default quota: HSMs per region.
-pub const PER_REGION: usize = 4;
 
 pub static RULE: Rule = Rule {
     name: "hsm-quota",
@@ -43,12 +39,12 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
         }
         for (stamp, hsms) in &stamps {
-            if hsms.len() <= PER_STAMP {
+            if hsms.len() <= HSMS_PER_STAMP {
                 continue;
             }
             let ids: Vec<Id> = hsms.iter().map(|h| h.id).collect();
             let message = format!(
-                "{} HSMs on {} in {} ({}) exceed the default quota of {PER_STAMP} per stamp; \
+                "{} HSMs on {} in {} ({}) exceed the default quota of {HSMS_PER_STAMP} per stamp; \
                  the deployment fails unless the quota is raised or some move to the other stamp",
                 ids.len(),
                 hsms[0].stamp,
@@ -63,8 +59,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .iter()
                 .find(|(k, _)| k == other)
                 .map_or(0, |(_, list)| list.len())
-                < PER_STAMP;
-            if room && (stamp == "stamp1" || stamp == "stamp2") {
+                < HSMS_PER_STAMP;
+            if room && HSM_STAMPS.contains(&stamp.as_str()) {
                 if let Some(last) = hsms.last() {
                     let mut moved = (*last).clone();
                     moved.stamp = other.to_string();
@@ -76,10 +72,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
             out.push(finding);
         }
-        if group.hsms.len() > PER_REGION {
+        if group.hsms.len() > HSMS_PER_REGION {
             let ids: Vec<Id> = group.hsms.iter().map(|h| h.id).collect();
             let message = format!(
-                "{} HSMs in {} exceed the default quota of {PER_REGION} per region; the \
+                "{} HSMs in {} exceed the default quota of {HSMS_PER_REGION} per region; the \
                  deployment fails unless Microsoft raises the quota or the HSMs are spread \
                  over more than one subscription",
                 ids.len(),

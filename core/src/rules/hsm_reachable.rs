@@ -2,14 +2,16 @@
 //! the flow tracer follows it hop by hop.
 
 use super::fixes::site_to_site_fix;
-use super::regions::location_key;
 use super::wording::names;
 use super::{Context, Finding, Rule, Severity};
 use crate::addressing::overlaps;
-use crate::edit::{Edit, Element};
-use crate::graph::{Link, Reach};
-use crate::model::{Id, Peering, PeeringSide, Protocol, Vnet};
-use crate::trace::{Endpoint, Network, Verdict, LUNA_NTLS_PORT};
+use crate::azure::ports::LUNA_NTLS_PORT;
+use crate::azure::regions::location_key;
+use crate::draw::new;
+use crate::edit::Edit;
+use crate::graph::{Link, Node};
+use crate::model::{ConnectionKind, Id, Protocol, Vnet};
+use crate::trace::{Endpoint, Network, Verdict};
 
 pub static RULE: Rule = Rule {
     name: "hsm-reachable",
@@ -45,27 +47,118 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// Whether `from` reaches some HSM; when not, the hop count of the flow that got furthest and
-/// the HSM it was heading for.
-fn reach(cx: &Context, net: &Network, from: Endpoint) -> Result<(), Option<Id>> {
+/// How many HSMs the check tries for each client, on average, before it stops: the clients
+/// share `HSMS_PER_CLIENT` × their number (plus a floor), so a design with thousands of HSMs
+/// and thousands of clients is checked in time that grows with its size, not their product.
+/// A client stopped this way is said to reach none of the HSMs tried, never "no HSM".
+const HSMS_PER_CLIENT: usize = 4;
+const FLOOR: usize = 1024;
+
+/// The HSMs still to be tried across the clients of one check.
+struct Budget {
+    left: usize,
+    clients_left: usize,
+}
+
+impl Budget {
+    fn new(clients: usize) -> Self {
+        Budget {
+            left: FLOOR + HSMS_PER_CLIENT * clients,
+            clients_left: clients,
+        }
+    }
+
+    /// The share of the next client: at least two HSMs.
+    fn next_share(&mut self) -> usize {
+        let share = (self.left / self.clients_left.max(1)).max(2);
+        self.clients_left = self.clients_left.saturating_sub(1);
+        share
+    }
+}
+
+/// Why a client reaches no HSM: the HSM whose flow got furthest (to explain), and how many
+/// HSMs were tried when the budget stopped the search short.
+struct Unreached {
+    furthest: Option<Id>,
+    tried_of: Option<(usize, usize)>,
+    /// Why no flow from the client can even start (it has no address).
+    cannot_start: Option<String>,
+}
+
+/// Whether `from` reaches some HSM, trying its share of the budget at most.
+fn reach(
+    cx: &Context,
+    net: &Network,
+    from: Endpoint,
+    budget: &mut Budget,
+) -> Result<(), Unreached> {
+    let share = budget.next_share();
     let mut furthest: Option<(usize, Id)> = None;
+    let mut tried = 0;
     for hsm in &cx.design.hsms {
+        if tried == share {
+            budget.left = budget.left.saturating_sub(tried);
+            return Err(Unreached {
+                furthest: furthest.map(|(_, h)| h),
+                tried_of: Some((tried, cx.design.hsms.len())),
+                cannot_start: None,
+            });
+        }
+        tried += 1;
         match net.reach_depth(from, Endpoint::Hsm(hsm.id), Protocol::Tcp, LUNA_NTLS_PORT) {
-            Ok((true, _)) => return Ok(()),
+            Ok((true, _)) => {
+                budget.left = budget.left.saturating_sub(tried);
+                return Ok(());
+            }
             Ok((false, depth)) => {
                 if furthest.is_none_or(|(d, _)| depth > d) {
                     furthest = Some((depth, hsm.id));
                 }
             }
+            Err(e) if e.is_source() => {
+                budget.left = budget.left.saturating_sub(tried);
+                return Err(Unreached {
+                    furthest: None,
+                    tried_of: None,
+                    cannot_start: Some(e.to_string()),
+                });
+            }
             Err(_) => {}
         }
     }
-    Err(furthest.map(|(_, hsm)| hsm))
+    budget.left = budget.left.saturating_sub(tried);
+    Err(Unreached {
+        furthest: furthest.map(|(_, h)| h),
+        tried_of: None,
+        cannot_start: None,
+    })
+}
+
+/// "reaches no HSM", or, when the budget stopped the search, how many were tried.
+fn reaches_none(unreached: &Unreached) -> String {
+    if unreached.cannot_start.is_some() {
+        return "cannot be traced to any HSM".into();
+    }
+    match unreached.tried_of {
+        None => "reaches no HSM on TCP 1792".into(),
+        Some((tried, of)) => format!(
+            "reaches none of the {tried} HSMs tried (of {of}; the check tries no more per \
+             client, to stay fast) on TCP 1792"
+        ),
+    }
 }
 
 /// Why `from` does not reach `hsm`, in words, with the elements of the failing hop.
-fn explain(cx: &Context, net: &Network, from: Endpoint, hsm: Option<Id>) -> (String, Vec<Id>) {
-    let Some(hsm) = hsm else {
+fn explain(
+    cx: &Context,
+    net: &Network,
+    from: Endpoint,
+    unreached: &Unreached,
+) -> (String, Vec<Id>) {
+    if let Some(why) = &unreached.cannot_start {
+        return (why.clone(), Vec::new());
+    }
+    let Some(hsm) = unreached.furthest else {
         return ("no HSM has an address a flow could use".into(), Vec::new());
     };
     let traced = net.trace(from, Endpoint::Hsm(hsm), Protocol::Tcp, LUNA_NTLS_PORT);
@@ -101,45 +194,55 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
     // The per-design facts of the tracer, shared with every other rule of this check.
     let net = cx.network();
+    let clients = cx
+        .design
+        .vnets
+        .iter()
+        .flat_map(|v| v.subnets.iter().filter(|s| s.hsm_client))
+        .count()
+        + cx.design
+            .sites
+            .iter()
+            .filter(|s| s.roles.hsm_client)
+            .count();
+    let mut budget = Budget::new(clients);
     // Computed only when some client is cut off: the fix targets and the next free id.
-    let mut graph = None;
     let mut targets: Option<Vec<(&Vnet, bool)>> = None;
     let mut next_id: Option<Id> = None;
     for vnet in &cx.design.vnets {
         let mut cut_off: Vec<Id> = Vec::new();
-        let mut furthest = None;
+        let mut first_unreached = None;
         for s in vnet.subnets.iter().filter(|s| s.hsm_client) {
-            if let Err(hsm) = reach(cx, &net, Endpoint::Subnet(s.id)) {
+            if let Err(unreached) = reach(cx, net, Endpoint::Subnet(s.id), &mut budget) {
                 if cut_off.is_empty() {
-                    furthest = hsm;
+                    first_unreached = Some(unreached);
                 }
                 cut_off.push(s.id);
             }
         }
-        let Some(&first) = cut_off.first() else {
+        let (Some(&first), Some(unreached)) = (cut_off.first(), first_unreached) else {
             continue;
         };
-        let (why, hop_elements) = explain(cx, &net, Endpoint::Subnet(first), furthest);
+        let (why, hop_elements) = explain(cx, net, Endpoint::Subnet(first), &unreached);
         let who = match cut_off.as_slice() {
             [one] => format!("HSM client subnet {}", cx.name(*one)),
             many => format!("HSM client subnets {}", names(cx, many)),
         };
         let message = format!(
-            "{who} in {} reaches no HSM on TCP 1792: {why}",
-            cx.name(vnet.id)
+            "{who} in {} {}: {why}",
+            cx.name(vnet.id),
+            reaches_none(&unreached)
         );
         let mut elements = cut_off;
         elements.push(vnet.id);
         elements.extend(hop_elements);
         let mut finding = Finding::of(&RULE, message, dedup(elements));
-        // A topology fix only when the client has no path at all, not a blocked one.
-        let graph = graph.get_or_insert_with(|| cx.topology().reach(&cx.index));
-        if graph.from_vnet(vnet.id).is_empty() {
-            let targets = targets.get_or_insert_with(|| fix_targets(cx, graph));
-            let id = *next_id.get_or_insert_with(|| cx.design.next_id());
-            if let Some((label, edit)) = peering_fix(cx, vnet, targets, id) {
-                finding = finding.with_fix(label, edit);
-            }
+        // A peering only when the client is linked to no VNet that would carry its flows
+        // (see `peering_fix`): when it is, something on that way blocks them.
+        let targets = targets.get_or_insert_with(|| fix_targets(cx));
+        let id = *next_id.get_or_insert_with(|| cx.design.next_id());
+        if let Some((label, edit)) = peering_fix(cx, vnet, targets, id) {
+            finding = finding.with_fix(label, edit);
         }
         out.push(finding);
     }
@@ -147,21 +250,23 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if !site.roles.hsm_client {
             continue;
         }
-        let Err(furthest) = reach(cx, &net, Endpoint::Site(site.id)) else {
+        let Err(unreached) = reach(cx, net, Endpoint::Site(site.id), &mut budget) else {
             continue;
         };
-        let (why, hop_elements) = explain(cx, &net, Endpoint::Site(site.id), furthest);
+        let (why, hop_elements) = explain(cx, net, Endpoint::Site(site.id), &unreached);
         let message = format!(
-            "HSM client site {} reaches no HSM on TCP 1792: {why}",
+            "HSM client site {} {}: {why}",
             cx.name(site.id),
+            reaches_none(&unreached)
         );
         let mut elements = vec![site.id];
         elements.extend(hop_elements);
         let mut finding = Finding::of(&RULE, message, dedup(elements));
-        let graph = cx.topology().reach(&cx.index);
-        if graph.from_site(site.id).is_empty() {
+        // A connection only when the site has none that carries traffic: when it has one,
+        // something on that way blocks the flow.
+        if !linked_to_azure(cx, site.id) {
             let id = *next_id.get_or_insert_with(|| cx.design.next_id());
-            if let Some((label, edit)) = site_to_site_fix(cx, &graph, site, id) {
+            if let Some((label, edit)) = site_to_site_fix(cx, site, id) {
                 finding = finding.with_fix(label, edit);
             }
         }
@@ -169,31 +274,88 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// The ids in their order, each once.
 fn dedup(ids: Vec<Id>) -> Vec<Id> {
-    let mut out: Vec<Id> = Vec::with_capacity(ids.len());
-    for id in ids {
-        if !out.contains(&id) {
-            out.push(id);
-        }
-    }
-    out
+    let mut seen = rustc_hash::FxHashSet::default();
+    ids.into_iter().filter(|id| seen.insert(*id)).collect()
 }
 
-/// VNets a cut-off VNet could be peered with: hubs whose proxy tier reaches an HSM (first),
-/// then HSM VNets; `true` marks a hub.
-fn fix_targets<'d>(cx: &Context<'d>, reach: &Reach) -> Vec<(&'d Vnet, bool)> {
-    let design = cx.design;
-    let hubs = design
-        .vnets
+/// VNets a cut-off VNet could be peered with, in design order: hubs whose NVA proxy tier (NVAs
+/// behind a load balancer of the hub) reaches an HSM of the hub or of a VNet linked to it, as
+/// the flow tracer finds from the NVAs (first), then HSM VNets without such a tier; `true`
+/// marks a hub.
+fn fix_targets<'d>(cx: &Context<'d>) -> Vec<(&'d Vnet, bool)> {
+    let net = cx.network();
+    let facts = cx.facts();
+    let mut proxied: Vec<Id> = Vec::new();
+    let mut hubs: Vec<Id> = Vec::new();
+    for hub in super::hub::hubs(cx) {
+        let proxies: Vec<Id> = hub
+            .load_balancers
+            .iter()
+            .flat_map(|lb| lb.backends.iter().copied())
+            .filter(|b| hub.has_nva(*b))
+            .collect();
+        if proxies.is_empty() {
+            continue;
+        }
+        proxied.push(hub.vnet.id);
+        let linked = cx.topology().neighbours(hub.vnet.id);
+        let vnets =
+            std::iter::once(hub.vnet.id).chain(linked.iter().filter_map(|(n, _)| match n {
+                Node::Vnet(v) => Some(*v),
+                Node::Site(_) => None,
+            }));
+        let mut hsms = vnets.flat_map(|v| facts.hsms_of(v).iter().copied());
+        let reaches = hsms.any(|hsm| {
+            proxies
+                .iter()
+                .filter_map(|p| net.nva_address(*p))
+                .any(|ip| {
+                    net.reaches(
+                        Endpoint::Address(ip),
+                        Endpoint::Hsm(hsm),
+                        Protocol::Tcp,
+                        LUNA_NTLS_PORT,
+                    )
+                    .unwrap_or(false)
+                })
+        });
+        if reaches {
+            hubs.push(hub.vnet.id);
+        }
+    }
+    let vnets = &cx.design.vnets;
+    let hubs = vnets
         .iter()
-        .filter(|v| reach.proxy_of(v.id).is_some() && !reach.direct(v.id).is_empty())
+        .filter(|v| hubs.contains(&v.id))
         .map(|v| (v, true));
-    let hsm_vnets = design
-        .vnets
+    let hsm_vnets = vnets
         .iter()
-        .filter(|v| reach.is_hsm_vnet(v.id) && reach.proxy_of(v.id).is_none())
+        .filter(|v| facts.is_hsm_vnet(v.id) && !proxied.contains(&v.id))
         .map(|v| (v, false));
     hubs.chain(hsm_vnets).collect()
+}
+
+/// Whether a site has a connection that carries traffic into Azure: a VPN, or ExpressRoute
+/// over a circuit with private peering.
+fn linked_to_azure(cx: &Context, site: Id) -> bool {
+    cx.topology()
+        .neighbours(site)
+        .into_iter()
+        .any(|(_, link)| match link {
+            Link::ExpressRoute(c) => cx
+                .design
+                .connections
+                .iter()
+                .find(|x| x.id == c)
+                .and_then(|x| match x.kind {
+                    ConnectionKind::ExpressRoute { circuit, .. } => cx.index.circuit(circuit),
+                    _ => None,
+                })
+                .is_some_and(|circuit| circuit.private_peering.is_some()),
+            _ => true,
+        })
 }
 
 fn spaces_overlap(a: &Vnet, b: &Vnet) -> bool {
@@ -202,7 +364,10 @@ fn spaces_overlap(a: &Vnet, b: &Vnet) -> bool {
         .any(|x| b.address_space.iter().any(|y| overlaps(x, y)))
 }
 
-/// Peers `vnet` with the first hub or HSM VNet of its region whose addresses do not clash.
+/// Peers `vnet` with the first hub or HSM VNet of its region whose addresses do not clash;
+/// nothing when `vnet` is one of them or already linked (by peering or VPN) to one of them:
+/// then the way exists and something on it blocks the flows, which the finding names, and a
+/// new peering would only go around it.
 fn peering_fix(
     cx: &Context,
     vnet: &Vnet,
@@ -210,30 +375,25 @@ fn peering_fix(
     id: Id,
 ) -> Option<(String, Edit)> {
     let here = location_key(cx.index.location(vnet)?);
-    let peers: Vec<Id> = cx
+    let linked: Vec<Id> = cx
         .topology()
         .neighbours(vnet.id)
         .into_iter()
-        .filter(|(_, link)| matches!(link, Link::Peering(_)))
         .map(|(node, _)| node.id())
         .collect();
-    let (target, hub) = targets.iter().copied().find(|(t, _)| {
-        t.id != vnet.id
-            && !peers.contains(&t.id)
-            && cx
-                .index
-                .location(t)
-                .is_some_and(|l| location_key(l) == here)
-            && !spaces_overlap(vnet, t)
-    })?;
-    let peering = Peering {
-        id,
-        name: format!("{}-to-{}", vnet.name, target.name),
-        a: vnet.id,
-        b: target.id,
-        a_to_b: PeeringSide::default(),
-        b_to_a: PeeringSide::default(),
-    };
+    let mut nearby = targets.iter().copied().filter(|(t, _)| {
+        cx.index
+            .location(t)
+            .is_some_and(|l| location_key(l) == here)
+    });
+    if nearby
+        .clone()
+        .any(|(t, _)| t.id == vnet.id || linked.contains(&t.id))
+    {
+        return None;
+    }
+    let (target, hub) = nearby.find(|(t, _)| !spaces_overlap(vnet, t))?;
+    let peering = new::peering(cx.design, id, vnet.id, target.id);
     let what = if hub { "hub" } else { "HSM VNet" };
     Some((
         format!(
@@ -241,7 +401,7 @@ fn peering_fix(
             cx.name(vnet.id),
             cx.name(target.id)
         ),
-        Edit::Add(Element::Peering(peering)),
+        Edit::Add(peering),
     ))
 }
 
@@ -278,6 +438,23 @@ mod tests {
             .hsms
             .iter_mut()
             .for_each(|h| h.ntls_ip_check = false);
+    }
+
+    #[test]
+    fn a_client_that_cannot_send_is_named_as_the_source() {
+        let size = crate::presets::Size {
+            spokes: None,
+            regions: None,
+        };
+        let mut d = crate::presets::build("hub-nva-proxy", &size).unwrap();
+        d.sites[0].prefixes.clear();
+        let found = findings(&d, RULE);
+        let f = found
+            .iter()
+            .find(|f| f.message.contains("'onprem-dc'"))
+            .expect("the site is reported");
+        assert_says(f, "cannot be traced to any HSM");
+        assert_says(f, "the source 'onprem-dc' has no address a flow could use");
     }
 
     #[test]
@@ -542,9 +719,10 @@ mod tests {
         let peering = b.peering(transit, ids.hub);
         let site = client_site(&mut b, Some("203.0.113.10"));
         b.connection("dc-s2s", ConnectionKind::SiteToSite { gateway: vpn, site });
-        // Plain peering: the site learns no route past the transit VNet.
+        // Plain peering: the site learns no route past the transit VNet. The flow explained
+        // is the intended one, to the hub's proxy frontend, not straight to the HSM VNet.
         let f = only(&b.design);
-        assert_says(&f, "'dc' → 'hsm-vnet': no route");
+        assert_says(&f, "'dc' → 'hub': no route");
         assert_says(&f, "do not announce");
         // Gateway transit: the hub uses the transit VNet's gateway, so the site reaches the ILB.
         let p = b
@@ -612,6 +790,44 @@ mod tests {
         );
         let fixed = apply_first_fix(&design, RULE);
         assert!(findings(&fixed, RULE).is_empty());
+    }
+
+    #[test]
+    fn a_hub_whose_nvas_reach_no_hsm_is_not_offered_as_the_peer() {
+        // The fix used to pick any hub with a proxy tier peered with an HSM VNet; whether its
+        // NVAs get to an HSM is the tracer's answer, and here their NSG refuses them.
+        use crate::model::builder::nsg_rule;
+        use crate::model::{Access, Direction};
+        let (mut b, ids) = proxy_hub();
+        without_ip_check(&mut b);
+        let nva_subnet = b.design.nvas[0].subnet;
+        let fence = nsg_rule(
+            "no-hsms",
+            100,
+            Direction::Outbound,
+            Access::Deny,
+            Protocol::Any,
+            "*",
+            "10.10.0.0/16",
+            "*",
+        );
+        b.nsg("nva-nsg", vec![fence], &[nva_subnet]);
+        let spoke = b.vnet(ids.small.region, "spoke-c", &["10.3.0.0/16"]);
+        b.client_subnet(spoke, "app", "10.3.1.0/24");
+        let design = b.finish();
+        let found = findings(&design, RULE);
+        let f = found
+            .iter()
+            .find(|f| f.elements.contains(&spoke))
+            .expect("spoke-c is cut off");
+        assert_eq!(
+            f.fix.as_ref().unwrap().label,
+            "Peer 'spoke-c' with HSM VNet 'hsm-vnet'"
+        );
+        let fixed = design.apply(&f.fix.as_ref().unwrap().edit).unwrap();
+        assert!(findings(&fixed, RULE)
+            .iter()
+            .all(|f| !f.elements.contains(&spoke)));
     }
 
     #[test]

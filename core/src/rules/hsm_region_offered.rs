@@ -1,7 +1,7 @@
 //! `hsm-region-offered`: HSMs sit only in regions where Dedicated HSM is offered.
 
-use super::regions;
 use super::{Context, Finding, Rule, Severity};
+use crate::azure::regions;
 
 pub static RULE: Rule = Rule {
     name: "hsm-region-offered",

@@ -1,8 +1,8 @@
 //! `hsm-sku-valid`: an HSM's SKU is one the HardwareSecurityModules provider accepts.
 
 use super::{Context, Finding, Rule, Severity};
+use crate::azure::offered::{DEDICATED_HSM_SKU, PAYSHIELD_SKUS};
 use crate::edit::{Edit, Element};
-use crate::model::{DEDICATED_HSM_SKU, PAYSHIELD_SKUS};
 
 pub static RULE: Rule = Rule {
     name: "hsm-sku-valid",
@@ -70,7 +70,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{DEDICATED_HSM_SKU, PAYSHIELD_SKUS};
+    use crate::azure::offered::{DEDICATED_HSM_SKU, PAYSHIELD_SKUS};
     use crate::rules::testing::*;
 
     #[test]

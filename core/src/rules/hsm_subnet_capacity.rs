@@ -2,7 +2,8 @@
 
 use super::fixes::{grown_in_place, relocate};
 use super::{Context, Finding, Rule, Severity};
-use crate::addressing::{next_free_prefix, usable_addresses, RESERVED_PER_SUBNET};
+use crate::addressing::{next_free_prefix, usable_addresses};
+use crate::azure::addresses::RESERVED_PER_SUBNET;
 use crate::edit::{Edit, Element};
 use crate::model::Id;
 use std::collections::HashMap;
@@ -107,8 +108,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::length_for;
+    use crate::azure::offered::PAYSHIELD_SKUS;
     use crate::model::builder::{ip, net};
-    use crate::model::PAYSHIELD_SKUS;
     use crate::rules::testing::*;
 
     #[test]

@@ -1,8 +1,9 @@
 //! `hsm-subnet-delegated`: a subnet holding an HSM is delegated to Dedicated HSM.
 
 use super::{Context, Finding, Rule, Severity};
+use crate::azure::offered::HSM_DELEGATION;
 use crate::edit::{Edit, Element};
-use crate::model::{Id, HSM_DELEGATION};
+use crate::model::Id;
 
 pub static RULE: Rule = Rule {
     name: "hsm-subnet-delegated",

@@ -1,11 +1,14 @@
 //! `hsm-vnet-er-gateway`: every VNet holding HSMs has an ExpressRoute gateway in its
 //! GatewaySubnet.
 
-use super::fixes::{add_gateway_subnet, gateway_slot, moved_gateway, new_gateway};
-use super::select::{gateway_subnet_of, hsm_vnets, is_gateway_subnet};
+use super::fixes::{add_gateway, planned};
+use super::select::{gateway_subnet_of, hsm_vnets};
 use super::{Context, Finding, Rule, Severity};
-use crate::edit::{Edit, Element};
-use crate::model::{Gateway, GatewayKind, Id, Subnet, Vnet};
+use crate::azure::names::is_gateway_subnet;
+use crate::draw::new::{self, SubnetRole};
+use crate::edit::Edit;
+use crate::model::defaults::ER_GATEWAY_SKU;
+use crate::model::{Gateway, GatewayKind, Vnet};
 
 pub static RULE: Rule = Rule {
     name: "hsm-vnet-er-gateway",
@@ -74,52 +77,28 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             elements.push(s.id);
         }
         let finding = Finding::of(&RULE, message, elements);
-        out.push(match fix(cx, vnet, existing, stray) {
+        out.push(match fix(cx, vnet, stray) {
             Some((label, edit)) => finding.with_fix(label, edit),
             None => finding,
         });
     }
 }
 
-/// Puts an ExpressRoute gateway into the VNet's GatewaySubnet, adding the subnet when missing.
-fn fix(
-    cx: &Context,
-    vnet: &Vnet,
-    existing: Option<&Subnet>,
-    stray: Option<&Gateway>,
-) -> Option<(String, Edit)> {
-    let mut next = cx.design.next_id().0;
-    let mut edits = Vec::new();
-    let subnet = match existing {
-        Some(s) => s.clone(),
-        None => {
-            let s = add_gateway_subnet(vnet, Id(next), &mut edits)?;
-            next += 1;
-            s
-        }
-    };
-    let slot = gateway_slot(cx, subnet.id);
-    let label = match stray {
+/// Puts an ExpressRoute gateway into the VNet's GatewaySubnet, adding the subnet when missing:
+/// the stray one moved there, else a new one.
+fn fix(cx: &Context, vnet: &Vnet, stray: Option<&Gateway>) -> Option<(String, Edit)> {
+    let edit = planned(cx.design, |plan| match stray {
         Some(g) => {
-            let moved = moved_gateway(g, &subnet, slot);
-            edits.push(Edit::Replace(Element::Gateway(moved)));
-            "Move the ExpressRoute gateway into GatewaySubnet"
+            let subnet = new::special_subnet(plan, vnet.id, SubnetRole::Gateway)?;
+            new::gateway_into(plan, g.id, subnet)
         }
-        None => {
-            let name = format!("{}-ergw", vnet.name);
-            let gateway = new_gateway(
-                Id(next),
-                name,
-                &subnet,
-                slot,
-                GatewayKind::ExpressRoute,
-                "ErGw1AZ",
-            );
-            edits.push(Edit::Add(Element::Gateway(gateway)));
-            "Add an ExpressRoute gateway (ErGw1AZ) in GatewaySubnet"
-        }
+        None => add_gateway(plan, vnet, GatewayKind::ExpressRoute).map(drop),
+    })?;
+    let label = match stray {
+        Some(_) => "Move the ExpressRoute gateway into GatewaySubnet".to_string(),
+        None => format!("Add an ExpressRoute gateway ({ER_GATEWAY_SKU}) in GatewaySubnet"),
     };
-    Some((label.to_string(), Edit::Batch(edits)))
+    Some((label, edit))
 }
 
 #[cfg(test)]

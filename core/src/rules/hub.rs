@@ -5,19 +5,17 @@
 //! [`hubs`] is one linear pass over the design with constant-time lookups; it returns nothing
 //! at once when the design has no NVA, so the hub rules cost nothing in other designs.
 
-use super::select::{is_firewall_subnet, is_gateway_subnet};
 use super::Context;
 use crate::addressing;
+use crate::azure::names::{is_firewall_subnet, is_gateway_subnet};
 use crate::model::{
     ConnectionKind, Design, Firewall, Gateway, GatewayKind, Id, LoadBalancer, NextHop, Nva,
     OnPremSite, Peering, Route, Subnet, Vnet,
 };
+use crate::trace::{EffectiveRoute, NextHopType};
 use ipnet::Ipv4Net;
 use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
-
-/// The Luna NTLS port the whole proxy path carries.
-pub const LUNA_PORT: u16 = 1792;
 
 /// A VNet holding NVAs, with the parts of it the hub rules need. Lists keep design order.
 pub struct Hub<'d> {
@@ -223,9 +221,9 @@ pub fn same_region(cx: &Context, a: &Vnet, b: &Vnet) -> bool {
     }
 }
 
-/// Whether a route sends traffic to a virtual appliance at `ip`.
-pub fn goes_to(route: &Route, ip: Ipv4Addr) -> bool {
-    route.next_hop == NextHop::VirtualAppliance && route.next_hop_ip == Some(ip)
+/// Whether a route Azure picked (the tracer's) sends traffic to a virtual appliance at `ip`.
+pub fn goes_to(route: &EffectiveRoute, ip: Ipv4Addr) -> bool {
+    route.next_hop_type == NextHopType::VirtualAppliance && route.next_hop_ip == Some(ip)
 }
 
 /// A route sending `prefix` to a virtual appliance at `ip`: what [`goes_to`] looks for.
@@ -239,26 +237,12 @@ pub fn to_appliance(name: String, prefix: Ipv4Net, ip: Ipv4Addr) -> Route {
 }
 
 /// A readable next hop for messages: "VirtualAppliance 10.0.0.4", "VnetLocal".
-pub fn hop_text(route: &Route) -> String {
-    match (route.next_hop, route.next_hop_ip) {
-        (NextHop::VirtualAppliance, Some(ip)) => format!("VirtualAppliance {ip}"),
-        (NextHop::VirtualAppliance, None) => "VirtualAppliance with no address".to_string(),
-        (hop, _) => format!("{hop:?}"),
+pub fn hop_text(route: &EffectiveRoute) -> String {
+    match (route.next_hop_type, route.next_hop_ip) {
+        (NextHopType::VirtualAppliance, Some(ip)) => format!("VirtualAppliance {ip}"),
+        (NextHopType::VirtualAppliance, None) => "VirtualAppliance with no address".to_string(),
+        (hop, _) => hop.to_string(),
     }
-}
-
-/// `base` if no name in `taken` equals it, else `base` with the first free number appended
-/// (a trailing number of `base` is replaced: `nva1` gives `nva2`).
-pub fn unique_name<'a>(taken: impl Iterator<Item = &'a str> + Clone, base: &str) -> String {
-    let free = |name: &str| !taken.clone().any(|t| t == name);
-    if free(base) {
-        return base.to_string();
-    }
-    let stem = base.trim_end_matches(|c: char| c.is_ascii_digit());
-    (2u32..)
-        .map(|n| format!("{stem}{n}"))
-        .find(|name| free(name))
-        .unwrap_or_else(|| base.to_string())
 }
 
 /// The first address of a subnet that Azure would hand out and that no NVA, HSM, load balancer
@@ -543,7 +527,8 @@ mod fixture {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::select::{hsm_vnets, GATEWAY_SUBNET};
+    use crate::azure::names::GATEWAY_SUBNET;
+    use crate::rules::select::hsm_vnets;
     use crate::rules::testing::findings;
 
     const HUB_RULES: [&str; 11] = [
@@ -633,14 +618,6 @@ mod tests {
         assert_eq!(workload.route_table, Some(ids.spoke_rt));
         let (_, hsm_gateway_subnet) = cx.index.subnet(ids.hsm_gateway_subnet).unwrap();
         assert_eq!(hsm_gateway_subnet.name, GATEWAY_SUBNET);
-    }
-
-    #[test]
-    fn unique_names_count_up_from_a_trailing_number() {
-        let taken = ["nva1", "nva2", "ilb"];
-        assert_eq!(unique_name(taken.iter().copied(), "nva1"), "nva3");
-        assert_eq!(unique_name(taken.iter().copied(), "ilb"), "ilb2");
-        assert_eq!(unique_name(taken.iter().copied(), "fresh"), "fresh");
     }
 
     #[test]

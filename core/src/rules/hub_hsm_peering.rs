@@ -3,8 +3,8 @@
 use super::hub::{hubs, same_region};
 use super::select::hsm_vnets;
 use super::{Context, Finding, Rule, Severity};
-use crate::edit::{Edit, Element};
-use crate::model::{Peering, PeeringSide};
+use crate::draw::new;
+use crate::edit::Edit;
 
 pub static RULE: Rule = Rule {
     name: "hub-hsm-peering",
@@ -68,18 +68,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             Some(target) => {
                 message.push_str(&format!("; peer it with {}", cx.name(target.id)));
                 elements.push(target.id);
-                let peering = Peering {
-                    id: cx.design.next_id(),
-                    name: format!("{}-to-{}", hub.vnet.name, target.name),
-                    a: hub.vnet.id,
-                    b: target.id,
-                    a_to_b: PeeringSide::default(),
-                    b_to_a: PeeringSide::default(),
-                };
+                let peering = new::peering(cx.design, cx.design.next_id(), hub.vnet.id, target.id);
                 finding = Finding::of(&RULE, message, elements);
                 finding = finding.with_fix(
                     format!("Peer {} with {}", cx.name(hub.vnet.id), cx.name(target.id)),
-                    Edit::Add(Element::Peering(peering)),
+                    Edit::Add(peering),
                 );
             }
             None => {

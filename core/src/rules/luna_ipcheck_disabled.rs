@@ -4,8 +4,9 @@
 use super::hub::hubs;
 use super::select::hsm_vnets;
 use super::{Context, Finding, Rule, Severity};
+use crate::azure::offered::PAYSHIELD_SKUS;
 use crate::edit::{Edit, Element};
-use crate::model::{Id, PAYSHIELD_SKUS};
+use crate::model::Id;
 use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
@@ -78,7 +79,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::PAYSHIELD_SKUS;
+    use crate::azure::offered::PAYSHIELD_SKUS;
     use crate::rules::hub::{nva_mut, reference_hub};
     use crate::rules::testing::*;
 

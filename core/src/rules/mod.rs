@@ -4,8 +4,9 @@
 //! What several rules share lives in modules named by topic, not in rule files: `select` (which
 //! elements: gateway and HSM subnets, HSM VNets, VPN gateways, HSMs by region, stamps), `fixes`
 //! (edit builders for one-click fixes), `wording` (lists of names in messages), `hub` (the parts
-//! of an NVA proxy hub), `regions` (where Dedicated HSM is offered, location keys) and, for
-//! tests, `testing` (fixtures and helpers).
+//! of an NVA proxy hub) and, for tests, `testing` (fixtures and helpers). Facts about Azure
+//! (offered regions and values, names, ports, reserved addresses, quotas) are in
+//! [`crate::azure`], which drawing, the tracer and the export read too.
 //!
 //! [`check`] runs every rule over a design and never fails: an invalid design is normal input,
 //! and the report says what is wrong with it.
@@ -76,7 +77,6 @@ mod subnet_overlap;
 // stays in that rule's file.
 mod fixes;
 mod hub;
-pub mod regions;
 mod select;
 #[cfg(test)]
 pub(crate) mod testing;

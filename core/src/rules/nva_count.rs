@@ -1,9 +1,10 @@
 //! `nva-count`: a hub's NVA proxy tier has at least two NVAs.
 
-use super::hub::{free_address, hubs, unique_name};
+use super::hub::{hubs, Hub};
 use super::{Context, Finding, Rule, Severity};
+use crate::draw::{new, Plan};
 use crate::edit::{Edit, Element};
-use crate::model::Point;
+use crate::model::Nva;
 
 pub static RULE: Rule = Rule {
     name: "nva-count",
@@ -39,27 +40,26 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             ),
             vec![hub.vnet.id, only.id],
         );
-        if let Some((_, subnet)) = cx.index.subnet(only.subnet) {
-            let mut second = (*only).clone();
-            second.id = cx.design.next_id();
-            second.name = unique_name(cx.design.nvas.iter().map(|n| n.name.as_str()), &only.name);
-            second.private_ip = free_address(cx, subnet);
-            second.snat = true;
-            second.ip_forwarding = true;
-            second.layout = Point::new(only.layout.x + 44.0, only.layout.y);
-            let mut edits = vec![Edit::Add(Element::Nva(second.clone()))];
-            if let Some(ilb) = hub.ilb() {
-                let mut ilb = ilb.clone();
-                ilb.backends.push(second.id);
-                edits.push(Edit::Replace(Element::LoadBalancer(ilb)));
-            }
-            finding = finding.with_fix(
-                format!("Add NVA '{}' beside {}", second.name, cx.name(only.id)),
-                Edit::Batch(edits),
-            );
+        if let Some((label, edit)) = second_nva(cx, &hub, only) {
+            finding = finding.with_fix(label, edit);
         }
         out.push(finding);
     }
+}
+
+/// Adds a second NVA beside `only` (as `draw::new` makes one: set up like it, the next free
+/// address, the next slot of its subnet) and puts it behind the hub's load balancer.
+fn second_nva(cx: &Context, hub: &Hub, only: &Nva) -> Option<(String, Edit)> {
+    let mut plan = Plan::new(cx.design);
+    let id = new::nva(&mut plan, only.subnet, &only.name, Some(only)).ok()?;
+    let name = plan.work.nva(id)?.name.clone();
+    if let Some(ilb) = hub.ilb() {
+        let mut ilb = ilb.clone();
+        ilb.backends.push(id);
+        plan.push(Edit::Replace(Element::LoadBalancer(ilb))).ok()?;
+    }
+    let label = format!("Add NVA '{name}' beside {}", cx.name(only.id));
+    Some((label, plan.finish_unchecked().ok()?))
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
 //! `nva-ilb-1792`: a Standard internal load balancer in the hub fronts the NVAs on TCP 1792.
 
-use super::hub::{free_address, hubs, unique_name, Hub, LUNA_PORT};
+use super::hub::{free_address, hubs, Hub};
 use super::{Context, Finding, Rule, Severity};
 use crate::addressing;
+use crate::azure::ports::LUNA_NTLS_PORT;
+use crate::draw::names::unique_among;
+use crate::draw::{new, Plan};
 use crate::edit::{Edit, Element};
-use crate::model::{LbProbe, LbRule, LoadBalancer, Point, Protocol};
+use crate::model::{LbProbe, LbRule, LoadBalancer, Protocol, Subnet};
 
 pub static RULE: Rule = Rule {
     name: "nva-ilb-1792",
@@ -36,8 +39,8 @@ fn luna_rule(name: String, probe: String) -> LbRule {
     LbRule {
         name,
         protocol: Protocol::Tcp,
-        frontend_port: LUNA_PORT,
-        backend_port: LUNA_PORT,
+        frontend_port: LUNA_NTLS_PORT,
+        backend_port: LUNA_NTLS_PORT,
         probe: Some(probe),
     }
 }
@@ -46,16 +49,18 @@ fn luna_probe(name: String) -> LbProbe {
     LbProbe {
         name,
         protocol: Protocol::Tcp,
-        port: LUNA_PORT,
+        port: LUNA_NTLS_PORT,
     }
 }
 
 fn is_luna_rule(r: &LbRule) -> bool {
-    r.protocol == Protocol::Tcp && r.frontend_port == LUNA_PORT && r.backend_port == LUNA_PORT
+    r.protocol == Protocol::Tcp
+        && r.frontend_port == LUNA_NTLS_PORT
+        && r.backend_port == LUNA_NTLS_PORT
 }
 
 fn is_luna_probe(p: &LbProbe) -> bool {
-    p.protocol == Protocol::Tcp && p.port == LUNA_PORT
+    p.protocol == Protocol::Tcp && p.port == LUNA_NTLS_PORT
 }
 
 /// Whether a rule's probe is a TCP 1792 probe of the load balancer.
@@ -86,31 +91,25 @@ fn missing(cx: &Context, hub: &Hub, out: &mut Vec<Finding>) {
         ),
         vec![hub.vnet.id],
     );
-    if let Some(subnet) = hub.nva_subnets.first() {
-        if let Some(frontend) = free_address(cx, subnet) {
-            let first = hub.nvas.first().map(|n| n.layout).unwrap_or_default();
-            let names = cx.design.load_balancers.iter().map(|l| l.name.as_str());
-            let lb = LoadBalancer {
-                id: cx.design.next_id(),
-                name: unique_name(names, &format!("{}-ilb", hub.vnet.name)),
-                subnet: subnet.id,
-                sku: "Standard".to_string(),
-                frontend_ip: Some(frontend),
-                backends: hub.nvas.iter().map(|n| n.id).collect(),
-                rules: vec![luna_rule(RULE_NAME.into(), PROBE_NAME.into())],
-                probes: vec![luna_probe(PROBE_NAME.into())],
-                layout: Point::new(first.x, first.y + 24.0),
-            };
-            finding = finding.with_fix(
-                format!(
-                    "Add load balancer '{}' at {frontend} over the NVAs",
-                    lb.name
-                ),
-                Edit::Add(Element::LoadBalancer(lb)),
-            );
-        }
+    if let Some((label, edit)) = hub.nva_subnets.first().and_then(|s| new_ilb(cx, hub, s)) {
+        finding = finding.with_fix(label, edit);
     }
     out.push(finding);
+}
+
+/// A new Standard internal load balancer in `subnet` over the hub's NVAs, made as drawing makes
+/// one: the Luna rule and probe, the next free frontend address, the subnet's next slot.
+fn new_ilb(cx: &Context, hub: &Hub, subnet: &Subnet) -> Option<(String, Edit)> {
+    let mut plan = Plan::new(cx.design);
+    let backends = hub.nvas.iter().map(|n| n.id).collect();
+    let name = format!("{}-ilb", hub.vnet.name);
+    let id = new::load_balancer(&mut plan, subnet.id, &name, backends, None).ok()?;
+    let lb = plan.work.load_balancer(id)?;
+    let label = format!(
+        "Add load balancer '{}' at {} over the NVAs",
+        lb.name, lb.frontend_ip?
+    );
+    Some((label, plan.finish_unchecked().ok()?))
 }
 
 /// The hub has a load balancer; says everything wrong with it, with one fix for all of it.
@@ -152,22 +151,22 @@ fn faulty(cx: &Context, hub: &Hub, lb: &LoadBalancer, out: &mut Vec<Finding>) {
     if good_rule.is_none() {
         match lb.rules.iter().find(|r| is_luna_rule(r)) {
             Some(r) => problems.push(format!(
-                "its rule '{}' has no TCP {LUNA_PORT} health probe",
+                "its rule '{}' has no TCP {LUNA_NTLS_PORT} health probe",
                 r.name
             )),
             None => {
                 problems.push(format!(
-                    "it has no TCP rule from port {LUNA_PORT} to {LUNA_PORT}"
+                    "it has no TCP rule from port {LUNA_NTLS_PORT} to {LUNA_NTLS_PORT}"
                 ));
                 if !lb.probes.iter().any(is_luna_probe) {
-                    problems.push(format!("it has no TCP {LUNA_PORT} health probe"));
+                    problems.push(format!("it has no TCP {LUNA_NTLS_PORT} health probe"));
                 }
             }
         }
         let probe = match lb.probes.iter().find(|p| is_luna_probe(p)) {
             Some(p) => p.name.clone(),
             None => {
-                let name = unique_name(lb.probes.iter().map(|p| p.name.as_str()), PROBE_NAME);
+                let name = unique_among(lb.probes.iter().map(|p| p.name.as_str()), PROBE_NAME);
                 fixed.probes.push(luna_probe(name.clone()));
                 name
             }
@@ -178,12 +177,12 @@ fn faulty(cx: &Context, hub: &Hub, lb: &LoadBalancer, out: &mut Vec<Finding>) {
             fixed
                 .rules
                 .iter()
-                .position(|r| r.frontend_port == LUNA_PORT)
+                .position(|r| r.frontend_port == LUNA_NTLS_PORT)
         });
         match existing {
             Some(i) => fixed.rules[i] = luna_rule(fixed.rules[i].name.clone(), probe),
             None => {
-                let name = unique_name(lb.rules.iter().map(|r| r.name.as_str()), RULE_NAME);
+                let name = unique_among(lb.rules.iter().map(|r| r.name.as_str()), RULE_NAME);
                 fixed.rules.push(luna_rule(name, probe));
             }
         }
@@ -209,7 +208,7 @@ fn faulty(cx: &Context, hub: &Hub, lb: &LoadBalancer, out: &mut Vec<Finding>) {
     let mut finding = Finding::of(
         &RULE,
         format!(
-            "load balancer {} in hub {} cannot front the NVAs on TCP {LUNA_PORT}: {}",
+            "load balancer {} in hub {} cannot front the NVAs on TCP {LUNA_NTLS_PORT}: {}",
             cx.name(lb.id),
             cx.name(hub.vnet.id),
             problems.join("; ")
@@ -219,7 +218,7 @@ fn faulty(cx: &Context, hub: &Hub, lb: &LoadBalancer, out: &mut Vec<Finding>) {
     if fixable {
         finding = finding.with_fix(
             format!(
-                "Repair load balancer {} for TCP {LUNA_PORT}",
+                "Repair load balancer {} for TCP {LUNA_NTLS_PORT}",
                 cx.name(lb.id)
             ),
             Edit::Replace(Element::LoadBalancer(fixed)),

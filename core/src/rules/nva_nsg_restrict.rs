@@ -1,14 +1,19 @@
 //! `nva-nsg-restrict`: the NVA subnet's NSG admits only the firewall (and the load balancer
 //! probe) and lets the NVAs reach only the HSMs on TCP 1792.
 
-use super::hub::{hubs, unique_name, Hub, LUNA_PORT};
+use super::fixes::attach_new_nsg;
+use super::hub::{hubs, Hub};
 use super::select::hsm_vnets;
 use super::{Context, Finding, Rule, Severity};
+use crate::azure::addresses::PROBE_SOURCE;
+use crate::azure::ports::LUNA_NTLS_PORT;
+use crate::draw::names::unique_among;
 use crate::edit::{Edit, Element};
-use crate::model::{
-    Access, AddressMatch, Direction, Id, Nsg, NsgRule, Point, PortRange, Protocol, Vnet,
-};
+use crate::model::{Access, AddressMatch, Direction, Id, Nsg, NsgRule, PortRange, Protocol, Vnet};
+use crate::trace::nsg::{self, Fence, Flow};
+use crate::trace::VnetScope;
 use ipnet::Ipv4Net;
+use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {
     name: "nva-nsg-restrict",
@@ -50,13 +55,18 @@ struct Target {
     name: String,
     /// How messages name it: `'hsm1' (10.10.1.4)`.
     label: String,
+    /// What an allow rule for it names: the pinned address, else the subnet.
     prefix: Ipv4Net,
+    /// Where a flow to it goes: the pinned address, else the one the tracer expects Azure to
+    /// give the HSM.
+    address: Option<Ipv4Addr>,
 }
 
 /// What the NSG is held against.
 struct Policy {
-    /// The firewall subnet's prefix, when the hub has a firewall.
-    firewall: Option<Ipv4Net>,
+    /// The firewall subnet's prefix and the address the firewall's traffic comes from, when
+    /// the hub has a firewall.
+    firewall: Option<(Ipv4Net, Ipv4Addr)>,
     /// The subnets holding the HSMs the hub fronts.
     hsm_subnets: Vec<Ipv4Net>,
     targets: Vec<Target>,
@@ -88,11 +98,13 @@ fn policy<'d>(cx: &Context<'d>, hub: &Hub<'d>, hsm_vnets: &[Id]) -> Policy {
                     name: hsm.name.clone(),
                     label: format!("'{}' ({ip})", hsm.name),
                     prefix: ip.into(),
+                    address: Some(ip),
                 },
                 None => Target {
                     name: subnet.name.clone(),
                     label: format!("'{}' ({prefix})", subnet.name),
                     prefix,
+                    address: cx.network().hsm_address(hsm.id),
                 },
             };
             if !targets.iter().any(|t| t.prefix == target.prefix) {
@@ -101,60 +113,104 @@ fn policy<'d>(cx: &Context<'d>, hub: &Hub<'d>, hsm_vnets: &[Id]) -> Policy {
         }
     }
     Policy {
-        firewall: hub.firewall().map(|(_, s)| s.prefix.trunc()),
+        firewall: hub
+            .firewall()
+            .zip(hub.firewall_with_ip())
+            .map(|((_, s), (_, ip))| (s.prefix.trunc(), ip)),
         hsm_subnets,
         targets,
     }
 }
 
-fn is_deny_all(r: &NsgRule) -> bool {
-    r.access == Access::Deny
-        && r.protocol == Protocol::Any
-        && r.source == AddressMatch::Any
-        && r.destination == AddressMatch::Any
-        && r.destination_ports == PortRange::Any
-}
-
-fn luna_tcp(r: &NsgRule) -> bool {
-    r.protocol.covers(Protocol::Tcp) && r.destination_ports.contains(LUNA_PORT)
-}
-
-fn overlaps(m: AddressMatch, p: Ipv4Net) -> bool {
-    match m {
-        AddressMatch::Any | AddressMatch::VirtualNetwork => true,
-        AddressMatch::Prefix(q) => crate::addressing::overlaps(&q, &p),
-        AddressMatch::AzureLoadBalancer | AddressMatch::Internet => false,
+/// What the NSG may admit in a direction: inbound, the firewall subnet and the load balancer
+/// probe; outbound, TCP 1792 to the HSM subnets.
+fn fence(policy: &Policy, direction: Direction) -> Fence {
+    match direction {
+        Direction::Inbound => Fence {
+            protocol: Protocol::Any,
+            sources: policy
+                .firewall
+                .iter()
+                .map(|(fw, _)| AddressMatch::Prefix(*fw))
+                .chain([AddressMatch::AzureLoadBalancer])
+                .collect(),
+            destinations: vec![AddressMatch::Any],
+            ports: PortRange::Any,
+        },
+        Direction::Outbound => Fence {
+            protocol: Protocol::Tcp,
+            sources: vec![AddressMatch::Any],
+            destinations: if policy.hsm_subnets.is_empty() {
+                vec![AddressMatch::Prefix(Ipv4Net::default())]
+            } else {
+                policy
+                    .hsm_subnets
+                    .iter()
+                    .map(|s| AddressMatch::Prefix(*s))
+                    .collect()
+            },
+            ports: PortRange::single(LUNA_NTLS_PORT),
+        },
     }
 }
 
-fn covers(m: AddressMatch, p: Ipv4Net) -> bool {
-    match m {
-        AddressMatch::Any | AddressMatch::VirtualNetwork => true,
-        AddressMatch::Prefix(q) => q.trunc().contains(&p),
-        AddressMatch::AzureLoadBalancer | AddressMatch::Internet => false,
-    }
+/// Whether the NSG's checks cover a direction: outbound always, inbound when the hub has a
+/// firewall to admit.
+fn checked(policy: &Policy, direction: Direction) -> bool {
+    direction == Direction::Outbound || policy.firewall.is_some()
 }
 
-/// An inbound allow rule that admits nothing but the firewall's range or the probe.
-fn inbound_ok(r: &NsgRule, firewall: Ipv4Net) -> bool {
-    match r.source {
-        AddressMatch::AzureLoadBalancer => true,
-        AddressMatch::Prefix(p) => firewall.contains(&p.trunc()),
-        _ => false,
-    }
+/// Why a flow must pass the NSG.
+#[derive(Clone, Copy)]
+enum Need<'p> {
+    /// The firewall's traffic to an NVA.
+    Firewall(Ipv4Net),
+    /// The load balancer's health probe of an NVA.
+    Probe,
+    /// An NVA's session to an HSM.
+    Hsm(&'p Target),
 }
 
-/// An outbound allow rule that reaches nothing but HSMs on TCP 1792.
-fn outbound_ok(r: &NsgRule, policy: &Policy) -> bool {
-    r.protocol == Protocol::Tcp
-        && r.destination_ports == PortRange::single(LUNA_PORT)
-        && match r.destination {
-            AddressMatch::Prefix(p) => {
-                policy.hsm_subnets.is_empty()
-                    || policy.hsm_subnets.iter().any(|s| s.contains(&p.trunc()))
-            }
-            _ => false,
+/// A flow the NSG must admit: the firewall and the probe to each NVA of the subnet, and each
+/// NVA to each HSM, all on TCP 1792.
+struct Needed<'p> {
+    need: Need<'p>,
+    direction: Direction,
+    flow: Flow,
+}
+
+fn needed<'p>(policy: &'p Policy, nvas: &[Ipv4Addr]) -> Vec<Needed<'p>> {
+    let tcp = |src, dst| Flow {
+        protocol: Protocol::Tcp,
+        src,
+        dst,
+        port: LUNA_NTLS_PORT,
+    };
+    let mut out = Vec::new();
+    for &nva in nvas {
+        if let Some((fw, fw_ip)) = policy.firewall {
+            out.push(Needed {
+                need: Need::Firewall(fw),
+                direction: Direction::Inbound,
+                flow: tcp(fw_ip, nva),
+            });
+            out.push(Needed {
+                need: Need::Probe,
+                direction: Direction::Inbound,
+                flow: tcp(PROBE_SOURCE, nva),
+            });
         }
+        for t in &policy.targets {
+            if let Some(address) = t.address {
+                out.push(Needed {
+                    need: Need::Hsm(t),
+                    direction: Direction::Outbound,
+                    flow: tcp(nva, address),
+                });
+            }
+        }
+    }
+    out
 }
 
 fn describe(r: &NsgRule) -> String {
@@ -164,85 +220,72 @@ fn describe(r: &NsgRule) -> String {
     )
 }
 
-/// The allow rules of one direction that can match (those before the first deny-everything
-/// rule), and whether such a deny exists.
-fn effective(rules: &[NsgRule], direction: Direction) -> (Vec<&NsgRule>, bool) {
-    let deny_at = rules
-        .iter()
-        .filter(|r| r.direction == direction && is_deny_all(r))
-        .map(|r| r.priority)
-        .min();
-    let mut allows: Vec<&NsgRule> = rules
-        .iter()
-        .filter(|r| r.direction == direction && r.access == Access::Allow)
-        .filter(|r| deny_at.is_none_or(|d| r.priority < d))
-        .collect();
-    crate::sort::stable_by_key(&mut allows, |r| u64::from(r.priority));
-    (allows, deny_at.is_some())
-}
-
-/// Everything too open or missing in a rule set.
-fn problems(rules: &[NsgRule], policy: &Policy) -> Vec<String> {
+/// Everything too open or missing in an NSG, as the tracer's NSG evaluation judges it.
+fn problems(nsg: &Nsg, policy: &Policy, needed: &[Needed], routes: &impl VnetScope) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(fw) = policy.firewall {
-        let (allows, denied) = effective(rules, Direction::Inbound);
-        for r in allows.iter().filter(|r| !inbound_ok(r, fw)) {
-            out.push(format!(
-                "inbound rule {} admits more than the firewall subnet {fw}",
-                describe(r)
-            ));
+    for direction in [Direction::Inbound, Direction::Outbound] {
+        if !checked(policy, direction) {
+            continue;
         }
-        if !denied {
-            out.push(
-                "no inbound rule denies everything else, so Azure's default rules admit the \
-                 whole VNet and its peers"
+        let fence = fence(policy, direction);
+        for r in nsg::admits_beyond(nsg, direction, &fence) {
+            out.push(match (direction, policy.firewall) {
+                (Direction::Inbound, Some((fw, _))) => format!(
+                    "inbound rule {} admits more than the firewall subnet {fw}",
+                    describe(r)
+                ),
+                _ => format!(
+                    "outbound rule {} allows more than the HSMs on TCP {LUNA_NTLS_PORT}",
+                    describe(r)
+                ),
+            });
+        }
+        if nsg::catch_all(nsg, direction).is_none() {
+            out.push(match direction {
+                Direction::Inbound => "no inbound rule denies everything else, so Azure's \
+                                       default rules admit the whole VNet and its peers"
                     .to_string(),
-            );
-        } else {
-            if !allows.iter().any(|r| overlaps(r.source, fw) && luna_tcp(r)) {
-                out.push(format!(
-                    "no inbound rule admits the firewall subnet {fw} on TCP {LUNA_PORT} before \
-                     the deny"
-                ));
-            }
-            let probe = |r: &&NsgRule| {
-                matches!(
-                    r.source,
-                    AddressMatch::Any | AddressMatch::AzureLoadBalancer
-                ) && luna_tcp(r)
-            };
-            if !allows.iter().any(probe) {
-                out.push(format!(
-                    "no inbound rule admits the AzureLoadBalancer probe on TCP {LUNA_PORT} \
-                     before the deny, so every NVA would be marked down"
-                ));
-            }
+                Direction::Outbound => "no outbound rule denies everything else, so Azure's \
+                                        default rules let the NVAs reach the whole VNet, its \
+                                        peers and the internet"
+                    .to_string(),
+            });
         }
-    }
-    let (allows, denied) = effective(rules, Direction::Outbound);
-    for r in allows.iter().filter(|r| !outbound_ok(r, policy)) {
-        out.push(format!(
-            "outbound rule {} allows more than the HSMs on TCP {LUNA_PORT}",
-            describe(r)
-        ));
-    }
-    if !denied {
-        out.push(
-            "no outbound rule denies everything else, so Azure's default rules let the NVAs \
-             reach the whole VNet, its peers and the internet"
-                .to_string(),
-        );
-    } else {
-        for t in &policy.targets {
-            if !allows
-                .iter()
-                .any(|r| covers(r.destination, t.prefix) && luna_tcp(r))
-            {
-                out.push(format!(
-                    "no outbound rule lets the NVAs reach HSM {} on TCP {LUNA_PORT} before the deny",
-                    t.label
-                ));
+        // Each needed flow once, named by the first NVA it is refused for.
+        let mut refused: Vec<String> = Vec::new();
+        for n in needed.iter().filter(|n| n.direction == direction) {
+            let key = match n.need {
+                Need::Firewall(_) => "firewall".to_string(),
+                Need::Probe => "probe".to_string(),
+                Need::Hsm(t) => t.label.clone(),
+            };
+            if refused.contains(&key) {
+                continue;
             }
+            let d = nsg::evaluate(nsg, n.direction, &n.flow, routes);
+            if d.allowed {
+                continue;
+            }
+            refused.push(key);
+            out.push(match n.need {
+                Need::Firewall(fw) => format!(
+                    "traffic from the firewall subnet {fw} on TCP {LUNA_NTLS_PORT} is denied: {} \
+                     refuses {} to NVA {}",
+                    d.describe(),
+                    n.flow.src,
+                    n.flow.dst
+                ),
+                Need::Probe => format!(
+                    "the AzureLoadBalancer probe on TCP {LUNA_NTLS_PORT} is denied by {}, so \
+                     every NVA would be marked down",
+                    d.describe()
+                ),
+                Need::Hsm(t) => format!(
+                    "the NVAs' sessions to HSM {} on TCP {LUNA_NTLS_PORT} are denied by {}",
+                    t.label,
+                    d.describe()
+                ),
+            });
         }
     }
     out
@@ -279,7 +322,7 @@ fn allow(
         protocol: Protocol::Tcp,
         source,
         destination,
-        destination_ports: PortRange::single(LUNA_PORT),
+        destination_ports: PortRange::single(LUNA_NTLS_PORT),
     }
 }
 
@@ -297,101 +340,99 @@ fn deny_all(name: String, priority: u16, direction: Direction) -> NsgRule {
     }
 }
 
-/// The rule set with wider allows dropped and the missing allows and denies added.
-fn rebuild(rules: &[NsgRule], policy: &Policy) -> Vec<NsgRule> {
-    let inbound_checked = policy.firewall.is_some();
-    let checked = |d: Direction| d == Direction::Outbound || inbound_checked;
+fn is_deny_all(r: &NsgRule) -> bool {
+    r.access == Access::Deny && nsg::matches_every_flow(r)
+}
+
+/// The rules of `nsg` rebuilt to the policy: allows beyond the fence dropped, the
+/// deny-everything rule of each checked direction last, denies that refuse a needed flow
+/// dropped, and an allow added for each needed flow still refused. Judged by the tracer's
+/// NSG evaluation, so the result admits every needed flow.
+fn rebuild(nsg: &Nsg, policy: &Policy, needed: &[Needed], routes: &impl VnetScope) -> Vec<NsgRule> {
+    let rules = &nsg.rules;
     let mut kept: Vec<NsgRule> = rules
         .iter()
         .filter(|r| {
-            if !checked(r.direction) {
-                return true;
-            }
-            if is_deny_all(r) {
-                return false;
-            }
-            match (r.access, r.direction, policy.firewall) {
-                (Access::Deny, _, _) => true,
-                (Access::Allow, Direction::Inbound, Some(fw)) => inbound_ok(r, fw),
-                (Access::Allow, Direction::Inbound, None) => true,
-                (Access::Allow, Direction::Outbound, _) => outbound_ok(r, policy),
-            }
+            !checked(policy, r.direction)
+                || match r.access {
+                    // A deny-everything rule is moved to the end.
+                    Access::Deny => !nsg::matches_every_flow(r),
+                    Access::Allow => fence(policy, r.direction).holds(r),
+                }
         })
         .cloned()
         .collect();
     let names: Vec<String> = rules.iter().map(|r| r.name.clone()).collect();
     let name = |kept: &[NsgRule], base: &str| {
-        unique_name(
+        unique_among(
             kept.iter()
                 .map(|r| r.name.as_str())
                 .chain(names.iter().map(String::as_str)),
             base,
         )
     };
-    // A deny-everything rule keeps its name when it is moved to the end.
-    let deny_name = |kept: &[NsgRule], d: Direction, base: &str| {
-        rules
+    for (d, base) in [
+        (Direction::Inbound, "deny-all-inbound"),
+        (Direction::Outbound, "deny-all-outbound"),
+    ] {
+        if !checked(policy, d) {
+            continue;
+        }
+        // A deny-everything rule keeps its name when it is moved to the end.
+        let deny_name = rules
             .iter()
             .find(|r| r.direction == d && is_deny_all(r))
             .map(|r| r.name.clone())
-            .unwrap_or_else(|| name(kept, base))
-    };
-
-    if let Some(fw) = policy.firewall {
-        let d = Direction::Inbound;
-        let deny = free_priority(&kept, d, 4096, -1);
-        let before =
-            |r: &&NsgRule| r.direction == d && r.access == Access::Allow && r.priority < deny;
-        if !kept
-            .iter()
-            .filter(before)
-            .any(|r| overlaps(r.source, fw) && luna_tcp(r))
-        {
-            let n = name(&kept, "allow-firewall");
-            let p = free_priority(&kept, d, 100, 10);
-            kept.push(allow(n, p, d, AddressMatch::Prefix(fw), AddressMatch::Any));
+            .unwrap_or_else(|| name(&kept, base));
+        let deny = deny_all(deny_name, free_priority(&kept, d, 4096, -1), d);
+        for n in needed.iter().filter(|n| n.direction == d) {
+            loop {
+                let mut trial = nsg.clone();
+                trial.rules = kept.clone();
+                trial.rules.push(deny.clone());
+                let decision = nsg::evaluate(&trial, d, &n.flow, routes);
+                if decision.allowed {
+                    break;
+                }
+                let blocking = kept.iter().position(|r| {
+                    r.direction == d
+                        && r.name == decision.rule
+                        && r.priority == decision.priority
+                        && !decision.default_rule
+                });
+                if let Some(i) = blocking {
+                    kept.remove(i);
+                    continue;
+                }
+                let p = free_priority(&kept, d, 100, 10);
+                kept.push(match n.need {
+                    Need::Firewall(fw) => allow(
+                        name(&kept, "allow-firewall"),
+                        p,
+                        d,
+                        AddressMatch::Prefix(fw),
+                        AddressMatch::Any,
+                    ),
+                    Need::Probe => allow(
+                        name(&kept, "allow-lb-probe"),
+                        p,
+                        d,
+                        AddressMatch::AzureLoadBalancer,
+                        AddressMatch::Any,
+                    ),
+                    Need::Hsm(t) => allow(
+                        name(&kept, &format!("to-{}", t.name)),
+                        p,
+                        d,
+                        AddressMatch::Any,
+                        AddressMatch::Prefix(t.prefix),
+                    ),
+                });
+                break;
+            }
         }
-        if !kept
-            .iter()
-            .filter(before)
-            .any(|r| r.source == AddressMatch::AzureLoadBalancer && luna_tcp(r))
-        {
-            let n = name(&kept, "allow-lb-probe");
-            let p = free_priority(&kept, d, 100, 10);
-            kept.push(allow(
-                n,
-                p,
-                d,
-                AddressMatch::AzureLoadBalancer,
-                AddressMatch::Any,
-            ));
-        }
-        kept.push(deny_all(deny_name(&kept, d, "deny-all-inbound"), deny, d));
+        kept.push(deny);
     }
-
-    let d = Direction::Outbound;
-    let deny = free_priority(&kept, d, 4096, -1);
-    for t in &policy.targets {
-        let reached = kept.iter().any(|r| {
-            r.direction == d
-                && r.access == Access::Allow
-                && r.priority < deny
-                && covers(r.destination, t.prefix)
-                && luna_tcp(r)
-        });
-        if !reached {
-            let n = name(&kept, &format!("to-{}", t.name));
-            let p = free_priority(&kept, d, 100, 10);
-            kept.push(allow(
-                n,
-                p,
-                d,
-                AddressMatch::Any,
-                AddressMatch::Prefix(t.prefix),
-            ));
-        }
-    }
-    kept.push(deny_all(deny_name(&kept, d, "deny-all-outbound"), deny, d));
     kept
 }
 
@@ -403,41 +444,37 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     let hsm_vnets = hsm_vnets(cx);
     for hub in hubs {
         let policy = policy(cx, &hub, &hsm_vnets);
+        let net = cx.network();
         for subnet in &hub.nva_subnets {
+            let Some(routes) = net.routes_of_subnet(subnet.id) else {
+                continue;
+            };
+            let nvas: Vec<Ipv4Addr> = hub
+                .nvas
+                .iter()
+                .filter(|n| n.subnet == subnet.id)
+                .filter_map(|n| net.nva_address(n.id))
+                .collect();
+            let needed = needed(&policy, &nvas);
             let nsg = subnet.nsg.and_then(|id| cx.index.nsg(id));
             let mut elements = vec![subnet.id];
             elements.extend(nsg.map(|n| n.id));
             elements.extend(hub.firewall().map(|(fw, _)| fw.id));
             let (said, edit) = match nsg {
                 None => {
-                    let names = cx.design.nsgs.iter().map(|n| n.name.as_str());
-                    let new = Nsg {
-                        id: cx.design.next_id(),
-                        name: unique_name(names, &format!("{}-nsg", subnet.name)),
-                        rules: rebuild(&[], &policy),
-                        layout: Point::new(
-                            subnet.layout.x + subnet.layout.w,
-                            subnet.layout.y + 24.0,
-                        ),
-                    };
-                    let mut attached = (*subnet).clone();
-                    attached.nsg = Some(new.id);
-                    let edit = Edit::Batch(vec![
-                        Edit::Add(Element::Nsg(new)),
-                        Edit::Replace(Element::Subnet {
-                            vnet: hub.vnet.id,
-                            subnet: attached,
-                        }),
-                    ]);
+                    let blank = Nsg::new(Id(0), String::new(), Vec::new());
+                    let rules = rebuild(&blank, &policy, &needed, &routes);
+                    let name = format!("{}-nsg", subnet.name);
+                    let edit = attach_new_nsg(cx, subnet, &name, rules);
                     ("it has no NSG, so Azure's default rules let any VNet or peered source in and the NVAs reach anything".to_string(), edit)
                 }
                 Some(nsg) => {
-                    let found = problems(&nsg.rules, &policy);
+                    let found = problems(nsg, &policy, &needed, &routes);
                     if found.is_empty() {
                         continue;
                     }
                     let mut fixed = nsg.clone();
-                    fixed.rules = rebuild(&nsg.rules, &policy);
+                    fixed.rules = rebuild(nsg, &policy, &needed, &routes);
                     (
                         format!("in NSG {}, {}", cx.name(nsg.id), found.join("; ")),
                         Edit::Replace(Element::Nsg(fixed)),
@@ -624,6 +661,51 @@ mod tests {
             .find(|r| r.direction == Inbound && is_deny_all(r))
             .unwrap();
         assert_eq!((deny.name.as_str(), deny.priority), ("deny-in", 4096));
+    }
+
+    #[test]
+    fn a_deny_before_an_allow_refuses_the_flow_it_was_meant_for() {
+        // The rule looked only for a deny-everything rule after the allows; Azure evaluates by
+        // priority, so a narrower deny before an allow refuses what the allow names, as the
+        // trace shows.
+        let (mut b, ids) = reference_hub();
+        nsg_mut(&mut b, ids.nva_nsg).rules.push(nsg_rule(
+            "no-firewall",
+            90,
+            Inbound,
+            Access::Deny,
+            Protocol::Tcp,
+            "10.0.254.0/26",
+            "*",
+            "1792",
+        ));
+        let fixed = trips_and_fix_clears(
+            &b.finish(),
+            "firewall subnet 10.0.254.0/26 on TCP 1792 is denied: rule 'no-firewall' (priority 90)",
+        );
+        assert!(nsg_rules(&fixed, ids.nva_nsg)
+            .iter()
+            .all(|r| r.name != "no-firewall"));
+
+        let (mut b, ids) = reference_hub();
+        nsg_mut(&mut b, ids.nva_nsg).rules.push(nsg_rule(
+            "not-hsm2",
+            90,
+            Outbound,
+            Access::Deny,
+            Protocol::Any,
+            "*",
+            "10.10.1.0/28",
+            "*",
+        ));
+        let fixed = trips_and_fix_clears(&b.finish(), "HSM 'hsm2' (10.10.1.5)");
+        let rules = nsg_rules(&fixed, ids.nva_nsg);
+        assert!(rules.iter().all(|r| r.name != "not-hsm2"));
+        assert_eq!(
+            rules.iter().filter(|r| r.direction == Outbound).count(),
+            3,
+            "the two allows and the deny: {rules:?}"
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! `nva-route-to-firewall`: the NVA subnet sends on-premises prefixes to the hub's firewall.
 
 use super::fixes::attach_new_route_table;
-use super::hub::{goes_to, hop_text, hubs, to_appliance, unique_name};
+use super::hub::{goes_to, hop_text, hubs, to_appliance};
 use super::{Context, Finding, Rule, Severity};
+use crate::draw::names::Names;
 use crate::edit::{Edit, Element};
 use crate::model::{Id, Route, RouteTable};
+use crate::trace::{NextHopType, PrefixRoutes, RouteSource};
 use ipnet::Ipv4Net;
 use std::net::Ipv4Addr;
 
@@ -16,10 +18,13 @@ pub static RULE: Rule = Rule {
     explanation: super::Explanation {
         checks: "In a hub with a firewall, every subnet holding NVAs has a route table in which \
                  each prefix of the on-premises sites wired to the hub (by ExpressRoute, \
-                 site-to-site or point-to-site) is sent to the firewall: the route Azure picks \
-                 for it is VirtualAppliance at the firewall's address, no more specific route \
-                 inside it goes elsewhere, and, while gateway route propagation is on, the route \
-                 is no broader than the prefix the gateway itself advertises.",
+                 site-to-site or point-to-site) is sent to the firewall, as the NVA subnet's \
+                 effective routes (the flow tracer's) say: the route Azure picks for the prefix \
+                 is VirtualAppliance at the firewall's address, and no more specific route inside \
+                 it (a user route, or a prefix a gateway learned) goes elsewhere. A route \
+                 broader than the prefix loses to the gateway's route for it while gateway route \
+                 propagation is on, and to Azure's default route of a private range \
+                 (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10), which drops traffic.",
         why: "Without these routes the NVAs answer on-premises clients through the gateway \
               directly: the firewall sees only one direction of each session, so it drops or \
               cannot inspect the flow, and the firewall's default-deny in front of the HSMs is \
@@ -34,40 +39,71 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// What is wrong with how `table` routes the on-premises prefix `p`; empty when it goes to
-/// the firewall.
-fn problems(table: &RouteTable, p: Ipv4Net, fw_ip: Ipv4Addr) -> Vec<String> {
+/// What is wrong with how `subnet` routes the on-premises prefix `p`, judged on the routes
+/// Azure picks for it (the flow tracer's effective routes); empty when all of it goes to the
+/// firewall. Also the prefixes the fix must send to the firewall beyond the table's own routes:
+/// more specific gateway routes inside `p`.
+fn problems(
+    routes: &PrefixRoutes,
+    table: &RouteTable,
+    p: Ipv4Net,
+    fw_ip: Ipv4Addr,
+) -> (Vec<String>, Vec<Ipv4Net>) {
     let mut out = Vec::new();
-    let best = table
-        .routes
-        .iter()
-        .filter(|r| r.prefix.trunc().contains(&p))
-        .max_by_key(|r| r.prefix.prefix_len());
-    match best {
+    let mut learned = Vec::new();
+    let picked = routes.within(p);
+    let mut picked = picked.into_iter();
+    match picked.next() {
         None => out.push(format!("{p} has no route")),
-        Some(r) if !goes_to(r, fw_ip) => {
-            out.push(format!("route '{}' sends {p} to {}", r.name, hop_text(r)))
+        Some(r) if goes_to(r, fw_ip) => {}
+        Some(r) if r.via == Some(table.id) => out.push(format!(
+            "route '{}' sends {p} to {}",
+            r.name.as_deref().unwrap_or_default(),
+            hop_text(r)
+        )),
+        Some(r) => {
+            // The table's routes holding `p` lost to Azure's pick, which is more specific (the
+            // prefix the gateway learned, or Azure's default route for a private range).
+            let lost: Vec<&Route> = table
+                .routes
+                .iter()
+                .filter(|t| t.prefix.trunc().contains(&p))
+                .collect();
+            match lost.first() {
+                None => out.push(format!("{p} has no route, so Azure picks {}", r.summary())),
+                Some(t) => out.push(format!(
+                    "route '{}' ({}) is broader than {p}, so Azure picks {} instead",
+                    t.name,
+                    t.prefix,
+                    r.summary()
+                )),
+            }
         }
-        Some(r) if table.bgp_propagation && r.prefix.prefix_len() < p.prefix_len() => {
-            out.push(format!(
-                "route '{}' ({}) is broader than {p}, which the gateway advertises, so the \
-                 gateway's route wins",
-                r.name, r.prefix
-            ))
-        }
-        Some(_) => {}
     }
-    for r in &table.routes {
-        let inner = r.prefix.trunc();
-        if inner.prefix_len() > p.prefix_len() && p.contains(&inner) && !goes_to(r, fw_ip) {
-            out.push(format!(
-                "route '{}' sends {inner} to {}",
-                r.name,
+    for r in picked {
+        // The VNet's own and peered spaces inside an on-premises prefix are an address overlap
+        // (address-overlap-connected), not a way around the firewall.
+        let azure_space = r.source == RouteSource::Default
+            && matches!(
+                r.next_hop_type,
+                NextHopType::VnetLocal | NextHopType::VNetPeering
+            );
+        if goes_to(r, fw_ip) || azure_space {
+            continue;
+        }
+        match &r.name {
+            Some(name) if r.via == Some(table.id) => out.push(format!(
+                "route '{name}' sends {} to {}",
+                r.prefix,
                 hop_text(r)
-            ));
+            )),
+            _ => {
+                out.push(format!("{} goes to {}", r.prefix, r.summary()));
+                learned.push(r.prefix);
+            }
         }
     }
-    out
+    (out, learned)
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -89,16 +125,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 None => {
                     sites.extend(prefixes.iter().map(|(_, s)| s.id));
                     let mut routes: Vec<Route> = Vec::new();
+                    let mut names = Names::new([]);
                     for (p, site) in &prefixes {
-                        let name = unique_name(
-                            routes.iter().map(|r| r.name.as_str()),
-                            &format!("{}-via-firewall", site.name),
-                        );
+                        let name = names.take(&format!("{}-via-firewall", site.name));
                         routes.push(to_appliance(name, *p, fw_ip));
                     }
                     let edit = attach_new_route_table(
                         cx,
-                        hub.vnet.id,
                         subnet,
                         &format!("{}-nva-rt", hub.vnet.name),
                         routes,
@@ -106,10 +139,14 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     ("it has no route table".to_string(), edit)
                 }
                 Some(rt) => {
+                    let Some(routes) = cx.network().prefix_routes(subnet.id) else {
+                        continue;
+                    };
                     let mut fixed = rt.clone();
+                    let mut names = Names::new(rt.routes.iter().map(|r| r.name.as_str()));
                     let mut said = Vec::new();
                     for (p, site) in &prefixes {
-                        let found = problems(rt, *p, fw_ip);
+                        let (found, learned) = problems(&routes, rt, *p, fw_ip);
                         if found.is_empty() {
                             continue;
                         }
@@ -125,12 +162,12 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                                 *r = to_appliance(r.name.clone(), r.prefix, fw_ip);
                             }
                         }
-                        if !fixed.routes.iter().any(|r| r.prefix.trunc() == *p) {
-                            let name = unique_name(
-                                fixed.routes.iter().map(|r| r.name.as_str()),
-                                &format!("{}-via-firewall", site.name),
-                            );
-                            fixed.routes.push(to_appliance(name, *p, fw_ip));
+                        // And so does each more specific prefix a gateway learned inside it.
+                        for q in std::iter::once(*p).chain(learned) {
+                            if !fixed.routes.iter().any(|r| r.prefix.trunc() == q) {
+                                let name = names.take(&format!("{}-via-firewall", site.name));
+                                fixed.routes.push(to_appliance(name, q, fw_ip));
+                            }
                         }
                     }
                     if said.is_empty() {
@@ -258,7 +295,7 @@ mod tests {
     }
 
     #[test]
-    fn a_broad_route_loses_to_the_gateway_unless_propagation_is_off() {
+    fn a_broad_route_loses_to_the_gateway_route_for_the_prefix() {
         let (mut b, ids) = reference_hub();
         route_table_mut(&mut b, ids.nva_rt).routes = vec![route(
             "private-via-fw",
@@ -266,9 +303,14 @@ mod tests {
             NextHop::VirtualAppliance,
             Some(FIREWALL_IP),
         )];
-        let design = b.finish();
-        trips_and_fix_clears(&design, "broader");
+        trips_and_fix_clears(&b.finish(), "broader");
+    }
 
+    #[test]
+    fn a_broad_route_loses_to_azures_default_route_even_without_gateway_routes() {
+        // With gateway route propagation off, the rule took the broad route to be the one Azure
+        // uses. Azure (and the trace) pick the longer default route of the private range,
+        // 192.168.0.0/16 with next hop None, and drop the replies.
         let (mut b, ids) = reference_hub();
         let rt = route_table_mut(&mut b, ids.nva_rt);
         rt.routes = vec![route(
@@ -278,6 +320,16 @@ mod tests {
             Some(FIREWALL_IP),
         )];
         rt.bgp_propagation = false;
+        let design = b.finish();
+        let fixed = trips_and_fix_clears(&design, "192.168.0.0/16 -> None (system route)");
+        assert_eq!(fixed.route_table(ids.nva_rt).unwrap().routes.len(), 2);
+        let net = crate::trace::Network::new(&design);
+        let picked = net.route(ids.nva_subnet, ip("192.168.1.1")).unwrap();
+        assert_eq!(picked.next_hop_type, crate::trace::NextHopType::None);
+
+        // The prefix itself to the firewall wins over the default route.
+        let (mut b, ids) = reference_hub();
+        route_table_mut(&mut b, ids.nva_rt).bgp_propagation = false;
         assert!(findings(&b.finish(), NAME).is_empty());
     }
 

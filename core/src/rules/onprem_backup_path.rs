@@ -5,8 +5,10 @@ use super::fixes::site_to_site_fix;
 use super::select::vnets_of;
 use super::wording::names;
 use super::{Context, Finding, Rule, Severity};
-use crate::graph::{Link, Path};
-use crate::model::{Id, OnPremSite};
+use crate::azure::ports::LUNA_NTLS_PORT;
+use crate::graph::Components;
+use crate::model::{ConnectionKind, Id, OnPremSite, Protocol};
+use crate::trace::Endpoint;
 
 pub static RULE: Rule = Rule {
     name: "onprem-backup-path",
@@ -15,10 +17,10 @@ pub static RULE: Rule = Rule {
               for backups to an on-premises HSM.",
     #[cfg(feature = "explanations")]
     explanation: super::Explanation {
-        checks: "Once per design with HSMs: whether some on-premises site has a site-to-site or \
-                 point-to-site VPN to a VNet from which an HSM VNet is reachable (the HSM VNet \
-                 itself, a hub whose NVA proxy tier is peered with it, or a VNet joined to it \
-                 by VNet-to-VNet VPN).",
+        checks: "Once per design with HSMs: whether some on-premises site reaches an HSM on \
+                 TCP 1792 over a site-to-site or point-to-site VPN, as the flow tracer follows \
+                 the session there and back (the routes the gateways announce, gateway \
+                 transit, NVA proxy tiers, NSGs, firewalls and the HSM's NTLS client IP check).",
         why: "Keys are commonly backed up from the Azure HSMs to an HSM in the customer's own \
               premises, and pulling logs or administering the devices from on-premises needs \
               the same path. The source document names a site-to-site VPN for this (a \
@@ -33,27 +35,106 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-fn is_vpn(path: &Path) -> bool {
-    matches!(
-        path.first_link(),
-        Some(Link::SiteToSite(_) | Link::PointToSite(_))
-    )
+/// How a site reaches an HSM, as the flow tracer follows an NTLS session (TCP 1792) to each HSM
+/// linked to it at all.
+enum Way {
+    /// Over a site-to-site or point-to-site VPN.
+    Vpn,
+    /// Only some other way (ExpressRoute): an HSM reached and the connection its trace crossed.
+    Other(Id, Option<Id>),
+    None,
+}
+
+fn way(cx: &Context, groups: &Components, site: &OnPremSite) -> Way {
+    let net = cx.network();
+    let joined = groups.label(site.id);
+    let hsms: Vec<Id> = cx
+        .design
+        .hsms
+        .iter()
+        .filter(|h| {
+            cx.index
+                .vnet_of_subnet(h.subnet)
+                .is_some_and(|v| groups.label(v.id) == joined)
+        })
+        .map(|h| h.id)
+        .collect();
+    let reaches = |from: Endpoint, hsm: Id| {
+        net.reaches(from, Endpoint::Hsm(hsm), Protocol::Tcp, LUNA_NTLS_PORT)
+            .unwrap_or(false)
+    };
+    let mut links: Vec<Id> = Vec::new();
+    let mut vpns: Vec<Id> = Vec::new();
+    for c in &cx.design.connections {
+        match c.kind {
+            ConnectionKind::PointToSite { site: s, .. } if s == site.id => {
+                if hsms
+                    .iter()
+                    .any(|h| reaches(Endpoint::PointToSite(c.id), *h))
+                {
+                    return Way::Vpn;
+                }
+            }
+            ConnectionKind::SiteToSite { site: s, .. } if s == site.id => {
+                links.push(c.id);
+                vpns.push(c.id);
+            }
+            ConnectionKind::ExpressRoute { circuit, .. }
+                if cx.index.circuit(circuit).is_some_and(|x| x.site == site.id) =>
+            {
+                links.push(c.id);
+            }
+            _ => {}
+        }
+    }
+    if links.is_empty() {
+        return Way::None;
+    }
+    // The site's own traffic takes its site-to-site and ExpressRoute links by the routes it
+    // learned; the trace says which one carried a delivered flow.
+    let mut other = Way::None;
+    for &hsm in &hsms {
+        if !reaches(Endpoint::Site(site.id), hsm) {
+            continue;
+        }
+        let Ok(t) = net.trace(
+            Endpoint::Site(site.id),
+            Endpoint::Hsm(hsm),
+            Protocol::Tcp,
+            LUNA_NTLS_PORT,
+        ) else {
+            continue;
+        };
+        let crossed = t.elements().into_iter().find(|e| links.contains(e));
+        if crossed.is_some_and(|c| vpns.contains(&c)) {
+            return Way::Vpn;
+        }
+        if matches!(other, Way::None) {
+            other = Way::Other(hsm, crossed);
+        }
+    }
+    other
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let reach = cx.topology().reach(&cx.index);
-    if !reach.any_hsm() {
+    if !cx
+        .design
+        .hsms
+        .iter()
+        .any(|h| cx.index.vnet_of_subnet(h.subnet).is_some())
+    {
         return;
     }
+    let groups = cx.topology().components(|_| true);
     // A site that reaches an HSM some other way (ExpressRoute), to name in the message.
-    let mut other_way: Option<(&OnPremSite, Path)> = None;
+    let mut other_way: Option<(&OnPremSite, Id, Option<Id>)> = None;
     for site in &cx.design.sites {
-        let paths = reach.from_site(site.id);
-        if paths.iter().any(is_vpn) {
-            return;
-        }
-        if other_way.is_none() {
-            other_way = paths.into_iter().next().map(|p| (site, p));
+        match way(cx, &groups, site) {
+            Way::Vpn => return,
+            Way::Other(hsm, connection) if other_way.is_none() => {
+                other_way = Some((site, hsm, connection));
+            }
+            _ => {}
         }
     }
     let backup: Vec<&OnPremSite> = cx
@@ -80,12 +161,15 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             )
         }
     };
-    if let Some((site, path)) = &other_way {
+    if let Some((site, hsm, connection)) = &other_way {
+        let by = match connection {
+            Some(c) => format!("ExpressRoute connection {}", cx.name(*c)),
+            None => "another way".to_string(),
+        };
         message.push_str(&format!(
-            " ({} reaches one only by {}: {})",
+            " ({} reaches {} only by {by})",
             cx.name(site.id),
-            path.first_link().map_or("its link", Link::label),
-            path.describe(|id| cx.name(id))
+            cx.name(*hsm)
         ));
     }
     message.push_str(
@@ -106,7 +190,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     let id = cx.design.next_id();
     if let Some((label, edit)) = candidates
         .into_iter()
-        .find_map(|site| site_to_site_fix(cx, &reach, site, id))
+        .find_map(|site| site_to_site_fix(cx, site, id))
     {
         finding = finding.with_fix(label, edit);
     }
@@ -119,6 +203,14 @@ mod tests {
     use crate::rules::testing::*;
 
     const RULE: &str = "onprem-backup-path";
+
+    /// Behind the hub's SNAT proxy tier the HSMs must not check the client's address.
+    fn without_ip_check(b: &mut crate::model::builder::Builder) {
+        b.design
+            .hsms
+            .iter_mut()
+            .for_each(|h| h.ntls_ip_check = false);
+    }
 
     fn backup_site(b: &mut crate::model::builder::Builder) -> Id {
         let roles = SiteRoles {
@@ -136,6 +228,7 @@ mod tests {
     #[test]
     fn a_design_without_a_vpn_site_gets_one_note_and_the_fix_adds_the_vpn() {
         let (mut b, ids) = proxy_hub();
+        without_ip_check(&mut b);
         let gw = b.vpn_gateway(ids.hub_gateway_subnet, "hub-vpngw", "VpnGw1AZ", None);
         let site = backup_site(&mut b);
         let design = b.finish();
@@ -160,10 +253,33 @@ mod tests {
     #[test]
     fn a_site_to_site_vpn_to_the_proxy_hub_is_a_backup_path() {
         let (mut b, ids) = proxy_hub();
+        without_ip_check(&mut b);
         let gw = b.vpn_gateway(ids.hub_gateway_subnet, "hub-vpngw", "VpnGw1AZ", None);
         let site = backup_site(&mut b);
         b.connection("s2s", ConnectionKind::SiteToSite { gateway: gw, site });
         assert!(findings(&b.finish(), RULE).is_empty());
+    }
+
+    #[test]
+    fn a_vpn_whose_sessions_the_hsms_refuse_is_no_backup_path() {
+        // The graph counted any VPN landing on a proxy hub; the trace follows the session to
+        // the HSMs, which refuse the proxy's translated address while their NTLS IP check is
+        // on. No other VPN gateway would do better, so no fix is offered.
+        let (mut b, ids) = proxy_hub();
+        let gw = b.vpn_gateway(ids.hub_gateway_subnet, "hub-vpngw", "VpnGw1AZ", None);
+        let site = backup_site(&mut b);
+        b.connection("s2s", ConnectionKind::SiteToSite { gateway: gw, site });
+        let design = b.finish();
+        let found = findings(&design, RULE);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].elements, vec![site]);
+        assert!(found[0].fix.is_none());
+        let mut checked_off = design.clone();
+        checked_off
+            .hsms
+            .iter_mut()
+            .for_each(|h| h.ntls_ip_check = false);
+        assert!(findings(&checked_off, RULE).is_empty());
     }
 
     #[test]
@@ -201,6 +317,7 @@ mod tests {
     #[test]
     fn expressroute_alone_is_named_but_is_not_a_vpn_path() {
         let (mut b, ids) = proxy_hub();
+        without_ip_check(&mut b);
         let site = b.site("dc", &["192.168.0.0/16"], None, SiteRoles::default());
         let circuit = b.circuit(site, "dc-circuit", "172.16.0.0/29");
         b.connection(
@@ -220,7 +337,7 @@ mod tests {
         assert!(
             found[0]
                 .message
-                .contains("('dc' reaches one only by ExpressRoute: 'dc' -> ExpressRoute -> 'hub'"),
+                .contains("('dc' reaches 'hsm1' only by ExpressRoute connection 'er')"),
             "{}",
             found[0].message
         );

@@ -1,12 +1,13 @@
 //! `peering-same-region`: a peering that touches an HSM VNet joins VNets of the same region
 //! (global VNet peering is not supported with Dedicated HSM).
 
-use super::fixes::{add_gateway_subnet, enlarged, gateway_slot, new_gateway, route_based};
-use super::regions::location_key;
+use super::fixes::{add_gateway, enlarged, planned, route_based};
 use super::select::{gateway_subnet_of, hsm_vnets, vpn_gateway_in};
 use super::{Context, Finding, Rule, Severity};
+use crate::azure::regions::location_key;
+use crate::draw::new;
 use crate::edit::{Edit, Element};
-use crate::model::{Connection, ConnectionKind, GatewayKind, Id, Peering, Vnet, VpnType};
+use crate::model::{ConnectionKind, GatewayKind, Peering, Vnet, VpnType};
 
 /// Whether two Azure locations are the same, ignoring case and spaces ("West Europe" =
 /// "westeurope").
@@ -75,64 +76,51 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 /// Removes the peering and links the two VNets by VPN gateways, adding what is missing.
 fn vpn_instead(cx: &Context, p: &Peering, va: &Vnet, vb: &Vnet) -> Option<Edit> {
-    let mut next = cx.design.next_id().0;
-    let mut edits = vec![Edit::Remove(p.id)];
-    let mut ends = Vec::new();
-    for vnet in [va, vb] {
-        if let Some(g) = vpn_gateway_in(cx, vnet.id) {
-            if g.vpn_type != Some(VpnType::RouteBased) {
-                edits.push(Edit::Replace(Element::Gateway(route_based(g))));
+    planned(cx.design, |plan| {
+        plan.push(Edit::Remove(p.id))?;
+        let mut ends = Vec::new();
+        for vnet in [va, vb] {
+            if let Some(g) = vpn_gateway_in(cx, vnet.id) {
+                if g.vpn_type != Some(VpnType::RouteBased) {
+                    plan.push(Edit::Replace(Element::Gateway(route_based(g))))?;
+                }
+                ends.push(g.id);
+                continue;
             }
-            ends.push(g.id);
-            continue;
-        }
-        let subnet = match gateway_subnet_of(vnet) {
             // A VPN gateway beside an ExpressRoute one needs a /27 and a non-Basic SKU.
-            Some(s) => {
-                let mut s = s.clone();
-                if let Some(prefix) = enlarged(vnet, &s, 27) {
+            if let Some(s) = gateway_subnet_of(vnet) {
+                if let Some(prefix) = enlarged(vnet, s, 27) {
+                    let mut s = s.clone();
                     s.prefix = prefix;
-                    edits.push(Edit::Replace(Element::Subnet {
+                    plan.push(Edit::Replace(Element::Subnet {
                         vnet: vnet.id,
-                        subnet: s.clone(),
-                    }));
-                }
-                s
-            }
-            None => {
-                let s = add_gateway_subnet(vnet, Id(next), &mut edits)?;
-                next += 1;
-                s
-            }
-        };
-        let slot = gateway_slot(cx, subnet.id);
-        for id in cx.facts().gateways_of(vnet.id) {
-            if let Some(er) = cx.index.gateway(*id) {
-                if er.kind == GatewayKind::ExpressRoute && er.sku.eq_ignore_ascii_case("Basic") {
-                    let mut standard = er.clone();
-                    standard.sku = "Standard".to_string();
-                    edits.push(Edit::Replace(Element::Gateway(standard)));
+                        subnet: s,
+                    }))?;
                 }
             }
+            for id in cx.facts().gateways_of(vnet.id) {
+                if let Some(er) = cx.index.gateway(*id) {
+                    if er.kind == GatewayKind::ExpressRoute && er.sku.eq_ignore_ascii_case("Basic")
+                    {
+                        let mut standard = er.clone();
+                        standard.sku = "Standard".to_string();
+                        plan.push(Edit::Replace(Element::Gateway(standard)))?;
+                    }
+                }
+            }
+            ends.push(add_gateway(plan, vnet, GatewayKind::Vpn)?);
         }
-        let name = format!("{}-vpngw", vnet.name);
-        let gateway = new_gateway(Id(next), name, &subnet, slot, GatewayKind::Vpn, "VpnGw2AZ");
-        next += 1;
-        ends.push(gateway.id);
-        edits.push(Edit::Add(Element::Gateway(gateway)));
-    }
-    let (a, b) = (ends[0], ends[1]);
-    let linked = cx.design.connections.iter().any(|c| {
-        matches!(c.kind, ConnectionKind::VnetToVnet { a: x, b: y } if (x, y) == (a, b) || (x, y) == (b, a))
-    });
-    if !linked {
-        edits.push(Edit::Add(Element::Connection(Connection {
-            id: Id(next),
-            name: format!("{}-to-{}", va.name, vb.name),
-            kind: ConnectionKind::VnetToVnet { a, b },
-        })));
-    }
-    Some(Edit::Batch(edits))
+        let (a, b) = (ends[0], ends[1]);
+        let linked = cx.design.connections.iter().any(|c| {
+            matches!(c.kind, ConnectionKind::VnetToVnet { a: x, b: y } if (x, y) == (a, b) || (x, y) == (b, a))
+        });
+        if !linked {
+            let id = plan.id();
+            let connection = new::connection(&plan.work, id, ConnectionKind::VnetToVnet { a, b });
+            plan.push(Edit::Add(connection))?;
+        }
+        Ok(())
+    })
 }
 
 #[cfg(test)]

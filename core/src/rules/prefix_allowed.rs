@@ -2,6 +2,7 @@
 
 use super::{Context, Finding, Rule, Severity};
 use crate::addressing::overlaps;
+use crate::azure::addresses::{REFUSED, RFC1918, SHARED};
 use crate::model::Id;
 use ipnet::Ipv4Net;
 use std::net::Ipv4Addr;
@@ -31,27 +32,6 @@ pub static RULE: Rule = Rule {
     },
     check,
 };
-
-/// Ranges Azure refuses in a VNet, with what they are.
-const REFUSED: [(Ipv4Addr, u8, &str); 5] = [
-    (Ipv4Addr::new(224, 0, 0, 0), 4, "multicast"),
-    (Ipv4Addr::new(255, 255, 255, 255), 32, "broadcast"),
-    (Ipv4Addr::new(127, 0, 0, 0), 8, "loopback"),
-    (Ipv4Addr::new(169, 254, 0, 0), 16, "link-local"),
-    (
-        Ipv4Addr::new(168, 63, 129, 16),
-        32,
-        "Azure's virtual public IP (DNS, health probes)",
-    ),
-];
-
-const RFC1918: [(Ipv4Addr, u8); 3] = [
-    (Ipv4Addr::new(10, 0, 0, 0), 8),
-    (Ipv4Addr::new(172, 16, 0, 0), 12),
-    (Ipv4Addr::new(192, 168, 0, 0), 16),
-];
-
-const SHARED: (Ipv4Addr, u8) = (Ipv4Addr::new(100, 64, 0, 0), 10);
 
 fn net((addr, len): (Ipv4Addr, u8)) -> Ipv4Net {
     Ipv4Net::new(addr, len).expect("a valid constant")

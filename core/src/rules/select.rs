@@ -1,20 +1,16 @@
-//! Which elements the rules look at: the subnet names Azure reserves, the gateway and HSM
-//! subnets, the VNets holding HSMs or several gateways, the VPN gateway of a VNet, HSMs grouped
-//! by region, and HSM stamps.
+//! Which elements the rules look at: the gateway and HSM subnets (their names are Azure's, in
+//! `azure::names`), the VNets holding HSMs or several gateways, the VPN gateway of a VNet, HSMs
+//! grouped by region, and HSM stamps.
 //!
 //! Shared because several rules check different things about the same elements; each rule
 //! decides what is wrong with them, these only pick them out (in design order unless said).
 
-use super::regions::location_key;
 use super::Context;
+use crate::azure::names::is_gateway_subnet;
+use crate::azure::offered::HSM_STAMPS;
+use crate::azure::regions::location_key;
 use crate::model::{Gateway, GatewayKind, Hsm, Id, Subnet, Vnet};
 use std::collections::HashSet;
-
-/// The names Azure reserves for the gateway and firewall subnets (canonical spellings; Azure
-/// compares names ignoring case, as [`is_gateway_subnet`] and [`is_firewall_subnet`] do).
-pub(super) use crate::azure::names::{
-    is_firewall_subnet, is_gateway_subnet, FIREWALL_SUBNET, GATEWAY_SUBNET,
-};
 
 /// The first subnet of `vnet` named GatewaySubnet (in any letter case).
 pub(super) fn gateway_subnet_of(vnet: &Vnet) -> Option<&Subnet> {
@@ -142,10 +138,11 @@ pub(super) fn hsms_by_region<'d>(cx: &Context<'d>) -> Vec<RegionHsms<'d>> {
 
 /// The stamp of an HA partner: `stamp1` and `stamp2` swap; anything else gets `stamp1`.
 pub(super) fn other_stamp(stamp: &str) -> &'static str {
-    if stamp_key(stamp) == "stamp1" {
-        "stamp2"
+    let [one, two] = HSM_STAMPS;
+    if stamp_key(stamp) == one {
+        two
     } else {
-        "stamp1"
+        one
     }
 }
 

@@ -1,7 +1,7 @@
 //! `service-retiring`: a design that uses Dedicated HSM is told, once, that the service is retiring.
 
 use super::{Context, Finding, Rule, Severity};
-use crate::model::DEDICATED_HSM_SKU;
+use crate::azure::offered::DEDICATED_HSM_SKU;
 
 pub static RULE: Rule = Rule {
     name: "service-retiring",
@@ -52,7 +52,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::PAYSHIELD_SKUS;
+    use crate::azure::offered::PAYSHIELD_SKUS;
     use crate::rules::testing::*;
     use crate::rules::Severity;
 

@@ -1,8 +1,10 @@
 //! `subnet-in-vnet`: every subnet lies inside its VNet's address space.
 
 use super::fixes::relocate;
+use super::wording::natural_list;
 use super::{Context, Finding, Rule, Severity};
-use crate::addressing::next_free_prefix;
+use crate::addressing::{next_free_prefix, PrefixIndex};
+use crate::model::{Id, Subnet, Vnet};
 
 pub static RULE: Rule = Rule {
     name: "subnet-in-vnet",
@@ -12,60 +14,109 @@ pub static RULE: Rule = Rule {
     explanation: super::Explanation {
         checks: "Each subnet's prefix is contained, whole, in one of the address-space prefixes \
                  of the VNet that holds it. A subnet that straddles two adjacent address spaces \
-                 is outside both.",
+                 is outside both. The first 100 subnets outside are listed with their fixes; one \
+                 more finding counts the rest and selects their VNets.",
         why: "Azure carves subnets out of the VNet's address space: a subnet prefix that is not \
               inside it is refused when the VNet is deployed, and nothing in the subnet can be \
               created.",
         fix: "Give the subnet a prefix inside the VNet's address space, or add address space to \
               the VNet. The one-click fix moves the subnet to the first free prefix of the same \
               size inside the VNet, and moves addresses pinned in it (HSMs, NVAs, load balancer \
-              frontends) to the same position in the new prefix.",
+              frontends) to the same position in the new prefix. When the findings stop at 100, \
+              fix those and check again to see the rest.",
         source: "Azure Virtual Network FAQ, address ranges and subnets; networking \
                  considerations, 'Subnets'.",
     },
     check,
 };
 
+/// At most this many subnets are listed (each with its fix); one more finding counts the rest.
+const LISTED: usize = 100;
+/// A finding quotes at most this many of the VNet's address-space prefixes.
+const QUOTED: usize = 5;
+
 fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let (mut listed, mut more) = (0, 0);
+    // The VNets of the subnets not listed.
+    let mut rest: Vec<Id> = Vec::new();
     for vnet in &cx.design.vnets {
+        if vnet.subnets.is_empty() {
+            continue;
+        }
+        // One index per VNet: each subnet is then looked up in O(log n), not against every
+        // address-space prefix.
+        let space = PrefixIndex::new(&vnet.address_space);
         for subnet in &vnet.subnets {
-            let prefix = subnet.prefix.trunc();
-            if vnet
-                .address_space
-                .iter()
-                .any(|s| s.trunc().contains(&prefix))
-            {
+            if space.covers(&subnet.prefix) {
                 continue;
             }
-            let space = if vnet.address_space.is_empty() {
-                "no address space".to_string()
+            if listed < LISTED {
+                out.push(outside(cx, vnet, subnet));
+                listed += 1;
             } else {
-                let list: Vec<String> = vnet.address_space.iter().map(|s| s.to_string()).collect();
-                format!("address space {}", list.join(", "))
-            };
-            let target = next_free_prefix(vnet, prefix.prefix_len(), Some(subnet));
-            let advice = match target {
-                Some(t) => format!("move it, for example to {t}, or widen the VNet"),
-                None => "add address space to the VNet that covers it".to_string(),
-            };
-            let mut finding = Finding::of(
-                &RULE,
-                format!(
-                    "subnet {} ({}) lies outside VNet {}, which has {space}; {advice}",
-                    cx.name(subnet.id),
-                    subnet.prefix,
-                    cx.name(vnet.id)
-                ),
-                vec![subnet.id, vnet.id],
-            );
-            if let Some(t) = target {
-                finding = finding.with_fix(
-                    format!("Move the subnet to {t}"),
-                    relocate(cx, vnet.id, subnet, t),
-                );
+                more += 1;
+                if rest.last() != Some(&vnet.id) {
+                    rest.push(vnet.id);
+                }
             }
-            out.push(finding);
         }
+    }
+    if more > 0 {
+        let mut vnets: Vec<String> = rest.iter().take(3).map(|&id| cx.name(id)).collect();
+        if rest.len() > 3 {
+            vnets.push(format!("{} more", rest.len() - 3));
+        }
+        let noun = if rest.len() == 1 { "VNet" } else { "VNets" };
+        out.push(Finding::of(
+            &RULE,
+            format!(
+                "{more} more subnets lie outside their VNet's address space and are not listed, \
+                 in {noun} {}; fix the ones above and check again to see them",
+                natural_list(&vnets)
+            ),
+            rest,
+        ));
+    }
+}
+
+/// The finding for `subnet`, outside `vnet`'s address space.
+fn outside(cx: &Context, vnet: &Vnet, subnet: &Subnet) -> Finding {
+    let prefix = subnet.prefix.trunc();
+    let space = if vnet.address_space.is_empty() {
+        "no address space".to_string()
+    } else {
+        let list: Vec<String> = vnet
+            .address_space
+            .iter()
+            .take(QUOTED)
+            .map(|s| s.to_string())
+            .collect();
+        match vnet.address_space.len() - list.len() {
+            0 => format!("address space {}", list.join(", ")),
+            more => format!("address space {} and {more} more", list.join(", ")),
+        }
+    };
+    let target = next_free_prefix(vnet, prefix.prefix_len(), Some(subnet));
+    let advice = match target {
+        Some(t) => format!("move it, for example to {t}, or widen the VNet"),
+        None => "add address space to the VNet that covers it".to_string(),
+    };
+    let finding = Finding::of(
+        &RULE,
+        format!(
+            "subnet {} ({}) lies outside VNet {}, which has {space}; {advice}",
+            cx.name(subnet.id),
+            subnet.prefix,
+            cx.name(vnet.id)
+        ),
+        vec![subnet.id, vnet.id],
+    );
+    match target {
+        Some(t) => finding.with_fix(
+            format!("Move the subnet to {t}"),
+            relocate(cx, vnet.id, subnet, t),
+        ),
+        None => finding,
     }
 }
 

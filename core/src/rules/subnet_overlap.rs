@@ -1,9 +1,10 @@
 //! `subnet-overlap`: the subnets of one VNet do not overlap.
 
 use super::fixes::relocate;
+use super::wording::natural_list;
 use super::{Context, Finding, Rule, Severity};
-use crate::addressing::next_free_prefix;
-use crate::model::Vnet;
+use crate::addressing::{bounds, next_free_prefix};
+use crate::model::{Id, Vnet};
 
 pub static RULE: Rule = Rule {
     name: "subnet-overlap",
@@ -12,21 +13,31 @@ pub static RULE: Rule = Rule {
     #[cfg(feature = "explanations")]
     explanation: super::Explanation {
         checks: "Within each VNet, no subnet's prefix overlaps another's (identical prefixes and \
-                 a subnet nested in another both count). One finding per overlapping pair.",
+                 a subnet nested in another both count). One finding per subnet that lies in \
+                 another (or has the same prefix), naming the widest such subnet, in address \
+                 order. The first 100 are listed, VNet by VNet, with their fixes; one more \
+                 finding counts the rest and selects their VNets.",
         why: "Every address of a VNet belongs to at most one subnet: Azure refuses a subnet whose \
               range overlaps an existing one, so the VNet deployment fails.",
         fix: "Give one of the two subnets a range of its own. The one-click fix moves the subnet \
               that comes later in the design to the first free prefix of the same size in the \
               VNet (or the earlier one, when only it can move), together with the addresses \
-              pinned in it.",
+              pinned in it. When the findings stop at 100, fix those and check again to see the \
+              rest.",
         source: "Azure Virtual Network FAQ, subnets; networking considerations, 'Subnets'.",
     },
     check,
 };
 
-fn check_vnet(cx: &Context, vnet: &Vnet, out: &mut Vec<Finding>) {
+/// At most this many pairs are listed (each with its fix); one more finding counts the rest.
+const LISTED: usize = 100;
+
+/// The overlapping pairs of `vnet`'s subnets, as positions (earlier, later) in the VNet, in
+/// address order: O(n log n), at most one pair per subnet.
+fn overlapping_pairs(vnet: &Vnet) -> Vec<(usize, usize)> {
+    let mut pairs = Vec::new();
     if vnet.subnets.len() < 2 {
-        return;
+        return pairs;
     }
     // (first address, last address, position in the VNet), sorted by first address and, for
     // equal starts, the larger block first; ties keep design order.
@@ -35,8 +46,8 @@ fn check_vnet(cx: &Context, vnet: &Vnet, out: &mut Vec<Finding>) {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let p = s.prefix.trunc();
-            (u32::from(p.network()), u32::from(p.broadcast()), i)
+            let (first, last) = bounds(&s.prefix);
+            (first, last, i)
         })
         .collect();
     // Positions are already in order, so the stable sort keeps them as the last key.
@@ -50,8 +61,7 @@ fn check_vnet(cx: &Context, vnet: &Vnet, out: &mut Vec<Finding>) {
     for &(start, end, i) in &ranges {
         match reach {
             Some((far, holder)) if start <= far => {
-                let (first, second) = (holder.min(i), holder.max(i));
-                report(cx, vnet, first, second, out);
+                pairs.push((holder.min(i), holder.max(i)));
                 if end > far {
                     reach = Some((end, i));
                 }
@@ -59,6 +69,7 @@ fn check_vnet(cx: &Context, vnet: &Vnet, out: &mut Vec<Finding>) {
             _ => reach = Some((end, i)),
         }
     }
+    pairs
 }
 
 /// Reports subnets at positions `first` < `second` of `vnet` as overlapping.
@@ -94,8 +105,37 @@ fn report(cx: &Context, vnet: &Vnet, first: usize, second: usize, out: &mut Vec<
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let (mut listed, mut more) = (0, 0);
+    // The VNets of the pairs not listed.
+    let mut rest: Vec<Id> = Vec::new();
     for vnet in &cx.design.vnets {
-        check_vnet(cx, vnet, out);
+        for (first, second) in overlapping_pairs(vnet) {
+            if listed < LISTED {
+                report(cx, vnet, first, second, out);
+                listed += 1;
+            } else {
+                more += 1;
+                if rest.last() != Some(&vnet.id) {
+                    rest.push(vnet.id);
+                }
+            }
+        }
+    }
+    if more > 0 {
+        let mut vnets: Vec<String> = rest.iter().take(3).map(|&id| cx.name(id)).collect();
+        if rest.len() > 3 {
+            vnets.push(format!("{} more", rest.len() - 3));
+        }
+        let noun = if rest.len() == 1 { "VNet" } else { "VNets" };
+        out.push(Finding::of(
+            &RULE,
+            format!(
+                "{more} more overlapping pairs of subnets are not listed, in {noun} {}; fix the \
+                 ones above and check again to see them",
+                natural_list(&vnets)
+            ),
+            rest,
+        ));
     }
 }
 

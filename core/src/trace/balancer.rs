@@ -1,8 +1,9 @@
 //! The internal load balancer in front of the proxy tier: a rule for the port, a health probe
 //! the backends' NSG lets in, and a backend to hand the flow to.
 
-use super::network::{Network, PROBE_SOURCE};
+use super::network::Network;
 use super::nsg::{self, Flow};
+use crate::azure::addresses::PROBE_SOURCE;
 use crate::model::{Direction, Id, LbRule, LoadBalancer, Protocol};
 use std::net::Ipv4Addr;
 
@@ -81,7 +82,7 @@ fn healthy_backend(
                     dst: ip,
                     port: probe.port,
                 };
-                let d = nsg::evaluate(nsg, Direction::Inbound, &flow, routes);
+                let d = nsg::evaluate(nsg, Direction::Inbound, &flow, &routes);
                 if !d.allowed {
                     refused.push(format!(
                         "NSG {} {} denies probe '{}' to {}",

@@ -32,9 +32,30 @@ pub enum EndpointError {
     Ambiguous { text: String, choices: String },
     #[error("{0} is in no subnet, on-premises site or point-to-site pool of the design")]
     Nowhere(Ipv4Addr),
-    #[error("{what} has no address a flow could use")]
-    NoAddress { what: String },
+    /// `end` says which end of the flow: "the source " or "the destination " (empty when an
+    /// endpoint is located on its own).
+    #[error("{end}{what} has no address a flow could use")]
+    NoAddress { what: String, end: &'static str },
 }
+
+impl EndpointError {
+    /// The same error, said of the flow's source or destination.
+    pub(crate) fn at(self, end: &'static str) -> Self {
+        match self {
+            EndpointError::NoAddress { what, .. } => EndpointError::NoAddress { what, end },
+            other => other,
+        }
+    }
+
+    /// Whether this is the source of a flow lacking an address.
+    pub fn is_source(&self) -> bool {
+        matches!(self, EndpointError::NoAddress { end: SOURCE, .. })
+    }
+}
+
+/// The words [`EndpointError::at`] puts before the source and the destination.
+pub(crate) const SOURCE: &str = "the source ";
+pub(crate) const DESTINATION: &str = "the destination ";
 
 impl Endpoint {
     /// Reads an endpoint: an IPv4 address, or the name of an HSM, an on-premises site, a
@@ -119,7 +140,7 @@ pub(crate) struct Located {
 
 /// The address a point-to-site client gets: the first host of its gateway's pool.
 fn p2s_address(net: &Network, connection: Id) -> Option<(Ipv4Addr, Id)> {
-    let c = net.design.connections.iter().find(|c| c.id == connection)?;
+    let c = net.connection(connection)?;
     let ConnectionKind::PointToSite { gateway, .. } = c.kind else {
         return None;
     };
@@ -157,7 +178,10 @@ pub(crate) fn locate(
             String::new()
         }
     };
-    let no_address = |id: Id| EndpointError::NoAddress { what: net.name(id) };
+    let no_address = |id: Id| EndpointError::NoAddress {
+        what: net.name(id),
+        end: "",
+    };
     match endpoint {
         Endpoint::Subnet(id) => {
             let (_, s) = net.subnet(id).ok_or_else(|| no_address(id))?;
@@ -182,20 +206,10 @@ pub(crate) fn locate(
             })
         }
         Endpoint::Site(id) => {
-            let has_site_links = net.design.connections.iter().any(|c| match c.kind {
-                ConnectionKind::SiteToSite { site, .. } => site == id,
-                ConnectionKind::ExpressRoute { circuit, .. } => {
-                    net.design.circuit(circuit).is_some_and(|c| c.site == id)
-                }
-                _ => false,
-            });
-            let p2s =
-                net.design.connections.iter().find(
-                    |c| matches!(c.kind, ConnectionKind::PointToSite { site, .. } if site == id),
-                );
+            let (has_site_links, p2s) = net.site_kinds(id);
             match (has_site_links, p2s) {
                 (false, Some(c)) => {
-                    locate(net, Endpoint::PointToSite(c.id), with_label).map(|l| Located {
+                    locate(net, Endpoint::PointToSite(c), with_label).map(|l| Located {
                         element: id,
                         label: if with_label {
                             format!("{} as point-to-site client ({})", net.name(id), l.address)

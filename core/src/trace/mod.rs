@@ -36,18 +36,18 @@ pub mod routes;
 mod walk;
 
 pub use endpoint::{Endpoint, EndpointError};
-pub use network::{Device, Network};
-pub use routes::{EffectiveRoute, NextHopType, RouteSet, RouteSource, RouteState};
+pub use network::{Device, Network, PrefixRoutes, SubnetRoutes};
+pub use routes::{EffectiveRoute, NextHopType, RouteSet, RouteSource, RouteState, VnetScope};
 
 use crate::model::{Design, Id, Protocol};
-use endpoint::{locate, Located};
+use endpoint::{locate, Located, DESTINATION, SOURCE};
 use serde::Serialize;
 use std::fmt;
 use std::net::Ipv4Addr;
 use walk::Walk;
 
-/// Luna's NTLS port: every HSM client connects to it.
-pub const LUNA_NTLS_PORT: u16 = 1792;
+/// Luna's NTLS port: every HSM client connects to it (defined in [`crate::azure::ports`]).
+pub use crate::azure::ports::LUNA_NTLS_PORT;
 
 /// Which way a hop carries the flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -203,6 +203,9 @@ pub fn trace(
     Network::new(design).trace(from, to, protocol, port)
 }
 
+/// The most proxy frontends a flow to one HSM tries.
+pub const MAX_PROXIES: usize = 2;
+
 /// One attempt at a flow to one address.
 struct Attempt<'n, 'd> {
     walk: Walk<'n, 'd>,
@@ -220,8 +223,8 @@ impl<'d> Network<'d> {
         protocol: Protocol,
         port: u16,
     ) -> Result<Trace, EndpointError> {
-        let source = locate(self, from, true)?;
-        let target = locate(self, to, true)?;
+        let source = locate(self, from, true).map_err(|e| e.at(SOURCE))?;
+        let target = locate(self, to, true).map_err(|e| e.at(DESTINATION))?;
         let best = self.attempts(&source, &target, protocol, port, true);
         let verdict = match (&best.walk.dropped, best.delivered) {
             (Some((hop, reason)), _) => Verdict::Dropped {
@@ -257,8 +260,8 @@ impl<'d> Network<'d> {
         protocol: Protocol,
         port: u16,
     ) -> Result<bool, EndpointError> {
-        let source = locate(self, from, false)?;
-        let target = locate(self, to, false)?;
+        let source = locate(self, from, false).map_err(|e| e.at(SOURCE))?;
+        let target = locate(self, to, false).map_err(|e| e.at(DESTINATION))?;
         Ok(self
             .attempts(&source, &target, protocol, port, false)
             .delivered)
@@ -273,15 +276,17 @@ impl<'d> Network<'d> {
         protocol: Protocol,
         port: u16,
     ) -> Result<(bool, usize), EndpointError> {
-        let source = locate(self, from, false)?;
-        let target = locate(self, to, false)?;
+        let source = locate(self, from, false).map_err(|e| e.at(SOURCE))?;
+        let target = locate(self, to, false).map_err(|e| e.at(DESTINATION))?;
         let best = self.attempts(&source, &target, protocol, port, false);
         Ok((best.delivered, best.walk.steps))
     }
 
-    /// Tries the destination's own address and, for an HSM, the frontend of every load
-    /// balancer in front of NVAs (a proxy tier the client may be configured to use). Returns
-    /// the first that is delivered, else the one that got furthest.
+    /// Tries the ways a client may be configured to reach the destination, the intended one
+    /// first: for an HSM, the frontends of load balancers in front of NVAs (a proxy tier the
+    /// client may use) and the HSM's own address. Returns the first that is delivered, else
+    /// the intended one, so that a failure is explained on the path the design means, not on
+    /// a direct path that was never meant to work.
     fn attempts<'n>(
         &'n self,
         source: &Located,
@@ -290,29 +295,47 @@ impl<'d> Network<'d> {
         port: u16,
         explain: bool,
     ) -> Attempt<'n, 'd> {
-        let mut best: Option<Attempt<'n, 'd>> = None;
-        let mut candidates = vec![(target.address, None)];
-        if target.hsm.is_some() {
-            for lb in &self.design.load_balancers {
-                let fronts_nvas = lb.backends.iter().any(|b| self.nva(*b).is_some());
-                if let (Some(ip), true) = (lb.frontend_ip, fronts_nvas) {
-                    candidates.push((ip, Some(lb.id)));
-                }
-            }
-        }
-        for (connects_to, proxy) in candidates {
+        let mut intended: Option<Attempt<'n, 'd>> = None;
+        for (connects_to, proxy) in self.entries(source, target) {
             let attempt = self.attempt(source, target, connects_to, proxy, protocol, port, explain);
             if attempt.delivered {
                 return attempt;
             }
-            if best
-                .as_ref()
-                .is_none_or(|b| attempt.walk.steps > b.walk.steps)
-            {
-                best = Some(attempt);
-            }
+            intended.get_or_insert(attempt);
         }
-        best.expect("there is always one candidate")
+        intended.expect("there is always one entry")
+    }
+
+    /// Where a flow to `target` may enter, the intended entry first. The HSM's own address is
+    /// intended when the client sits in the HSM's VNet or one peered with it, or when no proxy
+    /// tier exists; otherwise the proxies in (or peered with) the HSM's VNet come first. At
+    /// most [`MAX_PROXIES`] proxies are tried, so the cost of a trace does not grow with the
+    /// number of load balancers.
+    fn entries(&self, source: &Located, target: &Located) -> Vec<(Ipv4Addr, Option<Id>)> {
+        let direct = (target.address, None);
+        let Some(hsm_slot) = target
+            .hsm
+            .and_then(|h| self.hsm(h))
+            .and_then(|h| self.slot_of_subnet(h.subnet))
+        else {
+            return vec![direct];
+        };
+        let proxies = self.proxies_for(hsm_slot);
+        let source_near = match source.place {
+            endpoint::Place::Subnet(s) => self.slot_of_subnet(s).is_some_and(|slot| {
+                slot == hsm_slot || self.peering_between(slot, hsm_slot).is_some()
+            }),
+            _ => false,
+        };
+        let mut out = Vec::with_capacity(proxies.len() + 1);
+        if source_near || proxies.is_empty() {
+            out.push(direct);
+        }
+        out.extend(proxies.iter().map(|&(ip, lb)| (ip, Some(lb))));
+        if !out.contains(&direct) {
+            out.push(direct);
+        }
+        out
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -1,20 +1,26 @@
 //! What the tracer knows of a design, gathered once and shared by every trace over it: lookups
-//! by id and by address, peerings and gateways per VNet, and the effective routes of each subnet
-//! and site, computed on first use and kept.
+//! by id and by address, peerings and gateways per VNet, and effective routes.
+//!
+//! Effective routes are never copied per subnet: a subnet's lookup asks, in turn, its route
+//! table's routes (kept per table), its VNet's own and peered address spaces (kept per VNet),
+//! what the gateways it uses learned (kept per gateway) and Azure's default routes, and picks
+//! as Azure does. So one route table shared by thousands of subnets, or thousands of learned
+//! prefixes seen by thousands of spokes, costs its own size once. The whole table of one subnet
+//! is put together only when someone asks to see it ([`Network::effective_routes`]).
 
-use super::routes::{push_default_routes, EffectiveRoute, NextHopType, RouteSet, RouteSource};
+use super::routes::{
+    best_of, in_virtual_network, push_default_routes, EffectiveRoute, NextHopType, RouteSet,
+    RouteSource, RouteState, VnetScope,
+};
 use crate::addressing::first_usable;
 use crate::model::{
-    ConnectionKind, Design, Firewall, Gateway, Hsm, Id, LoadBalancer, Nsg, Nva, Peering, Subnet,
-    Vnet,
+    ConnectionKind, Design, Firewall, Gateway, Hsm, Id, LoadBalancer, NextHop, Nsg, Nva, Peering,
+    RouteTable, Subnet, Vnet,
 };
 use ipnet::Ipv4Net;
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::{OnceCell, RefCell};
 use std::net::Ipv4Addr;
-
-/// The address every Azure health probe comes from (the `AzureLoadBalancer` tag).
-pub const PROBE_SOURCE: Ipv4Addr = Ipv4Addr::new(168, 63, 129, 16);
 
 /// A device that answers at an address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,23 +66,165 @@ pub struct Network<'d> {
     nsg_at: HashMap<Id, usize>,
     hsm_address: HashMap<Id, Ipv4Addr>,
     nva_address: HashMap<Id, Ipv4Addr>,
-    subnet_slot: HashMap<Id, usize>,
-    subnet_routes: Vec<OnceCell<RouteSet>>,
+    /// (VNet slot, other VNet slot) → the first peering joining them.
+    peering_between: HashMap<(usize, usize), usize>,
+    /// Per VNet slot: its address space and its peers' (the routes gateway routes never beat).
+    local_routes: Vec<OnceCell<RouteSet>>,
+    /// Azure's default system routes, the same for every subnet.
+    default_routes: RouteSet,
+    /// Per route table (by position in the design): its user routes.
+    table_at: HashMap<Id, usize>,
+    table_routes: Vec<OnceCell<RouteSet>>,
+    /// Per gateway: what it learned, with the connection leading to each prefix.
     learned: HashMap<Id, OnceCell<Vec<(Ipv4Net, Id)>>>,
-    site_routes: HashMap<(Id, bool), OnceCell<RouteSet>>,
+    /// Per gateway: what it learned as routes naming the gateway (a subnet's view) and as
+    /// routes naming the connection (the gateway's own choice of connection).
+    gateway_routes: HashMap<Id, OnceCell<RouteSet>>,
+    connection_routes: HashMap<Id, OnceCell<RouteSet>>,
+    /// Per circuit: the gateways connected to it by ExpressRoute.
+    circuit_gateways: HashMap<Id, Vec<Id>>,
+    /// Per HSM VNet slot: the proxy frontends a flow to its HSMs tries (see `proxies_for`).
+    proxies: Vec<OnceCell<Vec<(Ipv4Addr, Id)>>>,
+    /// Per VNet slot: the address spaces a gateway there announces, as routes.
+    announced_routes: Vec<OnceCell<RouteSet>>,
+    /// Per site: whether it has site-to-site or ExpressRoute connections (with or without
+    /// private peering), and its first point-to-site connection.
+    site_kinds: HashMap<Id, (bool, Option<Id>)>,
+    connection_at: HashMap<Id, usize>,
+    /// Per site: its links into Azure (connection, gateway, point-to-site or not).
+    site_links: HashMap<Id, Vec<(Id, Id, bool)>>,
+    /// The first subnet (in document order) holding an address; per VNet, and overall.
+    subnets_by_prefix: FirstHolder<(usize, Id)>,
+    subnets_by_vnet_prefix: HashMap<usize, FirstHolder<Id>>,
+    /// The first VNet (in document order) whose address space holds an address.
+    vnets_by_prefix: FirstHolder<usize>,
+}
+
+/// Which element, first in document order, holds an address, among elements each holding
+/// one prefix: at most 33 hash lookups (one per prefix length in use) instead of a scan.
+struct FirstHolder<T> {
+    /// (prefix length, network) → (document position, value) of the first holder.
+    first: HashMap<(u8, u32), (usize, T)>,
+    /// The prefix lengths in use.
+    lengths: Vec<u8>,
+}
+
+impl<T: Copy> FirstHolder<T> {
+    fn new() -> Self {
+        FirstHolder {
+            first: HashMap::default(),
+            lengths: Vec::new(),
+        }
+    }
+
+    /// Adds an element; call in document order.
+    fn insert(&mut self, prefix: Ipv4Net, position: usize, value: T) {
+        let len = prefix.prefix_len();
+        self.first
+            .entry((len, u32::from(prefix.network())))
+            .or_insert((position, value));
+        if !self.lengths.contains(&len) {
+            self.lengths.push(len);
+        }
+    }
+
+    fn get(&self, ip: Ipv4Addr) -> Option<T> {
+        let addr = u32::from(ip);
+        self.lengths
+            .iter()
+            .filter_map(|&len| {
+                let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
+                self.first.get(&(len, addr & mask))
+            })
+            .min_by_key(|(position, _)| *position)
+            .map(|&(_, value)| value)
+    }
+}
+
+/// A subnet's effective routes indexed by prefix: see [`Network::prefix_routes`].
+pub struct PrefixRoutes {
+    table: RouteSet,
+    /// The active routes, by network address and then prefix length.
+    active: Vec<usize>,
+    /// (prefix length, network address) → the active route.
+    by_key: HashMap<(u8, u32), usize>,
+}
+
+impl PrefixRoutes {
+    /// The routes Azure picks for the addresses of `prefix`: first the route of every address
+    /// that no more specific route holds (the longest active route holding the whole prefix),
+    /// then each active route inside the prefix and more specific than it, by address.
+    pub fn within(&self, prefix: Ipv4Net) -> Vec<&EffectiveRoute> {
+        let routes = self.table.routes();
+        let prefix = prefix.trunc();
+        let network = u32::from(prefix.network());
+        let whole = (0..=prefix.prefix_len()).rev().find_map(|len| {
+            let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
+            self.by_key.get(&(len, network & mask))
+        });
+        let end = u32::from(prefix.broadcast());
+        let start = self
+            .active
+            .partition_point(|&i| u32::from(routes[i].prefix.network()) < network);
+        let inside = self.active[start..]
+            .iter()
+            .map(|&i| &routes[i])
+            .take_while(|r| u32::from(r.prefix.network()) <= end)
+            .filter(|r| r.prefix.prefix_len() > prefix.prefix_len());
+        whole
+            .map(|&i| &routes[i])
+            .into_iter()
+            .chain(inside)
+            .collect()
+    }
+}
+
+/// The effective routes of one subnet, as a lookup over the layers they are made of; cheap to
+/// make and to copy. See the module documentation.
+#[derive(Clone, Copy)]
+pub struct SubnetRoutes<'n, 'd> {
+    net: &'n Network<'d>,
+    slot: usize,
+    table: Option<usize>,
+    /// Whether gateway routes reach this subnet (its route table may turn them off).
+    propagate: bool,
+}
+
+impl<'n, 'd> SubnetRoutes<'n, 'd> {
+    /// The active route with the longest prefix holding `ip`, as Azure picks it.
+    pub fn lookup(&self, ip: Ipv4Addr) -> Option<&'n EffectiveRoute> {
+        let net = self.net;
+        let user = self.table.and_then(|t| net.table_set(t).lookup(ip));
+        let local = net.local_set(self.slot).lookup(ip);
+        // Azure prefers the VNet's own and peered spaces to anything a gateway learned inside
+        // them; a learned prefix holding `ip` that is not inside them is shorter than they are.
+        let gateway = match (local, self.propagate) {
+            (None, true) => best_of(
+                net.gateway_vnets(self.slot)
+                    .into_iter()
+                    .flat_map(|(s, _)| net.gateways(s).iter())
+                    .map(|&g| net.gateway_set(g).lookup(ip)),
+            ),
+            _ => None,
+        };
+        best_of([user, gateway, local, net.default_routes.lookup(ip)])
+    }
+}
+
+impl VnetScope for SubnetRoutes<'_, '_> {
+    fn in_virtual_network(&self, ip: Ipv4Addr) -> bool {
+        in_virtual_network(self.lookup(ip))
+    }
 }
 
 impl<'d> Network<'d> {
     pub fn new(design: &'d Design) -> Self {
         let n = design.vnets.len();
         let mut vnet_slot = HashMap::with_capacity_and_hasher(n, Default::default());
-        let mut subnet_slot = HashMap::with_capacity_and_hasher(n * 2, Default::default());
         let mut subnet_at = HashMap::with_capacity_and_hasher(n * 2, Default::default());
         for (i, v) in design.vnets.iter().enumerate() {
             vnet_slot.insert(v.id, i);
             for (j, s) in v.subnets.iter().enumerate() {
-                let next = subnet_slot.len();
-                subnet_slot.insert(s.id, next);
                 subnet_at.insert(s.id, (i, j));
             }
         }
@@ -103,6 +251,30 @@ impl<'d> Network<'d> {
                     peers[a].push((k, b));
                     peers[b].push((k, a));
                 }
+            }
+        }
+        let mut peering_between =
+            HashMap::with_capacity_and_hasher(design.peerings.len() * 2, Default::default());
+        for (a, list) in peers.iter().enumerate() {
+            for &(k, b) in list {
+                peering_between.entry((a, b)).or_insert(k);
+            }
+        }
+        let mut subnets_by_prefix = FirstHolder::new();
+        let mut subnets_by_vnet_prefix: HashMap<usize, FirstHolder<Id>> = HashMap::default();
+        let mut vnets_by_prefix = FirstHolder::new();
+        let mut position = 0;
+        for (i, v) in design.vnets.iter().enumerate() {
+            for p in &v.address_space {
+                vnets_by_prefix.insert(p.trunc(), i, i);
+            }
+            let own = subnets_by_vnet_prefix
+                .entry(i)
+                .or_insert_with(FirstHolder::new);
+            for s in &v.subnets {
+                subnets_by_prefix.insert(s.prefix.trunc(), position, (i, s.id));
+                own.insert(s.prefix.trunc(), position, s.id);
+                position += 1;
             }
         }
         let slot_of_subnet = |subnet: Id| subnet_at.get(&subnet).map(|&(i, _)| i);
@@ -175,7 +347,7 @@ impl<'d> Network<'d> {
             .map(|v| {
                 design
                     .region(v.region)
-                    .map(|r| crate::rules::regions::location_key(&r.location))
+                    .map(|r| crate::azure::regions::location_key(&r.location))
                     .unwrap_or_default()
             })
             .collect();
@@ -184,12 +356,72 @@ impl<'d> Network<'d> {
             .iter()
             .map(|g| (g.id, OnceCell::new()))
             .collect();
-        let mut site_routes =
-            HashMap::with_capacity_and_hasher(design.sites.len() * 2, Default::default());
-        for s in &design.sites {
-            site_routes.insert((s.id, false), OnceCell::new());
-            site_routes.insert((s.id, true), OnceCell::new());
+        let gateway_routes = design
+            .gateways
+            .iter()
+            .map(|g| (g.id, OnceCell::new()))
+            .collect();
+        let connection_routes = design
+            .gateways
+            .iter()
+            .map(|g| (g.id, OnceCell::new()))
+            .collect();
+        let mut circuit_gateways: HashMap<Id, Vec<Id>> = HashMap::default();
+        let mut site_links: HashMap<Id, Vec<(Id, Id, bool)>> = HashMap::default();
+        let mut site_kinds: HashMap<Id, (bool, Option<Id>)> = HashMap::default();
+        let mut connection_at = HashMap::default();
+        for (k, c) in design.connections.iter().enumerate() {
+            connection_at.entry(c.id).or_insert(k);
+            match c.kind {
+                ConnectionKind::SiteToSite { site, .. } => {
+                    site_kinds.entry(site).or_default().0 = true
+                }
+                ConnectionKind::ExpressRoute { circuit, .. } => {
+                    if let Some(cir) = design.circuit(circuit) {
+                        site_kinds.entry(cir.site).or_default().0 = true;
+                    }
+                }
+                ConnectionKind::PointToSite { site, .. } => {
+                    site_kinds.entry(site).or_default().1.get_or_insert(c.id);
+                }
+                ConnectionKind::VnetToVnet { .. } => {}
+            }
         }
+        for c in &design.connections {
+            match c.kind {
+                ConnectionKind::ExpressRoute { gateway, circuit } => {
+                    circuit_gateways.entry(circuit).or_default().push(gateway);
+                    let cir = design.circuit(circuit);
+                    if let Some(cir) = cir.filter(|cir| cir.private_peering.is_some()) {
+                        site_links
+                            .entry(cir.site)
+                            .or_default()
+                            .push((c.id, gateway, false));
+                    }
+                }
+                ConnectionKind::SiteToSite { gateway, site } => {
+                    site_links
+                        .entry(site)
+                        .or_default()
+                        .push((c.id, gateway, false));
+                }
+                ConnectionKind::PointToSite { gateway, site } => {
+                    site_links
+                        .entry(site)
+                        .or_default()
+                        .push((c.id, gateway, true));
+                }
+                ConnectionKind::VnetToVnet { .. } => {}
+            }
+        }
+        let mut defaults = Vec::new();
+        push_default_routes(&mut defaults);
+        let table_at: HashMap<Id, usize> = design
+            .route_tables
+            .iter()
+            .enumerate()
+            .map(|(k, t)| (t.id, k))
+            .collect();
         Network {
             design,
             names: OnceCell::new(),
@@ -210,11 +442,26 @@ impl<'d> Network<'d> {
             devices,
             hsm_address,
             nva_address,
-            subnet_routes: (0..subnet_slot.len()).map(|_| OnceCell::new()).collect(),
-            subnet_slot,
+            peering_between,
+            local_routes: (0..n).map(|_| OnceCell::new()).collect(),
+            default_routes: RouteSet::new(defaults),
+            table_routes: (0..design.route_tables.len())
+                .map(|_| OnceCell::new())
+                .collect(),
+            table_at,
             vnet_slot,
             learned,
-            site_routes,
+            gateway_routes,
+            connection_routes,
+            circuit_gateways,
+            announced_routes: (0..n).map(|_| OnceCell::new()).collect(),
+            proxies: (0..n).map(|_| OnceCell::new()).collect(),
+            site_links,
+            site_kinds,
+            connection_at,
+            subnets_by_prefix,
+            subnets_by_vnet_prefix,
+            vnets_by_prefix,
         }
     }
 
@@ -326,6 +573,55 @@ impl<'d> Network<'d> {
     /// The peerings of a VNet: (the peering's position in the design, the other VNet's slot).
     pub(crate) fn peers(&self, slot: usize) -> &[(usize, usize)] {
         &self.peers[slot]
+    }
+
+    /// The frontends of load balancers in front of NVAs that a client of an HSM in `hsm_slot`
+    /// may be configured with: those in that VNet or one peered with it first, then others, at
+    /// most [`super::MAX_PROXIES`], in document order.
+    pub(crate) fn proxies_for(&self, hsm_slot: usize) -> &[(Ipv4Addr, Id)] {
+        self.proxies[hsm_slot].get_or_init(|| {
+            let mut near = Vec::new();
+            let mut far = Vec::new();
+            for lb in &self.design.load_balancers {
+                let (Some(ip), true) = (
+                    lb.frontend_ip,
+                    lb.backends.iter().any(|b| self.nva(*b).is_some()),
+                ) else {
+                    continue;
+                };
+                let is_near = self.slot_of_subnet(lb.subnet).is_some_and(|slot| {
+                    slot == hsm_slot || self.peering_between(slot, hsm_slot).is_some()
+                });
+                if is_near {
+                    near.push((ip, lb.id));
+                    if near.len() == super::MAX_PROXIES {
+                        break;
+                    }
+                } else if far.len() < super::MAX_PROXIES {
+                    far.push((ip, lb.id));
+                }
+            }
+            near.extend(far);
+            near.truncate(super::MAX_PROXIES);
+            near
+        })
+    }
+
+    /// Whether a site has site-to-site or ExpressRoute connections, and its first
+    /// point-to-site connection.
+    pub(crate) fn site_kinds(&self, site: Id) -> (bool, Option<Id>) {
+        self.site_kinds.get(&site).copied().unwrap_or_default()
+    }
+
+    pub(crate) fn connection(&self, id: Id) -> Option<&'d crate::model::Connection> {
+        self.connection_at
+            .get(&id)
+            .map(|&k| &self.design.connections[k])
+    }
+
+    /// The first peering joining two VNet slots.
+    pub(crate) fn peering_between(&self, a: usize, b: usize) -> Option<usize> {
+        self.peering_between.get(&(a, b)).copied()
     }
 
     /// The position of a peering in the design.
@@ -456,19 +752,10 @@ impl<'d> Network<'d> {
                         if let Some(site) = self.design.site(cir.site) {
                             out.extend(site.prefixes.iter().map(|p| (*p, c.id)));
                         }
-                        for other in &design.connections {
-                            if let ConnectionKind::ExpressRoute {
-                                gateway: g,
-                                circuit: same,
-                            } = other.kind
-                            {
-                                if same == circuit && g != gateway {
-                                    if let Some(slot) = slot_of_gateway(g) {
-                                        out.extend(
-                                            self.announced(slot).into_iter().map(|p| (p, c.id)),
-                                        );
-                                    }
-                                }
+                        let others = self.circuit_gateways.get(&circuit).into_iter().flatten();
+                        for &g in others.filter(|&&g| g != gateway) {
+                            if let Some(slot) = slot_of_gateway(g) {
+                                out.extend(self.announced(slot).into_iter().map(|p| (p, c.id)));
                             }
                         }
                     }
@@ -478,57 +765,86 @@ impl<'d> Network<'d> {
         })
     }
 
-    /// The connection a gateway sends `ip` over: the longest learned prefix holding it.
-    pub(crate) fn connection_for(&self, gateway: Id, ip: Ipv4Addr) -> Option<Id> {
-        self.learned(gateway)
-            .iter()
-            .filter(|(p, _)| p.contains(&ip))
-            .max_by_key(|(p, _)| p.prefix_len())
-            .map(|(_, c)| *c)
+    /// What a gateway learned, as routes naming the gateway: what a subnet using it sees.
+    fn gateway_set(&self, gateway: Id) -> &RouteSet {
+        self.learned_set(&self.gateway_routes, gateway, |_| Some(gateway))
     }
 
-    /// A VNet's system routes, pushed onto `out`: its address space, its peers', the default
-    /// routes and, with `learned`, what the gateways it uses learned. Rebuilt per subnet: a
-    /// copy would cost as much, and most VNets (spokes) have one subnet.
-    fn system_routes(&self, slot: usize, learned: bool, out: &mut Vec<EffectiveRoute>) {
-        let vnet = self.vnet_at(slot);
-        out.extend(
-            vnet.address_space
+    /// What a gateway learned, as routes naming the connection each prefix is reached over.
+    fn connection_set(&self, gateway: Id) -> &RouteSet {
+        self.learned_set(&self.connection_routes, gateway, Some)
+    }
+
+    fn learned_set<'s>(
+        &'s self,
+        cells: &'s HashMap<Id, OnceCell<RouteSet>>,
+        gateway: Id,
+        via: impl Fn(Id) -> Option<Id>,
+    ) -> &'s RouteSet {
+        static EMPTY: std::sync::OnceLock<RouteSet> = std::sync::OnceLock::new();
+        let Some(cell) = cells.get(&gateway) else {
+            return EMPTY.get_or_init(RouteSet::default);
+        };
+        cell.get_or_init(|| {
+            let routes = self
+                .learned(gateway)
                 .iter()
-                .map(|p| EffectiveRoute::system(*p, NextHopType::VnetLocal, None)),
-        );
-        for &(peering, other) in &self.peers[slot] {
-            let id = self.peering(peering).id;
-            out.extend(
-                self.vnet_at(other)
-                    .address_space
-                    .iter()
-                    .map(|p| EffectiveRoute::system(*p, NextHopType::VNetPeering, Some(id))),
-            );
-        }
-        push_default_routes(out);
-        if !learned {
-            return;
-        }
-        let mut add = |gw_slot: usize| {
-            for &g in &self.gateways[gw_slot] {
+                .map(|&(p, connection)| EffectiveRoute {
+                    via: via(connection),
+                    ..EffectiveRoute::learned(p, gateway)
+                })
+                .collect();
+            RouteSet::new(routes)
+        })
+    }
+
+    /// The connection a gateway sends `ip` over: the longest learned prefix holding it.
+    pub(crate) fn connection_for(&self, gateway: Id, ip: Ipv4Addr) -> Option<Id> {
+        self.connection_set(gateway).lookup(ip).and_then(|r| r.via)
+    }
+
+    /// A VNet's own address space and its peers' (system routes).
+    fn local_set(&self, slot: usize) -> &RouteSet {
+        self.local_routes[slot].get_or_init(|| {
+            let vnet = self.vnet_at(slot);
+            let mut out: Vec<EffectiveRoute> = vnet
+                .address_space
+                .iter()
+                .map(|p| EffectiveRoute::system(*p, NextHopType::VnetLocal, None))
+                .collect();
+            for &(peering, other) in &self.peers[slot] {
+                let id = self.peering(peering).id;
                 out.extend(
-                    self.learned(g)
+                    self.vnet_at(other)
+                        .address_space
                         .iter()
-                        .map(|(p, _)| EffectiveRoute::learned(*p, g)),
+                        .map(|p| EffectiveRoute::system(*p, NextHopType::VNetPeering, Some(id))),
                 );
             }
-        };
-        if !self.gateways[slot].is_empty() {
-            add(slot);
-        }
-        for &(peering, other) in &self.peers[slot] {
-            if !self.gateways[other].is_empty()
-                && self.uses_gateways_of(peering, vnet.id, self.vnet_at(other).id)
-            {
-                add(other);
-            }
-        }
+            RouteSet::new(out)
+        })
+    }
+
+    /// A route table's routes (by position in the design).
+    fn table_set(&self, k: usize) -> &RouteSet {
+        self.table_routes[k].get_or_init(|| {
+            let t = &self.design.route_tables[k];
+            RouteSet::new(t.routes.iter().map(|r| user_route(t, r)).collect())
+        })
+    }
+
+    /// A subnet's effective routes, as a lookup; `None` for an id that is not a subnet.
+    pub fn routes_of_subnet(&self, subnet: Id) -> Option<SubnetRoutes<'_, 'd>> {
+        let (_, s) = self.subnet(subnet)?;
+        let slot = self.slot_of_subnet(subnet)?;
+        let table = s.route_table.and_then(|t| self.table_at.get(&t).copied());
+        let propagate = table.is_none_or(|k| self.design.route_tables[k].bgp_propagation);
+        Some(SubnetRoutes {
+            net: self,
+            slot,
+            table,
+            propagate,
+        })
     }
 
     /// The effective route a packet to `ip` takes when it leaves `subnet`: Azure's longest
@@ -538,104 +854,157 @@ impl<'d> Network<'d> {
         self.routes_of_subnet(subnet)?.lookup(ip)
     }
 
-    /// A subnet's effective routes; `None` for an id that is not a subnet.
-    pub fn routes_of_subnet(&self, subnet: Id) -> Option<&RouteSet> {
-        let cell = self.subnet_routes.get(*self.subnet_slot.get(&subnet)?)?;
-        Some(cell.get_or_init(|| {
-            let slot = self.slot_of_subnet(subnet).expect("a subnet has a VNet");
-            let table = self
-                .subnet(subnet)
-                .and_then(|(_, s)| s.route_table)
-                .and_then(|t| self.design.route_table(t));
-            let peers = self.peers[slot].len();
-            let mut routes = Vec::with_capacity(peers + 8 + table.map_or(0, |t| t.routes.len()));
-            self.system_routes(slot, table.is_none_or(|t| t.bgp_propagation), &mut routes);
-            if let Some(t) = table {
-                routes.extend(t.routes.iter().map(|r| EffectiveRoute {
-                    prefix: r.prefix.trunc(),
-                    next_hop_type: match r.next_hop {
-                        crate::model::NextHop::VirtualAppliance => NextHopType::VirtualAppliance,
-                        crate::model::NextHop::VirtualNetworkGateway => {
-                            NextHopType::VirtualNetworkGateway
-                        }
-                        crate::model::NextHop::VnetLocal => NextHopType::VnetLocal,
-                        crate::model::NextHop::Internet => NextHopType::Internet,
-                        crate::model::NextHop::None => NextHopType::None,
-                    },
-                    next_hop_ip: r.next_hop_ip,
-                    source: RouteSource::User,
-                    state: super::routes::RouteState::Active,
-                    via: Some(t.id),
-                    name: Some(r.name.clone()),
-                }));
+    /// A subnet's effective routes arranged to say which routes Azure picks for the addresses
+    /// of a prefix ([`PrefixRoutes::within`]); built once per subnet, asked for many prefixes.
+    /// Rules ask this for "the route of this prefix" rather than choosing routes. `None` for an
+    /// id that is not a subnet.
+    pub fn prefix_routes(&self, subnet: Id) -> Option<PrefixRoutes> {
+        let table = self.effective_routes(subnet)?;
+        let mut active: Vec<usize> = Vec::new();
+        let mut by_key: HashMap<(u8, u32), usize> = HashMap::default();
+        for (i, r) in table.routes().iter().enumerate() {
+            if r.state == RouteState::Active {
+                active.push(i);
+                by_key.insert((r.prefix.prefix_len(), u32::from(r.prefix.network())), i);
             }
-            RouteSet::new(routes)
-        }))
+        }
+        let key = |i: &usize| {
+            let p = table.routes()[*i].prefix;
+            (u32::from(p.network()), p.prefix_len())
+        };
+        active.sort_by_key(key);
+        Some(PrefixRoutes {
+            table,
+            active,
+            by_key,
+        })
     }
 
-    /// What an on-premises site sends into Azure, and over which connection: the address
-    /// spaces announced by the gateways its connections land on. `point_to_site` picks the
-    /// routes its point-to-site clients get instead of those of its site-to-site and
-    /// ExpressRoute links. `None` for an id that is not a site.
-    pub fn routes_of_site(&self, site: Id, point_to_site: bool) -> Option<&RouteSet> {
-        let cell = self.site_routes.get(&(site, point_to_site))?;
-        Some(cell.get_or_init(|| {
-            let mut routes = Vec::new();
-            for c in &self.design.connections {
-                let gateway = match c.kind {
-                    ConnectionKind::PointToSite { gateway, site: s } if point_to_site => {
-                        (s == site).then_some(gateway)
-                    }
-                    ConnectionKind::SiteToSite { gateway, site: s } if !point_to_site => {
-                        (s == site).then_some(gateway)
-                    }
-                    ConnectionKind::ExpressRoute { gateway, circuit } if !point_to_site => self
-                        .design
-                        .circuit(circuit)
-                        .filter(|cir| cir.site == site && cir.private_peering.is_some())
-                        .map(|_| gateway),
-                    _ => None,
-                };
-                let Some(slot) = gateway
-                    .and_then(|g| self.gateway(g))
-                    .and_then(|g| self.slot_of_subnet(g.subnet))
-                else {
-                    continue;
-                };
-                routes.extend(
-                    self.announced(slot)
-                        .into_iter()
-                        .map(|p| EffectiveRoute::learned(p, c.id)),
-                );
+    /// A subnet's whole effective routes table, as Azure's view lists it: its VNet's and
+    /// peers' spaces, the default routes, what the gateways it uses learned, then its route
+    /// table. Put together on each call (for showing one subnet); lookups use
+    /// [`Network::routes_of_subnet`]. `None` for an id that is not a subnet.
+    pub fn effective_routes(&self, subnet: Id) -> Option<RouteSet> {
+        let view = self.routes_of_subnet(subnet)?;
+        let mut routes: Vec<EffectiveRoute> = self.local_set(view.slot).routes().to_vec();
+        routes.extend(self.default_routes.routes().iter().cloned());
+        if view.propagate {
+            for (s, _) in self.gateway_vnets(view.slot) {
+                for &g in self.gateways(s) {
+                    routes.extend(self.gateway_set(g).routes().iter().cloned());
+                }
             }
-            RouteSet::new(routes)
-        }))
+        }
+        if let Some(k) = view.table {
+            routes.extend(self.table_set(k).routes().iter().cloned());
+        }
+        for r in &mut routes {
+            r.state = RouteState::Active;
+        }
+        Some(RouteSet::new(routes))
+    }
+
+    /// The address spaces a gateway in `slot` announces, as routes.
+    fn announced_set(&self, slot: usize) -> &RouteSet {
+        self.announced_routes[slot].get_or_init(|| {
+            RouteSet::new(
+                self.announced(slot)
+                    .into_iter()
+                    .map(|p| EffectiveRoute::learned(p, self.vnet_at(slot).id))
+                    .collect(),
+            )
+        })
+    }
+
+    /// The links of a site that carry the routes asked for, with the VNet slot each lands on.
+    fn site_links(&self, site: Id, point_to_site: bool) -> Vec<(Id, usize)> {
+        self.site_links
+            .get(&site)
+            .into_iter()
+            .flatten()
+            .filter(|&&(_, _, p2s)| p2s == point_to_site)
+            .filter_map(|&(connection, gateway, _)| {
+                let g = self.gateway(gateway)?;
+                Some((connection, self.slot_of_subnet(g.subnet)?))
+            })
+            .collect()
+    }
+
+    /// The route an on-premises site takes into Azure for `ip`: the longest prefix announced
+    /// by a gateway its links land on, naming the connection. `point_to_site` picks the routes
+    /// its point-to-site clients get instead of those of its site-to-site and ExpressRoute
+    /// links.
+    pub fn site_route(
+        &self,
+        site: Id,
+        point_to_site: bool,
+        ip: Ipv4Addr,
+    ) -> Option<EffectiveRoute> {
+        let mut best: Option<(&EffectiveRoute, Id)> = None;
+        for (connection, slot) in self.site_links(site, point_to_site) {
+            if let Some(r) = self.announced_set(slot).lookup(ip) {
+                if best.is_none_or(|(b, _)| r.prefix.prefix_len() > b.prefix.prefix_len()) {
+                    best = Some((r, connection));
+                }
+            }
+        }
+        best.map(|(r, connection)| EffectiveRoute {
+            via: Some(connection),
+            ..r.clone()
+        })
+    }
+
+    /// What an on-premises site sends into Azure, and over which connection, as a table (see
+    /// [`Network::site_route`]). `None` for an id that is not a site.
+    pub fn routes_of_site(&self, site: Id, point_to_site: bool) -> Option<RouteSet> {
+        self.design.site(site)?;
+        let mut routes = Vec::new();
+        for (connection, slot) in self.site_links(site, point_to_site) {
+            routes.extend(
+                self.announced_set(slot)
+                    .routes()
+                    .iter()
+                    .map(|r| EffectiveRoute {
+                        via: Some(connection),
+                        state: RouteState::Active,
+                        ..r.clone()
+                    }),
+            );
+        }
+        Some(RouteSet::new(routes))
     }
 
     /// The VNet slot and subnet holding an address, searching every VNet.
     pub(crate) fn subnet_holding(&self, ip: Ipv4Addr) -> Option<(usize, Id)> {
-        self.design.vnets.iter().enumerate().find_map(|(i, v)| {
-            v.subnets
-                .iter()
-                .find(|s| s.prefix.contains(&ip))
-                .map(|s| (i, s.id))
-        })
+        self.subnets_by_prefix.get(ip)
     }
 
     /// The VNet slot whose address space holds an address.
     pub(crate) fn vnet_holding(&self, ip: Ipv4Addr) -> Option<usize> {
-        self.design
-            .vnets
-            .iter()
-            .position(|v| v.address_space.iter().any(|p| p.contains(&ip)))
+        self.vnets_by_prefix.get(ip)
     }
 
     /// The subnet of `slot` holding an address.
     pub(crate) fn subnet_in(&self, slot: usize, ip: Ipv4Addr) -> Option<Id> {
-        self.vnet_at(slot)
-            .subnets
-            .iter()
-            .find(|s| s.prefix.contains(&ip))
-            .map(|s| s.id)
+        self.subnets_by_vnet_prefix.get(&slot)?.get(ip)
+    }
+}
+
+/// A route table's route as an effective route.
+fn user_route(table: &RouteTable, r: &crate::model::Route) -> EffectiveRoute {
+    EffectiveRoute {
+        prefix: r.prefix.trunc(),
+        next_hop_type: match r.next_hop {
+            NextHop::VirtualAppliance => NextHopType::VirtualAppliance,
+            NextHop::VirtualNetworkGateway => NextHopType::VirtualNetworkGateway,
+            NextHop::VnetLocal => NextHopType::VnetLocal,
+            NextHop::Internet => NextHopType::Internet,
+            NextHop::None => NextHopType::None,
+        },
+        next_hop_ip: r.next_hop_ip,
+        source: RouteSource::User,
+        state: RouteState::Active,
+        via: Some(table.id),
+        name: Some(r.name.clone()),
     }
 }

@@ -2,8 +2,8 @@
 //! rules. NSGs are stateful: only the first packet of a flow is judged, so replies are never
 //! evaluated here.
 
-use super::network::PROBE_SOURCE;
-use super::routes::RouteSet;
+use super::routes::VnetScope;
+use crate::azure::addresses::PROBE_SOURCE;
 use crate::model::{Access, AddressMatch, Direction, Nsg, NsgRule, Protocol};
 use std::net::Ipv4Addr;
 
@@ -76,7 +76,7 @@ pub struct Flow {
 
 /// Whether an address matches an NSG address, seen from a subnet with `routes` (which decide
 /// the `VirtualNetwork` tag).
-fn matches(m: AddressMatch, ip: Ipv4Addr, routes: &RouteSet) -> bool {
+fn matches(m: AddressMatch, ip: Ipv4Addr, routes: &(impl VnetScope + ?Sized)) -> bool {
     match m {
         AddressMatch::Any => true,
         AddressMatch::VirtualNetwork => routes.in_virtual_network(ip),
@@ -92,7 +92,12 @@ pub fn is_private(ip: Ipv4Addr) -> bool {
     ip.is_private() || (a == 100 && (64..128).contains(&b))
 }
 
-fn rule_matches(rule: &NsgRule, direction: Direction, flow: &Flow, routes: &RouteSet) -> bool {
+fn rule_matches(
+    rule: &NsgRule,
+    direction: Direction,
+    flow: &Flow,
+    routes: &(impl VnetScope + ?Sized),
+) -> bool {
     rule.direction == direction
         && (rule.protocol == Protocol::Any
             || flow.protocol == Protocol::Any
@@ -107,7 +112,7 @@ pub fn evaluate<'a>(
     nsg: &'a Nsg,
     direction: Direction,
     flow: &Flow,
-    routes: &RouteSet,
+    routes: &(impl VnetScope + ?Sized),
 ) -> NsgDecision<'a> {
     let first = nsg
         .rules
@@ -136,6 +141,104 @@ pub fn evaluate<'a>(
     }
 }
 
+/// Whether every address `inner` names is named by `outer` too. Without a subnet's routes the
+/// `VirtualNetwork` and `Internet` tags are only within `Any` and themselves.
+fn address_within(inner: AddressMatch, outer: AddressMatch) -> bool {
+    match (inner, outer) {
+        (_, AddressMatch::Any) => true,
+        (AddressMatch::Prefix(p), AddressMatch::Prefix(q)) => q.trunc().contains(&p.trunc()),
+        (AddressMatch::AzureLoadBalancer, AddressMatch::Prefix(q)) => {
+            q.trunc().contains(&PROBE_SOURCE)
+        }
+        (a, b) => a == b,
+    }
+}
+
+fn ports_within(inner: crate::model::PortRange, outer: crate::model::PortRange) -> bool {
+    use crate::model::PortRange::{Any, Range};
+    match (inner, outer) {
+        (_, Any) => true,
+        (Any, Range(..)) => false,
+        (Range(lo, hi), Range(a, b)) => a <= lo && hi <= b,
+    }
+}
+
+/// Whether a rule matches every flow of its direction: any protocol, source, destination
+/// and port. Nothing after it is ever evaluated, not even Azure's default rules.
+pub fn matches_every_flow(rule: &NsgRule) -> bool {
+    rule.protocol == Protocol::Any
+        && rule.source == AddressMatch::Any
+        && rule.destination == AddressMatch::Any
+        && rule.destination_ports == crate::model::PortRange::Any
+}
+
+/// Whether `outer` matches every flow that `inner` matches (both in one direction).
+fn rule_within(inner: &NsgRule, outer: &NsgRule) -> bool {
+    outer.protocol.covers(inner.protocol)
+        && address_within(inner.source, outer.source)
+        && address_within(inner.destination, outer.destination)
+        && ports_within(inner.destination_ports, outer.destination_ports)
+}
+
+/// The rules of one direction that decide some flow, in the order they are evaluated: a rule
+/// whose every flow an earlier rule already matches never decides anything (an allow after a
+/// deny-everything rule, say).
+pub fn deciding(nsg: &Nsg, direction: Direction) -> Vec<&NsgRule> {
+    let mut rules: Vec<&NsgRule> = nsg
+        .rules
+        .iter()
+        .filter(|r| r.direction == direction)
+        .collect();
+    crate::sort::stable_by_key(&mut rules, |r| u64::from(r.priority));
+    let mut out: Vec<&NsgRule> = Vec::with_capacity(rules.len());
+    for r in rules {
+        if !out.iter().any(|earlier| rule_within(r, earlier)) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// The first rule of a direction that matches every flow, if any: what decides every flow
+/// that no earlier rule does. `None` leaves those flows to Azure's default rules.
+pub fn catch_all(nsg: &Nsg, direction: Direction) -> Option<&NsgRule> {
+    deciding(nsg, direction)
+        .into_iter()
+        .find(|r| matches_every_flow(r))
+}
+
+/// The flows an NSG is meant to admit in one direction, as bounds on a rule: its protocol, its
+/// sources and destinations (a rule's address must lie within one of them) and its ports.
+#[derive(Clone, Debug)]
+pub struct Fence {
+    pub protocol: Protocol,
+    pub sources: Vec<AddressMatch>,
+    pub destinations: Vec<AddressMatch>,
+    pub ports: crate::model::PortRange,
+}
+
+impl Fence {
+    /// Whether every flow `rule` matches lies within the fence; an allow rule that is not
+    /// held admits something beyond it.
+    pub fn holds(&self, rule: &NsgRule) -> bool {
+        self.protocol.covers(rule.protocol)
+            && self.sources.iter().any(|s| address_within(rule.source, *s))
+            && self
+                .destinations
+                .iter()
+                .any(|d| address_within(rule.destination, *d))
+            && ports_within(rule.destination_ports, self.ports)
+    }
+}
+
+/// The allow rules of one direction that decide some flow beyond `fence`, in evaluation order.
+pub fn admits_beyond<'a>(nsg: &'a Nsg, direction: Direction, fence: &Fence) -> Vec<&'a NsgRule> {
+    deciding(nsg, direction)
+        .into_iter()
+        .filter(|r| r.access == Access::Allow && !fence.holds(r))
+        .collect()
+}
+
 /// A protocol, for messages: `TCP`.
 pub fn protocol_name(protocol: Protocol) -> &'static str {
     match protocol {
@@ -161,7 +264,7 @@ mod tests {
     use super::*;
     use crate::model::builder::{ip, net, nsg_rule};
     use crate::model::Id;
-    use crate::trace::routes::{push_default_routes, EffectiveRoute, NextHopType};
+    use crate::trace::routes::{push_default_routes, EffectiveRoute, NextHopType, RouteSet};
 
     fn routes() -> RouteSet {
         let mut r = Vec::new();
@@ -233,5 +336,70 @@ mod tests {
             ..flow("10.1.1.4", 1792)
         };
         assert!(evaluate(&empty, Direction::Inbound, &probe, &r).allowed);
+    }
+
+    #[test]
+    fn rules_behind_a_rule_that_matches_all_they_match_decide_nothing() {
+        use Access::{Allow, Deny};
+        use Direction::Inbound;
+        let rule = |name, priority, access, source: &str, ports: &str| {
+            nsg_rule(
+                name,
+                priority,
+                Inbound,
+                access,
+                Protocol::Tcp,
+                source,
+                "*",
+                ports,
+            )
+        };
+        let mut all = rule("deny-all", 4000, Deny, "*", "*");
+        all.protocol = Protocol::Any;
+        let nsg = Nsg {
+            id: Id(1),
+            name: "nsg".into(),
+            rules: vec![
+                rule("from-fw", 100, Allow, "10.0.254.0/26", "1792"),
+                rule("no-fw-range", 90, Deny, "10.0.254.0/24", "1000-2000"),
+                rule("probe", 110, Allow, "AzureLoadBalancer", "1792"),
+                rule("late", 4090, Allow, "*", "*"),
+                all,
+            ],
+            layout: Default::default(),
+        };
+        let names = |rules: Vec<&NsgRule>| -> Vec<String> {
+            rules.iter().map(|r| r.name.clone()).collect()
+        };
+        assert_eq!(
+            names(deciding(&nsg, Inbound)),
+            ["no-fw-range", "probe", "deny-all"],
+            "an earlier deny covers 'from-fw', the deny-all covers 'late'"
+        );
+        assert_eq!(
+            catch_all(&nsg, Inbound).map(|r| r.name.as_str()),
+            Some("deny-all")
+        );
+        assert!(catch_all(&nsg, Direction::Outbound).is_none());
+
+        let fence = Fence {
+            protocol: Protocol::Any,
+            sources: vec![
+                AddressMatch::Prefix(net("10.0.254.0/26")),
+                AddressMatch::AzureLoadBalancer,
+            ],
+            destinations: vec![AddressMatch::Any],
+            ports: crate::model::PortRange::Any,
+        };
+        assert!(admits_beyond(&nsg, Inbound, &fence).is_empty());
+        let mut open = nsg.clone();
+        open.rules
+            .push(rule("from-vnet", 200, Allow, "VirtualNetwork", "1792"));
+        open.rules
+            .push(rule("from-wider", 210, Allow, "10.0.0.0/16", "1792"));
+        assert_eq!(
+            names(admits_beyond(&open, Inbound, &fence)),
+            ["from-vnet", "from-wider"]
+        );
     }
 }

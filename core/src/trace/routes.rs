@@ -138,6 +138,32 @@ pub(crate) fn push_default_routes(out: &mut Vec<EffectiveRoute>) {
     }
 }
 
+/// The network mask of a prefix length.
+fn mask(len: u8) -> u32 {
+    if len == 0 {
+        0
+    } else {
+        u32::MAX << (32 - len)
+    }
+}
+
+/// The best of several candidate routes for one address, as Azure picks across route
+/// sources: the longest prefix; on equal prefixes a user route, then a gateway route, then
+/// the earlier candidate (pass system routes in the order Azure lists them).
+pub(crate) fn best_of<'r>(
+    candidates: impl IntoIterator<Item = Option<&'r EffectiveRoute>>,
+) -> Option<&'r EffectiveRoute> {
+    let mut best: Option<&EffectiveRoute> = None;
+    for r in candidates.into_iter().flatten() {
+        let better = best
+            .is_none_or(|b| (r.prefix.prefix_len(), r.source) > (b.prefix.prefix_len(), b.source));
+        if better {
+            best = Some(r);
+        }
+    }
+    best
+}
+
 /// Up to this many routes, a route set is scanned rather than hashed.
 const SMALL: usize = 32;
 
@@ -195,15 +221,21 @@ impl RouteSet {
                 active: HashMap::default(),
             };
         }
-        let local: Vec<Ipv4Net> = routes
+        // (prefix length, network) of every local route: a gateway route is shadowed when one
+        // of its supernets (or itself) is local, found in at most 33 lookups.
+        let local: rustc_hash::FxHashSet<(u8, u32)> = routes
             .iter()
             .filter(|r| is_local(r))
-            .map(|r| r.prefix)
+            .map(|r| (r.prefix.prefix_len(), u32::from(r.prefix.network())))
             .collect();
         let shadowed: Vec<bool> = routes
             .iter()
             .map(|r| {
-                r.source == RouteSource::Gateway && local.iter().any(|l| l.contains(&r.prefix))
+                r.source == RouteSource::Gateway
+                    && !local.is_empty()
+                    && (0..=r.prefix.prefix_len()).any(|len| {
+                        local.contains(&(len, u32::from(r.prefix.network()) & mask(len)))
+                    })
             })
             .collect();
         let mut best: HashMap<(u32, u8), usize> =
@@ -258,26 +290,37 @@ impl RouteSet {
         }
         let addr = u32::from(ip);
         self.lengths.iter().find_map(|&len| {
-            let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
             self.active
-                .get(&(len, addr & mask))
+                .get(&(len, addr & mask(len)))
                 .map(|&i| &self.routes[i])
         })
     }
+}
 
-    /// Whether `ip` belongs to Azure's `VirtualNetwork` service tag as seen from here: the VNet,
-    /// its peers, what its gateways learned, and the prefixes of user routes.
-    pub fn in_virtual_network(&self, ip: Ipv4Addr) -> bool {
-        self.lookup(ip).is_some_and(|r| {
-            r.source == RouteSource::User
-                || matches!(
-                    r.next_hop_type,
-                    NextHopType::VnetLocal
-                        | NextHopType::VNetPeering
-                        | NextHopType::VirtualNetworkGateway
-                )
-        })
+/// Where Azure's `VirtualNetwork` service tag ends, as seen from one subnet: what an NSG asks
+/// of routes. Implemented by a subnet's layered routes and by a whole route set.
+pub trait VnetScope {
+    fn in_virtual_network(&self, ip: Ipv4Addr) -> bool;
+}
+
+impl VnetScope for RouteSet {
+    fn in_virtual_network(&self, ip: Ipv4Addr) -> bool {
+        in_virtual_network(self.lookup(ip))
     }
+}
+
+/// Whether the route an address takes puts it in Azure's `VirtualNetwork` service tag: the
+/// VNet, its peers, what its gateways learned, and the prefixes of user routes.
+pub(crate) fn in_virtual_network(route: Option<&EffectiveRoute>) -> bool {
+    route.is_some_and(|r| {
+        r.source == RouteSource::User
+            || matches!(
+                r.next_hop_type,
+                NextHopType::VnetLocal
+                    | NextHopType::VNetPeering
+                    | NextHopType::VirtualNetworkGateway
+            )
+    })
 }
 
 impl fmt::Display for RouteSet {

@@ -11,16 +11,14 @@ use super::firewall::{evaluate as firewall_rules, FirewallDecision};
 use super::network::{Device, Network};
 use super::nsg::{self, is_private, port_label, Flow};
 use super::routes::{EffectiveRoute, NextHopType, RouteSource};
-use super::{Hop, Leg, Packet, LUNA_NTLS_PORT};
+use super::{Hop, Leg, Packet};
 use crate::addressing::first_usable;
+use crate::azure::ports::{LUNA_NTLS_PORT, SSH_PORT};
 use crate::model::{ConnectionKind, Direction, Id, Protocol};
 use std::net::Ipv4Addr;
 
 /// More steps than any sane path takes: beyond it the routes go round in a loop.
 const MAX_STEPS: usize = 32;
-
-/// The port Luna's administration shell answers on (SSH).
-const SSH_PORT: u16 = 22;
 
 /// An address translation done on the way out, undone by the reply.
 struct Nat {
@@ -182,7 +180,7 @@ impl<'n, 'd> Walk<'n, 'd> {
         let Some(routes) = net.routes_of_subnet(subnet) else {
             return true;
         };
-        let d = nsg::evaluate(nsg, direction, &self.flow(packet), routes);
+        let d = nsg::evaluate(nsg, direction, &self.flow(packet), &routes);
         let way = match direction {
             Direction::Inbound => "inbound",
             Direction::Outbound => "outbound",
@@ -347,21 +345,34 @@ impl<'n, 'd> Walk<'n, 'd> {
     }
 
     fn run(&mut self, mut place: Place, mut packet: Packet) -> Option<(Place, Packet)> {
+        // Routing is decided by where a packet is and what it is: seeing both again is a loop,
+        // found at once rather than after every step allowed.
+        let mut seen: Vec<(Place, Packet)> = Vec::new();
         for _ in 0..MAX_STEPS {
+            if seen.contains(&(place, packet)) {
+                let element = self.place_element(place);
+                self.drop_at(
+                    &[element],
+                    packet,
+                    |w| {
+                        format!(
+                            "routing loop: the packet to {} comes back to {} unchanged",
+                            packet.dst,
+                            w.name(element)
+                        )
+                    },
+                    |_| None,
+                );
+                return None;
+            }
+            seen.push((place, packet));
             let next = match place {
                 Place::Site(site) => self.step_from_site(site, false, packet),
                 Place::PointToSite(connection) => {
-                    let site = self
-                        .net
-                        .design
-                        .connections
-                        .iter()
-                        .find_map(|c| match c.kind {
-                            ConnectionKind::PointToSite { site, .. } if c.id == connection => {
-                                Some(site)
-                            }
-                            _ => None,
-                        });
+                    let site = self.net.connection(connection).and_then(|c| match c.kind {
+                        ConnectionKind::PointToSite { site, .. } => Some(site),
+                        _ => None,
+                    });
                     match site {
                         Some(site) => self.step_from_site(site, true, packet),
                         None => self.drop_at(
@@ -396,10 +407,7 @@ impl<'n, 'd> Walk<'n, 'd> {
     /// On premises: the site's links into Azure.
     fn step_from_site(&mut self, site: Id, point_to_site: bool, packet: Packet) -> Next {
         let net = self.net;
-        let route = net
-            .routes_of_site(site, point_to_site)
-            .and_then(|r| r.lookup(packet.dst))
-            .cloned();
+        let route = net.site_route(site, point_to_site, packet.dst);
         let Some(route) = route else {
             return self.drop_at(
                 &[site],
@@ -565,6 +573,26 @@ impl<'n, 'd> Walk<'n, 'd> {
             );
             return None;
         }
+        if !here.is_empty() && !there.is_empty() && here != there {
+            if let Some(lb) = self.basic_balancer_in(b, packet.dst) {
+                self.drop_at(
+                    &[p.id, lb, far.id],
+                    packet,
+                    |w| {
+                        format!(
+                            "{} → {}: {} is a Basic internal load balancer, and its frontend is \
+                             not reachable over global VNet peering ({here} to {there}); only a \
+                             Standard load balancer is",
+                            w.name(a.id),
+                            w.name(far.id),
+                            w.name(lb)
+                        )
+                    },
+                    |_| None,
+                );
+                return None;
+            }
+        }
         let own = a.address_space.iter().any(|s| s.contains(&packet.src));
         let forwarded_allowed = p.side_on(far.id).is_none_or(|s| s.allow_forwarded_traffic);
         if !own && self.from_gateway != Some(from) && !forwarded_allowed {
@@ -603,13 +631,20 @@ impl<'n, 'd> Walk<'n, 'd> {
         Some(b)
     }
 
+    /// The Basic-SKU load balancer in VNet `slot` whose frontend is `ip`, if any.
+    fn basic_balancer_in(&self, slot: usize, ip: Ipv4Addr) -> Option<Id> {
+        let net = self.net;
+        let Some(Device::LoadBalancer(id)) = net.device_at(ip) else {
+            return None;
+        };
+        let lb = net.load_balancer(id)?;
+        (lb.sku.eq_ignore_ascii_case("Basic") && net.slot_of_subnet(lb.subnet) == Some(slot))
+            .then_some(id)
+    }
+
     /// The peering joining two VNets, if any.
     fn peering_between(&self, a: usize, b: usize) -> Option<usize> {
-        self.net
-            .peers(a)
-            .iter()
-            .find(|(_, other)| *other == b)
-            .map(|(k, _)| *k)
+        self.net.peering_between(a, b)
     }
 
     fn through_gateway(&mut self, slot: usize, route: &EffectiveRoute, packet: Packet) -> Next {

@@ -33,7 +33,7 @@ pub fn AddressHelper(vnet: Id, subnet: Option<Id>) -> impl IntoView {
             Some(id) => form::element(d, id)
                 .and_then(|e| form::set(d, &e, "prefix", &prefix.to_string()).ok())
                 .map(Edit::Replace),
-            None => form::new_subnet(d, vnet, prefix).map(Edit::Add),
+            None => form::new_subnet(d, vnet, prefix),
         });
         if let Some(edit) = edit {
             if studio.apply(edit) {

@@ -12,7 +12,7 @@ pub fn EffectiveRoutes(subnet: Id) -> impl IntoView {
     let routes = move || {
         studio.with_design(|d| {
             Network::new(d)
-                .routes_of_subnet(subnet)
+                .effective_routes(subnet)
                 .map(|set| set.routes().to_vec())
                 .unwrap_or_default()
         })

@@ -1,66 +1,16 @@
-//! The Azure names the exporters write, and whether Azure accepts them.
+//! The Azure names an export of a design writes, derived ones too.
 //!
 //! Most names come straight from the design; a few are derived (a gateway's public IP is
 //! `<gateway>-pip`). [`planned`] lists every name an export would write, with the element it
-//! comes from and the rule it must follow, so that the `azure-name-valid` rule refuses a bad
-//! name before export rather than Azure at deployment.
+//! comes from and the Azure [`Pattern`] it must follow, so that the `azure-name-valid` rule
+//! refuses a bad name before export rather than Azure at deployment. The exporters build their
+//! names with the same functions, so the rule checks what they write; this module sits below
+//! both in the import order (rules may not import the export).
 
+use crate::azure::names::Pattern;
 use crate::model::{ConnectionKind, Design, Id};
 use std::borrow::Cow;
 use std::collections::HashMap;
-
-/// The naming rule a kind of Azure resource follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pattern {
-    /// Most Microsoft.Network names: 1 to 80 letters, digits, `_`, `.` and `-`, starting with a
-    /// letter or digit, not ending with `.` or `-`.
-    General,
-    /// Virtual networks: as [`Pattern::General`] but 2 to 64 characters.
-    Vnet,
-    /// Linux VMs (also their host name): 1 to 64 letters, digits and `-`, starting with a
-    /// letter or digit, not ending with `-`.
-    Vm,
-    /// Dedicated HSMs: 3 to 24 letters, digits and `-` (`^[a-zA-Z0-9-]{3,24}$`).
-    Hsm,
-}
-
-impl Pattern {
-    /// Why Azure refuses `name`, or `None` when it accepts it.
-    pub fn problem(self, name: &str) -> Option<String> {
-        let (min, max) = match self {
-            Pattern::General => (1, 80),
-            Pattern::Vnet => (2, 64),
-            Pattern::Vm => (1, 64),
-            Pattern::Hsm => (3, 24),
-        };
-        let len = name.chars().count();
-        if len < min || len > max {
-            return Some(format!(
-                "it has {len} characters; {min} to {max} are allowed"
-            ));
-        }
-        let allowed = |c: char| match self {
-            Pattern::General | Pattern::Vnet => {
-                c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'
-            }
-            Pattern::Vm | Pattern::Hsm => c.is_ascii_alphanumeric() || c == '-',
-        };
-        if let Some(bad) = name.chars().find(|&c| !allowed(c)) {
-            let set = match self {
-                Pattern::General | Pattern::Vnet => "letters, digits, '_', '.' and '-'",
-                Pattern::Vm | Pattern::Hsm => "letters, digits and '-'",
-            };
-            return Some(format!("it contains {bad:?}; only {set} are allowed"));
-        }
-        if self != Pattern::Hsm && !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-            return Some("it must start with a letter or a digit".to_string());
-        }
-        if self != Pattern::Hsm && (name.ends_with('.') || name.ends_with('-')) {
-            return Some("it must not end with '.' or '-'".to_string());
-        }
-        None
-    }
-}
 
 /// A name an export writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -379,53 +329,4 @@ pub fn planned<'d>(design: &'d Design) -> Vec<Planned<'d>> {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Pattern;
-
-    #[test]
-    fn general_names_follow_azures_rule() {
-        for ok in [
-            "a",
-            "hub-vnet",
-            "GatewaySubnet",
-            "a.b_c-d",
-            "x_",
-            &"a".repeat(80),
-        ] {
-            assert_eq!(Pattern::General.problem(ok), None, "{ok}");
-        }
-        for bad in [
-            "",
-            "-a",
-            "a-",
-            "a.",
-            "_a",
-            "a b",
-            "a'b",
-            "é",
-            &"a".repeat(81),
-        ] {
-            assert!(Pattern::General.problem(bad).is_some(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn hsm_names_match_the_providers_pattern() {
-        assert_eq!(Pattern::Hsm.problem("hsm-1"), None);
-        assert_eq!(Pattern::Hsm.problem("-hsm"), None);
-        for bad in ["ab", "hsm_1", "hsm.1", &"h".repeat(25)] {
-            assert!(Pattern::Hsm.problem(bad).is_some(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn vnet_and_vm_limits() {
-        assert!(Pattern::Vnet.problem("a").is_some());
-        assert!(Pattern::Vnet.problem(&"a".repeat(65)).is_some());
-        assert!(Pattern::Vm.problem("nva.1").is_some());
-        assert_eq!(Pattern::Vm.problem("nva-1"), None);
-    }
 }

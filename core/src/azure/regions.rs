@@ -1,4 +1,6 @@
 //! Where Dedicated HSM is offered, as data with its source, and how Azure locations compare.
+//!
+//! Rules, drawing, the builder and the tracer all compare locations through [`location_key`].
 
 /// An Azure region that offers Dedicated HSM.
 pub struct OfferedRegion {
@@ -55,8 +57,8 @@ pub fn offered(location: &str) -> Option<&'static OfferedRegion> {
 }
 
 /// A location as Azure compares it: case-insensitive, spaces ignored ("West Europe" gives
-/// "westeurope"). Rules compare and group locations by this key.
-pub(crate) fn location_key(location: &str) -> String {
+/// "westeurope"). Rules, drawing and the tracer compare and group locations by this key.
+pub fn location_key(location: &str) -> String {
     location
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -79,5 +81,12 @@ mod tests {
         assert_eq!(OFFERED.iter().filter(|r| r.source == FAQ).count(), 22);
         assert_eq!(offered("West Europe").unwrap().location, "westeurope");
         assert!(offered("brazilsouth").is_none());
+    }
+
+    #[test]
+    fn locations_compare_ignoring_case_and_spaces() {
+        assert_eq!(location_key(" West Europe "), "westeurope");
+        assert_eq!(display_name("NORTHEUROPE"), Some("North Europe"));
+        assert_eq!(display_name("mars"), None);
     }
 }

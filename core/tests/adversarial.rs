@@ -1,0 +1,95 @@
+//! The adversarial shapes of `benches/shapes` at moderate sizes: each is a document the loader
+//! accepts, and checking and tracing it allocate in proportion to its size. Memory is counted
+//! by this test's own allocator, so the measure is exact and the same on every machine: when
+//! the size doubles, the bytes allocated and the peak may at most triple (a quadratic loop
+//! would quadruple them). Time is measured by `cargo bench --bench adversarial`.
+
+#[path = "../benches/shapes/mod.rs"]
+mod shapes;
+
+use hsmnet_core::model::Protocol;
+use hsmnet_core::trace::{Endpoint, Network, LUNA_NTLS_PORT};
+use hsmnet_core::{check, load, to_json};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+/// The system allocator, counting: bytes live now, the most live since the last reset, and
+/// every byte ever handed out.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+static TOTAL: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+        PEAK.fetch_max(live, Relaxed);
+        TOTAL.fetch_add(layout.size(), Relaxed);
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Bytes allocated in all, and the peak above what was live before, while `work` runs.
+fn measure(work: impl FnOnce()) -> (usize, usize) {
+    let before = LIVE.load(Relaxed);
+    PEAK.store(before, Relaxed);
+    let total = TOTAL.load(Relaxed);
+    work();
+    (TOTAL.load(Relaxed) - total, PEAK.load(Relaxed) - before)
+}
+
+/// What the studio does with a design it opens: check it and trace its clients to its HSMs.
+fn check_and_trace(design: &hsmnet_core::Design) {
+    std::hint::black_box(check(design));
+    let net = Network::new(design);
+    let clients = design
+        .vnets
+        .iter()
+        .flat_map(|v| v.subnets.iter().filter(|s| s.hsm_client))
+        .map(|s| Endpoint::Subnet(s.id))
+        .take(50);
+    for from in clients {
+        if let Some(h) = design.hsms.first() {
+            let _ = net.trace(from, Endpoint::Hsm(h.id), Protocol::Tcp, LUNA_NTLS_PORT);
+        }
+    }
+}
+
+#[test]
+fn every_shape_loads_and_costs_memory_in_proportion_to_its_size() {
+    const N: usize = 3_000;
+    for shape in shapes::ALL {
+        let mut measured = Vec::new();
+        for n in [N, 2 * N] {
+            let design = (shape.build)(n);
+            let text = to_json(&design);
+            let design = load(&text).unwrap_or_else(|e| panic!("{}: {e}", shape.name));
+            measured.push(measure(|| check_and_trace(&design)));
+        }
+        let (total_n, peak_n) = measured[0];
+        let (total_2n, peak_2n) = measured[1];
+        assert!(
+            total_2n <= 3 * total_n,
+            "{}: {total_n} bytes allocated at {N}, {total_2n} at {}",
+            shape.name,
+            2 * N
+        );
+        assert!(
+            peak_2n <= 3 * peak_n.max(1 << 20),
+            "{}: peak {peak_n} bytes at {N}, {peak_2n} at {}",
+            shape.name,
+            2 * N
+        );
+    }
+}
