@@ -1,8 +1,9 @@
-//! Address arithmetic on top of ipnet: usable and free addresses, free-prefix search, overlap.
+//! Address arithmetic on top of ipnet: usable and free addresses, free-prefix search, overlap,
+//! and an index of prefixes for overlap and containment questions about many of them at once.
 //! The facts it computes with (which addresses Azure reserves) are in `azure::addresses`.
 
 use crate::azure::addresses::{RESERVED_AT_END, RESERVED_AT_START, RESERVED_PER_SUBNET};
-use crate::model::{Design, Firewall, Subnet, Vnet};
+use crate::model::{Design, Firewall, Id, Subnet, Vnet};
 use ipnet::Ipv4Net;
 use rustc_hash::FxHashSet;
 use std::net::Ipv4Addr;
@@ -79,55 +80,80 @@ pub fn firewall_ip(design: &Design, firewall: &Firewall) -> Option<Ipv4Addr> {
 
 /// The first prefix of length `len` inside `vnet`'s address space that overlaps none of its
 /// subnets other than `except` (so a subnet can be grown in place): the address spaces in
-/// design order, each from its lowest address.
-///
-/// One sort of the subnets and one jump per blocking range, rather than every candidate against
-/// every subnet: a /28 searched through a /8 is a million candidates.
+/// design order, each from its lowest address. [`FreeSpace`] answers many such questions about
+/// one VNet.
 pub fn next_free_prefix(vnet: &Vnet, len: u8, except: Option<&Subnet>) -> Option<Ipv4Net> {
-    if len > 32 {
-        return None;
+    FreeSpace::new(vnet).next_free_prefix(len, except)
+}
+
+/// A VNet's subnets sorted by address once, for free-prefix searches in it: each costs O(n)
+/// plus one jump per blocking range, where trying every candidate against every subnet costs
+/// candidates × n (a /28 searched through a /8 is a million candidates).
+pub struct FreeSpace<'v> {
+    vnet: &'v Vnet,
+    /// (first address, last address, subnet), by first address.
+    subnets: Vec<(u32, u32, Id)>,
+}
+
+impl<'v> FreeSpace<'v> {
+    pub fn new(vnet: &'v Vnet) -> Self {
+        let mut subnets: Vec<(u32, u32, Id)> = vnet
+            .subnets
+            .iter()
+            .map(|s| {
+                let (first, last) = bounds(&s.prefix);
+                (first, last, s.id)
+            })
+            .collect();
+        crate::sort::stable_by_key(&mut subnets, |&(first, _, _)| u64::from(first));
+        FreeSpace { vnet, subnets }
     }
-    // The addresses the other subnets take, as sorted, disjoint, non-adjacent ranges.
-    let mut ranges: Vec<(u32, u32)> = vnet
-        .subnets
-        .iter()
-        .filter(|s| except.is_none_or(|e| e.id != s.id))
-        .map(|s| bounds(&s.prefix))
-        .collect();
-    crate::sort::stable_by_key(&mut ranges, |&(first, _)| u64::from(first));
-    let mut taken: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
-    for (first, last) in ranges {
-        match taken.last_mut() {
-            Some((_, end)) if u64::from(first) <= u64::from(*end) + 1 => *end = (*end).max(last),
-            _ => taken.push((first, last)),
+
+    /// As [`next_free_prefix`].
+    pub fn next_free_prefix(&self, len: u8, except: Option<&Subnet>) -> Option<Ipv4Net> {
+        if len > 32 {
+            return None;
         }
-    }
-    let size = 1u64 << (32 - u32::from(len));
-    // A space met again gives the same answer: none, or it would have been returned.
-    let mut searched: FxHashSet<(u32, u32)> = FxHashSet::default();
-    for space in &vnet.address_space {
-        if len < space.prefix_len() {
-            continue;
-        }
-        let (first, last) = bounds(space);
-        if !searched.insert((first, last)) {
-            continue;
-        }
-        // Candidates are aligned to their size, as is the space (it is at least as large).
-        let mut candidate = u64::from(first);
-        while candidate + size - 1 <= u64::from(last) {
-            let end = candidate + size - 1;
-            let next = taken.partition_point(|&(_, l)| u64::from(l) < candidate);
-            match taken.get(next) {
-                // Every candidate up to that range's end overlaps it: jump past it.
-                Some(&(f, l)) if u64::from(f) <= end => {
-                    candidate = (u64::from(l) + 1).div_ceil(size) * size;
+        // The addresses the other subnets take, as sorted, disjoint, non-adjacent ranges.
+        let mut taken: Vec<(u32, u32)> = Vec::with_capacity(self.subnets.len());
+        for &(first, last, id) in &self.subnets {
+            if except.is_some_and(|e| e.id == id) {
+                continue;
+            }
+            match taken.last_mut() {
+                Some((_, end)) if u64::from(first) <= u64::from(*end) + 1 => {
+                    *end = (*end).max(last)
                 }
-                _ => return Ipv4Net::new(Ipv4Addr::from(candidate as u32), len).ok(),
+                _ => taken.push((first, last)),
             }
         }
+        let size = 1u64 << (32 - u32::from(len));
+        // A space met again gives the same answer: none, or it would have been returned.
+        let mut searched: FxHashSet<(u32, u32)> = FxHashSet::default();
+        for space in &self.vnet.address_space {
+            if len < space.prefix_len() {
+                continue;
+            }
+            let (first, last) = bounds(space);
+            if !searched.insert((first, last)) {
+                continue;
+            }
+            // Candidates are aligned to their size, as is the space (it is at least as large).
+            let mut candidate = u64::from(first);
+            while candidate + size - 1 <= u64::from(last) {
+                let end = candidate + size - 1;
+                let next = taken.partition_point(|&(_, l)| u64::from(l) < candidate);
+                match taken.get(next) {
+                    // Every candidate up to that range's end overlaps it: jump past it.
+                    Some(&(f, l)) if u64::from(f) <= end => {
+                        candidate = (u64::from(l) + 1).div_ceil(size) * size;
+                    }
+                    _ => return Ipv4Net::new(Ipv4Addr::from(candidate as u32), len).ok(),
+                }
+            }
+        }
+        None
     }
-    None
 }
 
 /// The first and last address of a prefix.

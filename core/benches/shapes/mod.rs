@@ -24,6 +24,10 @@ pub struct Shape {
 
 pub const ALL: &[Shape] = &[
     Shape {
+        name: "hub-spokes",
+        build: hub_spokes,
+    },
+    Shape {
         name: "clients-x-prefixes",
         build: clients_by_prefixes,
     },
@@ -89,6 +93,11 @@ fn next_id(d: &Design) -> u32 {
 
 fn spokes_for(n: usize) -> usize {
     (n / 2).clamp(1, presets::plan::MAX_SPOKES)
+}
+
+/// The preset itself with `n/2` spokes (at most its maximum): the baseline.
+pub fn hub_spokes(n: usize) -> Design {
+    hub(spokes_for(n))
 }
 
 /// Many client subnets × many on-premises prefixes: every spoke learns every prefix of the

@@ -87,11 +87,6 @@ impl Names {
         }
     }
 
-    /// The names of every element of the design.
-    pub fn of(design: &Design) -> Self {
-        Names::new(element_names(design))
-    }
-
     /// A name none taken so far has, as [`unique_among`] makes it; taken from now on.
     pub fn take(&mut self, base: &str) -> String {
         let key = folded(base);
@@ -116,7 +111,12 @@ impl Names {
 
 /// A name no element of the design has (see [`unique_among`]).
 pub fn unique(design: &Design, base: &str) -> String {
-    unique_among(element_names(design), base)
+    let names = element_names(design);
+    if !names.clone().any(|t| same_name(t, base)) {
+        return base.to_string();
+    }
+    // Taken: a design may hold thousands of numbered names, so fold them once.
+    Names::new(names).take(base)
 }
 
 /// `base-1`, `base-2`, …: the first that no element of the design has. What the palette

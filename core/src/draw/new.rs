@@ -14,7 +14,7 @@ use super::addresses::{
 use super::geometry::{
     clear_of, device_spot, grow_to_hold, next_subnet_rect, GAP, HEADER, VNET_H, VNET_W,
 };
-use super::names::unique;
+use super::names::{unique, Names};
 use super::plan::Plan;
 use super::Refusal;
 use crate::addressing::free_addresses;
@@ -511,11 +511,19 @@ pub(crate) fn circuit(plan: &mut Plan, site: Id, at: Point) -> Result<Id, Refusa
 
 /// A new peering of VNets `a` and `b` with Azure's defaults, named `a-to-b`.
 pub(crate) fn peering(design: &Design, id: Id, a: Id, b: Id) -> Element {
-    let name = unique(
-        design,
-        &format!("{}-to-{}", design.name_of(a), design.name_of(b)),
-    );
+    let name = unique(design, &peering_name(design, a, b));
     Element::Peering(Peering::new(id, name, a, b))
+}
+
+/// [`peering`], naming it from names already gathered: for making many (one per finding)
+/// without gathering the design's names each time.
+pub(crate) fn peering_among(names: &mut Names, design: &Design, id: Id, a: Id, b: Id) -> Element {
+    let name = names.take(&peering_name(design, a, b));
+    Element::Peering(Peering::new(id, name, a, b))
+}
+
+fn peering_name(design: &Design, a: Id, b: Id) -> String {
+    format!("{}-to-{}", design.name_of(a), design.name_of(b))
 }
 
 /// A new connection of `kind`, named after its ends: `gateway-to-site`, `gateway-to-circuit`,

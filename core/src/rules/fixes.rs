@@ -166,6 +166,10 @@ fn certain(edit: Option<Edit>) -> Edit {
     edit.unwrap_or(Edit::Batch(Vec::new()))
 }
 
+/// How many VPN gateways [`site_to_site_fix`] tries, and HSMs through each: each try traces
+/// over a copy of the design, so a design with thousands stays linear.
+const TRIED: usize = 8;
+
 /// Connects `site` by site-to-site VPN to the first VPN gateway it is not connected to yet,
 /// whose VNet's addresses do not clash with the site's prefixes, and over which the site would
 /// then reach an HSM on TCP 1792 as the flow tracer follows it (on the design with the
@@ -176,6 +180,7 @@ pub(super) fn site_to_site_fix(cx: &Context, site: &OnPremSite, id: Id) -> Optio
         return None;
     }
     let linked = cx.topology().components(|_| true);
+    let mut tries = 0;
     cx.design.gateways.iter().find_map(|g| {
         let vnet = cx.index.vnet_of_subnet(g.subnet)?;
         let kind = ConnectionKind::SiteToSite {
@@ -188,9 +193,10 @@ pub(super) fn site_to_site_fix(cx: &Context, site: &OnPremSite, id: Id) -> Optio
                 .address_space
                 .iter()
                 .any(|a| site.prefixes.iter().any(|p| overlaps(a, p)));
-        if !usable {
+        if !usable || tries == TRIED {
             return None;
         }
+        tries += 1;
         let edit = Edit::Add(new::connection(cx.design, id, kind));
         // Only HSMs of VNets linked to the gateway's at all can be reached through it.
         let joined = linked.label(vnet.id);
@@ -204,6 +210,7 @@ pub(super) fn site_to_site_fix(cx: &Context, site: &OnPremSite, id: Id) -> Optio
                     .is_some_and(|v| linked.label(v.id) == joined)
             })
             .map(|h| h.id)
+            .take(TRIED)
             .collect();
         let connected = cx.design.apply(&edit).ok()?;
         let net = Network::new(&connected);

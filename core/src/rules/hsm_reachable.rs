@@ -6,7 +6,7 @@ use super::wording::names;
 use super::{Context, Finding, Rule, Severity};
 use crate::addressing::overlaps;
 use crate::azure::ports::LUNA_NTLS_PORT;
-use crate::azure::regions::location_key;
+use crate::draw::names::{element_names, Names};
 use crate::draw::new;
 use crate::edit::Edit;
 use crate::graph::{Link, Node};
@@ -209,6 +209,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     // Computed only when some client is cut off: the fix targets and the next free id.
     let mut targets: Option<Vec<(&Vnet, bool)>> = None;
     let mut next_id: Option<Id> = None;
+    let mut taken: Option<Names> = None;
     for vnet in &cx.design.vnets {
         let mut cut_off: Vec<Id> = Vec::new();
         let mut first_unreached = None;
@@ -241,7 +242,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         // (see `peering_fix`): when it is, something on that way blocks them.
         let targets = targets.get_or_insert_with(|| fix_targets(cx));
         let id = *next_id.get_or_insert_with(|| cx.design.next_id());
-        if let Some((label, edit)) = peering_fix(cx, vnet, targets, id) {
+        let taken = taken.get_or_insert_with(|| Names::new(element_names(cx.design)));
+        if let Some((label, edit)) = peering_fix(cx, vnet, targets, id, taken) {
             finding = finding.with_fix(label, edit);
         }
         out.push(finding);
@@ -280,6 +282,10 @@ fn dedup(ids: Vec<Id>) -> Vec<Id> {
     ids.into_iter().filter(|id| seen.insert(*id)).collect()
 }
 
+/// How many flows from a hub's NVAs to the HSMs near it [`fix_targets`] traces: enough for
+/// NSGs that admit HSMs one by one, and few enough that a design with thousands stays linear.
+const TRIED: usize = 8;
+
 /// VNets a cut-off VNet could be peered with, in design order: hubs whose NVA proxy tier (NVAs
 /// behind a load balancer of the hub) reaches an HSM of the hub or of a VNet linked to it, as
 /// the flow tracer finds from the NVAs (first), then HSM VNets without such a tier; `true`
@@ -287,42 +293,42 @@ fn dedup(ids: Vec<Id>) -> Vec<Id> {
 fn fix_targets<'d>(cx: &Context<'d>) -> Vec<(&'d Vnet, bool)> {
     let net = cx.network();
     let facts = cx.facts();
-    let mut proxied: Vec<Id> = Vec::new();
-    let mut hubs: Vec<Id> = Vec::new();
+    let mut proxied: rustc_hash::FxHashSet<Id> = Default::default();
+    let mut hubs: rustc_hash::FxHashSet<Id> = Default::default();
     for hub in super::hub::hubs(cx) {
+        let mut seen: rustc_hash::FxHashSet<Id> = Default::default();
         let proxies: Vec<Id> = hub
             .load_balancers
             .iter()
             .flat_map(|lb| lb.backends.iter().copied())
-            .filter(|b| hub.has_nva(*b))
+            .filter(|b| hub.has_nva(*b) && seen.insert(*b))
             .collect();
         if proxies.is_empty() {
             continue;
         }
-        proxied.push(hub.vnet.id);
+        proxied.insert(hub.vnet.id);
         let linked = cx.topology().neighbours(hub.vnet.id);
         let vnets =
             std::iter::once(hub.vnet.id).chain(linked.iter().filter_map(|(n, _)| match n {
                 Node::Vnet(v) => Some(*v),
                 Node::Site(_) => None,
             }));
-        let mut hsms = vnets.flat_map(|v| facts.hsms_of(v).iter().copied());
-        let reaches = hsms.any(|hsm| {
-            proxies
-                .iter()
-                .filter_map(|p| net.nva_address(*p))
-                .any(|ip| {
-                    net.reaches(
-                        Endpoint::Address(ip),
-                        Endpoint::Hsm(hsm),
-                        Protocol::Tcp,
-                        LUNA_NTLS_PORT,
-                    )
-                    .unwrap_or(false)
-                })
+        let addresses: Vec<_> = proxies.iter().filter_map(|p| net.nva_address(*p)).collect();
+        let mut flows = vnets
+            .flat_map(|v| facts.hsms_of(v).iter().copied())
+            .flat_map(|hsm| addresses.iter().map(move |ip| (*ip, hsm)))
+            .take(TRIED);
+        let reaches = flows.any(|(ip, hsm)| {
+            net.reaches(
+                Endpoint::Address(ip),
+                Endpoint::Hsm(hsm),
+                Protocol::Tcp,
+                LUNA_NTLS_PORT,
+            )
+            .unwrap_or(false)
         });
         if reaches {
-            hubs.push(hub.vnet.id);
+            hubs.insert(hub.vnet.id);
         }
     }
     let vnets = &cx.design.vnets;
@@ -358,6 +364,17 @@ fn linked_to_azure(cx: &Context, site: Id) -> bool {
         })
 }
 
+/// Whether two locations name one Azure region, compared as their keys are (`West Europe` is
+/// `westeurope`) without making them.
+fn same_location(a: &str, b: &str) -> bool {
+    fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c.to_ascii_lowercase())
+    }
+    folded(a).eq(folded(b))
+}
+
 fn spaces_overlap(a: &Vnet, b: &Vnet) -> bool {
     a.address_space
         .iter()
@@ -373,19 +390,19 @@ fn peering_fix(
     vnet: &Vnet,
     targets: &[(&Vnet, bool)],
     id: Id,
+    taken: &mut Names,
 ) -> Option<(String, Edit)> {
-    let here = location_key(cx.index.location(vnet)?);
+    let here = cx.index.location(vnet)?;
     let linked: Vec<Id> = cx
         .topology()
         .neighbours(vnet.id)
         .into_iter()
         .map(|(node, _)| node.id())
         .collect();
-    let mut nearby = targets.iter().copied().filter(|(t, _)| {
-        cx.index
-            .location(t)
-            .is_some_and(|l| location_key(l) == here)
-    });
+    let mut nearby = targets
+        .iter()
+        .copied()
+        .filter(|(t, _)| cx.index.location(t).is_some_and(|l| same_location(l, here)));
     if nearby
         .clone()
         .any(|(t, _)| t.id == vnet.id || linked.contains(&t.id))
@@ -393,7 +410,7 @@ fn peering_fix(
         return None;
     }
     let (target, hub) = nearby.find(|(t, _)| !spaces_overlap(vnet, t))?;
-    let peering = new::peering(cx.design, id, vnet.id, target.id);
+    let peering = new::peering_among(taken, cx.design, id, vnet.id, target.id);
     let what = if hub { "hub" } else { "HSM VNet" };
     Some((
         format!(

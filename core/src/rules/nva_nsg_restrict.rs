@@ -7,12 +7,13 @@ use super::select::hsm_vnets;
 use super::{Context, Finding, Rule, Severity};
 use crate::azure::addresses::PROBE_SOURCE;
 use crate::azure::ports::LUNA_NTLS_PORT;
-use crate::draw::names::unique_among;
+use crate::draw::names::Names;
 use crate::edit::{Edit, Element};
 use crate::model::{Access, AddressMatch, Direction, Id, Nsg, NsgRule, PortRange, Protocol, Vnet};
 use crate::trace::nsg::{self, Fence, Flow};
 use crate::trace::VnetScope;
 use ipnet::Ipv4Net;
+use std::collections::HashSet;
 use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {
@@ -22,12 +23,15 @@ pub static RULE: Rule = Rule {
     #[cfg(feature = "explanations")]
     explanation: super::Explanation {
         checks: "Each subnet holding a hub's NVAs has an NSG. Outbound, its allow rules reach \
-                 only HSM addresses (or the HSM subnet) over TCP 1792, every HSM is reachable \
-                 that way, and a final rule denies all other outbound traffic. When the hub has \
-                 a firewall, inbound allow rules admit only the firewall's subnet range and the \
-                 AzureLoadBalancer tag, both are admitted on TCP 1792, and a final rule denies \
-                 all other inbound traffic. Allow rules that come after a deny-everything rule \
-                 never match and are not counted.",
+                 only HSM addresses (or the HSM subnet) over TCP 1792, every NVA may open TCP \
+                 1792 to every HSM, and a final rule denies all other outbound traffic. When the \
+                 hub has a firewall, inbound allow rules admit only the firewall's subnet range \
+                 and the AzureLoadBalancer tag, the firewall's address and the health probe are \
+                 admitted to every NVA on TCP 1792, and a final rule denies all other inbound \
+                 traffic. Whether a flow is admitted is the flow tracer's NSG evaluation \
+                 (priority order, then Azure's default rules), so a narrower deny before an allow \
+                 counts; a rule that an earlier one matches in full (an allow after a \
+                 deny-everything rule) never decides anything and is not counted.",
         why: "The HSM subnet cannot have an NSG, so this NSG is where the proxy tier is fenced \
               in: only traffic that crossed the firewall may reach the NVAs, and the NVAs may \
               only open Luna sessions to the HSMs. The explicit denies are needed because \
@@ -40,7 +44,8 @@ pub static RULE: Rule = Rule {
         fix: "Attach an NSG to the NVA subnet with: inbound allow from the AzureFirewallSubnet \
               prefix and from AzureLoadBalancer on TCP 1792, inbound deny all; outbound allow \
               to each HSM address on TCP 1792, outbound deny all. The one-click fix writes \
-              these rules, drops allow rules that are wider, and makes the firewall SNAT \
+              these rules, drops allow rules that are wider and deny rules that refuse one of \
+              these flows, and makes the firewall SNAT \
               every destination (its private range 255.255.255.255/32) when it does not \
               already, so that the NSG sees the firewall's address.",
         source: "Networking considerations, 'Networking Restrictions' and 'Solution \
@@ -171,12 +176,13 @@ enum Need<'p> {
     Hsm(&'p Target),
 }
 
-/// A flow the NSG must admit: the firewall and the probe to each NVA of the subnet, and each
-/// NVA to each HSM, all on TCP 1792.
+/// What the NSG must admit, as the flows that show it: the firewall and the probe to each NVA
+/// of the subnet, and each NVA to each HSM, all on TCP 1792.
 struct Needed<'p> {
     need: Need<'p>,
     direction: Direction,
-    flow: Flow,
+    /// One flow per NVA.
+    flows: Vec<Flow>,
 }
 
 fn needed<'p>(policy: &'p Policy, nvas: &[Ipv4Addr]) -> Vec<Needed<'p>> {
@@ -187,27 +193,25 @@ fn needed<'p>(policy: &'p Policy, nvas: &[Ipv4Addr]) -> Vec<Needed<'p>> {
         port: LUNA_NTLS_PORT,
     };
     let mut out = Vec::new();
-    for &nva in nvas {
-        if let Some((fw, fw_ip)) = policy.firewall {
+    if let Some((fw, fw_ip)) = policy.firewall {
+        out.push(Needed {
+            need: Need::Firewall(fw),
+            direction: Direction::Inbound,
+            flows: nvas.iter().map(|nva| tcp(fw_ip, *nva)).collect(),
+        });
+        out.push(Needed {
+            need: Need::Probe,
+            direction: Direction::Inbound,
+            flows: nvas.iter().map(|nva| tcp(PROBE_SOURCE, *nva)).collect(),
+        });
+    }
+    for t in &policy.targets {
+        if let Some(address) = t.address {
             out.push(Needed {
-                need: Need::Firewall(fw),
-                direction: Direction::Inbound,
-                flow: tcp(fw_ip, nva),
+                need: Need::Hsm(t),
+                direction: Direction::Outbound,
+                flows: nvas.iter().map(|nva| tcp(*nva, address)).collect(),
             });
-            out.push(Needed {
-                need: Need::Probe,
-                direction: Direction::Inbound,
-                flow: tcp(PROBE_SOURCE, nva),
-            });
-        }
-        for t in &policy.targets {
-            if let Some(address) = t.address {
-                out.push(Needed {
-                    need: Need::Hsm(t),
-                    direction: Direction::Outbound,
-                    flow: tcp(nva, address),
-                });
-            }
         }
     }
     out
@@ -251,29 +255,22 @@ fn problems(nsg: &Nsg, policy: &Policy, needed: &[Needed], routes: &impl VnetSco
                     .to_string(),
             });
         }
-        // Each needed flow once, named by the first NVA it is refused for.
-        let mut refused: Vec<String> = Vec::new();
+        // Each need once, shown by the first NVA whose flow is refused.
         for n in needed.iter().filter(|n| n.direction == direction) {
-            let key = match n.need {
-                Need::Firewall(_) => "firewall".to_string(),
-                Need::Probe => "probe".to_string(),
-                Need::Hsm(t) => t.label.clone(),
+            let refused = n.flows.iter().find_map(|flow| {
+                let d = nsg::evaluate(nsg, n.direction, flow, routes);
+                (!d.allowed).then_some((flow, d))
+            });
+            let Some((flow, d)) = refused else {
+                continue;
             };
-            if refused.contains(&key) {
-                continue;
-            }
-            let d = nsg::evaluate(nsg, n.direction, &n.flow, routes);
-            if d.allowed {
-                continue;
-            }
-            refused.push(key);
             out.push(match n.need {
                 Need::Firewall(fw) => format!(
                     "traffic from the firewall subnet {fw} on TCP {LUNA_NTLS_PORT} is denied: {} \
                      refuses {} to NVA {}",
                     d.describe(),
-                    n.flow.src,
-                    n.flow.dst
+                    flow.src,
+                    flow.dst
                 ),
                 Need::Probe => format!(
                     "the AzureLoadBalancer probe on TCP {LUNA_NTLS_PORT} is denied by {}, so \
@@ -291,14 +288,12 @@ fn problems(nsg: &Nsg, policy: &Policy, needed: &[Needed], routes: &impl VnetSco
     out
 }
 
-/// A priority in `direction` not used by `rules`, searching from `start` by `step`.
-fn free_priority(rules: &[NsgRule], direction: Direction, start: i32, step: i32) -> u16 {
+/// A priority not in `used`, searching from `start` by `step` within 100..=4096 (`start`
+/// when none is free); taken from now on.
+fn free_priority(used: &mut HashSet<u16>, start: i32, step: i32) -> u16 {
     let mut p = start;
     while (100..=4096).contains(&p) {
-        if !rules
-            .iter()
-            .any(|r| r.direction == direction && i32::from(r.priority) == p)
-        {
+        if used.insert(p as u16) {
             return p as u16;
         }
         p += step;
@@ -347,30 +342,33 @@ fn is_deny_all(r: &NsgRule) -> bool {
 /// The rules of `nsg` rebuilt to the policy: allows beyond the fence dropped, the
 /// deny-everything rule of each checked direction last, denies that refuse a needed flow
 /// dropped, and an allow added for each needed flow still refused. Judged by the tracer's
-/// NSG evaluation, so the result admits every needed flow.
-fn rebuild(nsg: &Nsg, policy: &Policy, needed: &[Needed], routes: &impl VnetScope) -> Vec<NsgRule> {
+/// NSG evaluation, so the result admits every needed flow. `None` when more rules would be
+/// needed in one direction than an NSG has priorities (100 to 4096): no fix can hold them,
+/// and trying would cost the square of their number.
+fn rebuild(
+    nsg: &Nsg,
+    policy: &Policy,
+    needed: &[Needed],
+    routes: &impl VnetScope,
+) -> Option<Vec<NsgRule>> {
+    const PRIORITIES: usize = 4096 - 100 + 1;
+    for d in [Direction::Inbound, Direction::Outbound] {
+        if needed.iter().filter(|n| n.direction == d).count() >= PRIORITIES {
+            return None;
+        }
+    }
     let rules = &nsg.rules;
-    let mut kept: Vec<NsgRule> = rules
-        .iter()
-        .filter(|r| {
-            !checked(policy, r.direction)
-                || match r.access {
-                    // A deny-everything rule is moved to the end.
-                    Access::Deny => !nsg::matches_every_flow(r),
-                    Access::Allow => fence(policy, r.direction).holds(r),
-                }
-        })
-        .cloned()
-        .collect();
-    let names: Vec<String> = rules.iter().map(|r| r.name.clone()).collect();
-    let name = |kept: &[NsgRule], base: &str| {
-        unique_among(
-            kept.iter()
-                .map(|r| r.name.as_str())
-                .chain(names.iter().map(String::as_str)),
-            base,
-        )
-    };
+    // The rules as they are being rebuilt, in an NSG the tracer's evaluation can judge.
+    let mut work = nsg.clone();
+    work.rules.retain(|r| {
+        !checked(policy, r.direction)
+            || match r.access {
+                // A deny-everything rule is moved to the end.
+                Access::Deny => !nsg::matches_every_flow(r),
+                Access::Allow => fence(policy, r.direction).holds(r),
+            }
+    });
+    let mut names = Names::new(rules.iter().map(|r| r.name.as_str()));
     for (d, base) in [
         (Direction::Inbound, "deny-all-inbound"),
         (Direction::Outbound, "deny-all-outbound"),
@@ -378,62 +376,81 @@ fn rebuild(nsg: &Nsg, policy: &Policy, needed: &[Needed], routes: &impl VnetScop
         if !checked(policy, d) {
             continue;
         }
+        let mut used: HashSet<u16> = work
+            .rules
+            .iter()
+            .filter(|r| r.direction == d)
+            .map(|r| r.priority)
+            .collect();
         // A deny-everything rule keeps its name when it is moved to the end.
         let deny_name = rules
             .iter()
             .find(|r| r.direction == d && is_deny_all(r))
             .map(|r| r.name.clone())
-            .unwrap_or_else(|| name(&kept, base));
-        let deny = deny_all(deny_name, free_priority(&kept, d, 4096, -1), d);
+            .unwrap_or_else(|| names.take(base));
+        work.rules
+            .push(deny_all(deny_name, free_priority(&mut used, 4096, -1), d));
         for n in needed.iter().filter(|n| n.direction == d) {
-            loop {
-                let mut trial = nsg.clone();
-                trial.rules = kept.clone();
-                trial.rules.push(deny.clone());
-                let decision = nsg::evaluate(&trial, d, &n.flow, routes);
-                if decision.allowed {
+            for flow in &n.flows {
+                loop {
+                    let decision = nsg::evaluate(&work, d, flow, routes);
+                    if decision.allowed {
+                        break;
+                    }
+                    // A deny that refuses the flow goes, unless it is the one at the end.
+                    let blocking = (!decision.default_rule)
+                        .then(|| {
+                            work.rules.iter().position(|r| {
+                                r.direction == d
+                                    && r.name == decision.rule
+                                    && r.priority == decision.priority
+                                    && !is_deny_all(r)
+                            })
+                        })
+                        .flatten();
+                    if let Some(i) = blocking {
+                        work.rules.remove(i);
+                        continue;
+                    }
+                    let p = free_priority(&mut used, 100, 10);
+                    work.rules.push(match n.need {
+                        Need::Firewall(fw) => allow(
+                            names.take("allow-firewall"),
+                            p,
+                            d,
+                            AddressMatch::Prefix(fw),
+                            AddressMatch::Any,
+                        ),
+                        Need::Probe => allow(
+                            names.take("allow-lb-probe"),
+                            p,
+                            d,
+                            AddressMatch::AzureLoadBalancer,
+                            AddressMatch::Any,
+                        ),
+                        Need::Hsm(t) => allow(
+                            names.take(&format!("to-{}", t.name)),
+                            p,
+                            d,
+                            AddressMatch::Any,
+                            AddressMatch::Prefix(t.prefix),
+                        ),
+                    });
                     break;
                 }
-                let blocking = kept.iter().position(|r| {
-                    r.direction == d
-                        && r.name == decision.rule
-                        && r.priority == decision.priority
-                        && !decision.default_rule
-                });
-                if let Some(i) = blocking {
-                    kept.remove(i);
-                    continue;
-                }
-                let p = free_priority(&kept, d, 100, 10);
-                kept.push(match n.need {
-                    Need::Firewall(fw) => allow(
-                        name(&kept, "allow-firewall"),
-                        p,
-                        d,
-                        AddressMatch::Prefix(fw),
-                        AddressMatch::Any,
-                    ),
-                    Need::Probe => allow(
-                        name(&kept, "allow-lb-probe"),
-                        p,
-                        d,
-                        AddressMatch::AzureLoadBalancer,
-                        AddressMatch::Any,
-                    ),
-                    Need::Hsm(t) => allow(
-                        name(&kept, &format!("to-{}", t.name)),
-                        p,
-                        d,
-                        AddressMatch::Any,
-                        AddressMatch::Prefix(t.prefix),
-                    ),
-                });
-                break;
             }
         }
-        kept.push(deny);
+        // The deny-everything rule last among the rules of its direction.
+        if let Some(i) = work
+            .rules
+            .iter()
+            .position(|r| r.direction == d && is_deny_all(r))
+        {
+            let deny = work.rules.remove(i);
+            work.rules.push(deny);
+        }
     }
-    kept
+    Some(work.rules)
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -463,9 +480,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             let (said, edit) = match nsg {
                 None => {
                     let blank = Nsg::new(Id(0), String::new(), Vec::new());
-                    let rules = rebuild(&blank, &policy, &needed, &routes);
                     let name = format!("{}-nsg", subnet.name);
-                    let edit = attach_new_nsg(cx, subnet, &name, rules);
+                    let edit = rebuild(&blank, &policy, &needed, &routes)
+                        .map(|rules| attach_new_nsg(cx, subnet, &name, rules));
                     ("it has no NSG, so Azure's default rules let any VNet or peered source in and the NVAs reach anything".to_string(), edit)
                 }
                 Some(nsg) => {
@@ -473,42 +490,46 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     if found.is_empty() {
                         continue;
                     }
-                    let mut fixed = nsg.clone();
-                    fixed.rules = rebuild(nsg, &policy, &needed, &routes);
+                    let edit = rebuild(nsg, &policy, &needed, &routes).map(|rules| {
+                        let mut fixed = nsg.clone();
+                        fixed.rules = rules;
+                        Edit::Replace(Element::Nsg(fixed))
+                    });
                     (
                         format!("in NSG {}, {}", cx.name(nsg.id), found.join("; ")),
-                        Edit::Replace(Element::Nsg(fixed)),
+                        edit,
                     )
                 }
             };
             // An NSG that trusts only the firewall subnet sees the clients' own addresses unless
             // the firewall translates them, and Azure Firewall keeps private sources by default:
             // the fix that fences the NVAs in also makes the firewall SNAT, or it shuts clients out.
-            let edit = match hub.firewall() {
+            let edit = edit.map(|edit| match hub.firewall() {
                 Some((fw, _)) if policy.firewall.is_some() && !fw.always_snat => {
                     let mut translating = fw.clone();
                     translating.always_snat = true;
                     Edit::Batch(vec![edit, Edit::Replace(Element::Firewall(translating))])
                 }
                 _ => edit,
-            };
+            });
             let wanted = if policy.firewall.is_some() {
                 "admit only the firewall subnet and the load balancer probe, and let the NVAs reach only the HSMs on TCP 1792"
             } else {
                 "let the NVAs reach only the HSMs on TCP 1792"
             };
-            out.push(
-                Finding::of(
-                    &RULE,
-                    format!(
-                        "NVA subnet {} of hub {} is not fenced in: {said}; {wanted}",
-                        cx.name(subnet.id),
-                        cx.name(hub.vnet.id)
-                    ),
-                    elements,
-                )
-                .with_fix("Restrict the NVA subnet's NSG", edit),
+            let finding = Finding::of(
+                &RULE,
+                format!(
+                    "NVA subnet {} of hub {} is not fenced in: {said}; {wanted}",
+                    cx.name(subnet.id),
+                    cx.name(hub.vnet.id)
+                ),
+                elements,
             );
+            out.push(match edit {
+                Some(edit) => finding.with_fix("Restrict the NVA subnet's NSG", edit),
+                None => finding,
+            });
         }
     }
 }

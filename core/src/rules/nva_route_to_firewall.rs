@@ -8,6 +8,7 @@ use crate::edit::{Edit, Element};
 use crate::model::{Id, Route, RouteTable};
 use crate::trace::{NextHopType, PrefixRoutes, RouteSource};
 use ipnet::Ipv4Net;
+use std::collections::HashSet;
 use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {
@@ -145,6 +146,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     let mut fixed = rt.clone();
                     let mut names = Names::new(rt.routes.iter().map(|r| r.name.as_str()));
                     let mut said = Vec::new();
+                    // The prefixes that do not all go to the firewall, with the more specific
+                    // prefixes a gateway learned inside each.
+                    let mut astray: Vec<(Ipv4Net, &str, Vec<Ipv4Net>)> = Vec::new();
                     for (p, site) in &prefixes {
                         let (found, learned) = problems(&routes, rt, *p, fw_ip);
                         if found.is_empty() {
@@ -154,24 +158,34 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         if !sites.contains(&site.id) {
                             sites.push(site.id);
                         }
-                        // The route for exactly `p` goes to the firewall; so does every more
-                        // specific route inside it.
-                        for r in &mut fixed.routes {
-                            let q = r.prefix.trunc();
-                            if p.contains(&q) {
-                                *r = to_appliance(r.name.clone(), r.prefix, fw_ip);
-                            }
-                        }
-                        // And so does each more specific prefix a gateway learned inside it.
-                        for q in std::iter::once(*p).chain(learned) {
-                            if !fixed.routes.iter().any(|r| r.prefix.trunc() == q) {
-                                let name = names.take(&format!("{}-via-firewall", site.name));
-                                fixed.routes.push(to_appliance(name, q, fw_ip));
-                            }
-                        }
+                        astray.push((*p, &site.name, learned));
                     }
                     if said.is_empty() {
                         continue;
+                    }
+                    // Every route of the table inside such a prefix goes to the firewall (a
+                    // route's supernets are looked up, at most 33)...
+                    let keys: HashSet<Ipv4Net> = astray.iter().map(|(p, _, _)| *p).collect();
+                    for r in &mut fixed.routes {
+                        let q = r.prefix.trunc();
+                        let inside = (0..=q.prefix_len()).any(|len| {
+                            Ipv4Net::new(q.network(), len).is_ok_and(|s| keys.contains(&s.trunc()))
+                        });
+                        if inside {
+                            *r = to_appliance(r.name.clone(), r.prefix, fw_ip);
+                        }
+                    }
+                    // ...and so does each such prefix, and each prefix a gateway learned inside
+                    // it, by a route of its own when the table has none.
+                    let mut routed: HashSet<Ipv4Net> =
+                        fixed.routes.iter().map(|r| r.prefix.trunc()).collect();
+                    for (p, site, learned) in astray {
+                        for q in std::iter::once(p).chain(learned) {
+                            if routed.insert(q) {
+                                let name = names.take(&format!("{site}-via-firewall"));
+                                fixed.routes.push(to_appliance(name, q, fw_ip));
+                            }
+                        }
                     }
                     (
                         format!("in route table {}, {}", cx.name(rt.id), said.join("; ")),

@@ -35,8 +35,8 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// How a site reaches an HSM, as the flow tracer follows an NTLS session (TCP 1792) to each HSM
-/// linked to it at all.
+/// How a site reaches an HSM, as the flow tracer follows an NTLS session (TCP 1792) to the
+/// first HSMs linked to it at all.
 enum Way {
     /// Over a site-to-site or point-to-site VPN.
     Vpn,
@@ -44,6 +44,10 @@ enum Way {
     Other(Id, Option<Id>),
     None,
 }
+
+/// How many HSMs [`way`] traces a site's sessions to: enough for designs that admit HSMs one
+/// by one, and few enough that a design with thousands stays linear.
+const TRIED: usize = 8;
 
 fn way(cx: &Context, groups: &Components, site: &OnPremSite) -> Way {
     let net = cx.network();
@@ -58,6 +62,7 @@ fn way(cx: &Context, groups: &Components, site: &OnPremSite) -> Way {
                 .is_some_and(|v| groups.label(v.id) == joined)
         })
         .map(|h| h.id)
+        .take(TRIED)
         .collect();
     let reaches = |from: Endpoint, hsm: Id| {
         net.reaches(from, Endpoint::Hsm(hsm), Protocol::Tcp, LUNA_NTLS_PORT)
@@ -67,13 +72,13 @@ fn way(cx: &Context, groups: &Components, site: &OnPremSite) -> Way {
     let mut vpns: Vec<Id> = Vec::new();
     for c in &cx.design.connections {
         match c.kind {
-            ConnectionKind::PointToSite { site: s, .. } if s == site.id => {
-                if hsms
-                    .iter()
-                    .any(|h| reaches(Endpoint::PointToSite(c.id), *h))
-                {
-                    return Way::Vpn;
-                }
+            ConnectionKind::PointToSite { site: s, .. }
+                if s == site.id
+                    && hsms
+                        .iter()
+                        .any(|h| reaches(Endpoint::PointToSite(c.id), *h)) =>
+            {
+                return Way::Vpn;
             }
             ConnectionKind::SiteToSite { site: s, .. } if s == site.id => {
                 links.push(c.id);
@@ -182,11 +187,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         backup.iter().map(|s| s.id).collect()
     };
     let mut finding = Finding::of(&RULE, message, elements);
-    // Backup sites first, then any other site.
+    // Backup sites first, then any other site; a few, as each try traces over a copy of the
+    // design.
     let candidates = backup
         .iter()
         .copied()
-        .chain(cx.design.sites.iter().filter(|s| !s.roles.backup_site));
+        .chain(cx.design.sites.iter().filter(|s| !s.roles.backup_site))
+        .take(TRIED);
     let id = cx.design.next_id();
     if let Some((label, edit)) = candidates
         .into_iter()

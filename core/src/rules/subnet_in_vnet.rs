@@ -3,7 +3,7 @@
 use super::fixes::relocate;
 use super::wording::natural_list;
 use super::{Context, Finding, Rule, Severity};
-use crate::addressing::{next_free_prefix, PrefixIndex};
+use crate::addressing::{FreeSpace, PrefixIndex};
 use crate::model::{Id, Subnet, Vnet};
 
 pub static RULE: Rule = Rule {
@@ -46,12 +46,14 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         // One index per VNet: each subnet is then looked up in O(log n), not against every
         // address-space prefix.
         let space = PrefixIndex::new(&vnet.address_space);
+        let mut free: Option<FreeSpace> = None;
         for subnet in &vnet.subnets {
             if space.covers(&subnet.prefix) {
                 continue;
             }
             if listed < LISTED {
-                out.push(outside(cx, vnet, subnet));
+                let free = free.get_or_insert_with(|| FreeSpace::new(vnet));
+                out.push(outside(cx, vnet, free, subnet));
                 listed += 1;
             } else {
                 more += 1;
@@ -80,7 +82,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// The finding for `subnet`, outside `vnet`'s address space.
-fn outside(cx: &Context, vnet: &Vnet, subnet: &Subnet) -> Finding {
+fn outside(cx: &Context, vnet: &Vnet, free: &FreeSpace, subnet: &Subnet) -> Finding {
     let prefix = subnet.prefix.trunc();
     let space = if vnet.address_space.is_empty() {
         "no address space".to_string()
@@ -96,7 +98,7 @@ fn outside(cx: &Context, vnet: &Vnet, subnet: &Subnet) -> Finding {
             more => format!("address space {} and {more} more", list.join(", ")),
         }
     };
-    let target = next_free_prefix(vnet, prefix.prefix_len(), Some(subnet));
+    let target = free.next_free_prefix(prefix.prefix_len(), Some(subnet));
     let advice = match target {
         Some(t) => format!("move it, for example to {t}, or widen the VNet"),
         None => "add address space to the VNet that covers it".to_string(),
@@ -192,5 +194,50 @@ mod tests {
         let (mut b, ids) = hsm_vnet();
         b.subnet(ids.vnet, "apps", "10.10.2.7/24");
         assert!(findings(&b.finish(), "subnet-in-vnet").is_empty());
+    }
+
+    #[test]
+    fn many_subnets_outside_are_listed_up_to_100_and_the_rest_counted() {
+        let (mut b, ids) = hsm_vnet();
+        let mut vnets = Vec::new();
+        for v in 0..30 {
+            let vnet = b.vnet(ids.region, &format!("v{v}"), &["10.20.0.0/24"]);
+            for s in 0..5 {
+                b.subnet(vnet, &format!("s{s}"), &format!("10.30.{s}.0/24"));
+            }
+            vnets.push(vnet);
+        }
+        let found = findings(&b.finish(), "subnet-in-vnet");
+        assert_eq!(found.len(), 101, "100 listed and one count");
+        assert_eq!(found[0].elements[1], vnets[0]);
+        assert_eq!(found[99].elements[1], vnets[19]);
+        assert!(found[..100].iter().all(|f| f.fix.is_some()));
+        assert_eq!(
+            found[100].message,
+            "50 more subnets lie outside their VNet's address space and are not listed, in VNets \
+             'v20', 'v21', 'v22' and 7 more; fix the ones above and check again to see them"
+        );
+        assert_eq!(found[100].elements, vnets[20..]);
+    }
+
+    #[test]
+    fn a_long_address_space_is_quoted_in_part() {
+        let (mut b, ids) = hsm_vnet();
+        let spaces: Vec<String> = (20..28).map(|i| format!("10.{i}.0.0/16")).collect();
+        b.vnet_mut(ids.vnet)
+            .address_space
+            .extend(spaces.iter().map(|s| net(s)));
+        let outside = b.subnet(ids.vnet, "outside", "10.30.0.0/24");
+        let found = findings(&b.finish(), "subnet-in-vnet");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].elements[0], outside);
+        assert!(
+            found[0].message.contains(
+                "which has address space 10.10.0.0/16, 10.20.0.0/16, 10.21.0.0/16, \
+                 10.22.0.0/16, 10.23.0.0/16 and 4 more;"
+            ),
+            "{}",
+            found[0].message
+        );
     }
 }

@@ -3,7 +3,7 @@
 use super::fixes::relocate;
 use super::wording::natural_list;
 use super::{Context, Finding, Rule, Severity};
-use crate::addressing::{bounds, next_free_prefix};
+use crate::addressing::{bounds, FreeSpace};
 use crate::model::{Id, Vnet};
 
 pub static RULE: Rule = Rule {
@@ -73,12 +73,19 @@ fn overlapping_pairs(vnet: &Vnet) -> Vec<(usize, usize)> {
 }
 
 /// Reports subnets at positions `first` < `second` of `vnet` as overlapping.
-fn report(cx: &Context, vnet: &Vnet, first: usize, second: usize, out: &mut Vec<Finding>) {
+fn report(
+    cx: &Context,
+    vnet: &Vnet,
+    free: &FreeSpace,
+    (first, second): (usize, usize),
+    out: &mut Vec<Finding>,
+) {
     let (a, b) = (&vnet.subnets[first], &vnet.subnets[second]);
     // Move the later subnet; if it cannot move, try the earlier one.
-    let target = [b, a]
-        .into_iter()
-        .find_map(|s| next_free_prefix(vnet, s.prefix.prefix_len(), Some(s)).map(|t| (s, t)));
+    let target = [b, a].into_iter().find_map(|s| {
+        free.next_free_prefix(s.prefix.prefix_len(), Some(s))
+            .map(|t| (s, t))
+    });
     let advice = match target {
         Some((s, t)) => format!("move {} to a free range such as {t}", cx.name(s.id)),
         None => "the VNet has no free range for either: add address space".to_string(),
@@ -109,9 +116,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     // The VNets of the pairs not listed.
     let mut rest: Vec<Id> = Vec::new();
     for vnet in &cx.design.vnets {
-        for (first, second) in overlapping_pairs(vnet) {
+        let mut free: Option<FreeSpace> = None;
+        for pair in overlapping_pairs(vnet) {
             if listed < LISTED {
-                report(cx, vnet, first, second, out);
+                let free = free.get_or_insert_with(|| FreeSpace::new(vnet));
+                report(cx, vnet, free, pair, out);
                 listed += 1;
             } else {
                 more += 1;
@@ -260,5 +269,31 @@ mod tests {
         let found = findings(&b.finish(), "subnet-overlap");
         assert_eq!(found.len(), 2, "overlaps two /28s");
         assert!(found.iter().all(|f| f.elements[1] == late));
+    }
+
+    #[test]
+    fn many_overlapping_pairs_are_listed_up_to_100_and_the_rest_counted() {
+        let (mut b, ids) = hsm_vnet();
+        for i in 0..150 {
+            b.subnet(ids.vnet, &format!("twin{i}"), "10.10.1.0/28");
+        }
+        let found = findings(&b.finish(), "subnet-overlap");
+        assert_eq!(found.len(), 101, "100 listed and one count");
+        assert!(found[..100]
+            .iter()
+            .all(|f| f.elements[0] == ids.hsm_subnet && f.fix.is_some()));
+        assert!(found[0].message.contains("'twin0'"), "{}", found[0].message);
+        assert!(
+            found[99].message.contains("'twin99'"),
+            "{}",
+            found[99].message
+        );
+        assert_eq!(
+            found[100].message,
+            "50 more overlapping pairs of subnets are not listed, in VNet 'hsm-vnet'; fix the \
+             ones above and check again to see them"
+        );
+        assert_eq!(found[100].elements, vec![ids.vnet]);
+        assert!(found[100].fix.is_none());
     }
 }
