@@ -228,13 +228,13 @@ pub fn overlapping_prefixes(n: usize) -> Design {
             s.prefix = net("10.200.0.0/24");
         }
     }
-    let mut id = next_id(&d);
+    let first = next_id(&d);
     let spoke = d
         .vnets
         .iter_mut()
         .find(|v| v.name.starts_with("spoke"))
         .expect("a spoke");
-    for k in 0..quarter {
+    for (k, id) in (0..quarter).zip(first..) {
         spoke.subnets.push(Subnet {
             id: Id(id),
             name: format!("overlap-{k}"),
@@ -245,7 +245,6 @@ pub fn overlapping_prefixes(n: usize) -> Design {
             },
             ..spoke.subnets[0].clone()
         });
-        id += 1;
     }
     d.sites[0]
         .prefixes
@@ -286,15 +285,13 @@ pub fn many_nsg_rules(n: usize) -> Design {
 /// `n` regions and nothing else of note: the cheapest element in bytes.
 pub fn cheapest_regions(n: usize) -> Design {
     let mut d = hub(1);
-    let mut id = next_id(&d);
-    for k in 0..n {
+    for (k, id) in (0..n).zip(next_id(&d)..) {
         d.regions.push(Region {
             id: Id(id),
             name: format!("r{k}"),
             location: "westeurope".into(),
             layout: Default::default(),
         });
-        id += 1;
     }
     d
 }
@@ -302,9 +299,8 @@ pub fn cheapest_regions(n: usize) -> Design {
 /// `n` peerings, all between the same two VNets.
 pub fn cheapest_peerings(n: usize) -> Design {
     let mut d = hub(1);
-    let mut id = next_id(&d);
     let template: Peering = d.peerings[0].clone();
-    for k in 0..n {
+    for (k, id) in (0..n).zip(next_id(&d)..) {
         d.peerings.push(Peering {
             id: Id(id),
             name: format!("p{k}"),
@@ -312,7 +308,6 @@ pub fn cheapest_peerings(n: usize) -> Design {
             b_to_a: PeeringSide::default(),
             ..template.clone()
         });
-        id += 1;
     }
     d
 }
@@ -320,12 +315,10 @@ pub fn cheapest_peerings(n: usize) -> Design {
 /// `n` HSMs in one wide HSM subnet, half without a pinned address.
 pub fn cheapest_hsms(n: usize) -> Design {
     let mut d = hub(1);
-    let mut id = next_id(&d);
     let template = d.hsms[0].clone();
-    for k in 0..n {
+    for (k, id) in (0..n).zip(next_id(&d)..) {
         let mut h = template.clone();
         h.id = Id(id);
-        id += 1;
         h.name = format!("h{k}");
         h.private_ip = if k % 2 == 0 {
             None
