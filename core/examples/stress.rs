@@ -54,7 +54,7 @@ fn main() {
                 })
                 .collect();
             timings.sort_by(|a, b| b.0.total_cmp(&a.0));
-            for (ms, name) in timings.iter().take(5) {
+            for (ms, name) in timings.iter().take(12) {
                 println!("    {name:28} {ms:9.1} ms");
             }
         }
@@ -83,10 +83,13 @@ fn main() {
         let reach_ms = t.elapsed().as_secs_f64() * 1e3;
         let t = Instant::now();
         let encoded = link::encode(&design);
-        let decoded = encoded.as_ref().ok().map(|l| link::decode(l).is_ok());
+        let decoded = encoded
+            .as_ref()
+            .ok()
+            .map(|l| (l.len(), link::decode(l).is_ok()));
         let link_ms = t.elapsed().as_secs_f64() * 1e3;
         println!(
-            "{:28} {:>6} items {:>9} B  load {load_ms:8.1} ms  check {check_ms:8.1} ms ({} findings)  reach {reach_ms:8.1} ms ({delivered} ok)  link {link_ms:8.1} ms ({decoded:?})",
+            "{:28} {:>6} items {:>9} B  load {load_ms:8.1} ms  check {check_ms:8.1} ms ({} findings)  reach {reach_ms:8.1} ms ({delivered} ok)  link {link_ms:8.1} ms ((length, decodes): {decoded:?})",
             shape.name,
             design.size(),
             text.len(),

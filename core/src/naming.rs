@@ -9,8 +9,8 @@
 
 use crate::azure::names::Pattern;
 use crate::model::{ConnectionKind, Design, Id};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// A name an export writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,32 +84,63 @@ pub struct LocalGateway {
 /// site-to-site connection joins. The name is `<site>-lng`, with the location added when the
 /// site is joined in several locations.
 pub fn local_gateways(design: &Design) -> Vec<LocalGateway> {
-    let mut pairs: Vec<(Id, String)> = Vec::new();
-    for c in &design.connections {
-        if let ConnectionKind::SiteToSite { gateway, site } = c.kind {
-            let location = design
-                .vnet_of_gateway(gateway)
-                .and_then(|v| design.location_of_vnet(v))
-                .unwrap_or_default()
-                .to_string();
-            if !pairs.contains(&(site, location.clone())) {
-                pairs.push((site, location));
-            }
+    // Lookups by id through maps, not the design's linear searches: a design may join tens of
+    // thousands of sites. The maps keep the first element of an id, as those searches do.
+    let s2s = || {
+        design.connections.iter().filter_map(|c| match c.kind {
+            ConnectionKind::SiteToSite { gateway, site } => Some((gateway, site)),
+            _ => None,
+        })
+    };
+    if s2s().next().is_none() {
+        return Vec::new();
+    }
+    let mut gateway_subnet: HashMap<Id, Id> = HashMap::default();
+    for g in &design.gateways {
+        gateway_subnet.entry(g.id).or_insert(g.subnet);
+    }
+    let mut subnet_region: HashMap<Id, Id> = HashMap::default();
+    for v in &design.vnets {
+        for s in &v.subnets {
+            subnet_region.entry(s.id).or_insert(v.region);
         }
+    }
+    let mut locations: HashMap<Id, &str> = HashMap::default();
+    for r in &design.regions {
+        locations.entry(r.id).or_insert(r.location.as_str());
+    }
+    let mut pairs: Vec<(Id, &str)> = Vec::new();
+    let mut seen: HashSet<(Id, &str)> = HashSet::default();
+    // How many locations each site is joined in.
+    let mut per_site: HashMap<Id, usize> = HashMap::default();
+    for (gateway, site) in s2s() {
+        let location = gateway_subnet
+            .get(&gateway)
+            .and_then(|s| subnet_region.get(s))
+            .and_then(|r| locations.get(r))
+            .copied()
+            .unwrap_or_default();
+        if seen.insert((site, location)) {
+            pairs.push((site, location));
+            *per_site.entry(site).or_insert(0) += 1;
+        }
+    }
+    let mut site_names: HashMap<Id, &str> = HashMap::default();
+    for s in &design.sites {
+        site_names.entry(s.id).or_insert(s.name.as_str());
     }
     pairs
         .iter()
-        .map(|(site, location)| {
-            let site_name = design.site(*site).map(|s| s.name.as_str()).unwrap_or("");
-            let several = pairs.iter().filter(|(s, _)| s == site).count() > 1;
-            let name = if several {
+        .map(|&(site, location)| {
+            let site_name = site_names.get(&site).copied().unwrap_or("");
+            let name = if per_site[&site] > 1 {
                 format!("{site_name}-lng-{location}")
             } else {
                 format!("{site_name}-lng")
             };
             LocalGateway {
-                site: *site,
-                location: location.clone(),
+                site,
+                location: location.to_string(),
                 name,
             }
         })
@@ -118,7 +149,19 @@ pub fn local_gateways(design: &Design) -> Vec<LocalGateway> {
 
 /// Every name an export of `design` writes, in document order.
 pub fn planned<'d>(design: &'d Design) -> Vec<Planned<'d>> {
-    let mut out: Vec<Planned<'d>> = Vec::new();
+    let mut out: Vec<Planned<'d>> = Vec::with_capacity(
+        design.nsgs.len()
+            + design.route_tables.len()
+            + design.vnets.len()
+            + 2 * design.gateways.len()
+            + design.circuits.len()
+            + 2 * design.connections.len()
+            + 3 * design.firewalls.len()
+            + design.load_balancers.len()
+            + 2 * design.nvas.len()
+            + design.hsms.len()
+            + 2 * design.peerings.len(),
+    );
     let mut add = |element: Id,
                    what: &'static str,
                    scope: Scope,

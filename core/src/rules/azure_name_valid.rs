@@ -49,7 +49,8 @@ fn subject(cx: &Context, p: &Planned) -> String {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let names = planned(cx.design);
-    let mut first: HashMap<(Scope, Cow<str>), &Planned> = HashMap::default();
+    let mut first: HashMap<(Scope, Cow<str>), &Planned> =
+        HashMap::with_capacity_and_hasher(names.len(), Default::default());
     for p in &names {
         if let Some(problem) = p.pattern.problem(&p.name) {
             out.push(Finding::of(

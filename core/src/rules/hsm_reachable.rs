@@ -2,7 +2,7 @@
 //! the flow tracer follows it hop by hop.
 
 use super::fixes::site_to_site_fix;
-use super::wording::names;
+use super::wording::{names, some_names};
 use super::{Context, Finding, Rule, Severity};
 use crate::addressing::overlaps;
 use crate::azure::ports::LUNA_NTLS_PORT;
@@ -51,8 +51,12 @@ pub static RULE: Rule = Rule {
 /// share `HSMS_PER_CLIENT` × their number (plus a floor), so a design with thousands of HSMs
 /// and thousands of clients is checked in time that grows with its size, not their product.
 /// A client stopped this way is said to reach none of the HSMs tried, never "no HSM".
-const HSMS_PER_CLIENT: usize = 4;
+const HSMS_PER_CLIENT: usize = 2;
 const FLOOR: usize = 1024;
+
+/// The most findings explained one by one, each with its trace and fix; the clients cut off
+/// beyond them share one finding that names them.
+const EXPLAINED: usize = 100;
 
 /// The HSMs still to be tried across the clients of one check.
 struct Budget {
@@ -206,10 +210,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             .filter(|s| s.roles.hsm_client)
             .count();
     let mut budget = Budget::new(clients);
+    let found_before = out.len();
     // Computed only when some client is cut off: the fix targets and the next free id.
     let mut targets: Option<Vec<(&Vnet, bool)>> = None;
     let mut next_id: Option<Id> = None;
     let mut taken: Option<Names> = None;
+    // Cut-off clients past the first `EXPLAINED` findings: named, not explained.
+    let mut unexplained: Vec<Id> = Vec::new();
     for vnet in &cx.design.vnets {
         let mut cut_off: Vec<Id> = Vec::new();
         let mut first_unreached = None;
@@ -224,6 +231,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let (Some(&first), Some(unreached)) = (cut_off.first(), first_unreached) else {
             continue;
         };
+        if out.len() - found_before >= EXPLAINED {
+            unexplained.extend(cut_off);
+            continue;
+        }
         let (why, hop_elements) = explain(cx, net, Endpoint::Subnet(first), &unreached);
         let who = match cut_off.as_slice() {
             [one] => format!("HSM client subnet {}", cx.name(*one)),
@@ -255,6 +266,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Err(unreached) = reach(cx, net, Endpoint::Site(site.id), &mut budget) else {
             continue;
         };
+        if out.len() - found_before >= EXPLAINED {
+            unexplained.push(site.id);
+            continue;
+        }
         let (why, hop_elements) = explain(cx, net, Endpoint::Site(site.id), &unreached);
         let message = format!(
             "HSM client site {} {}: {why}",
@@ -273,6 +288,19 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
         }
         out.push(finding);
+    }
+    if !unexplained.is_empty() {
+        out.push(Finding::of(
+            &RULE,
+            format!(
+                "{} more HSM clients reach no HSM on TCP 1792 (only the first {EXPLAINED} \
+                 findings are traced and explained; fix those and check again): {}",
+                unexplained.len(),
+                // Subnets with their VNet: subnet names repeat.
+                some_names(&unexplained, 5, |id| net.name(id))
+            ),
+            unexplained,
+        ));
     }
 }
 
@@ -455,6 +483,28 @@ mod tests {
             .hsms
             .iter_mut()
             .for_each(|h| h.ntls_ip_check = false);
+    }
+
+    #[test]
+    fn past_a_hundred_cut_off_clients_the_rest_share_one_finding() {
+        let (mut b, ids) = hsm_vnet();
+        for k in 0..130u32 {
+            let vnet = b.vnet(
+                ids.region,
+                &format!("lonely-{k}"),
+                &[&format!("10.{}.0.0/16", 100 + k)],
+            );
+            b.client_subnet(vnet, "app", &format!("10.{}.1.0/24", 100 + k));
+        }
+        let found = findings(&b.finish(), RULE);
+        assert_eq!(found.len(), 101, "{:#?}", found.last());
+        let last = found.last().unwrap();
+        assert_says(last, "30 more HSM clients reach no HSM on TCP 1792");
+        assert_says(last, "'lonely-100/app', 'lonely-101/app'");
+        assert_says(last, "and 25 more");
+        assert_eq!(last.elements.len(), 30);
+        assert!(last.fix.is_none());
+        assert!(found[..100].iter().all(|f| f.fix.is_some()));
     }
 
     #[test]

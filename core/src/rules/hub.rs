@@ -164,10 +164,11 @@ impl<'d> Hub<'d> {
     /// with the first site that names it.
     pub fn onprem_prefixes(&self) -> Vec<(Ipv4Net, &'d OnPremSite)> {
         let mut out: Vec<(Ipv4Net, &'d OnPremSite)> = Vec::new();
+        let mut seen: rustc_hash::FxHashSet<Ipv4Net> = rustc_hash::FxHashSet::default();
         for site in &self.sites {
             for p in &site.prefixes {
                 let p = p.trunc();
-                if !out.iter().any(|(q, _)| *q == p) {
+                if seen.insert(p) {
                     out.push((p, site));
                 }
             }

@@ -20,3 +20,13 @@ pub(super) fn names(cx: &Context, ids: &[Id]) -> String {
     let quoted: Vec<String> = ids.iter().map(|id| cx.name(*id)).collect();
     natural_list(&quoted)
 }
+
+/// The first `shown` of `ids` as `name` words them, then how many more: `'a', 'b', 'c' and
+/// 7 more`. For lists that can be as long as the design.
+pub(super) fn some_names(ids: &[Id], shown: usize, name: impl Fn(Id) -> String) -> String {
+    let mut quoted: Vec<String> = ids.iter().take(shown).map(|id| name(*id)).collect();
+    if ids.len() > shown {
+        quoted.push(format!("{} more", ids.len() - shown));
+    }
+    natural_list(&quoted)
+}

@@ -150,7 +150,7 @@ fn p2s_address(net: &Network, connection: Id) -> Option<(Ipv4Addr, Id)> {
 
 /// A site's representative host: the first host of its first prefix.
 fn site_address(net: &Network, site: Id) -> Option<Ipv4Addr> {
-    let p = net.design.site(site)?.prefixes.first()?;
+    let p = net.site(site)?.prefixes.first()?;
     Some(if p.prefix_len() >= 31 {
         p.network()
     } else {

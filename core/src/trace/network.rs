@@ -91,6 +91,8 @@ pub struct Network<'d> {
     /// private peering), and its first point-to-site connection.
     site_kinds: HashMap<Id, (bool, Option<Id>)>,
     connection_at: HashMap<Id, usize>,
+    /// Per site id: its position in the design (the first, for a repeated id).
+    site_at: HashMap<Id, usize>,
     /// Per site: its links into Azure (connection, gateway, point-to-site or not).
     site_links: HashMap<Id, Vec<(Id, Id, bool)>>,
     /// The first subnet (in document order) holding an address; per VNet, and overall.
@@ -369,6 +371,10 @@ impl<'d> Network<'d> {
         let mut circuit_gateways: HashMap<Id, Vec<Id>> = HashMap::default();
         let mut site_links: HashMap<Id, Vec<(Id, Id, bool)>> = HashMap::default();
         let mut site_kinds: HashMap<Id, (bool, Option<Id>)> = HashMap::default();
+        let mut site_at = HashMap::default();
+        for (k, s) in design.sites.iter().enumerate() {
+            site_at.entry(s.id).or_insert(k);
+        }
         let mut connection_at = HashMap::default();
         for (k, c) in design.connections.iter().enumerate() {
             connection_at.entry(c.id).or_insert(k);
@@ -459,6 +465,7 @@ impl<'d> Network<'d> {
             site_links,
             site_kinds,
             connection_at,
+            site_at,
             subnets_by_prefix,
             subnets_by_vnet_prefix,
             vnets_by_prefix,
@@ -613,6 +620,11 @@ impl<'d> Network<'d> {
         self.site_kinds.get(&site).copied().unwrap_or_default()
     }
 
+    /// An on-premises site by id, without scanning the design's sites.
+    pub(crate) fn site(&self, id: Id) -> Option<&'d crate::model::OnPremSite> {
+        self.site_at.get(&id).map(|&k| &self.design.sites[k])
+    }
+
     pub(crate) fn connection(&self, id: Id) -> Option<&'d crate::model::Connection> {
         self.connection_at
             .get(&id)
@@ -727,7 +739,7 @@ impl<'d> Network<'d> {
                 let c = &design.connections[k];
                 match c.kind {
                     ConnectionKind::SiteToSite { site, .. } => {
-                        if let Some(site) = self.design.site(site) {
+                        if let Some(site) = self.site(site) {
                             out.extend(site.prefixes.iter().map(|p| (*p, c.id)));
                         }
                     }
@@ -749,7 +761,7 @@ impl<'d> Network<'d> {
                         if cir.private_peering.is_none() {
                             continue;
                         }
-                        if let Some(site) = self.design.site(cir.site) {
+                        if let Some(site) = self.site(cir.site) {
                             out.extend(site.prefixes.iter().map(|p| (*p, c.id)));
                         }
                         let others = self.circuit_gateways.get(&circuit).into_iter().flatten();
@@ -957,7 +969,7 @@ impl<'d> Network<'d> {
     /// What an on-premises site sends into Azure, and over which connection, as a table (see
     /// [`Network::site_route`]). `None` for an id that is not a site.
     pub fn routes_of_site(&self, site: Id, point_to_site: bool) -> Option<RouteSet> {
-        self.design.site(site)?;
+        self.site(site)?;
         let mut routes = Vec::new();
         for (connection, slot) in self.site_links(site, point_to_site) {
             routes.extend(

@@ -426,7 +426,7 @@ impl<'n, 'd> Walk<'n, 'd> {
         let Some(connection) = route.via else {
             return Next::Dropped;
         };
-        let Some(c) = net.design.connections.iter().find(|c| c.id == connection) else {
+        let Some(c) = net.connection(connection) else {
             return Next::Dropped;
         };
         let gateway = c.kind.gateways()[0];
@@ -704,7 +704,7 @@ impl<'n, 'd> Walk<'n, 'd> {
                 |_| None,
             );
         };
-        let Some(c) = net.design.connections.iter().find(|c| c.id == connection) else {
+        let Some(c) = net.connection(connection) else {
             return Next::Dropped;
         };
         match c.kind {
