@@ -1,7 +1,7 @@
 //! `subnet-overlap`: the subnets of one VNet do not overlap.
 
 use super::fixes::relocate;
-use super::wording::natural_list;
+use super::wording::some_names;
 use super::{Context, Finding, Rule, Severity};
 use crate::addressing::{bounds, FreeSpace};
 use crate::model::{Id, Vnet};
@@ -131,17 +131,14 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
     }
     if more > 0 {
-        let mut vnets: Vec<String> = rest.iter().take(3).map(|&id| cx.name(id)).collect();
-        if rest.len() > 3 {
-            vnets.push(format!("{} more", rest.len() - 3));
-        }
+        let vnets = some_names(&rest, 3, |id| cx.name(id));
         let noun = if rest.len() == 1 { "VNet" } else { "VNets" };
         out.push(Finding::of(
             &RULE,
             format!(
                 "{more} more overlapping pairs of subnets are not listed, in {noun} {}; fix the \
                  ones above and check again to see them",
-                natural_list(&vnets)
+                vnets
             ),
             rest,
         ));
