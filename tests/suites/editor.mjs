@@ -257,6 +257,11 @@ test("editor: with the keyboard alone, an NSG is added and connected to a subnet
 test("editor: keyboard add into the selected region, nudge, duplicate and delete", async () => {
   await page.focus(drawn("Region East US"));
   await page.keyboard.press("Enter");
+  // The add goes into the selection: wait until the region is the one selected element.
+  await page.waitForFunction(
+    () => document.querySelector(".selection-count")?.textContent === "1 selected" &&
+      document.querySelector('svg.canvas [aria-label="Region East US"]')?.getAttribute("aria-selected") !== "false",
+  );
   await page.focus('.palette [data-item="vnet"]');
   await page.keyboard.press("Enter");
   await waitForLabel("VNet vnet-3");
