@@ -200,18 +200,7 @@ pub(super) fn site_to_site_fix(cx: &Context, site: &OnPremSite, id: Id) -> Optio
         let edit = Edit::Add(new::connection(cx.design, id, kind));
         // Only HSMs of VNets linked to the gateway's at all can be reached through it.
         let joined = linked.label(vnet.id);
-        let hsms: Vec<Id> = cx
-            .design
-            .hsms
-            .iter()
-            .filter(|h| {
-                cx.index
-                    .vnet_of_subnet(h.subnet)
-                    .is_some_and(|v| linked.label(v.id) == joined)
-            })
-            .map(|h| h.id)
-            .take(TRIED)
-            .collect();
+        let hsms = super::select::hsms_in_component(cx, &linked, joined, TRIED);
         let connected = cx.design.apply(&edit).ok()?;
         let net = Network::new(&connected);
         hsms.iter()

@@ -52,18 +52,7 @@ const TRIED: usize = 8;
 fn way(cx: &Context, groups: &Components, site: &OnPremSite) -> Way {
     let net = cx.network();
     let joined = groups.label(site.id);
-    let hsms: Vec<Id> = cx
-        .design
-        .hsms
-        .iter()
-        .filter(|h| {
-            cx.index
-                .vnet_of_subnet(h.subnet)
-                .is_some_and(|v| groups.label(v.id) == joined)
-        })
-        .map(|h| h.id)
-        .take(TRIED)
-        .collect();
+    let hsms = super::select::hsms_in_component(cx, groups, joined, TRIED);
     let reaches = |from: Endpoint, hsm: Id| {
         net.reaches(from, Endpoint::Hsm(hsm), Protocol::Tcp, LUNA_NTLS_PORT)
             .unwrap_or(false)

@@ -9,6 +9,7 @@ use super::Context;
 use crate::azure::names::is_gateway_subnet;
 use crate::azure::offered::HSM_STAMPS;
 use crate::azure::regions::location_key;
+use crate::graph::Components;
 use crate::model::{Gateway, GatewayKind, Hsm, Id, Subnet, Vnet};
 use std::collections::HashSet;
 
@@ -149,4 +150,26 @@ pub(super) fn other_stamp(stamp: &str) -> &'static str {
 /// A stamp compared loosely ("Stamp1 " is "stamp1").
 pub(super) fn stamp_key(stamp: &str) -> String {
     stamp.trim().to_ascii_lowercase()
+}
+
+/// The first `most` HSMs (in document order) whose VNet is in the component labelled `label`:
+/// the HSMs a trace from that component may reach, sampled so that the rules tracing to them
+/// stay linear in a design with thousands.
+pub(super) fn hsms_in_component(
+    cx: &Context,
+    groups: &Components,
+    label: Option<usize>,
+    most: usize,
+) -> Vec<Id> {
+    cx.design
+        .hsms
+        .iter()
+        .filter(|h| {
+            cx.index
+                .vnet_of_subnet(h.subnet)
+                .is_some_and(|v| groups.label(v.id) == label)
+        })
+        .map(|h| h.id)
+        .take(most)
+        .collect()
 }
