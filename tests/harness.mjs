@@ -155,7 +155,12 @@ export function watch(p, into) {
     }
   });
   p.on("pageerror", (err) => into.push(`page error: ${err.message}`));
-  p.on("requestfailed", (req) => into.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  // A request the browser aborted (the page navigated or closed while the icon loaded) is not
+  // a failure of the studio; any other failure is.
+  p.on("requestfailed", (req) => {
+    const why = req.failure()?.errorText;
+    if (why !== "net::ERR_ABORTED") into.push(`request failed: ${req.url()} ${why}`);
+  });
   // Privacy: the studio loads its own files and nothing else (data: and blob: stay in the page).
   p.on("request", (req) => {
     const url = req.url();

@@ -8,7 +8,7 @@ use crate::edit::{Edit, Element};
 use crate::model::{Id, Route, RouteTable};
 use crate::trace::{NextHopType, PrefixRoutes, RouteSource};
 use ipnet::Ipv4Net;
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {
@@ -40,6 +40,36 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+/// How many routes a route table holds at most: Azure's default limit (Azure subscription
+/// limits, Networking, 'Routes per route table': 400). A fix that would need more is not offered.
+const ROUTES_PER_TABLE: usize = 400;
+
+/// How many of the prefixes and of the problems a finding's message names; the rest are counted.
+const NAMED: usize = 20;
+
+/// `items` joined by `sep`, the first [`NAMED`] of them, then how many more there are.
+fn some_of(items: &[String], sep: &str) -> String {
+    let mut text = items
+        .iter()
+        .take(NAMED)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(sep);
+    if items.len() > NAMED {
+        text.push_str(&format!("{sep}and {} more", items.len() - NAMED));
+    }
+    text
+}
+
+/// Per prefix (host bits cleared): the first route of `table`, in its order, with that prefix.
+fn first_route_at(table: &RouteTable) -> HashMap<Ipv4Net, usize> {
+    let mut at: HashMap<Ipv4Net, usize> = HashMap::default();
+    for (k, r) in table.routes.iter().enumerate() {
+        at.entry(r.prefix.trunc()).or_insert(k);
+    }
+    at
+}
+
 /// What is wrong with how `subnet` routes the on-premises prefix `p`, judged on the routes
 /// Azure picks for it (the flow tracer's effective routes); empty when all of it goes to the
 /// firewall. Also the prefixes the fix must send to the firewall beyond the table's own routes:
@@ -47,6 +77,7 @@ pub static RULE: Rule = Rule {
 fn problems(
     routes: &PrefixRoutes,
     table: &RouteTable,
+    first_at: &HashMap<Ipv4Net, usize>,
     p: Ipv4Net,
     fw_ip: Ipv4Addr,
 ) -> (Vec<String>, Vec<Ipv4Net>) {
@@ -65,12 +96,14 @@ fn problems(
         Some(r) => {
             // The table's routes holding `p` lost to Azure's pick, which is more specific (the
             // prefix the gateway learned, or Azure's default route for a private range).
-            let lost: Vec<&Route> = table
-                .routes
-                .iter()
-                .filter(|t| t.prefix.trunc().contains(&p))
-                .collect();
-            match lost.first() {
+            // The first such route in the table's order: its supernets of `p` looked up, at
+            // most 33.
+            let lost = (0..=p.prefix_len())
+                .filter_map(|len| Ipv4Net::new(p.network(), len).ok())
+                .filter_map(|q| first_at.get(&q.trunc()).copied())
+                .min()
+                .map(|k| &table.routes[k]);
+            match lost {
                 None => out.push(format!("{p} has no route, so Azure picks {}", r.summary())),
                 Some(t) => out.push(format!(
                     "route '{}' ({}) is broader than {p}, so Azure picks {} instead",
@@ -123,6 +156,18 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             elements.push(fw.id);
             let mut sites: Vec<Id> = Vec::new();
             let (why, edit) = match table {
+                None if prefixes.len() > ROUTES_PER_TABLE => {
+                    sites.extend(prefixes.iter().map(|(_, s)| s.id));
+                    (
+                        format!(
+                            "it has no route table (one routing all {} prefixes would need more \
+                             routes than the {ROUTES_PER_TABLE} a route table holds, so no fix \
+                             is offered)",
+                            prefixes.len()
+                        ),
+                        None,
+                    )
+                }
                 None => {
                     sites.extend(prefixes.iter().map(|(_, s)| s.id));
                     let mut routes: Vec<Route> = Vec::new();
@@ -137,7 +182,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         &format!("{}-nva-rt", hub.vnet.name),
                         routes,
                     );
-                    ("it has no route table".to_string(), edit)
+                    ("it has no route table".to_string(), Some(edit))
                 }
                 Some(rt) => {
                     let Some(routes) = cx.network().prefix_routes(subnet.id) else {
@@ -146,16 +191,18 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     let mut fixed = rt.clone();
                     let mut names = Names::new(rt.routes.iter().map(|r| r.name.as_str()));
                     let mut said = Vec::new();
+                    let first_at = first_route_at(rt);
+                    let mut sites_seen: HashSet<Id> = HashSet::default();
                     // The prefixes that do not all go to the firewall, with the more specific
                     // prefixes a gateway learned inside each.
                     let mut astray: Vec<(Ipv4Net, &str, Vec<Ipv4Net>)> = Vec::new();
                     for (p, site) in &prefixes {
-                        let (found, learned) = problems(&routes, rt, *p, fw_ip);
+                        let (found, learned) = problems(&routes, rt, &first_at, *p, fw_ip);
                         if found.is_empty() {
                             continue;
                         }
                         said.extend(found);
-                        if !sites.contains(&site.id) {
+                        if sites_seen.insert(site.id) {
                             sites.push(site.id);
                         }
                         astray.push((*p, &site.name, learned));
@@ -179,42 +226,64 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     // it, by a route of its own when the table has none.
                     let mut routed: HashSet<Ipv4Net> =
                         fixed.routes.iter().map(|r| r.prefix.trunc()).collect();
+                    let mut added: Vec<(Ipv4Net, &str)> = Vec::new();
                     for (p, site, learned) in astray {
                         for q in std::iter::once(p).chain(learned) {
                             if routed.insert(q) {
-                                let name = names.take(&format!("{site}-via-firewall"));
-                                fixed.routes.push(to_appliance(name, q, fw_ip));
+                                added.push((q, site));
                             }
                         }
                     }
+                    // Not offered when the table could not hold the routes.
+                    let needed = fixed.routes.len() + added.len();
+                    let too_many = (needed > ROUTES_PER_TABLE).then(|| {
+                        format!(
+                            " (the fix would need {needed} routes, more than the \
+                             {ROUTES_PER_TABLE} a route table holds, so none is offered)"
+                        )
+                    });
+                    let edit = too_many.is_none().then(|| {
+                        for (q, site) in added {
+                            let name = names.take(&format!("{site}-via-firewall"));
+                            fixed.routes.push(to_appliance(name, q, fw_ip));
+                        }
+                        Edit::Replace(Element::RouteTable(fixed))
+                    });
                     (
-                        format!("in route table {}, {}", cx.name(rt.id), said.join("; ")),
-                        Edit::Replace(Element::RouteTable(fixed)),
+                        format!(
+                            "in route table {}, {}{}",
+                            cx.name(rt.id),
+                            some_of(&said, "; "),
+                            too_many.unwrap_or_default()
+                        ),
+                        edit,
                     )
                 }
             };
             elements.extend(&sites);
             let listed: Vec<String> = prefixes.iter().map(|(p, _)| p.to_string()).collect();
-            out.push(
-                Finding::of(
-                    &RULE,
-                    format!(
-                        "NVA subnet {} of hub {} does not send on-premises traffic ({}) to \
+            let finding = Finding::of(
+                &RULE,
+                format!(
+                    "NVA subnet {} of hub {} does not send on-premises traffic ({}) to \
                          firewall {} ({fw_ip}): {why}; replies to on-premises clients would \
                          bypass the firewall. Route each on-premises prefix to VirtualAppliance \
                          {fw_ip}",
-                        cx.name(subnet.id),
-                        cx.name(hub.vnet.id),
-                        listed.join(", "),
-                        cx.name(fw.id)
-                    ),
-                    elements,
-                )
-                .with_fix(
+                    cx.name(subnet.id),
+                    cx.name(hub.vnet.id),
+                    some_of(&listed, ", "),
+                    cx.name(fw.id)
+                ),
+                elements,
+            );
+            out.push(match edit {
+                Some(edit) => finding.with_fix(
                     "Route on-premises prefixes from the NVA subnet to the firewall",
                     edit,
                 ),
-            );
+                // More routes than a route table holds (ROUTES_PER_TABLE): no one-click fix.
+                None => finding,
+            });
         }
     }
 }

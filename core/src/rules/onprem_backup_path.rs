@@ -9,6 +9,7 @@ use crate::azure::ports::LUNA_NTLS_PORT;
 use crate::graph::Components;
 use crate::model::{ConnectionKind, Id, OnPremSite, Protocol};
 use crate::trace::Endpoint;
+use rustc_hash::FxHashMap as HashMap;
 
 pub static RULE: Rule = Rule {
     name: "onprem-backup-path",
@@ -49,37 +50,81 @@ enum Way {
 /// by one, and few enough that a design with thousands stays linear.
 const TRIED: usize = 8;
 
-fn way(cx: &Context, groups: &Components, site: &OnPremSite) -> Way {
+/// A site's connections into Azure, in document order: its point-to-site connections, and
+/// its site-to-site and ExpressRoute links (the VPNs among them).
+#[derive(Default)]
+struct Links {
+    point_to_site: Vec<Id>,
+    links: Vec<Id>,
+    vpns: Vec<Id>,
+}
+
+/// Every site's links, gathered in one pass over the connections.
+fn links_by_site(cx: &Context) -> HashMap<Id, Links> {
+    let mut by_site: HashMap<Id, Links> = HashMap::default();
+    for c in &cx.design.connections {
+        match c.kind {
+            ConnectionKind::PointToSite { site, .. } => {
+                by_site.entry(site).or_default().point_to_site.push(c.id);
+            }
+            ConnectionKind::SiteToSite { site, .. } => {
+                let l = by_site.entry(site).or_default();
+                l.links.push(c.id);
+                l.vpns.push(c.id);
+            }
+            ConnectionKind::ExpressRoute { circuit, .. } => {
+                if let Some(x) = cx.index.circuit(circuit) {
+                    by_site.entry(x.site).or_default().links.push(c.id);
+                }
+            }
+            _ => {}
+        }
+    }
+    by_site
+}
+
+/// Per component label: the first [`TRIED`] HSMs (in document order) whose VNet is in it.
+fn hsms_by_group(cx: &Context, groups: &Components) -> HashMap<Option<usize>, Vec<Id>> {
+    let mut by_group: HashMap<Option<usize>, Vec<Id>> = HashMap::default();
+    for h in &cx.design.hsms {
+        if let Some(v) = cx.index.vnet_of_subnet(h.subnet) {
+            let hsms = by_group.entry(groups.label(v.id)).or_default();
+            if hsms.len() < TRIED {
+                hsms.push(h.id);
+            }
+        }
+    }
+    by_group
+}
+
+fn way(
+    cx: &Context,
+    groups: &Components,
+    hsms_by_group: &HashMap<Option<usize>, Vec<Id>>,
+    site: &OnPremSite,
+    site_links: Option<&Links>,
+) -> Way {
     let net = cx.network();
-    let joined = groups.label(site.id);
-    let hsms = super::select::hsms_in_component(cx, groups, joined, TRIED);
+    let Some(Links {
+        point_to_site,
+        links,
+        vpns,
+    }) = site_links
+    else {
+        return Way::None;
+    };
+    let hsms: &[Id] = hsms_by_group
+        .get(&groups.label(site.id))
+        .map_or(&[], Vec::as_slice);
     let reaches = |from: Endpoint, hsm: Id| {
         net.reaches(from, Endpoint::Hsm(hsm), Protocol::Tcp, LUNA_NTLS_PORT)
             .unwrap_or(false)
     };
-    let mut links: Vec<Id> = Vec::new();
-    let mut vpns: Vec<Id> = Vec::new();
-    for c in &cx.design.connections {
-        match c.kind {
-            ConnectionKind::PointToSite { site: s, .. }
-                if s == site.id
-                    && hsms
-                        .iter()
-                        .any(|h| reaches(Endpoint::PointToSite(c.id), *h)) =>
-            {
-                return Way::Vpn;
-            }
-            ConnectionKind::SiteToSite { site: s, .. } if s == site.id => {
-                links.push(c.id);
-                vpns.push(c.id);
-            }
-            ConnectionKind::ExpressRoute { circuit, .. }
-                if cx.index.circuit(circuit).is_some_and(|x| x.site == site.id) =>
-            {
-                links.push(c.id);
-            }
-            _ => {}
-        }
+    if point_to_site
+        .iter()
+        .any(|&c| hsms.iter().any(|h| reaches(Endpoint::PointToSite(c), *h)))
+    {
+        return Way::Vpn;
     }
     if links.is_empty() {
         return Way::None;
@@ -87,7 +132,7 @@ fn way(cx: &Context, groups: &Components, site: &OnPremSite) -> Way {
     // The site's own traffic takes its site-to-site and ExpressRoute links by the routes it
     // learned; the trace says which one carried a delivered flow.
     let mut other = Way::None;
-    for &hsm in &hsms {
+    for &hsm in hsms {
         if !reaches(Endpoint::Site(site.id), hsm) {
             continue;
         }
@@ -120,10 +165,18 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     let groups = cx.topology().components(|_| true);
+    let hsms_by_group = hsms_by_group(cx, &groups);
+    let links_by_site = links_by_site(cx);
     // A site that reaches an HSM some other way (ExpressRoute), to name in the message.
     let mut other_way: Option<(&OnPremSite, Id, Option<Id>)> = None;
     for site in &cx.design.sites {
-        match way(cx, &groups, site) {
+        match way(
+            cx,
+            &groups,
+            &hsms_by_group,
+            site,
+            links_by_site.get(&site.id),
+        ) {
             Way::Vpn => return,
             Way::Other(hsm, connection) if other_way.is_none() => {
                 other_way = Some((site, hsm, connection));
