@@ -73,6 +73,9 @@ mod service_retiring;
 mod subnet_in_vnet;
 mod subnet_overlap;
 
+mod apply;
+pub use apply::{apply_fix, FixError};
+
 // Shared by several rules, by topic; each says what it holds. A helper used by one rule only
 // stays in that rule's file.
 mod fixes;
