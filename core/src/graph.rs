@@ -11,7 +11,6 @@ use crate::model::{ConnectionKind, Id, Index};
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
 use petgraph::visit::EdgeRef;
-use std::collections::HashMap;
 
 /// A node: a VNet or an on-premises site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -66,25 +65,27 @@ impl Link {
     }
 }
 
-/// The graph, with a map from element ids to nodes.
+/// The graph. Its nodes are numbered by the design's positions, so the design's index finds
+/// them: the VNet at position `i` is node `i`, the site at position `j` node `vnets + j`.
 pub struct Topology {
     pub graph: UnGraph<Node, Link>,
-    nodes: HashMap<Id, NodeIndex>,
+    vnets: usize,
 }
 
 impl Topology {
     pub fn new(index: &Index) -> Self {
         let design = index.design();
         let mut graph = UnGraph::with_capacity(design.vnets.len() + design.sites.len(), 0);
-        let mut nodes = HashMap::new();
         for v in &design.vnets {
-            nodes.insert(v.id, graph.add_node(Node::Vnet(v.id)));
+            graph.add_node(Node::Vnet(v.id));
         }
         for s in &design.sites {
-            nodes.insert(s.id, graph.add_node(Node::Site(s.id)));
+            graph.add_node(Node::Site(s.id));
         }
+        let vnets = design.vnets.len();
+        let node = |id: Id| node_of(index, vnets, id);
         for p in &design.peerings {
-            if let (Some(&a), Some(&b)) = (nodes.get(&p.a), nodes.get(&p.b)) {
+            if let (Some(a), Some(b)) = (node(p.a), node(p.b)) {
                 graph.add_edge(a, b, Link::Peering(p.id));
             }
         }
@@ -116,22 +117,22 @@ impl Topology {
                 ),
             };
             if let (Some(from), Some(to)) = (from, to) {
-                if let (Some(&a), Some(&b)) = (nodes.get(&from), nodes.get(&to)) {
+                if let (Some(a), Some(b)) = (node(from), node(to)) {
                     graph.add_edge(a, b, link);
                 }
             }
         }
-        Topology { graph, nodes }
+        Topology { graph, vnets }
     }
 
     /// The graph node of a VNet or site.
-    pub fn node(&self, id: Id) -> Option<NodeIndex> {
-        self.nodes.get(&id).copied()
+    pub fn node(&self, index: &Index, id: Id) -> Option<NodeIndex> {
+        node_of(index, self.vnets, id)
     }
 
     /// Nodes directly linked to `id`, with the link, in a stable order.
-    pub fn neighbours(&self, id: Id) -> Vec<(Node, Link)> {
-        let Some(n) = self.node(id) else {
+    pub fn neighbours(&self, index: &Index, id: Id) -> Vec<(Node, Link)> {
+        let Some(n) = self.node(index, id) else {
             return Vec::new();
         };
         let mut out: Vec<(Node, Link)> = self
@@ -153,7 +154,11 @@ impl Topology {
     }
 
     /// Groups nodes joined by links that `keep` accepts, e.g. only VNet-to-VNet VPNs.
-    pub fn components(&self, keep: impl Fn(Link) -> bool) -> Components<'_> {
+    pub fn components<'t>(
+        &'t self,
+        index: &'t Index<'t>,
+        keep: impl Fn(Link) -> bool,
+    ) -> Components<'t> {
         let mut sets = UnionFind::new(self.graph.node_count());
         for e in self.graph.edge_references() {
             if keep(*e.weight()) {
@@ -162,14 +167,24 @@ impl Topology {
         }
         Components {
             topology: self,
+            index,
             labels: sets.into_labeling(),
         }
     }
 }
 
+/// The node of a VNet or site, by its position in the design.
+fn node_of(index: &Index, vnets: usize, id: Id) -> Option<NodeIndex> {
+    index
+        .vnet_position(id)
+        .or_else(|| index.site_position(id).map(|j| vnets + j))
+        .map(NodeIndex::new)
+}
+
 /// Nodes grouped by [`Topology::components`].
 pub struct Components<'t> {
     topology: &'t Topology,
+    index: &'t Index<'t>,
     labels: Vec<usize>,
 }
 
@@ -177,7 +192,7 @@ impl Components<'_> {
     /// A label that every node of one group shares; `None` for an id that is not a node.
     pub fn label(&self, id: Id) -> Option<usize> {
         self.topology
-            .node(id)
+            .node(self.index, id)
             .and_then(|n| self.labels.get(n.index()).copied())
     }
 }

@@ -1,9 +1,11 @@
-//! Constant-time lookups by id, built once per check (the `Design` methods scan linearly,
+//! The one index of a design: constant-time lookups by id (element and position in the
+//! design), and what each VNet holds. Built once per check, inside the flow tracer's network,
+//! and read by every rule, the tracer and the topology (the `Design` methods scan linearly,
 //! which is fine for one edit but not for fifty rules over a 1,000-spoke estate).
 
+use super::{Connection, ErCircuit, Kind, Peering, Region, Subnet, Vnet};
 use super::{Design, Firewall, Gateway, Hsm, Id, LoadBalancer, Nsg, Nva, OnPremSite, RouteTable};
-use super::{ErCircuit, Kind, Region, Subnet, Vnet};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Where an element lives in its design.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,16 +29,25 @@ enum Slot {
 /// Id lookups over one design. Built in O(n); every lookup is O(1).
 pub struct Index<'d> {
     design: &'d Design,
+    /// Where each id is; for an id that more than one element claims, the first.
     slots: HashMap<Id, Slot>,
     /// Ids that more than one element claims; the loader and edits refuse such designs.
     duplicates: Vec<Id>,
+    /// Per VNet position: its HSMs and its gateways, in document order.
+    hsms_by_vnet: Vec<Vec<Id>>,
+    gateways_by_vnet: Vec<Vec<Id>>,
 }
 
 macro_rules! getter {
-    ($fn:ident, $variant:ident, $field:ident, $ty:ty) => {
+    ($fn:ident, $position:ident, $variant:ident, $field:ident, $ty:ty) => {
         pub fn $fn(&self, id: Id) -> Option<&'d $ty> {
+            self.design.$field.get(self.$position(id)?)
+        }
+
+        /// Its position in the design's list.
+        pub fn $position(&self, id: Id) -> Option<usize> {
             match self.slots.get(&id)? {
-                Slot::$variant(i) => self.design.$field.get(*i),
+                Slot::$variant(i) => Some(*i),
                 _ => None,
             }
         }
@@ -45,11 +56,15 @@ macro_rules! getter {
 
 impl<'d> Index<'d> {
     pub fn new(design: &'d Design) -> Self {
-        let mut slots = HashMap::with_capacity(design.vnets.len() * 4 + design.hsms.len() + 16);
+        let mut slots = HashMap::with_capacity_and_hasher(
+            design.vnets.len() * 4 + design.hsms.len() + 16,
+            Default::default(),
+        );
         let mut duplicates = Vec::new();
-        let mut put = |id: Id, slot: Slot| {
-            if slots.insert(id, slot).is_some() {
-                duplicates.push(id);
+        let mut put = |id: Id, slot: Slot| match slots.entry(id) {
+            std::collections::hash_map::Entry::Occupied(_) => duplicates.push(id),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(slot);
             }
         };
         for (i, e) in design.regions.iter().enumerate() {
@@ -79,11 +94,24 @@ impl<'d> Index<'d> {
         index!(circuits, Circuit);
         index!(peerings, Peering);
         index!(connections, Connection);
-        Index {
+        let mut index = Index {
             design,
             slots,
             duplicates,
+            hsms_by_vnet: vec![Vec::new(); design.vnets.len()],
+            gateways_by_vnet: vec![Vec::new(); design.vnets.len()],
+        };
+        for h in &design.hsms {
+            if let Some((i, _)) = index.subnet_position(h.subnet) {
+                index.hsms_by_vnet[i].push(h.id);
+            }
         }
+        for g in &design.gateways {
+            if let Some((i, _)) = index.subnet_position(g.subnet) {
+                index.gateways_by_vnet[i].push(g.id);
+            }
+        }
+        index
     }
 
     pub fn design(&self) -> &'d Design {
@@ -114,32 +142,84 @@ impl<'d> Index<'d> {
         })
     }
 
-    getter!(region, Region, regions, Region);
-    getter!(vnet, Vnet, vnets, Vnet);
-    getter!(hsm, Hsm, hsms, Hsm);
-    getter!(gateway, Gateway, gateways, Gateway);
-    getter!(nva, Nva, nvas, Nva);
-    getter!(load_balancer, LoadBalancer, load_balancers, LoadBalancer);
-    getter!(firewall, Firewall, firewalls, Firewall);
-    getter!(route_table, RouteTable, route_tables, RouteTable);
-    getter!(nsg, Nsg, nsgs, Nsg);
-    getter!(site, Site, sites, OnPremSite);
-    getter!(circuit, Circuit, circuits, ErCircuit);
+    getter!(region, region_position, Region, regions, Region);
+    getter!(vnet, vnet_position, Vnet, vnets, Vnet);
+    getter!(hsm, hsm_position, Hsm, hsms, Hsm);
+    getter!(gateway, gateway_position, Gateway, gateways, Gateway);
+    getter!(nva, nva_position, Nva, nvas, Nva);
+    getter!(
+        load_balancer,
+        load_balancer_position,
+        LoadBalancer,
+        load_balancers,
+        LoadBalancer
+    );
+    getter!(firewall, firewall_position, Firewall, firewalls, Firewall);
+    getter!(
+        route_table,
+        route_table_position,
+        RouteTable,
+        route_tables,
+        RouteTable
+    );
+    getter!(nsg, nsg_position, Nsg, nsgs, Nsg);
+    getter!(site, site_position, Site, sites, OnPremSite);
+    getter!(circuit, circuit_position, Circuit, circuits, ErCircuit);
+    getter!(peering, peering_position, Peering, peerings, Peering);
+    getter!(
+        connection,
+        connection_position,
+        Connection,
+        connections,
+        Connection
+    );
+
+    /// A subnet's position: its VNet's in the design, and its own in the VNet.
+    pub fn subnet_position(&self, id: Id) -> Option<(usize, usize)> {
+        match self.slots.get(&id)? {
+            Slot::Subnet(i, j) => Some((*i, *j)),
+            _ => None,
+        }
+    }
 
     /// A subnet and the VNet holding it.
     pub fn subnet(&self, id: Id) -> Option<(&'d Vnet, &'d Subnet)> {
-        match self.slots.get(&id)? {
-            Slot::Subnet(i, j) => {
-                let vnet = self.design.vnets.get(*i)?;
-                Some((vnet, vnet.subnets.get(*j)?))
-            }
-            _ => None,
-        }
+        let (i, j) = self.subnet_position(id)?;
+        let vnet = &self.design.vnets[i];
+        Some((vnet, &vnet.subnets[j]))
     }
 
     /// The VNet holding a subnet.
     pub fn vnet_of_subnet(&self, subnet: Id) -> Option<&'d Vnet> {
         self.subnet(subnet).map(|(v, _)| v)
+    }
+
+    /// The HSMs in the VNet at `position`.
+    pub fn hsms_in(&self, position: usize) -> &[Id] {
+        self.hsms_by_vnet.get(position).map_or(&[], Vec::as_slice)
+    }
+
+    /// The gateways in the VNet at `position`.
+    pub fn gateways_in(&self, position: usize) -> &[Id] {
+        self.gateways_by_vnet
+            .get(position)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the VNet with this id holds an HSM.
+    pub fn is_hsm_vnet(&self, vnet: Id) -> bool {
+        !self.hsms_of(vnet).is_empty()
+    }
+
+    /// The HSMs in the VNet with this id.
+    pub fn hsms_of(&self, vnet: Id) -> &[Id] {
+        self.vnet_position(vnet).map_or(&[], |i| self.hsms_in(i))
+    }
+
+    /// The gateways in the VNet with this id.
+    pub fn gateways_of(&self, vnet: Id) -> &[Id] {
+        self.vnet_position(vnet)
+            .map_or(&[], |i| self.gateways_in(i))
     }
 
     /// The Azure location of a VNet (through its region).
@@ -170,44 +250,5 @@ impl<'d> Index<'d> {
             },
         };
         name.clone()
-    }
-}
-
-/// Per-VNet facts that many rules need, gathered in one pass.
-pub struct VnetFacts {
-    /// HSMs per VNet id.
-    pub hsms: HashMap<Id, Vec<Id>>,
-    /// Gateways per VNet id.
-    pub gateways: HashMap<Id, Vec<Id>>,
-}
-
-impl VnetFacts {
-    pub fn new(index: &Index) -> Self {
-        let design = index.design();
-        let mut hsms: HashMap<Id, Vec<Id>> = HashMap::new();
-        for h in &design.hsms {
-            if let Some(v) = index.vnet_of_subnet(h.subnet) {
-                hsms.entry(v.id).or_default().push(h.id);
-            }
-        }
-        let mut gateways: HashMap<Id, Vec<Id>> = HashMap::new();
-        for g in &design.gateways {
-            if let Some(v) = index.vnet_of_subnet(g.subnet) {
-                gateways.entry(v.id).or_default().push(g.id);
-            }
-        }
-        VnetFacts { hsms, gateways }
-    }
-
-    pub fn is_hsm_vnet(&self, vnet: Id) -> bool {
-        self.hsms.get(&vnet).is_some_and(|h| !h.is_empty())
-    }
-
-    pub fn gateways_of(&self, vnet: Id) -> &[Id] {
-        self.gateways.get(&vnet).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    pub fn hsms_of(&self, vnet: Id) -> &[Id] {
-        self.hsms.get(&vnet).map(Vec::as_slice).unwrap_or(&[])
     }
 }

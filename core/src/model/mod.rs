@@ -29,7 +29,7 @@ pub use auto_layout::lay_out;
 pub use devices::{
     Firewall, FirewallRule, Gateway, GatewayKind, Hsm, LbProbe, LbRule, LoadBalancer, Nva, VpnType,
 };
-pub use index::{Index, VnetFacts};
+pub use index::Index;
 pub use layout::{Point, Rect};
 pub use links::{Connection, ConnectionKind, ErCircuit, Peering, PeeringSide, PrivatePeering};
 pub use network::{Region, Subnet, Vnet};

@@ -85,11 +85,14 @@ impl Holder {
     fn prefixes<'d>(self, cx: &Context<'d>) -> &'d [Ipv4Net] {
         match self {
             Holder::Vnet(id) => cx
-                .index
+                .index()
                 .vnet(id)
                 .map_or(&[], |v| v.address_space.as_slice()),
-            Holder::Site(id) => cx.index.site(id).map_or(&[], |s| s.prefixes.as_slice()),
-            Holder::Pool(id) => cx.index.gateway(id).map_or(&[], |g| g.p2s_pool.as_slice()),
+            Holder::Site(id) => cx.index().site(id).map_or(&[], |s| s.prefixes.as_slice()),
+            Holder::Pool(id) => cx
+                .index()
+                .gateway(id)
+                .map_or(&[], |g| g.p2s_pool.as_slice()),
         }
     }
 
@@ -643,7 +646,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if gateway.p2s_pool.is_none() {
             continue;
         }
-        if let Some(vnet) = cx.index.vnet_of_subnet(gateway.subnet) {
+        if let Some(vnet) = cx.index().vnet_of_subnet(gateway.subnet) {
             pools_of.entry(vnet.id).or_default().push(Pool {
                 gateway: gateway.id,
                 rank,
@@ -1189,7 +1192,7 @@ mod tests {
             );
         }
         for gateway in design.gateways.iter().filter(|g| g.p2s_pool.is_some()) {
-            let Some(vnet) = cx.index.vnet_of_subnet(gateway.subnet) else {
+            let Some(vnet) = cx.index().vnet_of_subnet(gateway.subnet) else {
                 continue;
             };
             let pool = Holder::Pool(gateway.id);

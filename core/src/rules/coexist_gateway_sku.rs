@@ -34,15 +34,15 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let facts = cx.facts();
+    let facts = cx.index();
     for id in multi_gateway_vnets(cx) {
-        let Some(vnet) = cx.index.vnet(id) else {
+        let Some(vnet) = cx.index().vnet(id) else {
             continue;
         };
         let gateways: Vec<&Gateway> = facts
             .gateways_of(vnet.id)
             .iter()
-            .filter_map(|id| cx.index.gateway(*id))
+            .filter_map(|id| cx.index().gateway(*id))
             .collect();
         let er = gateways
             .iter()

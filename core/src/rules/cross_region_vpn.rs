@@ -34,7 +34,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let ConnectionKind::VnetToVnet { a, b } = c.kind else {
             continue;
         };
-        let (Some(ga), Some(gb)) = (cx.index.gateway(a), cx.index.gateway(b)) else {
+        let (Some(ga), Some(gb)) = (cx.index().gateway(a), cx.index().gateway(b)) else {
             continue;
         };
         let mut problems = Vec::new();

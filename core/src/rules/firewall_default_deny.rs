@@ -121,7 +121,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             if hsm_vnets.binary_search(&other).is_ok() {
                 continue;
             }
-            let Some(peer) = cx.index.vnet(other) else {
+            let Some(peer) = cx.index().vnet(other) else {
                 continue;
             };
             for space in &peer.address_space {

@@ -64,7 +64,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         .collect();
 
     for subnet_id in order {
-        let Some((vnet, subnet)) = cx.index.subnet(subnet_id) else {
+        let Some((vnet, subnet)) = cx.index().subnet(subnet_id) else {
             continue;
         };
         let named = is_firewall_subnet(&subnet.name);
@@ -206,7 +206,10 @@ fn follow(cx: &Context, vnet: &Vnet, old: Ipv4Net, new: Ipv4Net) -> Vec<Edit> {
         nsgs.extend(s.nsg);
     }
     let mut edits = Vec::new();
-    for rt in tables.into_iter().filter_map(|id| cx.index.route_table(id)) {
+    for rt in tables
+        .into_iter()
+        .filter_map(|id| cx.index().route_table(id))
+    {
         if old_ip == new_ip || !rt.routes.iter().any(|r| r.next_hop_ip == Some(old_ip)) {
             continue;
         }
@@ -219,7 +222,7 @@ fn follow(cx: &Context, vnet: &Vnet, old: Ipv4Net, new: Ipv4Net) -> Vec<Edit> {
         edits.push(Edit::Replace(Element::RouteTable(moved)));
     }
     let is_old = |m: &AddressMatch| matches!(m, AddressMatch::Prefix(p) if p.trunc() == old);
-    for nsg in nsgs.into_iter().filter_map(|id| cx.index.nsg(id)) {
+    for nsg in nsgs.into_iter().filter_map(|id| cx.index().nsg(id)) {
         if old == new
             || !nsg
                 .rules

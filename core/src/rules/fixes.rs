@@ -179,10 +179,10 @@ pub(super) fn site_to_site_fix(cx: &Context, site: &OnPremSite, id: Id) -> Optio
     if site.vpn_device_ip.is_none() || site.prefixes.is_empty() || cx.design.hsms.is_empty() {
         return None;
     }
-    let linked = cx.topology().components(|_| true);
+    let linked = cx.components(|_| true);
     let mut tries = 0;
     cx.design.gateways.iter().find_map(|g| {
-        let vnet = cx.index.vnet_of_subnet(g.subnet)?;
+        let vnet = cx.index().vnet_of_subnet(g.subnet)?;
         let kind = ConnectionKind::SiteToSite {
             gateway: g.id,
             site: site.id,

@@ -44,7 +44,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some(subnet) = hub.gateway_subnet() else {
             continue;
         };
-        let table = subnet.route_table.and_then(|id| cx.index.route_table(id));
+        let table = subnet.route_table.and_then(|id| cx.index().route_table(id));
 
         // The route Azure picks for the frontend, as the flow tracer sees it.
         let picked = cx.network().route(subnet.id, frontend);

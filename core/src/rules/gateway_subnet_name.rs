@@ -65,7 +65,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
     let mut seen = HashSet::new();
     for g in &d.gateways {
-        let Some((vnet, subnet)) = cx.index.subnet(g.subnet) else {
+        let Some((vnet, subnet)) = cx.index().subnet(g.subnet) else {
             continue;
         };
         if is_gateway_subnet(&subnet.name) || !seen.insert(subnet.id) {

@@ -37,7 +37,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some(rt_id) = subnet.route_table else {
             continue;
         };
-        let Some(rt) = cx.index.route_table(rt_id) else {
+        let Some(rt) = cx.index().route_table(rt_id) else {
             continue;
         };
         let defaults: Vec<&str> = rt

@@ -51,7 +51,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 /// the next free address for each address the original pins; `None` when the subnet has no
 /// room for it.
 fn partner(cx: &Context, hsm: &Hsm) -> Option<(String, Edit)> {
-    let (_, subnet) = cx.index.subnet(hsm.subnet)?;
+    let (_, subnet) = cx.index().subnet(hsm.subnet)?;
     let nics: usize = cx
         .design
         .hsms

@@ -80,9 +80,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         _ => {}
     }
 
-    let components = cx
-        .topology()
-        .components(|l| matches!(l, Link::VnetToVnet(_)));
+    let components = cx.components(|l| matches!(l, Link::VnetToVnet(_)));
     let labels: Vec<BTreeSet<usize>> = vnets
         .iter()
         .map(|ids| ids.iter().filter_map(|v| components.label(*v)).collect())
@@ -169,7 +167,7 @@ fn vpn_gateway_in<'d>(
         g.kind == GatewayKind::Vpn
             && g.vpn_type != Some(VpnType::PolicyBased)
             && cx
-                .index
+                .index()
                 .vnet_of_subnet(g.subnet)
                 .and_then(|v| components.label(v.id))
                 .is_some_and(|l| wanted.contains(&l))

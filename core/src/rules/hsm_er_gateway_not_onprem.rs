@@ -31,21 +31,21 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let facts = cx.facts();
+    let facts = cx.index();
     for c in &cx.design.connections {
         let ConnectionKind::ExpressRoute { gateway, circuit } = c.kind else {
             continue;
         };
-        let Some(g) = cx.index.gateway(gateway) else {
+        let Some(g) = cx.index().gateway(gateway) else {
             continue;
         };
-        let Some(vnet) = cx.index.vnet_of_subnet(g.subnet) else {
+        let Some(vnet) = cx.index().vnet_of_subnet(g.subnet) else {
             continue;
         };
         if !facts.is_hsm_vnet(vnet.id) {
             continue;
         }
-        let site = match cx.index.circuit(circuit) {
+        let site = match cx.index().circuit(circuit) {
             Some(k) => format!(" from on-premises site {}", cx.name(k.site)),
             None => String::new(),
         };

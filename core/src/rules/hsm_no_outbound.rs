@@ -54,7 +54,7 @@ struct HsmRange<'d> {
 fn hsm_ranges<'d, 'n>(cx: &Context<'d>, net: &dyn Fn() -> &'n Network<'d>) -> Vec<HsmRange<'d>> {
     let mut out: Vec<HsmRange<'d>> = Vec::new();
     for hsm in &cx.design.hsms {
-        let Some((vnet, subnet)) = cx.index.subnet(hsm.subnet) else {
+        let Some((vnet, subnet)) = cx.index().subnet(hsm.subnet) else {
             continue;
         };
         let i = match out.iter().position(|r| r.subnet.id == subnet.id) {
@@ -219,7 +219,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     // tracer's: pinned, or the one Azure would give it).
     let mut nva_nsgs: Vec<(Id, Id, Option<Ipv4Addr>)> = Vec::new();
     for nva in &cx.design.nvas {
-        let Some((_, subnet)) = cx.index.subnet(nva.subnet) else {
+        let Some((_, subnet)) = cx.index().subnet(nva.subnet) else {
             continue;
         };
         if let Some(nsg) = subnet.nsg {

@@ -115,7 +115,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 
     for hsm in &d.hsms {
-        let Some((_, subnet)) = cx.index.subnet(hsm.subnet) else {
+        let Some((_, subnet)) = cx.index().subnet(hsm.subnet) else {
             continue;
         };
         let prefix = subnet.prefix.trunc();
@@ -152,7 +152,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     Some(nic) => format!("the {} of HSM {}", nic.label(), cx.name(rival.owner)),
                     None => {
                         let kind = cx
-                            .index
+                            .index()
                             .kind(rival.owner)
                             .map(|k| k.label())
                             .unwrap_or("element");

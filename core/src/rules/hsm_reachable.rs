@@ -320,7 +320,7 @@ const TRIED: usize = 8;
 /// marks a hub.
 fn fix_targets<'d>(cx: &Context<'d>) -> Vec<(&'d Vnet, bool)> {
     let net = cx.network();
-    let facts = cx.facts();
+    let facts = cx.index();
     let mut proxied: rustc_hash::FxHashSet<Id> = Default::default();
     let mut hubs: rustc_hash::FxHashSet<Id> = Default::default();
     for hub in super::hub::hubs(cx) {
@@ -335,7 +335,7 @@ fn fix_targets<'d>(cx: &Context<'d>) -> Vec<(&'d Vnet, bool)> {
             continue;
         }
         proxied.insert(hub.vnet.id);
-        let linked = cx.topology().neighbours(hub.vnet.id);
+        let linked = cx.neighbours(hub.vnet.id);
         let vnets =
             std::iter::once(hub.vnet.id).chain(linked.iter().filter_map(|(n, _)| match n {
                 Node::Vnet(v) => Some(*v),
@@ -374,22 +374,19 @@ fn fix_targets<'d>(cx: &Context<'d>) -> Vec<(&'d Vnet, bool)> {
 /// Whether a site has a connection that carries traffic into Azure: a VPN, or ExpressRoute
 /// over a circuit with private peering.
 fn linked_to_azure(cx: &Context, site: Id) -> bool {
-    cx.topology()
-        .neighbours(site)
-        .into_iter()
-        .any(|(_, link)| match link {
-            Link::ExpressRoute(c) => cx
-                .design
-                .connections
-                .iter()
-                .find(|x| x.id == c)
-                .and_then(|x| match x.kind {
-                    ConnectionKind::ExpressRoute { circuit, .. } => cx.index.circuit(circuit),
-                    _ => None,
-                })
-                .is_some_and(|circuit| circuit.private_peering.is_some()),
-            _ => true,
-        })
+    cx.neighbours(site).into_iter().any(|(_, link)| match link {
+        Link::ExpressRoute(c) => cx
+            .design
+            .connections
+            .iter()
+            .find(|x| x.id == c)
+            .and_then(|x| match x.kind {
+                ConnectionKind::ExpressRoute { circuit, .. } => cx.index().circuit(circuit),
+                _ => None,
+            })
+            .is_some_and(|circuit| circuit.private_peering.is_some()),
+        _ => true,
+    })
 }
 
 /// Whether two locations name one Azure region, compared as their keys are (`West Europe` is
@@ -420,17 +417,17 @@ fn peering_fix(
     id: Id,
     taken: &mut Names,
 ) -> Option<(String, Edit)> {
-    let here = cx.index.location(vnet)?;
+    let here = cx.index().location(vnet)?;
     let linked: Vec<Id> = cx
-        .topology()
         .neighbours(vnet.id)
         .into_iter()
         .map(|(node, _)| node.id())
         .collect();
-    let mut nearby = targets
-        .iter()
-        .copied()
-        .filter(|(t, _)| cx.index.location(t).is_some_and(|l| same_location(l, here)));
+    let mut nearby = targets.iter().copied().filter(|(t, _)| {
+        cx.index()
+            .location(t)
+            .is_some_and(|l| same_location(l, here))
+    });
     if nearby
         .clone()
         .any(|(t, _)| t.id == vnet.id || linked.contains(&t.id))

@@ -25,13 +25,13 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let facts = cx.facts();
+    let facts = cx.index();
     for vnet in &cx.design.vnets {
         let hsms = facts.hsms_of(vnet.id);
         if hsms.is_empty() {
             continue;
         }
-        let Some(region) = cx.index.region(vnet.region) else {
+        let Some(region) = cx.index().region(vnet.region) else {
             continue;
         };
         if regions::offered(&region.location).is_some() {

@@ -31,7 +31,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     subnets.sort_unstable();
     subnets.dedup();
     for id in subnets {
-        let Some((vnet, subnet)) = cx.index.subnet(id) else {
+        let Some((vnet, subnet)) = cx.index().subnet(id) else {
             continue;
         };
         if subnet.is_hsm_delegated() {

@@ -65,7 +65,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let mut what: Vec<String> = others
             .iter()
             .map(|id| {
-                let kind = cx.index.kind(*id).map(Kind::label).unwrap_or("element");
+                let kind = cx.index().kind(*id).map(Kind::label).unwrap_or("element");
                 format!("{kind} {}", cx.name(*id))
             })
             .collect();

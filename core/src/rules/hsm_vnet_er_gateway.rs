@@ -34,19 +34,19 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let facts = cx.facts();
+    let facts = cx.index();
     for id in hsm_vnets(cx) {
-        let Some(vnet) = cx.index.vnet(id) else {
+        let Some(vnet) = cx.index().vnet(id) else {
             continue;
         };
         let er: Vec<&Gateway> = facts
             .gateways_of(vnet.id)
             .iter()
-            .filter_map(|id| cx.index.gateway(*id))
+            .filter_map(|id| cx.index().gateway(*id))
             .filter(|g| g.kind == GatewayKind::ExpressRoute)
             .collect();
         let in_place = |g: &&Gateway| {
-            cx.index
+            cx.index()
                 .subnet(g.subnet)
                 .is_some_and(|(_, s)| is_gateway_subnet(&s.name))
         };

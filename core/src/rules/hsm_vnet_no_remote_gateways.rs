@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let facts = cx.facts();
+    let facts = cx.index();
     // Peerings over which a gateway-less VNet uses remote gateways.
     let mut users: HashMap<Id, Vec<Id>> = HashMap::new();
     for p in &cx.design.peerings {

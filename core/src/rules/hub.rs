@@ -41,7 +41,7 @@ pub fn hubs<'d>(cx: &Context<'d>) -> Vec<Hub<'d>> {
     if design.nvas.is_empty() {
         return Vec::new();
     }
-    let index = &cx.index;
+    let index = cx.index();
     let mut hubs: Vec<Hub<'d>> = Vec::new();
     let mut slot: HashMap<Id, usize> = HashMap::new();
     for nva in &design.nvas {
@@ -200,7 +200,7 @@ impl<'d> Hub<'d> {
             if hsm_vnets.binary_search(&other).is_err() || out.iter().any(|v| v.id == other) {
                 continue;
             }
-            if let Some(vnet) = cx.index.vnet(other) {
+            if let Some(vnet) = cx.index().vnet(other) {
                 out.push(vnet);
             }
         }
@@ -216,7 +216,7 @@ impl<'d> Hub<'d> {
 /// Whether two VNets are in the same Azure location (same region element when a location is
 /// unknown).
 pub fn same_region(cx: &Context, a: &Vnet, b: &Vnet) -> bool {
-    match (cx.index.location(a), cx.index.location(b)) {
+    match (cx.index().location(a), cx.index().location(b)) {
         (Some(x), Some(y)) => x == y,
         _ => a.region == b.region,
     }
@@ -257,7 +257,7 @@ pub fn free_address(cx: &Context, subnet: &Subnet) -> Option<Ipv4Addr> {
     taken.extend(design.hsms.iter().filter_map(|h| h.management_ip));
     taken.extend(design.load_balancers.iter().filter_map(|l| l.frontend_ip));
     for fw in &design.firewalls {
-        if let Some((_, s)) = cx.index.subnet(fw.subnet) {
+        if let Some((_, s)) = cx.index().subnet(fw.subnet) {
             taken.insert(addressing::first_usable(&s.prefix));
         }
     }
@@ -613,11 +613,11 @@ mod tests {
             .collect();
         assert_eq!(hsm_peers, vec![ids.hsm_vnet]);
         // The parts the other rules build on are where the fixture says.
-        let (_, hsm_subnet) = cx.index.subnet(ids.hsm_subnet).unwrap();
+        let (_, hsm_subnet) = cx.index().subnet(ids.hsm_subnet).unwrap();
         assert_eq!(hsm_subnet.prefix.to_string(), "10.10.1.0/28");
-        let (_, workload) = cx.index.subnet(ids.workload).unwrap();
+        let (_, workload) = cx.index().subnet(ids.workload).unwrap();
         assert_eq!(workload.route_table, Some(ids.spoke_rt));
-        let (_, hsm_gateway_subnet) = cx.index.subnet(ids.hsm_gateway_subnet).unwrap();
+        let (_, hsm_gateway_subnet) = cx.index().subnet(ids.hsm_gateway_subnet).unwrap();
         assert_eq!(hsm_gateway_subnet.name, GATEWAY_SUBNET);
     }
 
@@ -626,10 +626,10 @@ mod tests {
         let (b, ids) = reference_hub();
         let design = b.finish();
         let cx = Context::new(&design);
-        let (_, subnet) = cx.index.subnet(ids.nva_subnet).unwrap();
+        let (_, subnet) = cx.index().subnet(ids.nva_subnet).unwrap();
         // .4 and .5 are the NVAs; .10 is the frontend.
         assert_eq!(free_address(&cx, subnet).unwrap().to_string(), "10.0.1.6");
-        let (_, fw_subnet) = cx.index.subnet(ids.firewall_subnet).unwrap();
+        let (_, fw_subnet) = cx.index().subnet(ids.firewall_subnet).unwrap();
         assert_eq!(
             free_address(&cx, fw_subnet).unwrap().to_string(),
             "10.0.254.5"

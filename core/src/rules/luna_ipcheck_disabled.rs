@@ -49,7 +49,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if !hsm.ntls_ip_check || PAYSHIELD_SKUS.contains(&hsm.sku.as_str()) {
             continue;
         }
-        let Some(vnet) = cx.index.vnet_of_subnet(hsm.subnet) else {
+        let Some(vnet) = cx.index().vnet_of_subnet(hsm.subnet) else {
             continue;
         };
         let Some(&hub) = fronted.get(&vnet.id) else {

@@ -12,8 +12,8 @@
 //! and the report says what is wrong with it.
 
 use crate::edit::Edit;
-use crate::graph::Topology;
-use crate::model::{Design, Id, Index, VnetFacts};
+use crate::graph::{Components, Link, Node, Topology};
+use crate::model::{Design, Id, Index};
 use crate::trace::Network;
 use serde::Serialize;
 use std::cell::OnceCell;
@@ -186,42 +186,49 @@ impl Finding {
 /// What rules read: the design, constant-time lookups, and derived facts built on demand.
 pub struct Context<'d> {
     pub design: &'d Design,
-    pub index: Index<'d>,
-    facts: OnceCell<VnetFacts>,
+    /// The tracer's facts of the design (effective routes, NSGs, devices by address) and the
+    /// design's one index, built once per check and shared by every rule.
+    network: Network<'d>,
     topology: OnceCell<Topology>,
-    network: OnceCell<Network<'d>>,
 }
 
 impl<'d> Context<'d> {
     pub fn new(design: &'d Design) -> Self {
         Context {
             design,
-            index: Index::new(design),
-            facts: OnceCell::new(),
+            network: Network::new(design),
             topology: OnceCell::new(),
-            network: OnceCell::new(),
         }
     }
 
-    /// HSMs and gateways per VNet.
-    pub fn facts(&self) -> &VnetFacts {
-        self.facts.get_or_init(|| VnetFacts::new(&self.index))
+    /// Lookups by id and what each VNet holds.
+    pub fn index(&self) -> &Index<'d> {
+        self.network.index()
     }
 
-    /// The tracer's facts of the design (effective routes, NSGs, devices by address), built
-    /// once per check and shared by every rule that asks where a packet goes.
+    /// The tracer's network: rules ask it where a packet goes.
     pub fn network(&self) -> &Network<'d> {
-        self.network.get_or_init(|| Network::new(self.design))
+        &self.network
     }
 
     /// The connectivity graph of VNets and sites.
     pub fn topology(&self) -> &Topology {
-        self.topology.get_or_init(|| Topology::new(&self.index))
+        self.topology.get_or_init(|| Topology::new(self.index()))
+    }
+
+    /// The VNets and sites directly linked to a VNet or site, with the link.
+    pub fn neighbours(&self, id: Id) -> Vec<(Node, Link)> {
+        self.topology().neighbours(self.index(), id)
+    }
+
+    /// The VNets and sites grouped by the links `keep` accepts.
+    pub fn components(&self, keep: impl Fn(Link) -> bool) -> Components<'_> {
+        self.topology().components(self.index(), keep)
     }
 
     /// A quoted element name for messages: `'hsm-vnet'`.
     pub fn name(&self, id: Id) -> String {
-        format!("'{}'", self.index.name(id))
+        format!("'{}'", self.index().name(id))
     }
 }
 

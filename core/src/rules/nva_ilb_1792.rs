@@ -114,7 +114,7 @@ fn new_ilb(cx: &Context, hub: &Hub, subnet: &Subnet) -> Option<(String, Edit)> {
 
 /// The hub has a load balancer; says everything wrong with it, with one fix for all of it.
 fn faulty(cx: &Context, hub: &Hub, lb: &LoadBalancer, out: &mut Vec<Finding>) {
-    let subnet = cx.index.subnet(lb.subnet).map(|(_, s)| s);
+    let subnet = cx.index().subnet(lb.subnet).map(|(_, s)| s);
     let mut problems: Vec<String> = Vec::new();
     let mut fixed = lb.clone();
 

@@ -78,7 +78,7 @@ struct Policy {
 }
 
 fn policy<'d>(cx: &Context<'d>, hub: &Hub<'d>, hsm_vnets: &[Id]) -> Policy {
-    let facts = cx.facts();
+    let facts = cx.index();
     let mut vnets: Vec<&Vnet> = Vec::new();
     if hsm_vnets.binary_search(&hub.vnet.id).is_ok() {
         vnets.push(hub.vnet);
@@ -88,10 +88,10 @@ fn policy<'d>(cx: &Context<'d>, hub: &Hub<'d>, hsm_vnets: &[Id]) -> Policy {
     let mut targets: Vec<Target> = Vec::new();
     for vnet in vnets {
         for id in facts.hsms_of(vnet.id) {
-            let Some(hsm) = cx.index.hsm(*id) else {
+            let Some(hsm) = cx.index().hsm(*id) else {
                 continue;
             };
-            let Some((_, subnet)) = cx.index.subnet(hsm.subnet) else {
+            let Some((_, subnet)) = cx.index().subnet(hsm.subnet) else {
                 continue;
             };
             let prefix = subnet.prefix.trunc();
@@ -473,7 +473,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .filter_map(|n| net.nva_address(n.id))
                 .collect();
             let needed = needed(&policy, &nvas);
-            let nsg = subnet.nsg.and_then(|id| cx.index.nsg(id));
+            let nsg = subnet.nsg.and_then(|id| cx.index().nsg(id));
             let mut elements = vec![subnet.id];
             elements.extend(nsg.map(|n| n.id));
             elements.extend(hub.firewall().map(|(fw, _)| fw.id));

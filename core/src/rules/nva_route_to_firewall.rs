@@ -150,7 +150,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         for subnet in &hub.nva_subnets {
-            let table = subnet.route_table.and_then(|id| cx.index.route_table(id));
+            let table = subnet.route_table.and_then(|id| cx.index().route_table(id));
             let mut elements = vec![subnet.id];
             elements.extend(table.map(|t| t.id));
             elements.push(fw.id);

@@ -73,7 +73,7 @@ fn links_by_site(cx: &Context) -> HashMap<Id, Links> {
                 l.vpns.push(c.id);
             }
             ConnectionKind::ExpressRoute { circuit, .. } => {
-                if let Some(x) = cx.index.circuit(circuit) {
+                if let Some(x) = cx.index().circuit(circuit) {
                     by_site.entry(x.site).or_default().links.push(c.id);
                 }
             }
@@ -87,7 +87,7 @@ fn links_by_site(cx: &Context) -> HashMap<Id, Links> {
 fn hsms_by_group(cx: &Context, groups: &Components) -> HashMap<Option<usize>, Vec<Id>> {
     let mut by_group: HashMap<Option<usize>, Vec<Id>> = HashMap::default();
     for h in &cx.design.hsms {
-        if let Some(v) = cx.index.vnet_of_subnet(h.subnet) {
+        if let Some(v) = cx.index().vnet_of_subnet(h.subnet) {
             let hsms = by_group.entry(groups.label(v.id)).or_default();
             if hsms.len() < TRIED {
                 hsms.push(h.id);
@@ -160,11 +160,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         .design
         .hsms
         .iter()
-        .any(|h| cx.index.vnet_of_subnet(h.subnet).is_some())
+        .any(|h| cx.index().vnet_of_subnet(h.subnet).is_some())
     {
         return;
     }
-    let groups = cx.topology().components(|_| true);
+    let groups = cx.components(|_| true);
     let hsms_by_group = hsms_by_group(cx, &groups);
     let links_by_site = links_by_site(cx);
     // A site that reaches an HSM some other way (ExpressRoute), to name in the message.

@@ -82,7 +82,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let ConnectionKind::PointToSite { gateway, site } = c.kind else {
             continue;
         };
-        let Some(g) = cx.index.gateway(gateway) else {
+        let Some(g) = cx.index().gateway(gateway) else {
             continue;
         };
         let mut problems = Vec::new();

@@ -52,7 +52,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let ConnectionKind::PointToSite { gateway, site } = c.kind else {
             continue;
         };
-        let Some(s) = cx.index.site(site) else {
+        let Some(s) = cx.index().site(site) else {
             continue;
         };
         let mut reasons = Vec::new();
@@ -84,7 +84,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             vec![c.id, s.id],
         );
         let vpn_ready = cx
-            .index
+            .index()
             .gateway(gateway)
             .is_some_and(|g| g.kind == GatewayKind::Vpn && g.vpn_type.is_some());
         if vpn_ready && s.vpn_device_ip.is_some() && !s.prefixes.is_empty() {

@@ -47,10 +47,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if hsm.binary_search(&p.a).is_err() && hsm.binary_search(&p.b).is_err() {
             continue;
         }
-        let (Some(va), Some(vb)) = (cx.index.vnet(p.a), cx.index.vnet(p.b)) else {
+        let (Some(va), Some(vb)) = (cx.index().vnet(p.a), cx.index().vnet(p.b)) else {
             continue;
         };
-        let (Some(la), Some(lb)) = (cx.index.location(va), cx.index.location(vb)) else {
+        let (Some(la), Some(lb)) = (cx.index().location(va), cx.index().location(vb)) else {
             continue;
         };
         if same_location(la, lb) {
@@ -98,8 +98,8 @@ fn vpn_instead(cx: &Context, p: &Peering, va: &Vnet, vb: &Vnet) -> Option<Edit> 
                     }))?;
                 }
             }
-            for id in cx.facts().gateways_of(vnet.id) {
-                if let Some(er) = cx.index.gateway(*id) {
+            for id in cx.index().gateways_of(vnet.id) {
+                if let Some(er) = cx.index().gateway(*id) {
                     if er.kind == GatewayKind::ExpressRoute && er.sku.eq_ignore_ascii_case("Basic")
                     {
                         let mut standard = er.clone();

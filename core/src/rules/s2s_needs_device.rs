@@ -38,7 +38,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let ConnectionKind::SiteToSite { gateway, site } = c.kind else {
             continue;
         };
-        let (Some(g), Some(s)) = (cx.index.gateway(gateway), cx.index.site(site)) else {
+        let (Some(g), Some(s)) = (cx.index().gateway(gateway), cx.index().site(site)) else {
             continue;
         };
         if s.vpn_device_ip.is_none() {

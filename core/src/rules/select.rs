@@ -52,7 +52,7 @@ pub(super) fn hsm_vnets(cx: &Context) -> Vec<Id> {
         .design
         .hsms
         .iter()
-        .filter_map(|h| cx.index.vnet_of_subnet(h.subnet))
+        .filter_map(|h| cx.index().vnet_of_subnet(h.subnet))
         .map(|v| v.id)
         .collect();
     out.sort_unstable();
@@ -65,7 +65,7 @@ pub(super) fn hsm_vnets(cx: &Context) -> Vec<Id> {
 pub(super) fn vnets_of<'a>(cx: &Context, hsms: impl IntoIterator<Item = &'a Hsm>) -> Vec<Id> {
     let mut ids: Vec<Id> = Vec::new();
     for h in hsms {
-        if let Some(v) = cx.index.vnet_of_subnet(h.subnet) {
+        if let Some(v) = cx.index().vnet_of_subnet(h.subnet) {
             if !ids.contains(&v.id) {
                 ids.push(v.id);
             }
@@ -76,12 +76,10 @@ pub(super) fn vnets_of<'a>(cx: &Context, hsms: impl IntoIterator<Item = &'a Hsm>
 
 /// The VNets holding two gateways or more, by id.
 pub(super) fn multi_gateway_vnets(cx: &Context) -> Vec<Id> {
-    let mut ids: Vec<Id> = cx
-        .facts()
-        .gateways
-        .iter()
-        .filter(|(_, gateways)| gateways.len() > 1)
-        .map(|(vnet, _)| *vnet)
+    let index = cx.index();
+    let mut ids: Vec<Id> = (cx.design.vnets.iter().enumerate())
+        .filter(|&(i, v)| index.vnet_position(v.id) == Some(i) && index.gateways_in(i).len() > 1)
+        .map(|(_, v)| v.id)
         .collect();
     ids.sort_unstable();
     ids
@@ -89,17 +87,17 @@ pub(super) fn multi_gateway_vnets(cx: &Context) -> Vec<Id> {
 
 /// The first VPN gateway of a VNet.
 pub(super) fn vpn_gateway_in<'d>(cx: &Context<'d>, vnet: Id) -> Option<&'d Gateway> {
-    cx.facts()
+    cx.index()
         .gateways_of(vnet)
         .iter()
-        .filter_map(|id| cx.index.gateway(*id))
+        .filter_map(|id| cx.index().gateway(*id))
         .find(|g| g.kind == GatewayKind::Vpn)
 }
 
 /// The first VPN gateway of the VNet `gateway` sits in: where a connection that an
 /// ExpressRoute gateway cannot carry moves to.
 pub(super) fn vpn_gateway_beside<'d>(cx: &Context<'d>, gateway: &Gateway) -> Option<&'d Gateway> {
-    cx.index
+    cx.index()
         .vnet_of_subnet(gateway.subnet)
         .and_then(|v| vpn_gateway_in(cx, v.id))
 }
@@ -118,10 +116,10 @@ pub(super) struct RegionHsms<'d> {
 pub(super) fn hsms_by_region<'d>(cx: &Context<'d>) -> Vec<RegionHsms<'d>> {
     let mut groups: Vec<RegionHsms<'d>> = Vec::new();
     for hsm in &cx.design.hsms {
-        let Some(vnet) = cx.index.vnet_of_subnet(hsm.subnet) else {
+        let Some(vnet) = cx.index().vnet_of_subnet(hsm.subnet) else {
             continue;
         };
-        let Some(location) = cx.index.location(vnet) else {
+        let Some(location) = cx.index().location(vnet) else {
             continue;
         };
         let location = location_key(location);
@@ -165,7 +163,7 @@ pub(super) fn hsms_in_component(
         .hsms
         .iter()
         .filter(|h| {
-            cx.index
+            cx.index()
                 .vnet_of_subnet(h.subnet)
                 .is_some_and(|v| groups.label(v.id) == label)
         })

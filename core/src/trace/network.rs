@@ -14,8 +14,8 @@ use super::routes::{
 };
 use crate::addressing::first_usable;
 use crate::model::{
-    ConnectionKind, Design, Firewall, Gateway, Hsm, Id, LoadBalancer, NextHop, Nsg, Nva, Peering,
-    RouteTable, Subnet, Vnet,
+    ConnectionKind, Design, Firewall, Gateway, Hsm, Id, Index, LoadBalancer, NextHop, Nsg, Nva,
+    Peering, RouteTable, Subnet, Vnet,
 };
 use ipnet::Ipv4Net;
 use rustc_hash::FxHashMap as HashMap;
@@ -36,34 +36,18 @@ pub enum Device {
 /// many flows over it as needed.
 pub struct Network<'d> {
     pub(crate) design: &'d Design,
-    /// Element names by id, gathered on the first message that needs one.
-    names: OnceCell<HashMap<Id, &'d str>>,
-    vnet_slot: HashMap<Id, usize>,
+    /// The design's one index: elements and positions by id, and what each VNet holds.
+    index: Index<'d>,
     /// Per VNet slot: (the peering's position in the design, the other VNet's slot).
     peers: Vec<Vec<(usize, usize)>>,
-    /// Peering id → its position in the design.
-    peering_slot: HashMap<Id, usize>,
-    /// Per VNet slot: the gateways in it.
-    gateways: Vec<Vec<Id>>,
-    /// Per VNet slot: whether it holds an HSM.
-    hsm_vnet: Vec<bool>,
     /// Per VNet slot: its normalised location.
     location: Vec<String>,
     /// Per gateway: the connections that use it.
     connections_of: HashMap<Id, Vec<usize>>,
     devices: HashMap<Ipv4Addr, Device>,
-    /// Id → position, for the elements a walk looks up at every hop (the design's own index
-    /// hashes more slowly, which shows over a thousand flows).
-    subnet_at: HashMap<Id, (usize, usize)>,
-    hsm_at: HashMap<Id, usize>,
-    nva_at: HashMap<Id, usize>,
-    lb_at: HashMap<Id, usize>,
     /// Per load balancer and rule: the backend that takes flows, or why none does (the
     /// health probes do not depend on the flow).
     backends: RefCell<HashMap<(Id, usize), Result<(Id, Ipv4Addr), String>>>,
-    firewall_at: HashMap<Id, usize>,
-    gateway_at: HashMap<Id, usize>,
-    nsg_at: HashMap<Id, usize>,
     hsm_address: HashMap<Id, Ipv4Addr>,
     nva_address: HashMap<Id, Ipv4Addr>,
     /// (VNet slot, other VNet slot) → the first peering joining them.
@@ -73,7 +57,6 @@ pub struct Network<'d> {
     /// Azure's default system routes, the same for every subnet.
     default_routes: RouteSet,
     /// Per route table (by position in the design): its user routes.
-    table_at: HashMap<Id, usize>,
     table_routes: Vec<OnceCell<RouteSet>>,
     /// Per gateway: what it learned, with the connection leading to each prefix.
     learned: HashMap<Id, OnceCell<Vec<(Ipv4Net, Id)>>>,
@@ -90,9 +73,6 @@ pub struct Network<'d> {
     /// Per site: whether it has site-to-site or ExpressRoute connections (with or without
     /// private peering), and its first point-to-site connection.
     site_kinds: HashMap<Id, (bool, Option<Id>)>,
-    connection_at: HashMap<Id, usize>,
-    /// Per site id: its position in the design (the first, for a repeated id).
-    site_at: HashMap<Id, usize>,
     /// Per site: its links into Azure (connection, gateway, point-to-site or not).
     site_links: HashMap<Id, Vec<(Id, Id, bool)>>,
     /// The first subnet (in document order) holding an address; per VNet, and overall.
@@ -221,34 +201,11 @@ impl VnetScope for SubnetRoutes<'_, '_> {
 
 impl<'d> Network<'d> {
     pub fn new(design: &'d Design) -> Self {
+        let index = Index::new(design);
         let n = design.vnets.len();
-        let mut vnet_slot = HashMap::with_capacity_and_hasher(n, Default::default());
-        let mut subnet_at = HashMap::with_capacity_and_hasher(n * 2, Default::default());
-        for (i, v) in design.vnets.iter().enumerate() {
-            vnet_slot.insert(v.id, i);
-            for (j, s) in v.subnets.iter().enumerate() {
-                subnet_at.insert(s.id, (i, j));
-            }
-        }
-        fn positions<T>(items: &[T], id: impl Fn(&T) -> Id) -> HashMap<Id, usize> {
-            let mut out = HashMap::with_capacity_and_hasher(items.len(), Default::default());
-            for (k, item) in items.iter().enumerate() {
-                out.entry(id(item)).or_insert(k);
-            }
-            out
-        }
-        let hsm_at = positions(&design.hsms, |e| e.id);
-        let nva_at = positions(&design.nvas, |e| e.id);
-        let lb_at = positions(&design.load_balancers, |e| e.id);
-        let firewall_at = positions(&design.firewalls, |e| e.id);
-        let gateway_at = positions(&design.gateways, |e| e.id);
-        let nsg_at = positions(&design.nsgs, |e| e.id);
         let mut peers = vec![Vec::new(); n];
-        let mut peering_slot =
-            HashMap::with_capacity_and_hasher(design.peerings.len(), Default::default());
         for (k, p) in design.peerings.iter().enumerate() {
-            peering_slot.insert(p.id, k);
-            if let (Some(&a), Some(&b)) = (vnet_slot.get(&p.a), vnet_slot.get(&p.b)) {
+            if let (Some(a), Some(b)) = (index.vnet_position(p.a), index.vnet_position(p.b)) {
                 if a != b {
                     peers[a].push((k, b));
                     peers[b].push((k, a));
@@ -279,29 +236,15 @@ impl<'d> Network<'d> {
                 position += 1;
             }
         }
-        let slot_of_subnet = |subnet: Id| subnet_at.get(&subnet).map(|&(i, _)| i);
-        let subnet_of = |subnet: Id| {
-            subnet_at.get(&subnet).map(|&(i, j)| {
-                let v = &design.vnets[i];
-                (v, &v.subnets[j])
-            })
-        };
-        let mut gateways = vec![Vec::new(); n];
-        for g in &design.gateways {
-            if let Some(i) = slot_of_subnet(g.subnet) {
-                gateways[i].push(g.id);
-            }
-        }
+        let subnet_of = |subnet: Id| index.subnet(subnet);
         let mut devices = HashMap::default();
         let mut hsm_address =
             HashMap::with_capacity_and_hasher(design.hsms.len(), Default::default());
-        let mut hsm_vnet = vec![false; n];
         let mut unpinned: HashMap<Id, u32> = HashMap::default();
         for h in &design.hsms {
-            let Some((vnet, subnet)) = subnet_of(h.subnet) else {
+            let Some((_, subnet)) = subnet_of(h.subnet) else {
                 continue;
             };
-            hsm_vnet[vnet_slot[&vnet.id]] = true;
             // Azure picks an address for an HSM without a pinned one; stand in with the
             // subnet's first usable ones, in document order.
             let address = h.private_ip.unwrap_or_else(|| {
@@ -371,19 +314,13 @@ impl<'d> Network<'d> {
         let mut circuit_gateways: HashMap<Id, Vec<Id>> = HashMap::default();
         let mut site_links: HashMap<Id, Vec<(Id, Id, bool)>> = HashMap::default();
         let mut site_kinds: HashMap<Id, (bool, Option<Id>)> = HashMap::default();
-        let mut site_at = HashMap::default();
-        for (k, s) in design.sites.iter().enumerate() {
-            site_at.entry(s.id).or_insert(k);
-        }
-        let mut connection_at = HashMap::default();
-        for (k, c) in design.connections.iter().enumerate() {
-            connection_at.entry(c.id).or_insert(k);
+        for c in &design.connections {
             match c.kind {
                 ConnectionKind::SiteToSite { site, .. } => {
                     site_kinds.entry(site).or_default().0 = true
                 }
                 ConnectionKind::ExpressRoute { circuit, .. } => {
-                    if let Some(cir) = design.circuit(circuit) {
+                    if let Some(cir) = index.circuit(circuit) {
                         site_kinds.entry(cir.site).or_default().0 = true;
                     }
                 }
@@ -397,7 +334,7 @@ impl<'d> Network<'d> {
             match c.kind {
                 ConnectionKind::ExpressRoute { gateway, circuit } => {
                     circuit_gateways.entry(circuit).or_default().push(gateway);
-                    let cir = design.circuit(circuit);
+                    let cir = index.circuit(circuit);
                     if let Some(cir) = cir.filter(|cir| cir.private_peering.is_some()) {
                         site_links
                             .entry(cir.site)
@@ -422,27 +359,11 @@ impl<'d> Network<'d> {
         }
         let mut defaults = Vec::new();
         push_default_routes(&mut defaults);
-        let table_at: HashMap<Id, usize> = design
-            .route_tables
-            .iter()
-            .enumerate()
-            .map(|(k, t)| (t.id, k))
-            .collect();
         Network {
             design,
-            names: OnceCell::new(),
-            subnet_at,
-            hsm_at,
-            nva_at,
-            lb_at,
+            index,
             backends: RefCell::new(HashMap::default()),
-            firewall_at,
-            gateway_at,
-            nsg_at,
             peers,
-            peering_slot,
-            gateways,
-            hsm_vnet,
             location,
             connections_of,
             devices,
@@ -454,8 +375,6 @@ impl<'d> Network<'d> {
             table_routes: (0..design.route_tables.len())
                 .map(|_| OnceCell::new())
                 .collect(),
-            table_at,
-            vnet_slot,
             learned,
             gateway_routes,
             connection_routes,
@@ -464,49 +383,48 @@ impl<'d> Network<'d> {
             proxies: (0..n).map(|_| OnceCell::new()).collect(),
             site_links,
             site_kinds,
-            connection_at,
-            site_at,
             subnets_by_prefix,
             subnets_by_vnet_prefix,
             vnets_by_prefix,
         }
     }
 
+    /// The design's index: elements and positions by id, and what each VNet holds.
+    pub fn index(&self) -> &Index<'d> {
+        &self.index
+    }
+
     /// A subnet and the VNet holding it.
     pub(crate) fn subnet(&self, id: Id) -> Option<(&'d Vnet, &'d Subnet)> {
-        let &(i, j) = self.subnet_at.get(&id)?;
-        let v = &self.design.vnets[i];
-        Some((v, &v.subnets[j]))
+        self.index.subnet(id)
     }
 
     pub(crate) fn vnet_of_subnet(&self, id: Id) -> Option<&'d Vnet> {
-        self.subnet_at.get(&id).map(|&(i, _)| &self.design.vnets[i])
+        self.index.vnet_of_subnet(id)
     }
 
     pub(crate) fn hsm(&self, id: Id) -> Option<&'d Hsm> {
-        self.hsm_at.get(&id).map(|&k| &self.design.hsms[k])
+        self.index.hsm(id)
     }
 
     pub(crate) fn nva(&self, id: Id) -> Option<&'d Nva> {
-        self.nva_at.get(&id).map(|&k| &self.design.nvas[k])
+        self.index.nva(id)
     }
 
     pub(crate) fn load_balancer(&self, id: Id) -> Option<&'d LoadBalancer> {
-        self.lb_at.get(&id).map(|&k| &self.design.load_balancers[k])
+        self.index.load_balancer(id)
     }
 
     pub(crate) fn firewall(&self, id: Id) -> Option<&'d Firewall> {
-        self.firewall_at
-            .get(&id)
-            .map(|&k| &self.design.firewalls[k])
+        self.index.firewall(id)
     }
 
     pub(crate) fn gateway(&self, id: Id) -> Option<&'d Gateway> {
-        self.gateway_at.get(&id).map(|&k| &self.design.gateways[k])
+        self.index.gateway(id)
     }
 
     pub(crate) fn nsg(&self, id: Id) -> Option<&'d Nsg> {
-        self.nsg_at.get(&id).map(|&k| &self.design.nsgs[k])
+        self.index.nsg(id)
     }
 
     /// The backend a load balancer's rule hands flows to, worked out once by `pick`.
@@ -535,33 +453,8 @@ impl<'d> Network<'d> {
     pub(crate) fn name(&self, id: Id) -> String {
         match self.subnet(id) {
             Some((v, s)) => format!("'{}/{}'", v.name, s.name),
-            None => {
-                let names = self.names.get_or_init(|| {
-                    let d = self.design;
-                    let mut out: HashMap<Id, &'d str> = HashMap::default();
-                    let mut put = |id: Id, name: &'d str| {
-                        out.entry(id).or_insert(name);
-                    };
-                    d.regions.iter().for_each(|e| put(e.id, &e.name));
-                    d.vnets.iter().for_each(|e| put(e.id, &e.name));
-                    d.hsms.iter().for_each(|e| put(e.id, &e.name));
-                    d.gateways.iter().for_each(|e| put(e.id, &e.name));
-                    d.nvas.iter().for_each(|e| put(e.id, &e.name));
-                    d.load_balancers.iter().for_each(|e| put(e.id, &e.name));
-                    d.firewalls.iter().for_each(|e| put(e.id, &e.name));
-                    d.route_tables.iter().for_each(|e| put(e.id, &e.name));
-                    d.nsgs.iter().for_each(|e| put(e.id, &e.name));
-                    d.sites.iter().for_each(|e| put(e.id, &e.name));
-                    d.circuits.iter().for_each(|e| put(e.id, &e.name));
-                    d.peerings.iter().for_each(|e| put(e.id, &e.name));
-                    d.connections.iter().for_each(|e| put(e.id, &e.name));
-                    out
-                });
-                match names.get(&id) {
-                    Some(name) => format!("'{name}'"),
-                    None => id.to_string(),
-                }
-            }
+            None if self.index.kind(id).is_some() => format!("'{}'", self.index.name(id)),
+            None => id.to_string(),
         }
     }
 
@@ -570,11 +463,11 @@ impl<'d> Network<'d> {
     }
 
     pub(crate) fn slot(&self, vnet: Id) -> Option<usize> {
-        self.vnet_slot.get(&vnet).copied()
+        self.index.vnet_position(vnet)
     }
 
     pub(crate) fn slot_of_subnet(&self, subnet: Id) -> Option<usize> {
-        self.vnet_of_subnet(subnet).and_then(|v| self.slot(v.id))
+        self.index.subnet_position(subnet).map(|(i, _)| i)
     }
 
     /// The peerings of a VNet: (the peering's position in the design, the other VNet's slot).
@@ -622,13 +515,11 @@ impl<'d> Network<'d> {
 
     /// An on-premises site by id, without scanning the design's sites.
     pub(crate) fn site(&self, id: Id) -> Option<&'d crate::model::OnPremSite> {
-        self.site_at.get(&id).map(|&k| &self.design.sites[k])
+        self.index.site(id)
     }
 
     pub(crate) fn connection(&self, id: Id) -> Option<&'d crate::model::Connection> {
-        self.connection_at
-            .get(&id)
-            .map(|&k| &self.design.connections[k])
+        self.index.connection(id)
     }
 
     /// The first peering joining two VNet slots.
@@ -638,7 +529,7 @@ impl<'d> Network<'d> {
 
     /// The position of a peering in the design.
     pub(crate) fn peering_slot(&self, id: Id) -> Option<usize> {
-        self.peering_slot.get(&id).copied()
+        self.index.peering_position(id)
     }
 
     pub(crate) fn peering(&self, k: usize) -> &'d Peering {
@@ -646,11 +537,11 @@ impl<'d> Network<'d> {
     }
 
     pub(crate) fn gateways(&self, slot: usize) -> &[Id] {
-        &self.gateways[slot]
+        self.index.gateways_in(slot)
     }
 
     pub(crate) fn is_hsm_vnet(&self, slot: usize) -> bool {
-        self.hsm_vnet[slot]
+        !self.index.hsms_in(slot).is_empty()
     }
 
     pub(crate) fn location(&self, slot: usize) -> &str {
@@ -695,11 +586,11 @@ impl<'d> Network<'d> {
     pub(crate) fn gateway_vnets(&self, slot: usize) -> Vec<(usize, Option<usize>)> {
         let vnet = self.vnet_at(slot).id;
         let mut out = Vec::new();
-        if !self.gateways[slot].is_empty() {
+        if !self.gateways(slot).is_empty() {
             out.push((slot, None));
         }
         for &(peering, other) in &self.peers[slot] {
-            if !self.gateways[other].is_empty()
+            if !self.gateways(other).is_empty()
                 && self.uses_gateways_of(peering, vnet, self.vnet_at(other).id)
             {
                 out.push((other, Some(peering)));
@@ -755,7 +646,7 @@ impl<'d> Network<'d> {
                         }
                     }
                     ConnectionKind::ExpressRoute { circuit, .. } => {
-                        let Some(cir) = self.design.circuit(circuit) else {
+                        let Some(cir) = self.index.circuit(circuit) else {
                             continue;
                         };
                         if cir.private_peering.is_none() {
@@ -849,7 +740,9 @@ impl<'d> Network<'d> {
     pub fn routes_of_subnet(&self, subnet: Id) -> Option<SubnetRoutes<'_, 'd>> {
         let (_, s) = self.subnet(subnet)?;
         let slot = self.slot_of_subnet(subnet)?;
-        let table = s.route_table.and_then(|t| self.table_at.get(&t).copied());
+        let table = s
+            .route_table
+            .and_then(|t| self.index.route_table_position(t));
         let propagate = table.is_none_or(|k| self.design.route_tables[k].bgp_propagation);
         Some(SubnetRoutes {
             net: self,

@@ -733,7 +733,7 @@ impl<'n, 'd> Walk<'n, 'd> {
                 self.hand_to_site(gateway, connection, site, Place::Site(site), packet)
             }
             ConnectionKind::ExpressRoute { circuit, .. } => {
-                match net.design.circuit(circuit).map(|c| c.site) {
+                match net.index().circuit(circuit).map(|c| c.site) {
                     Some(site) => {
                         self.hand_to_site(gateway, connection, site, Place::Site(site), packet)
                     }
@@ -1402,7 +1402,7 @@ impl<'n, 'd> Walk<'n, 'd> {
                 ConnectionKind::SiteToSite { site: s, .. } => s == site && !point_to_site,
                 ConnectionKind::PointToSite { site: s, .. } => s == site && point_to_site,
                 ConnectionKind::ExpressRoute { circuit, .. } => {
-                    !point_to_site && net.design.circuit(circuit).is_some_and(|c| c.site == site)
+                    !point_to_site && net.index().circuit(circuit).is_some_and(|c| c.site == site)
                 }
                 _ => false,
             })
