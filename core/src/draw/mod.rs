@@ -1,7 +1,8 @@
 //! Drawing on the canvas, as pure functions from a design to one [`Edit`]: what the palette
 //! offers ([`Item`]), adding an element where it is dropped ([`place`]), linking two elements
 //! ([`connect`]), copying and removing a selection ([`duplicate`], [`remove`]) and finding what is under a point
-//! ([`element_at`], [`containers_at`]).
+//! ([`element_at`], [`containers_at`]); and what of a large drawing the canvas draws ([`view`]:
+//! culling and level of detail; [`bundle`]: a hub's peerings as a bundle).
 //!
 //! Each answers with one edit (one undo step) or a [`Refusal`]: a short sentence for the user
 //! saying why the element cannot go there or the two ends cannot be linked.
@@ -13,6 +14,7 @@
 //! grows to hold it (the sizes of `model::metrics`).
 
 mod addresses;
+pub mod bundle;
 mod catalogue;
 mod connect;
 mod duplicate;
@@ -24,6 +26,7 @@ pub(crate) mod new;
 mod place;
 mod plan;
 mod remove;
+pub mod view;
 
 pub use catalogue::Item;
 pub use connect::connect;

@@ -1,0 +1,210 @@
+//! What of a large drawing goes on the page. A browser paints every shape of an SVG, seen or
+//! not, and every label even when it is a pixel high: at 400 spokes that is what makes dragging
+//! and zooming slow. So the canvas draws only what lies in a [`Window`] around the view (culling),
+//! and leaves out the labels when they would be too small to read ([`Detail`]).
+//!
+//! The window is larger than the view, so that panning and zooming a little reuse it: the page
+//! changes only when the view leaves it or the zoom changes enough ([`Window::serves`]).
+
+use crate::model::{Point, Rect};
+
+/// Below this many screen pixels per canvas unit the labels (8 to 13 units high) are under
+/// 3 to 5 pixels: unreadable, so they are left out. The presets at their default size open
+/// above it (0.57 for the widest at 1280 pixels wide); 100 spokes open at about 0.26.
+pub const OUTLINE_BELOW: f64 = 0.4;
+
+/// How much room the window leaves around the view, as a fraction of the view's size on each
+/// side.
+const MARGIN: f64 = 0.5;
+
+/// A window made at one zoom keeps serving while the view stays within this factor of it; past
+/// it (zoomed in further) it would hold far more than is seen.
+const ZOOM_SLACK: f64 = 2.0;
+
+/// How much of each shape is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Detail {
+    /// Shapes with their labels.
+    Full,
+    /// Shapes only: the labels would be too small to read.
+    Outline,
+}
+
+impl Detail {
+    /// The detail for a zoom of `pixels_per_unit` screen pixels per canvas unit.
+    pub fn at(pixels_per_unit: f64) -> Detail {
+        if pixels_per_unit < OUTLINE_BELOW {
+            Detail::Outline
+        } else {
+            Detail::Full
+        }
+    }
+}
+
+/// The part of the canvas drawn on the page, and how.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Window {
+    /// The view grown by a margin on every side.
+    pub area: Rect,
+    pub detail: Detail,
+    /// The width of the view it was made for, to see how far the zoom has gone since.
+    made_for_w: f64,
+}
+
+impl Window {
+    /// The window around `view` (canvas units) seen at `pixels_per_unit`.
+    pub fn around(view: Rect, pixels_per_unit: f64) -> Window {
+        let (mx, my) = (view.w * MARGIN, view.h * MARGIN);
+        Window {
+            area: Rect::new(
+                view.x - mx,
+                view.y - my,
+                view.w + 2.0 * mx,
+                view.h + 2.0 * my,
+            ),
+            detail: Detail::at(pixels_per_unit),
+            made_for_w: view.w,
+        }
+    }
+
+    /// Everything: for a drawing that is not culled (an image of the whole design).
+    pub fn everything(detail: Detail) -> Window {
+        let huge = f64::MAX / 4.0;
+        Window {
+            area: Rect::new(-huge, -huge, 2.0 * huge, 2.0 * huge),
+            detail,
+            // No zoom is too far in for it.
+            made_for_w: 0.0,
+        }
+    }
+
+    /// Whether this window still serves `view` at `pixels_per_unit`: the view lies inside it,
+    /// the detail is the same and the view has not been zoomed in past the slack.
+    pub fn serves(&self, view: Rect, pixels_per_unit: f64) -> bool {
+        let a = self.area;
+        view.x >= a.x
+            && view.y >= a.y
+            && view.x + view.w <= a.x + a.w
+            && view.y + view.h <= a.y + a.h
+            && view.w * ZOOM_SLACK >= self.made_for_w
+            && Detail::at(pixels_per_unit) == self.detail
+    }
+
+    /// The window for `view`: this one while it serves, else a new one around the view.
+    pub fn follow(self, view: Rect, pixels_per_unit: f64) -> Window {
+        if self.serves(view, pixels_per_unit) {
+            self
+        } else {
+            Window::around(view, pixels_per_unit)
+        }
+    }
+
+    /// Whether any of `r` lies in the window.
+    pub fn shows(&self, r: Rect) -> bool {
+        overlaps(self.area, r)
+    }
+
+    /// Whether a shape of `radius` around `at` (a symbol with its label, a badge) lies in it.
+    pub fn shows_around(&self, at: Point, radius: f64) -> bool {
+        self.shows(Rect::new(
+            at.x - radius,
+            at.y - radius,
+            2.0 * radius,
+            2.0 * radius,
+        ))
+    }
+
+    /// Whether a line through `points` may cross the window (its bounding box does).
+    pub fn shows_line(&self, points: &[Point]) -> bool {
+        bounding_box(points).is_some_and(|b| self.shows(b))
+    }
+}
+
+/// Whether two rectangles share any point (touching counts).
+pub fn overlaps(a: Rect, b: Rect) -> bool {
+    a.x <= b.x + b.w && b.x <= a.x + a.w && a.y <= b.y + b.h && b.y <= a.y + a.h
+}
+
+/// The smallest rectangle holding `points`; none for no points.
+pub fn bounding_box(points: &[Point]) -> Option<Rect> {
+    let first = points.first()?;
+    let (mut x0, mut y0, mut x1, mut y1) = (first.x, first.y, first.x, first.y);
+    for p in &points[1..] {
+        x0 = x0.min(p.x);
+        y0 = y0.min(p.y);
+        x1 = x1.max(p.x);
+        y1 = y1.max(p.y);
+    }
+    Some(Rect::new(x0, y0, x1 - x0, y1 - y0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VIEW: Rect = Rect {
+        x: 0.0,
+        y: 0.0,
+        w: 1000.0,
+        h: 500.0,
+    };
+
+    #[test]
+    fn labels_go_when_too_small_to_read() {
+        assert_eq!(Detail::at(1.0), Detail::Full);
+        assert_eq!(Detail::at(OUTLINE_BELOW), Detail::Full);
+        assert_eq!(Detail::at(0.26), Detail::Outline);
+    }
+
+    #[test]
+    fn the_window_holds_the_view_and_a_margin_and_no_more() {
+        let w = Window::around(VIEW, 1.0);
+        assert_eq!(w.area, Rect::new(-500.0, -250.0, 2000.0, 1000.0));
+        assert!(w.shows(Rect::new(1400.0, 700.0, 50.0, 50.0)));
+        assert!(!w.shows(Rect::new(1600.0, 0.0, 50.0, 50.0)));
+        assert!(!w.shows(Rect::new(0.0, -400.0, 50.0, 100.0)));
+        // Touching the edge counts; a symbol is seen by its reach.
+        assert!(w.shows(Rect::new(1500.0, 0.0, 10.0, 10.0)));
+        assert!(w.shows_around(Point::new(1510.0, 0.0), 20.0));
+        assert!(!w.shows_around(Point::new(1530.0, 0.0), 20.0));
+    }
+
+    #[test]
+    fn a_line_is_shown_when_its_box_crosses_the_window() {
+        let w = Window::around(VIEW, 1.0);
+        // Both ends outside, the line across the view.
+        assert!(w.shows_line(&[Point::new(-900.0, 100.0), Point::new(1900.0, 100.0)]));
+        assert!(!w.shows_line(&[Point::new(-900.0, 900.0), Point::new(1900.0, 900.0)]));
+        assert!(!w.shows_line(&[]));
+    }
+
+    #[test]
+    fn small_pans_and_zooms_keep_the_window_large_ones_replace_it() {
+        let w = Window::around(VIEW, 1.0);
+        let panned = Rect::new(400.0, 200.0, 1000.0, 500.0);
+        assert!(w.serves(panned, 1.0));
+        assert_eq!(w.follow(panned, 1.0), w);
+        // Out of the window.
+        let far = Rect::new(600.0, 0.0, 1000.0, 500.0);
+        assert!(!w.serves(far, 1.0));
+        assert_eq!(w.follow(far, 1.0), Window::around(far, 1.0));
+        // Zoomed in within the slack, then past it.
+        assert!(w.serves(Rect::new(250.0, 125.0, 500.0, 250.0), 2.0));
+        assert!(!w.serves(Rect::new(300.0, 150.0, 400.0, 200.0), 2.5));
+        // Zoomed out far enough for the labels to go.
+        assert!(!w.serves(VIEW, 0.3));
+    }
+
+    #[test]
+    fn everything_shows_everything() {
+        let w = Window::everything(Detail::Full);
+        assert!(w.shows(Rect::new(1e9, -1e9, 1.0, 1.0)));
+        assert!(w.serves(Rect::new(1e9, -1e9, 1.0, 1.0), 1.0));
+    }
+
+    #[test]
+    fn bounding_box_of_points() {
+        let b = bounding_box(&[Point::new(3.0, 4.0), Point::new(-1.0, 9.0)]);
+        assert_eq!(b, Some(Rect::new(-1.0, 4.0, 4.0, 5.0)));
+    }
+}
