@@ -10,10 +10,10 @@ use std::fmt::Write;
 use std::process::ExitCode;
 
 #[derive(Serialize)]
-struct ElementOut {
-    id: u32,
-    kind: &'static str,
-    name: String,
+pub(crate) struct ElementOut {
+    pub id: u32,
+    pub kind: &'static str,
+    pub name: String,
 }
 
 #[derive(Serialize)]
@@ -36,7 +36,8 @@ struct ReportOut<'a> {
     findings: Vec<FindingOut<'a>>,
 }
 
-fn element(design: &Design, id: Id) -> ElementOut {
+/// An element as reports name it: id, kind and name (`unknown` for an id the design lacks).
+pub(crate) fn element(design: &Design, id: Id) -> ElementOut {
     let (kind, name) = match design.describe(id) {
         Some((kind, name)) => (kind.label(), name.to_string()),
         None => ("unknown", id.to_string()),
@@ -120,7 +121,7 @@ pub fn run(file: &str, format: Format) -> ExitCode {
     output::print(&text, code)
 }
 
-fn plural(n: usize) -> &'static str {
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
     } else {

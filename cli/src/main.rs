@@ -3,6 +3,7 @@
 
 mod check;
 mod export;
+mod fix;
 mod input;
 mod link;
 mod output;
@@ -78,6 +79,28 @@ enum Command {
         #[arg(long, default_value = "2025-03-31", value_parser = ["2025-03-31", "2021-11-30"])]
         hsm_api_version: String,
     },
+    /// Apply the one-click fixes of a design's findings in turn and write the fixed design.
+    ///
+    /// Each round checks the design and applies the first fix offered (errors first), computed
+    /// against the design as the earlier fixes left it; a fix that does not remove its finding
+    /// is undone and reported. Stops when no fix is left to try (at most 1000 fixes), so a
+    /// second run on the output applies nothing.
+    /// The design goes to OUT, or to standard output; the report (what was applied, what
+    /// remains and why) to standard output when the design went to OUT, else to standard error.
+    /// Exit status: 0 no error remains (warnings allowed), 1 errors remain, 2 the input cannot
+    /// be read, a --rule names no rule, or the output cannot be written.
+    Fix {
+        /// The design document; `-` reads standard input.
+        file: String,
+        /// Apply only the fixes of this rule (repeat for several); all rules when not given.
+        #[arg(long = "rule", value_name = "NAME")]
+        rules: Vec<String>,
+        /// Write the fixed design to this file instead of standard output.
+        #[arg(short = 'o', long = "out")]
+        out: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Trace a flow hop by hop, out and back: can this client reach that HSM, and if not,
     /// where and why.
     ///
@@ -145,6 +168,12 @@ fn main() -> ExitCode {
             out,
             hsm_api_version,
         } => export::run(target, &file, out.as_deref(), &hsm_api_version),
+        Command::Fix {
+            file,
+            rules,
+            out,
+            format,
+        } => fix::run(&file, &rules, out.as_deref(), format),
         Command::Link { action } => link::run(action),
         Command::Trace {
             file,

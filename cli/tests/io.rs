@@ -86,6 +86,8 @@ fn every_subcommand_exits_2_with_one_line_when_its_output_cannot_be_written() {
         vec!["export", "arm", d],
         vec!["export", "bicep", d],
         vec!["export", "json", d],
+        vec!["fix", d],
+        vec!["fix", d, "--format", "json"],
         vec!["trace", d, "--from", "onprem-dc", "--to", "hsm1"],
         vec![
             "trace",
