@@ -34,56 +34,68 @@ pub fn duplicate(design: &Design, ids: &[Id]) -> Result<Edit, Refusal> {
             .describe(id)
             .ok_or_else(|| Refusal::new(format!("No element has id {}.", id.0)))?;
         match kind {
-            Kind::Region => copy_region(&mut plan, design, id)?,
-            Kind::Vnet => {
-                let v = design.vnet(id).expect("a VNet").clone();
-                let others: Vec<Rect> = plan
-                    .work
-                    .vnets
-                    .iter()
-                    .filter(|o| o.region == v.region)
-                    .map(|o| o.layout)
-                    .collect();
-                let wanted = v.layout.translated(v.layout.w + GAP, 0.0);
-                let to = clear_of(wanted, &others);
-                copy_vnet(
-                    &mut plan,
-                    &v,
-                    v.region,
-                    to.x - v.layout.x,
-                    to.y - v.layout.y,
-                )?;
-                grow_to_hold(&mut plan, v.region, to)?;
+            Kind::Region => {
+                let layout = design.region(id).expect("a region").layout;
+                let wanted = layout.translated(layout.w + 2.0 * GAP, 0.0);
+                copy_region(&mut plan, design, id, wanted)?;
             }
-            Kind::Subnet => copy_subnet(&mut plan, design, id)?,
+            Kind::Vnet => {
+                let v = design.vnet(id).expect("a VNet");
+                let wanted = Point::new(v.layout.x + v.layout.w + GAP, v.layout.y);
+                copy_vnet_into(&mut plan, design, id, v.region, wanted)?;
+            }
+            Kind::Subnet => {
+                let vnet = design.vnet_of_subnet(id).expect("a subnet").id;
+                copy_subnet(&mut plan, design, id, vnet)?;
+            }
             Kind::Hsm | Kind::Nva | Kind::LoadBalancer => {
                 copy_device(&mut plan, design, id, None, None)?;
             }
-            Kind::Gateway => {
-                return Err(Refusal::new(
-                    "A VNet holds one gateway of each kind: duplicate its VNet instead.",
-                ))
+            Kind::Gateway | Kind::Firewall | Kind::Peering | Kind::Connection => {
+                return Err(not_copied(kind, "duplicate"))
             }
-            Kind::Firewall => {
-                return Err(Refusal::new(
-                    "A VNet holds one firewall: duplicate its VNet instead.",
-                ))
+            Kind::Site => {
+                let at = design.site(id).expect("a site").layout;
+                copy_site(&mut plan, design, id, Point::new(at.x, at.y + SITE_STEP))?;
             }
-            Kind::Site => copy_site(&mut plan, design, id)?,
-            Kind::Circuit => copy_circuit(&mut plan, design, id)?,
-            Kind::Nsg | Kind::RouteTable => copy_policy(&mut plan, design, id)?,
-            Kind::Peering | Kind::Connection => {
-                return Err(Refusal::new(
-                    "Links are not duplicated: duplicate what they join, then connect the copies.",
-                ))
+            Kind::Circuit => {
+                let c = design.circuit(id).expect("a circuit");
+                let at = Point::new(c.layout.x, c.layout.y + CIRCUIT_STEP);
+                copy_circuit(&mut plan, design, id, c.site, at)?;
+            }
+            Kind::Nsg | Kind::RouteTable => {
+                let at = policy_point(design, id).unwrap_or_default();
+                copy_policy(
+                    &mut plan,
+                    design,
+                    id,
+                    Point::new(at.x + 2.0 * GAP, at.y + 2.0 * GAP),
+                )?;
             }
         }
     }
     plan.finish()
 }
 
+/// Why an element of `kind` is not copied on its own (`verb`: "duplicate", "paste").
+pub(super) fn not_copied(kind: Kind, verb: &str) -> Refusal {
+    Refusal::new(match kind {
+        Kind::Gateway => format!("A VNet holds one gateway of each kind: {verb} its VNet instead."),
+        Kind::Firewall => format!("A VNet holds one firewall: {verb} its VNet instead."),
+        _ => format!("Links are not copied: {verb} what they join, then connect the copies."),
+    })
+}
+
+/// Where a policy's badge is drawn.
+pub(super) fn policy_point(design: &Design, id: Id) -> Option<Point> {
+    design
+        .nsg(id)
+        .map(|n| n.layout)
+        .or_else(|| design.route_table(id).map(|r| r.layout))
+}
+
 /// Whether `id` sits in a container that is also being copied.
-fn inside_chosen(design: &Design, id: Id, chosen: &HashSet<Id>) -> bool {
+pub(super) fn inside_chosen(design: &Design, id: Id, chosen: &HashSet<Id>) -> bool {
     let vnet_chosen = |v: &Vnet| chosen.contains(&v.id) || chosen.contains(&v.region);
     if let Some(v) = design.vnet(id) {
         return chosen.contains(&v.region);
@@ -110,21 +122,80 @@ fn copy_name(design: &Design, name: &str) -> String {
     unique(design, name)
 }
 
-fn copy_region(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal> {
-    let region = design.region(id).expect("a region").clone();
-    let wanted = region.layout.translated(region.layout.w + 2.0 * GAP, 0.0);
+/// Copies region `id` of `source` with its VNets, as a new region drawn at `wanted` (or right
+/// past the regions there). Returns the copy's id.
+pub(super) fn copy_region(
+    plan: &mut Plan,
+    source: &Design,
+    id: Id,
+    wanted: Rect,
+) -> Result<Id, Refusal> {
+    let region = source.region(id).ok_or_else(|| gone(id))?;
+    let wanted = Rect::new(wanted.x, wanted.y, region.layout.w, region.layout.h);
     let new_id = new::region(plan, wanted)?;
     let layout = plan.work.region(new_id).expect("just added").layout;
     let (dx, dy) = (layout.x - region.layout.x, layout.y - region.layout.y);
-    for v in design.vnets.iter().filter(|v| v.region == id) {
-        copy_vnet(plan, v, new_id, dx, dy)?;
+    for v in source.vnets.iter().filter(|v| v.region == id) {
+        copy_vnet(plan, source, v, new_id, dx, dy)?;
     }
-    Ok(())
+    Ok(new_id)
 }
 
-/// Copies a VNet with its subnets and their devices into `region`, moved by (dx, dy), in a new
-/// address space of the same size laid out the same way.
-fn copy_vnet(plan: &mut Plan, v: &Vnet, region: Id, dx: f64, dy: f64) -> Result<(), Refusal> {
+/// Copies VNet `id` of `source` into `region`, drawn at `wanted` moved right past the VNets
+/// there; the region grows to hold it.
+pub(super) fn copy_vnet_into(
+    plan: &mut Plan,
+    source: &Design,
+    id: Id,
+    region: Id,
+    wanted: Point,
+) -> Result<(), Refusal> {
+    let v = source.vnet(id).ok_or_else(|| gone(id))?;
+    let others: Vec<Rect> = plan
+        .work
+        .vnets
+        .iter()
+        .filter(|o| o.region == region)
+        .map(|o| o.layout)
+        .collect();
+    let to = clear_of(
+        Rect::new(wanted.x, wanted.y, v.layout.w, v.layout.h),
+        &others,
+    );
+    copy_vnet(
+        plan,
+        source,
+        v,
+        region,
+        to.x - v.layout.x,
+        to.y - v.layout.y,
+    )?;
+    grow_to_hold(plan, region, to)
+}
+
+fn gone(id: Id) -> Refusal {
+    Refusal::new(format!("No element has id {}.", id.0))
+}
+
+/// A copied subnet keeps its NSG and route table only while they still exist (a paste may
+/// come after they were removed).
+fn keep_existing_policies(design: &Design, subnet: &mut Subnet) {
+    subnet.nsg = subnet.nsg.filter(|id| design.nsg(*id).is_some());
+    subnet.route_table = subnet
+        .route_table
+        .filter(|id| design.route_table(*id).is_some());
+}
+
+/// Copies a VNet of `source` with its subnets and their devices into `region`, moved by
+/// (dx, dy), in a new address space of the same size laid out the same way.
+fn copy_vnet(
+    plan: &mut Plan,
+    source: &Design,
+    v: &Vnet,
+    region: Id,
+    dx: f64,
+    dy: f64,
+) -> Result<(), Refusal> {
     let mut spaces: Vec<(Ipv4Net, Ipv4Net)> = Vec::new();
     for space in &v.address_space {
         let taken: Vec<Ipv4Net> = spaces.iter().map(|(_, new)| *new).collect();
@@ -144,6 +215,7 @@ fn copy_vnet(plan: &mut Plan, v: &Vnet, region: Id, dx: f64, dy: f64) -> Result<
         copy.id = plan.id();
         copy.prefix = moved(s.prefix);
         copy.layout = s.layout.translated(dx, dy);
+        keep_existing_policies(&plan.work, &mut copy);
         subnet_map.push((s.id, copy.id, s.prefix, copy.prefix));
         subnets.push(copy);
     }
@@ -157,17 +229,17 @@ fn copy_vnet(plan: &mut Plan, v: &Vnet, region: Id, dx: f64, dy: f64) -> Result<
         subnets,
         layout: v.layout.translated(dx, dy),
     })))?;
-    copy_devices(plan, &subnet_map, dx, dy)
+    copy_devices(plan, source, &subnet_map, dx, dy)
 }
 
-/// Copies the devices of each `(old subnet, new subnet, old prefix, new prefix)`.
+/// Copies the devices of `source` in each `(old subnet, new subnet, old prefix, new prefix)`.
 fn copy_devices(
     plan: &mut Plan,
+    source: &Design,
     subnets: &[(Id, Id, Ipv4Net, Ipv4Net)],
     dx: f64,
     dy: f64,
 ) -> Result<(), Refusal> {
-    let source = plan.work.clone();
     let mut nva_map: HashMap<Id, Id> = HashMap::new();
     // NVAs first, so that copied load balancers can point at the copied NVAs.
     let mut order: Vec<Id> = Vec::new();
@@ -209,7 +281,7 @@ fn copy_devices(
         );
     }
     for id in order {
-        let subnet = device_subnet(&source, id);
+        let subnet = device_subnet(source, id);
         let Some((_, new_subnet, old_prefix, new_prefix)) =
             subnets.iter().find(|(old, ..)| Some(*old) == subnet)
         else {
@@ -217,7 +289,7 @@ fn copy_devices(
         };
         let copy = copy_device(
             plan,
-            &source,
+            source,
             id,
             Some((*new_subnet, *old_prefix, *new_prefix)),
             Some((dx, dy)),
@@ -238,7 +310,7 @@ fn copy_devices(
     Ok(())
 }
 
-fn device_subnet(design: &Design, id: Id) -> Option<Id> {
+pub(super) fn device_subnet(design: &Design, id: Id) -> Option<Id> {
     design
         .hsm(id)
         .map(|e| e.subnet)
@@ -260,17 +332,11 @@ fn copy_device(
 ) -> Result<Id, Refusal> {
     let own = device_subnet(source, id).ok_or_else(|| Refusal::new("Not a device."))?;
     let Some((subnet, from, to)) = target else {
-        // Beside itself: a new device like it, made as every new device is.
-        let name = source.name_of(id);
-        return if let Some(h) = source.hsm(id) {
-            new::hsm(plan, own, &name, Some(h))
-        } else if let Some(n) = source.nva(id) {
-            new::nva(plan, own, &name, Some(n))
-        } else if let Some(l) = source.load_balancer(id) {
-            new::load_balancer(plan, own, &name, l.backends.clone(), Some(l))
-        } else {
-            Err(Refusal::new("Not a device."))
-        };
+        let backends = source
+            .load_balancer(id)
+            .map(|l| l.backends.clone())
+            .unwrap_or_default();
+        return copy_device_into(plan, source, id, own, backends);
     };
     let moved_ip = |ip: Option<Ipv4Addr>| ip.map(|ip| translate(ip, from, to).unwrap_or(ip));
     let new_id = plan.id();
@@ -301,6 +367,28 @@ fn copy_device(
     let element = retarget(element, new_id, name, subnet, at);
     plan.push(Edit::Add(element))?;
     Ok(new_id)
+}
+
+/// A new device like device `id` of `source` in `subnet` (one that exists in the plan), made as
+/// every new device is: the subnet's next free slot and address, a unique name. A load
+/// balancer gets `backends`. Returns the copy's id.
+pub(super) fn copy_device_into(
+    plan: &mut Plan,
+    source: &Design,
+    id: Id,
+    subnet: Id,
+    backends: Vec<Id>,
+) -> Result<Id, Refusal> {
+    let name = source.name_of(id);
+    if let Some(h) = source.hsm(id) {
+        new::hsm(plan, subnet, &name, Some(h))
+    } else if let Some(n) = source.nva(id) {
+        new::nva(plan, subnet, &name, Some(n))
+    } else if let Some(l) = source.load_balancer(id) {
+        new::load_balancer(plan, subnet, &name, backends, Some(l))
+    } else {
+        Err(Refusal::new("Not a device."))
+    }
 }
 
 fn device_point(e: &Element) -> Point {
@@ -336,73 +424,100 @@ fn retarget(e: Element, id: Id, name: String, subnet: Id, at: Point) -> Element 
     }
 }
 
-fn copy_subnet(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal> {
-    let (vnet, s) = design.subnet(id).expect("a subnet");
+/// Copies subnet `id` of `source` with its devices into `vnet` (one that exists in the plan),
+/// at the VNet's next free prefix of the same size, below its last subnet.
+pub(super) fn copy_subnet(
+    plan: &mut Plan,
+    source: &Design,
+    id: Id,
+    vnet: Id,
+) -> Result<(), Refusal> {
+    let (_, s) = source.subnet(id).ok_or_else(|| gone(id))?;
     if is_gateway_subnet(&s.name) || is_firewall_subnet(&s.name) {
         return Err(Refusal::new(format!(
-            "A VNet has only one {}: duplicate the VNet instead.",
+            "A VNet has only one {}: copy the VNet instead.",
             s.name
         )));
     }
     let current = plan
         .work
-        .vnet(vnet.id)
-        .expect("the VNet is still there")
-        .clone();
-    let prefix = subnet_prefix(&current, &[s.prefix.prefix_len()])?;
-    let layout = next_subnet_rect(&plan.work, vnet.id);
+        .vnet(vnet)
+        .ok_or_else(|| Refusal::new("That VNet no longer exists."))?;
+    let prefix = subnet_prefix(current, &[s.prefix.prefix_len()])?;
+    let layout = next_subnet_rect(&plan.work, vnet);
     let (dx, dy) = (layout.x - s.layout.x, layout.y - s.layout.y);
     let mut copy = s.clone();
     copy.id = plan.id();
     copy.name = copy_name(&plan.work, &s.name);
     copy.prefix = prefix;
     copy.layout = layout;
+    keep_existing_policies(&plan.work, &mut copy);
     let new_id = copy.id;
-    plan.push(Edit::Add(Element::Subnet {
-        vnet: vnet.id,
-        subnet: copy,
-    }))?;
-    grow_to_hold(plan, vnet.id, layout)?;
-    copy_devices(plan, &[(id, new_id, s.prefix, prefix)], dx, dy)
+    plan.push(Edit::Add(Element::Subnet { vnet, subnet: copy }))?;
+    grow_to_hold(plan, vnet, layout)?;
+    copy_devices(plan, source, &[(id, new_id, s.prefix, prefix)], dx, dy)
 }
 
-fn copy_site(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal> {
-    let mut site = design.site(id).expect("a site").clone();
-    site.id = plan.id();
+/// Copies site `id` of `source` to `at`, with the next free prefix and VPN device address.
+/// Returns the copy's id.
+pub(super) fn copy_site(
+    plan: &mut Plan,
+    source: &Design,
+    id: Id,
+    at: Point,
+) -> Result<Id, Refusal> {
+    let mut site = source.site(id).ok_or_else(|| gone(id))?.clone();
+    let new_id = plan.id();
+    site.id = new_id;
     site.name = copy_name(&plan.work, &site.name);
     site.prefixes = vec![site_prefix(&plan.work)?];
     site.vpn_device_ip = site.vpn_device_ip.and(vpn_device_ip(&plan.work));
-    site.layout = Point::new(site.layout.x, site.layout.y + SITE_STEP);
-    plan.push(Edit::Add(Element::Site(site)))
+    site.layout = at;
+    plan.push(Edit::Add(Element::Site(site)))?;
+    Ok(new_id)
 }
 
-fn copy_circuit(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal> {
-    let mut c = design.circuit(id).expect("a circuit").clone();
+/// Copies circuit `id` of `source` to `at`, starting at `site`, with the next free pair of
+/// peering prefixes.
+pub(super) fn copy_circuit(
+    plan: &mut Plan,
+    source: &Design,
+    id: Id,
+    site: Id,
+    at: Point,
+) -> Result<(), Refusal> {
+    let mut c = source.circuit(id).ok_or_else(|| gone(id))?.clone();
     c.id = plan.id();
+    c.site = site;
     c.name = copy_name(&plan.work, &c.name);
     if let Some(p) = c.private_peering.as_mut() {
         let (a, b) = peering_pair(&plan.work)?;
         p.primary_prefix = a;
         p.secondary_prefix = b;
     }
-    c.layout = Point::new(c.layout.x, c.layout.y + CIRCUIT_STEP);
+    c.layout = at;
     plan.push(Edit::Add(Element::Circuit(c)))
 }
 
-fn copy_policy(plan: &mut Plan, design: &Design, id: Id) -> Result<(), Refusal> {
+/// Copies NSG or route table `id` of `source`, attached to nothing, its badge at `at`.
+pub(super) fn copy_policy(
+    plan: &mut Plan,
+    source: &Design,
+    id: Id,
+    at: Point,
+) -> Result<(), Refusal> {
     let new_id = plan.id();
-    let shift = |p: Point| Point::new(p.x + 2.0 * GAP, p.y + 2.0 * GAP);
-    let element = if let Some(n) = design.nsg(id) {
+    let element = if let Some(n) = source.nsg(id) {
         let mut c = n.clone();
         c.id = new_id;
         c.name = copy_name(&plan.work, &n.name);
-        c.layout = shift(n.layout);
+        c.layout = at;
         Element::Nsg(c)
     } else {
-        let mut c = design.route_table(id).expect("a route table").clone();
+        let mut c = source.route_table(id).ok_or_else(|| gone(id))?.clone();
         c.id = new_id;
         c.name = copy_name(&plan.work, &c.name);
-        c.layout = shift(c.layout);
+        c.layout = at;
         Element::RouteTable(c)
     };
     plan.push(Edit::Add(element))
@@ -554,7 +669,7 @@ mod tests {
         let refused = |ids: &[Id]| duplicate(&d, ids).unwrap_err().0;
         assert!(refused(&[ids.hub_er_gateway]).starts_with("A VNet holds one gateway of each kind"));
         assert!(refused(&[ids.hub_gateway_subnet]).starts_with("A VNet has only one GatewaySubnet"));
-        assert!(refused(&[ids.spoke_peering]).starts_with("Links are not duplicated"));
+        assert!(refused(&[ids.spoke_peering]).starts_with("Links are not copied"));
         assert_eq!(
             refused(&[]),
             "Nothing to duplicate: select something first."

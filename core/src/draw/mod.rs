@@ -1,6 +1,7 @@
 //! Drawing on the canvas, as pure functions from a design to one [`Edit`]: what the palette
 //! offers ([`Item`]), adding an element where it is dropped ([`place`]), linking two elements
-//! ([`connect`]), copying and removing a selection ([`duplicate`], [`remove`]) and finding what is under a point
+//! ([`connect`]), copying a selection (beside itself with [`duplicate`]; with [`copy`] and
+//! [`paste`] into the containers under a point), removing one ([`remove`]) and finding what is under a point
 //! ([`element_at`], [`containers_at`]); and what of a large drawing the canvas draws ([`view`]:
 //! culling and level of detail; [`bundle`]: a hub's peerings as a bundle).
 //!
@@ -23,6 +24,7 @@ mod hit;
 mod moving;
 pub mod names;
 pub(crate) mod new;
+mod paste;
 mod place;
 mod plan;
 mod remove;
@@ -34,6 +36,7 @@ pub use duplicate::duplicate;
 pub use geometry::spot_in;
 pub use hit::{container_of, containers_at, element_at};
 pub use moving::{followers, move_ids};
+pub use paste::{copy, paste, Copied};
 pub use place::place;
 pub(crate) use plan::Plan;
 pub use remove::remove;

@@ -13,13 +13,13 @@ use crate::edit::Edit;
 use crate::model::*;
 
 /// Where a drop landed: the innermost subnet, VNet and region under the point.
-struct Under {
-    subnet: Option<Id>,
-    vnet: Option<Id>,
-    region: Option<Id>,
+pub(super) struct Under {
+    pub subnet: Option<Id>,
+    pub vnet: Option<Id>,
+    pub region: Option<Id>,
 }
 
-fn under(design: &Design, at: Point) -> Under {
+pub(super) fn under(design: &Design, at: Point) -> Under {
     let found = containers_at(design, at);
     let first = |kind: Kind| found.iter().find(|(_, k)| *k == kind).map(|(id, _)| *id);
     let subnet = first(Kind::Subnet);
@@ -176,7 +176,7 @@ fn reserved_subnet(subnet: &Subnet) -> Option<&'static str> {
 }
 
 /// The ordinary subnet an NVA or a load balancer (`what`) is dropped on.
-fn workload_subnet(design: &Design, under: &Under, what: &str) -> Result<Id, Refusal> {
+pub(super) fn workload_subnet(design: &Design, under: &Under, what: &str) -> Result<Id, Refusal> {
     let subnet = under
         .subnet
         .ok_or_else(|| Refusal::new(format!("{what} goes into a subnet.")))?;
@@ -216,7 +216,7 @@ pub(crate) fn policy_refusal(subnet: &Subnet, item: Item) -> Option<String> {
     None
 }
 
-fn outside_regions(under: &Under, what: &str) -> Result<(), Refusal> {
+pub(super) fn outside_regions(under: &Under, what: &str) -> Result<(), Refusal> {
     match under.region {
         Some(_) => Err(Refusal::new(format!(
             "{what} goes outside the Azure regions."
