@@ -37,7 +37,7 @@ pub use geometry::spot_in;
 pub use hit::{container_of, containers_at, element_at};
 pub use moving::{followers, move_ids};
 pub use paste::{copy, paste, Copied};
-pub use place::place;
+pub use place::{drop_target, place};
 pub(crate) use plan::Plan;
 pub use remove::remove;
 

@@ -9,7 +9,7 @@ use super::new::{self, Spot, SubnetRole};
 use super::plan::Plan;
 use super::Refusal;
 use crate::azure::names::{is_firewall_subnet, is_gateway_subnet, FIREWALL_SUBNET, GATEWAY_SUBNET};
-use crate::edit::Edit;
+use crate::edit::{Edit, Element};
 use crate::model::*;
 
 /// Where a drop landed: the innermost subnet, VNet and region under the point.
@@ -131,6 +131,36 @@ pub fn place(design: &Design, item: Item, at: Point) -> Result<Edit, Refusal> {
         }
     }
     plan.finish()
+}
+
+/// Where a drop of `item` at `at` would go, asked while the item is dragged: the container
+/// that would receive it (none for a region, a site, a circuit or a policy standing apart), or
+/// the refusal the drop itself would give, so the two never disagree.
+pub fn drop_target(design: &Design, item: Item, at: Point) -> Result<Option<Id>, Refusal> {
+    let edit = place(design, item, at)?;
+    if matches!(item, Item::Nsg | Item::RouteTable) {
+        return Ok(under(design, at).subnet);
+    }
+    // The first element a drop adds sits in the container it was dropped into (a device's
+    // new GatewaySubnet in the VNet); the rest only grows containers or goes inside it.
+    let edits = match &edit {
+        Edit::Batch(edits) => edits.as_slice(),
+        single => std::slice::from_ref(single),
+    };
+    let first = edits.iter().find_map(|e| match e {
+        Edit::Add(element) => Some(element),
+        _ => None,
+    });
+    Ok(match first {
+        Some(Element::Vnet(v)) => Some(v.region),
+        Some(Element::Subnet { vnet, .. }) => Some(*vnet),
+        Some(Element::Hsm(e)) => Some(e.subnet),
+        Some(Element::Gateway(e)) => Some(e.subnet),
+        Some(Element::Nva(e)) => Some(e.subnet),
+        Some(Element::LoadBalancer(e)) => Some(e.subnet),
+        Some(Element::Firewall(e)) => Some(e.subnet),
+        _ => None,
+    })
 }
 
 /// The subnet for a device that lives in a named subnet: the one dropped on, or the VNet's

@@ -385,3 +385,35 @@ fn the_keyboard_spot_of_a_container_places_into_it() {
     let d = drop(&d, Item::Subnet, at);
     assert_eq!(d.vnets[0].subnets.len(), 1);
 }
+
+#[test]
+fn while_dragging_the_drop_target_is_the_receiving_container_or_the_drops_refusal() {
+    let (d, plain, hsm_subnet) = with_subnets();
+    let vnet = d.vnets[0].id;
+    let region = d.regions[0].id;
+    let subnet_at = |p: Point| containers_at(&d, p)[0].0;
+    assert_eq!(
+        drop_target(&d, Item::Hsm, hsm_subnet),
+        Ok(Some(subnet_at(hsm_subnet)))
+    );
+    assert_eq!(
+        drop_target(&d, Item::Hsm, plain).unwrap_err().0,
+        refused(&d, Item::Hsm, plain),
+        "the same words as the drop"
+    );
+    assert_eq!(drop_target(&d, Item::Vnet, plain), Ok(Some(region)));
+    assert_eq!(drop_target(&d, Item::Subnet, plain), Ok(Some(vnet)));
+    // A gateway dropped on the VNet goes into a GatewaySubnet made for it: the VNet receives it.
+    let header = Point::new(vnet_rect(&d).x + 4.0, vnet_rect(&d).y + 4.0);
+    assert_eq!(drop_target(&d, Item::ErGateway, header), Ok(Some(vnet)));
+    assert_eq!(
+        drop_target(&d, Item::Nsg, plain),
+        Ok(Some(subnet_at(plain)))
+    );
+    let outside = Point::new(-2_000.0, -2_000.0);
+    assert_eq!(drop_target(&d, Item::Region, outside), Ok(None));
+    assert_eq!(
+        drop_target(&d, Item::Vnet, outside).unwrap_err().0,
+        "A VNet goes into a region."
+    );
+}
