@@ -11,7 +11,8 @@ use crate::draw::new;
 use crate::edit::Edit;
 use crate::graph::{Link, Node};
 use crate::model::{ConnectionKind, Id, Protocol, Vnet};
-use crate::trace::{Endpoint, Network, Verdict};
+use crate::trace::{Endpoint, Leg, Network, Trace, Verdict};
+use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {
     name: "hsm-reachable",
@@ -152,44 +153,60 @@ fn reaches_none(unreached: &Unreached) -> String {
     }
 }
 
-/// Why `from` does not reach `hsm`, in words, with the elements of the failing hop.
+/// Why `from` does not reach `hsm`, in words, with the elements of the failing hop and the
+/// trace explained.
 fn explain(
     cx: &Context,
     net: &Network,
     from: Endpoint,
     unreached: &Unreached,
-) -> (String, Vec<Id>) {
+) -> (String, Vec<Id>, Option<Trace>) {
     if let Some(why) = &unreached.cannot_start {
-        return (why.clone(), Vec::new());
+        return (why.clone(), Vec::new(), None);
     }
     let Some(hsm) = unreached.furthest else {
-        return ("no HSM has an address a flow could use".into(), Vec::new());
+        return (
+            "no HSM has an address a flow could use".into(),
+            Vec::new(),
+            None,
+        );
     };
     let traced = net.trace(from, Endpoint::Hsm(hsm), Protocol::Tcp, LUNA_NTLS_PORT);
     match traced {
         Ok(t) => match &t.verdict {
             Verdict::Dropped { hop, reason } => {
                 let leg = match t.hops.get(*hop).map(|h| h.leg) {
-                    Some(crate::trace::Leg::Back) => "the reply",
+                    Some(Leg::Back) => "the reply",
                     _ => "the flow",
                 };
                 let elements = t
                     .failing_hop()
                     .map(|h| h.elements.clone())
                     .unwrap_or_default();
-                (
-                    format!(
-                        "towards {}, {leg} is dropped at hop {} of its trace: {reason}",
-                        cx.name(hsm),
-                        hop + 1
-                    ),
-                    elements,
-                )
+                let why = format!(
+                    "towards {}, {leg} is dropped at hop {} of its trace: {reason}",
+                    cx.name(hsm),
+                    hop + 1
+                );
+                (why, elements, Some(t))
             }
-            Verdict::Delivered => (String::new(), Vec::new()),
+            Verdict::Delivered => (String::new(), Vec::new(), None),
         },
-        Err(e) => (e.to_string(), Vec::new()),
+        Err(e) => (e.to_string(), Vec::new(), None),
     }
+}
+
+/// Where the flow of `trace` found no route as it left the client subnet `subnet` of `vnet`
+/// (dropped there on its way out, by no route table or NSG): the address the client connects
+/// to and the HSM's own. Only then does a peering with a VNet holding one of them carry the
+/// flow on; a flow dropped for another reason (an HSM address no subnet holds, a route to a
+/// missing appliance) would be dropped the same way after it.
+fn unrouted(trace: Option<&Trace>, subnet: Id, vnet: Id) -> Option<[Ipv4Addr; 2]> {
+    let t = trace?;
+    let hop = t.failing_hop()?;
+    let own = |id: &Id| *id == subnet || *id == vnet;
+    (hop.leg == Leg::Out && !hop.elements.is_empty() && hop.elements.iter().all(own))
+        .then_some([t.connects_to, t.to_address])
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -235,7 +252,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             unexplained.extend(cut_off);
             continue;
         }
-        let (why, hop_elements) = explain(cx, net, Endpoint::Subnet(first), &unreached);
+        let (why, hop_elements, trace) = explain(cx, net, Endpoint::Subnet(first), &unreached);
         let who = match cut_off.as_slice() {
             [one] => format!("HSM client subnet {}", cx.name(*one)),
             many => format!("HSM client subnets {}", names(cx, many)),
@@ -254,7 +271,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let targets = targets.get_or_insert_with(|| fix_targets(cx));
         let id = *next_id.get_or_insert_with(|| cx.design.next_id());
         let taken = taken.get_or_insert_with(|| Names::new(element_names(cx.design)));
-        if let Some((label, edit)) = peering_fix(cx, vnet, targets, id, taken) {
+        let unrouted = unrouted(trace.as_ref(), first, vnet.id);
+        if let Some((label, edit)) = peering_fix(cx, vnet, targets, unrouted, id, taken) {
             finding = finding.with_fix(label, edit);
         }
         out.push(finding);
@@ -270,7 +288,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             unexplained.push(site.id);
             continue;
         }
-        let (why, hop_elements) = explain(cx, net, Endpoint::Site(site.id), &unreached);
+        let (why, hop_elements, _) = explain(cx, net, Endpoint::Site(site.id), &unreached);
         let message = format!(
             "HSM client site {} {}: {why}",
             cx.name(site.id),
@@ -406,14 +424,15 @@ fn spaces_overlap(a: &Vnet, b: &Vnet) -> bool {
         .any(|x| b.address_space.iter().any(|y| overlaps(x, y)))
 }
 
-/// Peers `vnet` with the first hub or HSM VNet of its region whose addresses do not clash;
-/// nothing when `vnet` is one of them or already linked (by peering or VPN) to one of them:
-/// then the way exists and something on it blocks the flows, which the finding names, and a
-/// new peering would only go around it.
+/// Peers `vnet` with the first hub or HSM VNet of its region whose addresses do not clash and
+/// hold an address of `unrouted`, where its flow finds no route to; nothing when `vnet` is one of them
+/// or already linked (by peering or VPN) to one of them: then the way exists and something on
+/// it blocks the flows, which the finding names, and a new peering would only go around it.
 fn peering_fix(
     cx: &Context,
     vnet: &Vnet,
     targets: &[(&Vnet, bool)],
+    unrouted: Option<[Ipv4Addr; 2]>,
     id: Id,
     taken: &mut Names,
 ) -> Option<(String, Edit)> {
@@ -434,7 +453,13 @@ fn peering_fix(
     {
         return None;
     }
-    let (target, hub) = nearby.find(|(t, _)| !spaces_overlap(vnet, t))?;
+    let unrouted = unrouted?;
+    let (target, hub) = nearby.find(|(t, _)| {
+        !spaces_overlap(vnet, t)
+            && t.address_space
+                .iter()
+                .any(|p| unrouted.iter().any(|ip| p.contains(ip)))
+    })?;
     let peering = new::peering_among(taken, cx.design, id, vnet.id, target.id);
     let what = if hub { "hub" } else { "HSM VNet" };
     Some((
@@ -544,6 +569,37 @@ mod tests {
             .iter()
             .any(|p| p.a == lonely && p.b == ids.vnet));
         assert!(findings(&fixed, RULE).is_empty());
+    }
+
+    /// A peering is offered only where its route carries the flow on: not for a client whose
+    /// flow would be dropped the same way after it (found by the property test of fixes).
+    #[test]
+    fn no_peering_is_offered_when_the_flow_would_be_dropped_after_it_anyway() {
+        use crate::model::builder::route;
+        use crate::model::NextHop;
+        // The HSMs' addresses are in no subnet: a peering gives no route to them.
+        let (mut b, ids) = hsm_vnet();
+        b.hsm_mut(ids.hsm1).private_ip = Some("203.0.113.7".parse().unwrap());
+        b.hsm_mut(ids.hsm2).private_ip = Some("203.0.113.8".parse().unwrap());
+        let lonely = b.vnet(ids.region, "lonely", &["10.1.0.0/16"]);
+        b.client_subnet(lonely, "app", "10.1.1.0/24");
+        let f = only(&b.finish());
+        assert_says(&f, "203.0.113.");
+        assert!(f.fix.is_none(), "{:?}", f.fix);
+        // The client's route to the HSM VNet sends it to an appliance nothing holds: after a
+        // peering, that longer route still wins.
+        let (mut b, ids) = hsm_vnet();
+        let lonely = b.vnet(ids.region, "lonely", &["10.1.0.0/16"]);
+        let app = b.client_subnet(lonely, "app", "10.1.1.0/24");
+        let to_nowhere = route(
+            "to-hsms",
+            "10.10.1.0/24",
+            NextHop::VirtualAppliance,
+            Some("10.1.1.200"),
+        );
+        b.route_table("rt", vec![to_nowhere], &[app]);
+        let f = only(&b.finish());
+        assert!(f.fix.is_none(), "{}: {:?}", f.message, f.fix);
     }
 
     #[test]
