@@ -563,7 +563,7 @@ fn run(name: &'static str) {
     };
     let strategy = (
         1usize..=3,
-        prop::collection::vec(mutation(), 1..10),
+        prop::collection::vec(mutation(), 1..24),
         order(),
     );
     let tally = Tally {
