@@ -39,12 +39,12 @@ pub struct Scope {
 
 /// The name of a gateway's or firewall's public IP.
 pub fn public_ip(owner: &str) -> String {
-    format!("{owner}-pip")
+    [owner, "-pip"].concat()
 }
 
 /// The name of a firewall's policy.
 pub fn firewall_policy(firewall: &str) -> String {
-    format!("{firewall}-policy")
+    [firewall, "-policy"].concat()
 }
 
 /// The rule collection group holding a firewall's network rules.
@@ -52,19 +52,19 @@ pub const RULE_COLLECTION_GROUP: &str = "network-rules";
 
 /// The name of an NVA's network interface.
 pub fn nic(nva: &str) -> String {
-    format!("{nva}-nic")
+    [nva, "-nic"].concat()
 }
 
 /// The name of a peering side, on its VNet, towards the remote VNet.
 pub fn peering_side(remote_vnet: &str) -> String {
-    format!("to-{remote_vnet}")
+    ["to-", remote_vnet].concat()
 }
 
 /// The two connection resources of a VNet-to-VNet connection (a to b, then b to a).
 pub fn vnet_to_vnet(connection: &str) -> [String; 2] {
     [
-        format!("{connection}-a-to-b"),
-        format!("{connection}-b-to-a"),
+        [connection, "-a-to-b"].concat(),
+        [connection, "-b-to-a"].concat(),
     ]
 }
 

@@ -53,7 +53,13 @@ impl Pattern {
             Pattern::Vm => (1, 64),
             Pattern::Hsm => (3, 24),
         };
-        let len = name.chars().count();
+        // Names are ASCII but for mistakes: count bytes then, characters otherwise.
+        let ascii = name.is_ascii();
+        let len = if ascii {
+            name.len()
+        } else {
+            name.chars().count()
+        };
         if len < min || len > max {
             return Some(format!(
                 "it has {len} characters; {min} to {max} are allowed"
@@ -65,7 +71,12 @@ impl Pattern {
             }
             Pattern::Vm | Pattern::Hsm => c.is_ascii_alphanumeric() || c == '-',
         };
-        if let Some(bad) = name.chars().find(|&c| !allowed(c)) {
+        let bad = if ascii {
+            name.bytes().map(char::from).find(|&c| !allowed(c))
+        } else {
+            name.chars().find(|&c| !allowed(c))
+        };
+        if let Some(bad) = bad {
             let set = match self {
                 Pattern::General | Pattern::Vnet => "letters, digits, '_', '.' and '-'",
                 Pattern::Vm | Pattern::Hsm => "letters, digits and '-'",

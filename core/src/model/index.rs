@@ -30,12 +30,59 @@ enum Slot {
 pub struct Index<'d> {
     design: &'d Design,
     /// Where each id is; for an id that more than one element claims, the first.
-    slots: HashMap<Id, Slot>,
+    slots: Slots,
     /// Ids that more than one element claims; the loader and edits refuse such designs.
     duplicates: Vec<Id>,
     /// Per VNet position: its HSMs and its gateways, in document order.
     hsms_by_vnet: Vec<Vec<Id>>,
     gateways_by_vnet: Vec<Vec<Id>>,
+}
+
+/// Where each id is. Ids are usually small and dense (the studio numbers them from 1), so a
+/// table indexed by the id itself answers without hashing; ids spread wider than a few times
+/// the number of elements fall back to a hash map.
+enum Slots {
+    Dense(Vec<Option<Slot>>),
+    Sparse(HashMap<Id, Slot>),
+}
+
+impl Slots {
+    /// The slots of `entries`, the first of each id kept, and the ids claimed more than once.
+    fn new(entries: Vec<(Id, Slot)>) -> (Self, Vec<Id>) {
+        let mut duplicates = Vec::new();
+        let highest = entries
+            .iter()
+            .map(|(id, _)| id.0 as usize)
+            .max()
+            .unwrap_or(0);
+        if highest <= 4 * entries.len() + 64 {
+            let mut table = vec![None; highest + 1];
+            for (id, slot) in entries {
+                match &mut table[id.0 as usize] {
+                    Some(_) => duplicates.push(id),
+                    free => *free = Some(slot),
+                }
+            }
+            return (Slots::Dense(table), duplicates);
+        }
+        let mut map = HashMap::with_capacity_and_hasher(entries.len(), Default::default());
+        for (id, slot) in entries {
+            match map.entry(id) {
+                std::collections::hash_map::Entry::Occupied(_) => duplicates.push(id),
+                std::collections::hash_map::Entry::Vacant(free) => {
+                    free.insert(slot);
+                }
+            }
+        }
+        (Slots::Sparse(map), duplicates)
+    }
+
+    fn get(&self, id: Id) -> Option<&Slot> {
+        match self {
+            Slots::Dense(table) => table.get(id.0 as usize)?.as_ref(),
+            Slots::Sparse(map) => map.get(&id),
+        }
+    }
 }
 
 macro_rules! getter {
@@ -46,7 +93,7 @@ macro_rules! getter {
 
         /// Its position in the design's list.
         pub fn $position(&self, id: Id) -> Option<usize> {
-            match self.slots.get(&id)? {
+            match self.slots.get(id)? {
                 Slot::$variant(i) => Some(*i),
                 _ => None,
             }
@@ -56,17 +103,8 @@ macro_rules! getter {
 
 impl<'d> Index<'d> {
     pub fn new(design: &'d Design) -> Self {
-        let mut slots = HashMap::with_capacity_and_hasher(
-            design.vnets.len() * 4 + design.hsms.len() + 16,
-            Default::default(),
-        );
-        let mut duplicates = Vec::new();
-        let mut put = |id: Id, slot: Slot| match slots.entry(id) {
-            std::collections::hash_map::Entry::Occupied(_) => duplicates.push(id),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(slot);
-            }
-        };
+        let mut entries = Vec::with_capacity(design.vnets.len() * 4 + design.hsms.len() + 16);
+        let mut put = |id: Id, slot: Slot| entries.push((id, slot));
         for (i, e) in design.regions.iter().enumerate() {
             put(e.id, Slot::Region(i));
         }
@@ -94,6 +132,7 @@ impl<'d> Index<'d> {
         index!(circuits, Circuit);
         index!(peerings, Peering);
         index!(connections, Connection);
+        let (slots, duplicates) = Slots::new(entries);
         let mut index = Index {
             design,
             slots,
@@ -124,7 +163,7 @@ impl<'d> Index<'d> {
     }
 
     pub fn kind(&self, id: Id) -> Option<Kind> {
-        Some(match self.slots.get(&id)? {
+        Some(match self.slots.get(id)? {
             Slot::Region(_) => Kind::Region,
             Slot::Vnet(_) => Kind::Vnet,
             Slot::Subnet(..) => Kind::Subnet,
@@ -176,7 +215,7 @@ impl<'d> Index<'d> {
 
     /// A subnet's position: its VNet's in the design, and its own in the VNet.
     pub fn subnet_position(&self, id: Id) -> Option<(usize, usize)> {
-        match self.slots.get(&id)? {
+        match self.slots.get(id)? {
             Slot::Subnet(i, j) => Some((*i, *j)),
             _ => None,
         }
@@ -230,7 +269,7 @@ impl<'d> Index<'d> {
     /// The name of any element, or its id when it does not exist.
     pub fn name(&self, id: Id) -> String {
         let d = self.design;
-        let name = match self.slots.get(&id) {
+        let name = match self.slots.get(id) {
             None => return id.to_string(),
             Some(slot) => match *slot {
                 Slot::Region(i) => &d.regions[i].name,

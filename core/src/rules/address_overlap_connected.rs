@@ -9,7 +9,7 @@
 
 use super::wording::natural_list;
 use super::{Context, Finding, Rule, Severity};
-use crate::addressing::PrefixIndex;
+use crate::addressing::{overlaps, PrefixIndex};
 use crate::graph::{Link, Node};
 use crate::model::Id;
 use crate::sort::{pair, stable_by_key};
@@ -294,11 +294,19 @@ impl<'c, 'd> Finder<'c, 'd> {
         if a == b {
             return 0;
         }
+        let cx = self.cx;
+        // A few prefixes on each side are compared directly: cheaper than an index or a memo.
+        let (pa, pb) = (a.prefixes(cx), b.prefixes(cx));
+        if pa.len() * pb.len() <= 16 {
+            return pa
+                .iter()
+                .map(|p| pb.iter().filter(|q| overlaps(p, q)).count())
+                .sum();
+        }
         let key = if a < b { (a, b) } else { (b, a) };
         if let Some(&n) = self.shared.get(&key) {
             return n;
         }
-        let cx = self.cx;
         let (few, many) = if a.prefixes(cx).len() <= b.prefixes(cx).len() {
             (a, b)
         } else {

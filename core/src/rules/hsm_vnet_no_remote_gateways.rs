@@ -4,7 +4,6 @@
 use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
 use crate::model::{Id, Peering};
-use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     name: "hsm-vnet-no-remote-gateways",
@@ -31,7 +30,8 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let facts = cx.index();
     // Peerings over which a gateway-less VNet uses remote gateways.
-    let mut users: HashMap<Id, Vec<Id>> = HashMap::new();
+    // By VNet position.
+    let mut users: Vec<Vec<Id>> = vec![Vec::new(); cx.design.vnets.len()];
     for p in &cx.design.peerings {
         for (vnet, on_a) in [(p.a, true), (p.b, false)] {
             let side = if on_a { &p.a_to_b } else { &p.b_to_a };
@@ -40,7 +40,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
             let own = facts.gateways_of(vnet);
             if own.is_empty() && !facts.is_hsm_vnet(vnet) {
-                users.entry(vnet).or_default().push(p.id);
+                if let Some(i) = facts.vnet_position(vnet) {
+                    users[i].push(p.id);
+                }
                 continue;
             }
             let Some(other) = p.other_end(vnet) else {
@@ -71,10 +73,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             );
         }
     }
-    for vnet in &cx.design.vnets {
-        let Some(peerings) = users.get(&vnet.id) else {
-            continue;
-        };
+    for (vnet, peerings) in cx.design.vnets.iter().zip(&users) {
         if peerings.len() < 2 {
             continue;
         }

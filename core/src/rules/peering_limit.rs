@@ -2,8 +2,6 @@
 
 use super::{Context, Finding, Rule, Severity};
 use crate::azure::offered::PEERINGS_PER_VNET;
-use crate::model::Id;
-use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     name: "peering-limit",
@@ -36,15 +34,20 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     if d.peerings.len() <= PEERINGS_PER_VNET {
         return;
     }
-    let mut count: HashMap<Id, usize> = HashMap::new();
+    let index = cx.index();
+    // Peerings per VNet, by position.
+    let mut count = vec![0usize; d.vnets.len()];
     for p in &d.peerings {
-        *count.entry(p.a).or_default() += 1;
-        if p.b != p.a {
-            *count.entry(p.b).or_default() += 1;
+        let ends = if p.b != p.a {
+            &[p.a, p.b][..]
+        } else {
+            &[p.a][..]
+        };
+        for i in ends.iter().filter_map(|v| index.vnet_position(*v)) {
+            count[i] += 1;
         }
     }
-    for vnet in &d.vnets {
-        let n = count.get(&vnet.id).copied().unwrap_or(0);
+    for (vnet, &n) in d.vnets.iter().zip(&count) {
         if n > PEERINGS_PER_VNET {
             out.push(Finding::of(
                 &RULE,

@@ -41,9 +41,10 @@ fn net((addr, len): (Ipv4Addr, u8)) -> Ipv4Net {
 /// `what` is only called when there is something to report.
 fn judge(out: &mut Vec<Finding>, what: impl Fn() -> String, prefix: &Ipv4Net, owner: Id) {
     let p = prefix.trunc();
+    let is_refused = |(a, l, _): &&(_, u8, _)| overlaps(&p, &net((*a, *l)));
     let refused: Vec<String> = REFUSED
         .iter()
-        .filter(|(a, l, _)| overlaps(&p, &net((*a, *l))))
+        .filter(is_refused)
         .map(|(a, l, name)| format!("{a}/{l} ({name})"))
         .collect();
     if !refused.is_empty() {

@@ -43,12 +43,17 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if vnet.subnets.is_empty() {
             continue;
         }
-        // One index per VNet: each subnet is then looked up in O(log n), not against every
-        // address-space prefix.
-        let space = PrefixIndex::new(&vnet.address_space);
+        // A VNet with many address-space prefixes gets an index: each subnet is then looked
+        // up in O(log n), not against every prefix. A few prefixes are scanned.
+        let few = vnet.address_space.len() <= 16;
+        let space = (!few).then(|| PrefixIndex::new(&vnet.address_space));
+        let covered = |prefix: &ipnet::Ipv4Net| match &space {
+            Some(space) => space.covers(prefix),
+            None => vnet.address_space.iter().any(|s| s.contains(prefix)),
+        };
         let mut free: Option<FreeSpace> = None;
         for subnet in &vnet.subnets {
-            if space.covers(&subnet.prefix) {
+            if covered(&subnet.prefix) {
                 continue;
             }
             if listed < LISTED {

@@ -23,11 +23,8 @@ fn protocol_ok(rule: &FirewallRule, flow: &Flow) -> bool {
 }
 
 fn ends_ok(rule: &FirewallRule, flow: &Flow) -> bool {
-    rule.sources.iter().any(|p| p.trunc().contains(&flow.src))
-        && rule
-            .destinations
-            .iter()
-            .any(|p| p.trunc().contains(&flow.dst))
+    rule.sources.iter().any(|p| p.contains(&flow.src))
+        && rule.destinations.iter().any(|p| p.contains(&flow.dst))
 }
 
 pub fn evaluate<'f>(firewall: &'f Firewall, flow: &Flow) -> FirewallDecision<'f> {

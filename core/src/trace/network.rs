@@ -40,8 +40,9 @@ pub struct Network<'d> {
     index: Index<'d>,
     /// Per VNet slot: (the peering's position in the design, the other VNet's slot).
     peers: Vec<Vec<(usize, usize)>>,
-    /// Per VNet slot: its normalised location.
-    location: Vec<String>,
+    /// Per region position: its normalised location; per VNet slot: its region's position.
+    region_location: Vec<String>,
+    vnet_region: Vec<Option<usize>>,
     /// Per gateway: the connections that use it.
     connections_of: HashMap<Id, Vec<usize>>,
     devices: HashMap<Ipv4Addr, Device>,
@@ -50,8 +51,9 @@ pub struct Network<'d> {
     backends: RefCell<HashMap<(Id, usize), Result<(Id, Ipv4Addr), String>>>,
     hsm_address: HashMap<Id, Ipv4Addr>,
     nva_address: HashMap<Id, Ipv4Addr>,
-    /// (VNet slot, other VNet slot) → the first peering joining them.
-    peering_between: HashMap<(usize, usize), usize>,
+    /// (VNet slot, other VNet slot) → the first peering joining them, for VNets that both
+    /// have many peerings (others scan the shorter list); made on first use.
+    peering_between: OnceCell<HashMap<(usize, usize), usize>>,
     /// Per VNet slot: its address space and its peers' (the routes gateway routes never beat).
     local_routes: Vec<OnceCell<RouteSet>>,
     /// Azure's default system routes, the same for every subnet.
@@ -76,11 +78,16 @@ pub struct Network<'d> {
     /// Per site: its links into Azure (connection, gateway, point-to-site or not).
     site_links: HashMap<Id, Vec<(Id, Id, bool)>>,
     /// The first subnet (in document order) holding an address; per VNet, and overall.
-    subnets_by_prefix: FirstHolder<(usize, Id)>,
-    subnets_by_vnet_prefix: HashMap<usize, FirstHolder<Id>>,
+    /// Each made on first use; a VNet's own only when it has more subnets than a scan
+    /// handles quickly.
+    subnets_by_prefix: OnceCell<FirstHolder<(usize, Id)>>,
+    subnets_by_vnet_prefix: Vec<OnceCell<FirstHolder<Id>>>,
     /// The first VNet (in document order) whose address space holds an address.
-    vnets_by_prefix: FirstHolder<usize>,
+    vnets_by_prefix: OnceCell<FirstHolder<usize>>,
 }
+
+/// Up to this many candidates, a scan beats hashing (and needs no index built).
+const SCAN_LIMIT: usize = 16;
 
 /// Which element, first in document order, holds an address, among elements each holding
 /// one prefix: at most 33 hash lookups (one per prefix length in use) instead of a scan.
@@ -212,30 +219,6 @@ impl<'d> Network<'d> {
                 }
             }
         }
-        let mut peering_between =
-            HashMap::with_capacity_and_hasher(design.peerings.len() * 2, Default::default());
-        for (a, list) in peers.iter().enumerate() {
-            for &(k, b) in list {
-                peering_between.entry((a, b)).or_insert(k);
-            }
-        }
-        let mut subnets_by_prefix = FirstHolder::new();
-        let mut subnets_by_vnet_prefix: HashMap<usize, FirstHolder<Id>> = HashMap::default();
-        let mut vnets_by_prefix = FirstHolder::new();
-        let mut position = 0;
-        for (i, v) in design.vnets.iter().enumerate() {
-            for p in &v.address_space {
-                vnets_by_prefix.insert(p.trunc(), i, i);
-            }
-            let own = subnets_by_vnet_prefix
-                .entry(i)
-                .or_insert_with(FirstHolder::new);
-            for s in &v.subnets {
-                subnets_by_prefix.insert(s.prefix.trunc(), position, (i, s.id));
-                own.insert(s.prefix.trunc(), position, s.id);
-                position += 1;
-            }
-        }
         let subnet_of = |subnet: Id| index.subnet(subnet);
         let mut devices = HashMap::default();
         let mut hsm_address =
@@ -286,15 +269,15 @@ impl<'d> Network<'d> {
                 connections_of.entry(g).or_default().push(k);
             }
         }
-        let location = design
+        let region_location = design
+            .regions
+            .iter()
+            .map(|r| crate::azure::regions::location_key(&r.location))
+            .collect();
+        let vnet_region = design
             .vnets
             .iter()
-            .map(|v| {
-                design
-                    .region(v.region)
-                    .map(|r| crate::azure::regions::location_key(&r.location))
-                    .unwrap_or_default()
-            })
+            .map(|v| index.region_position(v.region))
             .collect();
         let learned = design
             .gateways
@@ -364,12 +347,13 @@ impl<'d> Network<'d> {
             index,
             backends: RefCell::new(HashMap::default()),
             peers,
-            location,
+            region_location,
+            vnet_region,
             connections_of,
             devices,
             hsm_address,
             nva_address,
-            peering_between,
+            peering_between: OnceCell::new(),
             local_routes: (0..n).map(|_| OnceCell::new()).collect(),
             default_routes: RouteSet::new(defaults),
             table_routes: (0..design.route_tables.len())
@@ -383,9 +367,9 @@ impl<'d> Network<'d> {
             proxies: (0..n).map(|_| OnceCell::new()).collect(),
             site_links,
             site_kinds,
-            subnets_by_prefix,
-            subnets_by_vnet_prefix,
-            vnets_by_prefix,
+            subnets_by_prefix: OnceCell::new(),
+            subnets_by_vnet_prefix: (0..n).map(|_| OnceCell::new()).collect(),
+            vnets_by_prefix: OnceCell::new(),
         }
     }
 
@@ -524,7 +508,28 @@ impl<'d> Network<'d> {
 
     /// The first peering joining two VNet slots.
     pub(crate) fn peering_between(&self, a: usize, b: usize) -> Option<usize> {
-        self.peering_between.get(&(a, b)).copied()
+        // Both lists are in document order, so the first match in either is the first peering.
+        let (near, far) = if self.peers[a].len() <= self.peers[b].len() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        if self.peers[near].len() <= SCAN_LIMIT {
+            return self.peers[near]
+                .iter()
+                .find(|&&(_, other)| other == far)
+                .map(|&(k, _)| k);
+        }
+        let between = self.peering_between.get_or_init(|| {
+            let mut map = HashMap::default();
+            for (x, list) in self.peers.iter().enumerate() {
+                for &(k, y) in list {
+                    map.entry((x, y)).or_insert(k);
+                }
+            }
+            map
+        });
+        between.get(&(a, b)).copied()
     }
 
     /// The position of a peering in the design.
@@ -545,7 +550,7 @@ impl<'d> Network<'d> {
     }
 
     pub(crate) fn location(&self, slot: usize) -> &str {
-        &self.location[slot]
+        self.vnet_region[slot].map_or("", |r| &self.region_location[r])
     }
 
     /// The device answering at an address.
@@ -881,17 +886,53 @@ impl<'d> Network<'d> {
 
     /// The VNet slot and subnet holding an address, searching every VNet.
     pub(crate) fn subnet_holding(&self, ip: Ipv4Addr) -> Option<(usize, Id)> {
-        self.subnets_by_prefix.get(ip)
+        let holders = self.subnets_by_prefix.get_or_init(|| {
+            let mut holders = FirstHolder::new();
+            let subnets = self
+                .design
+                .vnets
+                .iter()
+                .enumerate()
+                .flat_map(|(i, v)| v.subnets.iter().map(move |s| (i, s)));
+            for (position, (i, s)) in subnets.enumerate() {
+                holders.insert(s.prefix.trunc(), position, (i, s.id));
+            }
+            holders
+        });
+        holders.get(ip)
     }
 
     /// The VNet slot whose address space holds an address.
     pub(crate) fn vnet_holding(&self, ip: Ipv4Addr) -> Option<usize> {
-        self.vnets_by_prefix.get(ip)
+        let holders = self.vnets_by_prefix.get_or_init(|| {
+            let mut holders = FirstHolder::new();
+            for (i, v) in self.design.vnets.iter().enumerate() {
+                for p in &v.address_space {
+                    holders.insert(p.trunc(), i, i);
+                }
+            }
+            holders
+        });
+        holders.get(ip)
     }
 
-    /// The subnet of `slot` holding an address.
+    /// The subnet of `slot` holding an address, the first in document order.
     pub(crate) fn subnet_in(&self, slot: usize, ip: Ipv4Addr) -> Option<Id> {
-        self.subnets_by_vnet_prefix.get(&slot)?.get(ip)
+        let subnets = &self.design.vnets.get(slot)?.subnets;
+        if subnets.len() <= SCAN_LIMIT {
+            return subnets
+                .iter()
+                .find(|s| s.prefix.contains(&ip))
+                .map(|s| s.id);
+        }
+        let holders = self.subnets_by_vnet_prefix[slot].get_or_init(|| {
+            let mut holders = FirstHolder::new();
+            for (position, s) in subnets.iter().enumerate() {
+                holders.insert(s.prefix.trunc(), position, s.id);
+            }
+            holders
+        });
+        holders.get(ip)
     }
 }
 

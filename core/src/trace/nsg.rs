@@ -5,6 +5,7 @@
 use super::routes::VnetScope;
 use crate::azure::addresses::PROBE_SOURCE;
 use crate::model::{Access, AddressMatch, Direction, Nsg, NsgRule, Protocol};
+use std::cell::Cell;
 use std::net::Ipv4Addr;
 
 /// Azure's default rules, after every rule of the NSG (priorities 65000 and up).
@@ -82,7 +83,7 @@ fn matches(m: AddressMatch, ip: Ipv4Addr, routes: &(impl VnetScope + ?Sized)) ->
         AddressMatch::VirtualNetwork => routes.in_virtual_network(ip),
         AddressMatch::AzureLoadBalancer => ip == PROBE_SOURCE,
         AddressMatch::Internet => !routes.in_virtual_network(ip) && !is_private(ip),
-        AddressMatch::Prefix(p) => p.trunc().contains(&ip),
+        AddressMatch::Prefix(p) => p.contains(&ip),
     }
 }
 
@@ -114,11 +115,21 @@ pub fn evaluate<'a>(
     flow: &Flow,
     routes: &(impl VnetScope + ?Sized),
 ) -> NsgDecision<'a> {
-    let first = nsg
-        .rules
-        .iter()
-        .filter(|r| rule_matches(r, direction, flow, routes))
-        .min_by_key(|r| r.priority);
+    let routes = Remembered {
+        routes,
+        known: Cell::new([None; 2]),
+    };
+    // The rule with the lowest priority that matches (the first of equals); a rule that could
+    // not beat the one found is not matched at all (its addresses may need route lookups).
+    let mut first: Option<&NsgRule> = None;
+    for rule in &nsg.rules {
+        if first.is_some_and(|f| f.priority <= rule.priority) {
+            continue;
+        }
+        if rule_matches(rule, direction, flow, &routes) {
+            first = Some(rule);
+        }
+    }
     if let Some(rule) = first {
         return NsgDecision {
             allowed: rule.access == Access::Allow,
@@ -130,7 +141,7 @@ pub fn evaluate<'a>(
     let (name, priority, _, _, access) = default_rules(direction)
         .into_iter()
         .find(|(_, _, src, dst, _)| {
-            matches(*src, flow.src, routes) && matches(*dst, flow.dst, routes)
+            matches(*src, flow.src, &routes) && matches(*dst, flow.dst, &routes)
         })
         .expect("the last default rule matches everything");
     NsgDecision {
@@ -138,6 +149,26 @@ pub fn evaluate<'a>(
         rule: name,
         priority,
         default_rule: true,
+    }
+}
+
+/// A subnet's view of the `VirtualNetwork` tag that remembers its last two answers: one
+/// evaluation asks about the flow's two addresses once per rule, each a route lookup.
+struct Remembered<'r, R: ?Sized> {
+    routes: &'r R,
+    known: Cell<[Option<(Ipv4Addr, bool)>; 2]>,
+}
+
+impl<R: VnetScope + ?Sized> VnetScope for Remembered<'_, R> {
+    fn in_virtual_network(&self, ip: Ipv4Addr) -> bool {
+        let mut known = self.known.get();
+        if let Some((_, inside)) = known.iter().flatten().find(|(a, _)| *a == ip) {
+            return *inside;
+        }
+        let inside = self.routes.in_virtual_network(ip);
+        known = [Some((ip, inside)), known[0]];
+        self.known.set(known);
+        inside
     }
 }
 
