@@ -18,6 +18,7 @@ import "./suites/panels.mjs";
 import "./suites/io.mjs";
 import "./suites/editor.mjs";
 import "./suites/trace.mjs";
+import "./suites/fixes.mjs";
 
 test("no console error or warning during the whole session", async () => {
   assertEqual(ctx.problems, [], "problems");

@@ -9,7 +9,8 @@
 use crate::scene::Scene;
 use hsmnet_core::edit::{Edit, History};
 use hsmnet_core::presets::{self, Size};
-use hsmnet_core::{check, Design, Id, Report};
+use hsmnet_core::rules::{apply_fix, FixError};
+use hsmnet_core::{check, Design, Finding, Id, Report};
 use leptos::prelude::*;
 
 /// How a message to the user reads: a plain note, or something refused or failed.
@@ -101,6 +102,18 @@ impl Studio {
                 false
             }
         }
+    }
+
+    /// Applies the one-click fix of `finding` as one undoable step, computed by the finding's
+    /// rule against the design as it is now (not the edit the finding carried when it was
+    /// shown, which earlier fixes or edits may have outdated). On an error nothing changes and
+    /// the caller says why beside the finding.
+    pub fn fix(&self, finding: &Finding) -> Result<(), FixError> {
+        let fixed = self.with_design_untracked(|d| apply_fix(d, finding))?;
+        self.history.update(|h| h.replace(fixed));
+        self.notice.set(None);
+        self.prune_selection();
+        Ok(())
     }
 
     /// Opens a whole design (a preset, a file, a link) as one undoable step.

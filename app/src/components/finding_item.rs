@@ -1,10 +1,67 @@
 //! One finding: its rule and message (a click selects its elements on the canvas), expanding
 //! to the rule's reasons, and a button for the rule's fix when it has one.
+//!
+//! The fix is applied by the rule against the design as it is then ([`Studio::fix`]); when it
+//! cannot be, the reason shows under the button, where the eye is. After a fix the keyboard
+//! focus goes to the finding that takes this one's place (the next), or to the list when none
+//! is left, never to the page's body.
 
 use crate::explanations::{Explanations, Texts};
 use crate::state::Studio;
-use hsmnet_core::rules::Finding;
+use hsmnet_core::rules::{Finding, FixError};
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicU32, Ordering};
+use wasm_bindgen::JsCast;
+
+/// Numbers the lines that say why a fix was not applied, for their buttons' `aria-describedby`.
+static NEXT_ID: AtomicU32 = AtomicU32::new(0);
+
+/// Where the fixed finding was among the findings shown (counting from 0), and the list.
+fn place_in_list(item: &web_sys::HtmlElement) -> Option<(usize, web_sys::Element)> {
+    let list = item.closest(".findings").ok()??;
+    let all = list.query_selector_all("li.finding").ok()?;
+    let at = (0..all.length()).find(|i| {
+        all.item(*i)
+            .is_some_and(|n| n.is_same_node(Some(item.unchecked_ref())))
+    })?;
+    Some((at as usize, list))
+}
+
+fn focus(element: &web_sys::Element) {
+    if let Some(el) = element.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
+/// Holds the focus on the findings list while the fixed finding's node goes away (the page
+/// would drop it to `<body>`), then, once the list is drawn again, gives it to the finding now
+/// at `at` (the one after the fixed one), the last when the list got shorter, or leaves it on
+/// the list when it is empty.
+fn focus_after_fix(at: usize, list: web_sys::Element) {
+    focus(&list);
+    request_animation_frame(move || {
+        let Ok(summaries) = list.query_selector_all("li.finding > details > summary") else {
+            return;
+        };
+        let n = summaries.length() as usize;
+        if n == 0 {
+            return;
+        }
+        if let Some(node) = summaries.item(at.min(n - 1) as u32) {
+            if let Some(el) = node.dyn_ref::<web_sys::Element>() {
+                focus(el);
+            }
+        }
+    });
+}
+
+/// Why a fix was not applied, for the line under its button.
+fn why_not(error: &FixError) -> String {
+    match error {
+        FixError::Resolved => "Nothing to fix: the problem is already solved.".into(),
+        other => format!("Not applied: {other}."),
+    }
+}
 
 #[component]
 pub fn FindingItem(finding: Finding) -> impl IntoView {
@@ -38,25 +95,45 @@ pub fn FindingItem(finding: Finding) -> impl IntoView {
         explanations.load();
         studio.selection.set(elements.clone());
     };
+    let item = NodeRef::<leptos::html::Li>::new();
+    // Why the fix was not applied; cleared by the next change of the design.
+    let problem = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        studio.history.track();
+        problem.set(None);
+    });
+    let target = finding.clone();
     let fix = finding.fix.map(|fix| {
         let label = fix.label.clone();
-        let edit = fix.edit;
+        let error_id = format!("fix-error-{}", NEXT_ID.fetch_add(1, Ordering::Relaxed));
+        let described = error_id.clone();
         view! {
             <button
                 type="button"
                 class="fix"
+                aria-describedby=described
                 on:click=move |_| {
-                    if studio.apply(edit.clone()) {
-                        studio.tell(format!("Fixed: {label}."));
+                    let place = item.get_untracked().and_then(|li| place_in_list(&li));
+                    match studio.fix(&target) {
+                        Ok(()) => {
+                            studio.tell(format!("Fixed: {label}."));
+                            if let Some((at, list)) = place {
+                                focus_after_fix(at, list);
+                            }
+                        }
+                        Err(e) => problem.set(Some(why_not(&e))),
                     }
                 }
             >
                 {format!("Fix: {}", fix.label)}
             </button>
+            <p class="field-error fix-error" id=error_id role="alert">
+                {move || problem.get()}
+            </p>
         }
     });
     view! {
-        <li class=format!("finding {}", finding.severity) data-rule=finding.rule>
+        <li class=format!("finding {}", finding.severity) data-rule=finding.rule node_ref=item>
             <details>
                 <summary on:click=select>
                     <code class="rule">{finding.rule}</code>

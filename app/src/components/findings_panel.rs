@@ -67,7 +67,8 @@ pub fn FindingsPanel() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <aside class="findings" aria-labelledby="findings-title">
+        // Focusable by script only: it keeps the keyboard focus after a fix leaves no finding.
+        <aside class="findings" aria-labelledby="findings-title" tabindex="-1">
             <h2 id="findings-title">"Findings"</h2>
             <ul class="counts" aria-label="Finding counts">{counts}</ul>
             {timing}
