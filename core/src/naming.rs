@@ -8,7 +8,7 @@
 //! both in the import order (rules may not import the export).
 
 use crate::azure::names::Pattern;
-use crate::model::{ConnectionKind, Design, Id};
+use crate::model::{ConnectionKind, Design, Id, Index};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 
@@ -148,16 +148,32 @@ pub fn local_gateways(design: &Design) -> Vec<LocalGateway> {
 }
 
 /// Every name an export of `design` writes, in document order.
-pub fn planned<'d>(design: &'d Design) -> Vec<Planned<'d>> {
+pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
+    let design = index.design();
+    // Every name counted, so the list is made once at its size: at 1,000 spokes it is the
+    // largest allocation of a check.
+    let subnets: usize = design.vnets.iter().map(|v| v.subnets.len()).sum();
+    let nsg_rules: usize = design.nsgs.iter().map(|n| n.rules.len()).sum();
+    let routes: usize = design.route_tables.iter().map(|t| t.routes.len()).sum();
+    let firewall_rules: usize = design.firewalls.iter().map(|f| f.rules.len()).sum();
+    let lb_parts: usize = (design.load_balancers.iter())
+        .map(|l| l.rules.len() + l.probes.len())
+        .sum();
     let mut out: Vec<Planned<'d>> = Vec::with_capacity(
         design.nsgs.len()
+            + nsg_rules
             + design.route_tables.len()
+            + routes
             + design.vnets.len()
+            + subnets
             + 2 * design.gateways.len()
+            + design.sites.len()
             + design.circuits.len()
             + 2 * design.connections.len()
             + 3 * design.firewalls.len()
+            + firewall_rules
             + design.load_balancers.len()
+            + lb_parts
             + 2 * design.nvas.len()
             + design.hsms.len()
             + 2 * design.peerings.len(),
@@ -351,15 +367,9 @@ pub fn planned<'d>(design: &'d Design) -> Vec<Planned<'d>> {
     for h in &design.hsms {
         add(h.id, "HSM", top("hsm"), (&h.name).into(), Hsm, false);
     }
-    // By id, not `design.vnet` (a linear search): a hub has a peering per spoke.
-    let vnet_names: HashMap<Id, &str> = design
-        .vnets
-        .iter()
-        .map(|v| (v.id, v.name.as_str()))
-        .collect();
     for p in &design.peerings {
         for (on, remote) in [(p.a, p.b), (p.b, p.a)] {
-            let remote = vnet_names.get(&remote).copied().unwrap_or("");
+            let remote = index.vnet(remote).map_or("", |v| v.name.as_str());
             let scope = inside("vnet peerings", on);
             add(
                 p.id,

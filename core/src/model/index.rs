@@ -7,23 +7,24 @@ use super::{Connection, ErCircuit, Kind, Peering, Region, Subnet, Vnet};
 use super::{Design, Firewall, Gateway, Hsm, Id, LoadBalancer, Nsg, Nva, OnPremSite, RouteTable};
 use rustc_hash::FxHashMap as HashMap;
 
-/// Where an element lives in its design.
+/// Where an element lives in its design (positions as `u32`: the table of slots is the
+/// largest thing the index holds, and designs are capped far below 2³²).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Slot {
-    Region(usize),
-    Vnet(usize),
-    Subnet(usize, usize),
-    Hsm(usize),
-    Gateway(usize),
-    Nva(usize),
-    LoadBalancer(usize),
-    Firewall(usize),
-    RouteTable(usize),
-    Nsg(usize),
-    Site(usize),
-    Circuit(usize),
-    Peering(usize),
-    Connection(usize),
+    Region(u32),
+    Vnet(u32),
+    Subnet(u32, u32),
+    Hsm(u32),
+    Gateway(u32),
+    Nva(u32),
+    LoadBalancer(u32),
+    Firewall(u32),
+    RouteTable(u32),
+    Nsg(u32),
+    Site(u32),
+    Circuit(u32),
+    Peering(u32),
+    Connection(u32),
 }
 
 /// Id lookups over one design. Built in O(n); every lookup is O(1).
@@ -94,7 +95,7 @@ macro_rules! getter {
         /// Its position in the design's list.
         pub fn $position(&self, id: Id) -> Option<usize> {
             match self.slots.get(id)? {
-                Slot::$variant(i) => Some(*i),
+                Slot::$variant(i) => Some(*i as usize),
                 _ => None,
             }
         }
@@ -106,18 +107,18 @@ impl<'d> Index<'d> {
         let mut entries = Vec::with_capacity(design.vnets.len() * 4 + design.hsms.len() + 16);
         let mut put = |id: Id, slot: Slot| entries.push((id, slot));
         for (i, e) in design.regions.iter().enumerate() {
-            put(e.id, Slot::Region(i));
+            put(e.id, Slot::Region(i as u32));
         }
         for (i, v) in design.vnets.iter().enumerate() {
-            put(v.id, Slot::Vnet(i));
+            put(v.id, Slot::Vnet(i as u32));
             for (j, s) in v.subnets.iter().enumerate() {
-                put(s.id, Slot::Subnet(i, j));
+                put(s.id, Slot::Subnet(i as u32, j as u32));
             }
         }
         macro_rules! index {
             ($field:ident, $variant:ident) => {
                 for (i, e) in design.$field.iter().enumerate() {
-                    put(e.id, Slot::$variant(i));
+                    put(e.id, Slot::$variant(i as u32));
                 }
             };
         }
@@ -216,7 +217,7 @@ impl<'d> Index<'d> {
     /// A subnet's position: its VNet's in the design, and its own in the VNet.
     pub fn subnet_position(&self, id: Id) -> Option<(usize, usize)> {
         match self.slots.get(id)? {
-            Slot::Subnet(i, j) => Some((*i, *j)),
+            Slot::Subnet(i, j) => Some((*i as usize, *j as usize)),
             _ => None,
         }
     }
@@ -272,20 +273,20 @@ impl<'d> Index<'d> {
         let name = match self.slots.get(id) {
             None => return id.to_string(),
             Some(slot) => match *slot {
-                Slot::Region(i) => &d.regions[i].name,
-                Slot::Vnet(i) => &d.vnets[i].name,
-                Slot::Subnet(i, j) => &d.vnets[i].subnets[j].name,
-                Slot::Hsm(i) => &d.hsms[i].name,
-                Slot::Gateway(i) => &d.gateways[i].name,
-                Slot::Nva(i) => &d.nvas[i].name,
-                Slot::LoadBalancer(i) => &d.load_balancers[i].name,
-                Slot::Firewall(i) => &d.firewalls[i].name,
-                Slot::RouteTable(i) => &d.route_tables[i].name,
-                Slot::Nsg(i) => &d.nsgs[i].name,
-                Slot::Site(i) => &d.sites[i].name,
-                Slot::Circuit(i) => &d.circuits[i].name,
-                Slot::Peering(i) => &d.peerings[i].name,
-                Slot::Connection(i) => &d.connections[i].name,
+                Slot::Region(i) => &d.regions[i as usize].name,
+                Slot::Vnet(i) => &d.vnets[i as usize].name,
+                Slot::Subnet(i, j) => &d.vnets[i as usize].subnets[j as usize].name,
+                Slot::Hsm(i) => &d.hsms[i as usize].name,
+                Slot::Gateway(i) => &d.gateways[i as usize].name,
+                Slot::Nva(i) => &d.nvas[i as usize].name,
+                Slot::LoadBalancer(i) => &d.load_balancers[i as usize].name,
+                Slot::Firewall(i) => &d.firewalls[i as usize].name,
+                Slot::RouteTable(i) => &d.route_tables[i as usize].name,
+                Slot::Nsg(i) => &d.nsgs[i as usize].name,
+                Slot::Site(i) => &d.sites[i as usize].name,
+                Slot::Circuit(i) => &d.circuits[i as usize].name,
+                Slot::Peering(i) => &d.peerings[i as usize].name,
+                Slot::Connection(i) => &d.connections[i as usize].name,
             },
         };
         name.clone()

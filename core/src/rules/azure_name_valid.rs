@@ -2,9 +2,10 @@
 //! needs it to be.
 
 use super::{Context, Finding, Rule, Severity};
-use crate::naming::{planned, Planned, Scope};
-use rustc_hash::FxHashMap as HashMap;
-use std::borrow::Cow;
+use crate::naming::{planned, Planned};
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
+use std::hash::{Hash, Hasher};
 
 pub static RULE: Rule = Rule {
     name: "azure-name-valid",
@@ -47,11 +48,26 @@ fn subject(cx: &Context, p: &Planned) -> String {
     }
 }
 
+/// The hash of what makes two names clash: the scope, and the letters ignoring ASCII case
+/// (as Azure compares names), without making a lower-case copy.
+fn clash_hash(p: &Planned) -> u64 {
+    let mut h = FxHasher::default();
+    p.scope.hash(&mut h);
+    for b in p.name.bytes() {
+        h.write_u8(b.to_ascii_lowercase());
+    }
+    h.finish()
+}
+
+fn clash(a: &Planned, b: &Planned) -> bool {
+    a.scope == b.scope && a.name.eq_ignore_ascii_case(&b.name)
+}
+
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let names = planned(cx.design);
-    let mut first: HashMap<(Scope, Cow<str>), &Planned> =
-        HashMap::with_capacity_and_hasher(names.len(), Default::default());
-    for p in &names {
+    let names = planned(cx.index());
+    // The first name of each clash key, by its position in `names`.
+    let mut first: HashTable<u32> = HashTable::with_capacity(names.len());
+    for (i, p) in names.iter().enumerate() {
         if let Some(problem) = p.pattern.problem(&p.name) {
             out.push(Finding::of(
                 &RULE,
@@ -60,32 +76,29 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             ));
             continue;
         }
-        // Azure compares names ignoring case; most are lower case already.
-        let name = if p.name.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(p.name.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(p.name.as_ref())
-        };
-        let key = (p.scope, name);
-        match first.get(&key) {
-            Some(earlier) => out.push(Finding::of(
-                &RULE,
-                format!(
-                    "{} is already used by {} ({}); Azure needs {} names to be unique, \
-                     ignoring case",
-                    subject(cx, p),
-                    cx.name(earlier.element),
-                    earlier.name,
-                    p.what
-                ),
-                if earlier.element == p.element {
-                    vec![p.element]
-                } else {
-                    vec![earlier.element, p.element]
-                },
-            )),
+        let hash = clash_hash(p);
+        match first.find(hash, |&j| clash(&names[j as usize], p)) {
+            Some(&j) => {
+                let earlier = &names[j as usize];
+                out.push(Finding::of(
+                    &RULE,
+                    format!(
+                        "{} is already used by {} ({}); Azure needs {} names to be unique, \
+                         ignoring case",
+                        subject(cx, p),
+                        cx.name(earlier.element),
+                        earlier.name,
+                        p.what
+                    ),
+                    if earlier.element == p.element {
+                        vec![p.element]
+                    } else {
+                        vec![earlier.element, p.element]
+                    },
+                ))
+            }
             None => {
-                first.insert(key, p);
+                first.insert_unique(hash, i as u32, |&j| clash_hash(&names[j as usize]));
             }
         }
     }

@@ -42,6 +42,7 @@ pub use routes::{EffectiveRoute, NextHopType, RouteSet, RouteSource, RouteState,
 use crate::model::{Design, Id, Protocol};
 use endpoint::{locate, Located, DESTINATION, SOURCE};
 use serde::Serialize;
+use smallvec::SmallVec;
 use std::fmt;
 use std::net::Ipv4Addr;
 use walk::Walk;
@@ -311,14 +312,18 @@ impl<'d> Network<'d> {
     /// tier exists; otherwise the proxies in (or peered with) the HSM's VNet come first. At
     /// most [`MAX_PROXIES`] proxies are tried, so the cost of a trace does not grow with the
     /// number of load balancers.
-    fn entries(&self, source: &Located, target: &Located) -> Vec<(Ipv4Addr, Option<Id>)> {
+    fn entries(
+        &self,
+        source: &Located,
+        target: &Located,
+    ) -> SmallVec<[(Ipv4Addr, Option<Id>); MAX_PROXIES + 1]> {
         let direct = (target.address, None);
         let Some(hsm_slot) = target
             .hsm
             .and_then(|h| self.hsm(h))
             .and_then(|h| self.slot_of_subnet(h.subnet))
         else {
-            return vec![direct];
+            return smallvec::smallvec![direct];
         };
         let proxies = self.proxies_for(hsm_slot);
         let source_near = match source.place {
@@ -327,7 +332,7 @@ impl<'d> Network<'d> {
             }),
             _ => false,
         };
-        let mut out = Vec::with_capacity(proxies.len() + 1);
+        let mut out = SmallVec::new();
         if source_near || proxies.is_empty() {
             out.push(direct);
         }

@@ -39,7 +39,8 @@ pub struct Network<'d> {
     /// The design's one index: elements and positions by id, and what each VNet holds.
     index: Index<'d>,
     /// Per VNet slot: (the peering's position in the design, the other VNet's slot).
-    peers: Vec<Vec<(usize, usize)>>,
+    peer_start: Vec<usize>,
+    peer_list: Vec<(usize, usize)>,
     /// Per region position: its normalised location; per VNet slot: its region's position.
     region_location: Vec<String>,
     vnet_region: Vec<Option<usize>>,
@@ -196,7 +197,10 @@ impl<'n, 'd> SubnetRoutes<'n, 'd> {
             ),
             _ => None,
         };
-        best_of([user, gateway, local, net.default_routes.lookup(ip)])
+        // A default route wins only with a longer prefix than the others (it comes last).
+        let found = best_of([user, gateway, local]);
+        let longer = found.map(|r| r.prefix.prefix_len());
+        best_of([found, net.default_routes.lookup_longer(ip, longer)])
     }
 }
 
@@ -210,14 +214,32 @@ impl<'d> Network<'d> {
     pub fn new(design: &'d Design) -> Self {
         let index = Index::new(design);
         let n = design.vnets.len();
-        let mut peers = vec![Vec::new(); n];
-        for (k, p) in design.peerings.iter().enumerate() {
-            if let (Some(a), Some(b)) = (index.vnet_position(p.a), index.vnet_position(p.b)) {
-                if a != b {
-                    peers[a].push((k, b));
-                    peers[b].push((k, a));
-                }
-            }
+        // Per VNet slot, its peerings in document order, all in one list (slot x's are
+        // `peer_list[peer_start[x]..peer_start[x + 1]]`): one allocation, not one per VNet.
+        let ends: Vec<(usize, usize, usize)> = design
+            .peerings
+            .iter()
+            .enumerate()
+            .filter_map(|(k, p)| {
+                let (a, b) = (index.vnet_position(p.a)?, index.vnet_position(p.b)?);
+                (a != b).then_some((k, a, b))
+            })
+            .collect();
+        let mut peer_start = vec![0usize; n + 1];
+        for &(_, a, b) in &ends {
+            peer_start[a + 1] += 1;
+            peer_start[b + 1] += 1;
+        }
+        for x in 0..n {
+            peer_start[x + 1] += peer_start[x];
+        }
+        let mut cursor = peer_start.clone();
+        let mut peer_list = vec![(0, 0); peer_start[n]];
+        for &(k, a, b) in &ends {
+            peer_list[cursor[a]] = (k, b);
+            cursor[a] += 1;
+            peer_list[cursor[b]] = (k, a);
+            cursor[b] += 1;
         }
         let subnet_of = |subnet: Id| index.subnet(subnet);
         let mut devices = HashMap::default();
@@ -346,7 +368,8 @@ impl<'d> Network<'d> {
             design,
             index,
             backends: RefCell::new(HashMap::default()),
-            peers,
+            peer_start,
+            peer_list,
             region_location,
             vnet_region,
             connections_of,
@@ -456,7 +479,7 @@ impl<'d> Network<'d> {
 
     /// The peerings of a VNet: (the peering's position in the design, the other VNet's slot).
     pub(crate) fn peers(&self, slot: usize) -> &[(usize, usize)] {
-        &self.peers[slot]
+        &self.peer_list[self.peer_start[slot]..self.peer_start[slot + 1]]
     }
 
     /// The frontends of load balancers in front of NVAs that a client of an HSM in `hsm_slot`
@@ -509,21 +532,22 @@ impl<'d> Network<'d> {
     /// The first peering joining two VNet slots.
     pub(crate) fn peering_between(&self, a: usize, b: usize) -> Option<usize> {
         // Both lists are in document order, so the first match in either is the first peering.
-        let (near, far) = if self.peers[a].len() <= self.peers[b].len() {
+        let (near, far) = if self.peers(a).len() <= self.peers(b).len() {
             (a, b)
         } else {
             (b, a)
         };
-        if self.peers[near].len() <= SCAN_LIMIT {
-            return self.peers[near]
+        if self.peers(near).len() <= SCAN_LIMIT {
+            return self
+                .peers(near)
                 .iter()
                 .find(|&&(_, other)| other == far)
                 .map(|&(k, _)| k);
         }
         let between = self.peering_between.get_or_init(|| {
             let mut map = HashMap::default();
-            for (x, list) in self.peers.iter().enumerate() {
-                for &(k, y) in list {
+            for x in 0..self.peer_start.len() - 1 {
+                for &(k, y) in self.peers(x) {
                     map.entry((x, y)).or_insert(k);
                 }
             }
@@ -594,7 +618,7 @@ impl<'d> Network<'d> {
         if !self.gateways(slot).is_empty() {
             out.push((slot, None));
         }
-        for &(peering, other) in &self.peers[slot] {
+        for &(peering, other) in self.peers(slot) {
             if !self.gateways(other).is_empty()
                 && self.uses_gateways_of(peering, vnet, self.vnet_at(other).id)
             {
@@ -609,7 +633,7 @@ impl<'d> Network<'d> {
     fn announced(&self, slot: usize) -> Vec<Ipv4Net> {
         let vnet = self.vnet_at(slot);
         let mut out: Vec<Ipv4Net> = vnet.address_space.clone();
-        for &(peering, other) in &self.peers[slot] {
+        for &(peering, other) in self.peers(slot) {
             let peer = self.vnet_at(other);
             if self.uses_gateways_of(peering, peer.id, vnet.id) {
                 out.extend(peer.address_space.iter().copied());
@@ -720,7 +744,7 @@ impl<'d> Network<'d> {
                 .iter()
                 .map(|p| EffectiveRoute::system(*p, NextHopType::VnetLocal, None))
                 .collect();
-            for &(peering, other) in &self.peers[slot] {
+            for &(peering, other) in self.peers(slot) {
                 let id = self.peering(peering).id;
                 out.extend(
                     self.vnet_at(other)

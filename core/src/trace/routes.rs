@@ -281,19 +281,33 @@ impl RouteSet {
 
     /// The active route with the longest prefix holding `ip`.
     pub fn lookup(&self, ip: Ipv4Addr) -> Option<&EffectiveRoute> {
+        self.lookup_longer(ip, None)
+    }
+
+    /// The active route with the longest prefix holding `ip`, if that prefix is longer than
+    /// `than`: what may still beat a route found elsewhere.
+    pub fn lookup_longer(&self, ip: Ipv4Addr, than: Option<u8>) -> Option<&EffectiveRoute> {
+        let longer = |len: u8| than.is_none_or(|t| len > t);
         if self.active.is_empty() {
             return self
                 .routes
                 .iter()
-                .filter(|r| r.state == RouteState::Active && r.prefix.contains(&ip))
+                .filter(|r| {
+                    longer(r.prefix.prefix_len())
+                        && r.state == RouteState::Active
+                        && r.prefix.contains(&ip)
+                })
                 .max_by_key(|r| r.prefix.prefix_len());
         }
         let addr = u32::from(ip);
-        self.lengths.iter().find_map(|&len| {
-            self.active
-                .get(&(len, addr & mask(len)))
-                .map(|&i| &self.routes[i])
-        })
+        self.lengths
+            .iter()
+            .take_while(|&&len| longer(len))
+            .find_map(|&len| {
+                self.active
+                    .get(&(len, addr & mask(len)))
+                    .map(|&i| &self.routes[i])
+            })
     }
 }
 

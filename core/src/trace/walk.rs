@@ -15,6 +15,7 @@ use super::{Hop, Leg, Packet};
 use crate::addressing::first_usable;
 use crate::azure::ports::{LUNA_NTLS_PORT, SSH_PORT};
 use crate::model::{ConnectionKind, Direction, Id, Protocol};
+use smallvec::SmallVec;
 use std::net::Ipv4Addr;
 
 /// More steps than any sane path takes: beyond it the routes go round in a loop.
@@ -54,9 +55,10 @@ pub(crate) struct Walk<'n, 'd> {
     target: Ipv4Addr,
     /// The client's own address, which an HSM's NTLS IP check expects.
     client: Ipv4Addr,
-    nats: Vec<Nat>,
-    out_stateful: Vec<Id>,
-    back_stateful: Vec<Id>,
+    // Inline for the usual few: a check walks thousands of flows.
+    nats: SmallVec<[Nat; 2]>,
+    out_stateful: SmallVec<[Id; 4]>,
+    back_stateful: SmallVec<[Id; 4]>,
     /// The VNet slot a packet entered through a gateway (gateway transit needs no forwarding
     /// permission on the peering).
     from_gateway: Option<usize>,
@@ -82,9 +84,9 @@ impl<'n, 'd> Walk<'n, 'd> {
             dropped: None,
             target,
             client,
-            nats: Vec::new(),
-            out_stateful: Vec::new(),
-            back_stateful: Vec::new(),
+            nats: SmallVec::new(),
+            out_stateful: SmallVec::new(),
+            back_stateful: SmallVec::new(),
             from_gateway: None,
         }
     }
@@ -347,9 +349,9 @@ impl<'n, 'd> Walk<'n, 'd> {
     fn run(&mut self, mut place: Place, mut packet: Packet) -> Option<(Place, Packet)> {
         // Routing is decided by where a packet is and what it is: seeing both again is a loop,
         // found at once rather than after every step allowed.
-        let mut seen: Vec<(Place, Packet)> = Vec::new();
-        for _ in 0..MAX_STEPS {
-            if seen.contains(&(place, packet)) {
+        let mut seen = [(place, packet); MAX_STEPS];
+        for step in 0..MAX_STEPS {
+            if seen[..step].contains(&(place, packet)) {
                 let element = self.place_element(place);
                 self.drop_at(
                     &[element],
@@ -365,7 +367,7 @@ impl<'n, 'd> Walk<'n, 'd> {
                 );
                 return None;
             }
-            seen.push((place, packet));
+            seen[step] = (place, packet);
             let next = match place {
                 Place::Site(site) => self.step_from_site(site, false, packet),
                 Place::PointToSite(connection) => {
