@@ -8,6 +8,7 @@ use crate::azure::ports::LUNA_NTLS_PORT;
 use crate::draw::names::unique_among;
 use crate::edit::{Edit, Element};
 use crate::model::{Access, FirewallRule, PortRange, Protocol};
+use crate::trace::firewall;
 use ipnet::Ipv4Net;
 
 pub static RULE: Rule = Rule {
@@ -48,10 +49,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         for (i, rule) in fw.rules.iter().enumerate() {
             if rule.action != Access::Allow
                 || rule.sources.is_empty()
-                || !rule
-                    .destinations
-                    .iter()
-                    .any(|d| d.trunc().contains(&frontend))
+                || !firewall::names_destination(rule, frontend)
             {
                 continue;
             }

@@ -3,6 +3,7 @@
 
 use super::nsg::Flow;
 use crate::model::{Access, Firewall, FirewallRule, Protocol};
+use std::net::Ipv4Addr;
 
 /// What a firewall does with the first packet of a flow.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,8 +24,12 @@ fn protocol_ok(rule: &FirewallRule, flow: &Flow) -> bool {
 }
 
 fn ends_ok(rule: &FirewallRule, flow: &Flow) -> bool {
-    rule.sources.iter().any(|p| p.contains(&flow.src))
-        && rule.destinations.iter().any(|p| p.contains(&flow.dst))
+    rule.sources.iter().any(|p| p.contains(&flow.src)) && names_destination(rule, flow.dst)
+}
+
+/// Whether a rule's destinations hold an address.
+pub fn names_destination(rule: &FirewallRule, dst: Ipv4Addr) -> bool {
+    rule.destinations.iter().any(|p| p.contains(&dst))
 }
 
 pub fn evaluate<'f>(firewall: &'f Firewall, flow: &Flow) -> FirewallDecision<'f> {
