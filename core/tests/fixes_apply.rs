@@ -470,14 +470,41 @@ fn added_outside(before: &Design, after: &Design) -> Vec<String> {
     bad
 }
 
+/// A region or VNet moved on the canvas after the findings were shown, as a user may before
+/// clicking a fix: what a fix adds must still land inside its container.
+#[derive(Clone, Debug)]
+struct Moved(Index, f64, f64);
+
 /// Applies every fix offered on `design` in the order `order` gives (a permutation of 0..64;
-/// fixes beyond 64 follow in their own order), counting what happened in `tally`.
-fn apply_all(design: &Design, order: &[usize], tally: &Tally) -> Result<(), TestCaseError> {
+/// fixes beyond 64 follow in their own order), after `moved`, counting what happened in
+/// `tally`.
+fn apply_all(
+    design: &Design,
+    moved: &Moved,
+    order: &[usize],
+    tally: &Tally,
+) -> Result<(), TestCaseError> {
     let offered: Vec<Finding> = hsmnet_core::check(design)
         .findings
         .into_iter()
         .filter(|f| f.fix.is_some())
         .collect();
+    let areas: Vec<Id> = design
+        .regions
+        .iter()
+        .map(|r| r.id)
+        .chain(design.vnets.iter().map(|v| v.id))
+        .collect();
+    let mut design = design.clone();
+    if let Some(k) = pick(&areas, &moved.0) {
+        let edit = Edit::Move {
+            ids: vec![areas[k]],
+            dx: moved.1,
+            dy: moved.2,
+        };
+        design = design.apply(&edit).expect("a move applies");
+    }
+    let design = &design;
     tally.offered.fetch_add(offered.len(), Relaxed);
     let mut sequence: Vec<usize> = order
         .iter()
@@ -561,9 +588,12 @@ fn run(name: &'static str) {
         failure_persistence: None,
         ..ProptestConfig::default()
     };
+    let moved = (any::<Index>(), -300.0..300.0f64, -300.0..300.0f64)
+        .prop_map(|(i, dx, dy)| Moved(i, dx, dy));
     let strategy = (
         1usize..=3,
         prop::collection::vec(mutation(), 1..24),
+        moved,
         order(),
     );
     let tally = Tally {
@@ -573,12 +603,12 @@ fn run(name: &'static str) {
         not_offered: AtomicUsize::new(0),
     };
     let started = std::time::Instant::now();
-    proptest!(config, |((spokes, mutations, order) in strategy)| {
+    proptest!(config, |((spokes, mutations, moved, order) in strategy)| {
         let mut design = base(name, spokes);
         for m in &mutations {
             mutate(&mut design, m);
         }
-        apply_all(&design, &order, &tally)?;
+        apply_all(&design, &moved, &order, &tally)?;
     });
     eprintln!(
         "{name}: {} cases, {} fixes offered: {} applied, {} resolved by an earlier fix, {} no longer offered; {:.1} s",
