@@ -19,6 +19,8 @@ import "./suites/io.mjs";
 import "./suites/editor.mjs";
 import "./suites/trace.mjs";
 import "./suites/fixes.mjs";
+import "./suites/performance.mjs";
+import "./suites/images.mjs";
 
 test("no console error or warning during the whole session", async () => {
   assertEqual(ctx.problems, [], "problems");

@@ -101,7 +101,8 @@ export function serve(dir) {
 // What the native core says.
 
 export function cli(...args) {
-  return execFileSync(HSMNET, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  // Large presets (1,000 spokes) print megabytes: above the default 1 MiB buffer.
+  return execFileSync(HSMNET, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 28 });
 }
 
 /** Preset names from `hsmnet preset list`: the first word of each line that is not indented. */

@@ -1,26 +1,30 @@
 //! Files in and out of the studio: downloads made in the page (a Blob behind an object URL, no
-//! request leaves the browser), the diagram as a standalone SVG, reading an imported file, and
-//! the clipboard.
+//! request leaves the browser), what the diagram's image is made with (the page's style rules
+//! and fonts) and its PNG, reading an imported file, and the clipboard.
 
-use crate::xml;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::js_sys::Array;
+use web_sys::js_sys::{self, Array};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 const UNAVAILABLE: &str = "the browser offers no document to download into";
 
 /// Offers `text` as a file called `file_name`.
 pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or(UNAVAILABLE)?;
     let parts = Array::of1(&text.into());
     let options = BlobPropertyBag::new();
     options.set_type(mime);
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|_| "the browser could not make the file")?;
-    let url = Url::create_object_url_with_blob(&blob)
+    download_blob(file_name, &blob)
+}
+
+/// Offers a blob (a PNG image) as a file called `file_name`.
+pub fn download_blob(file_name: &str, blob: &Blob) -> Result<(), String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(UNAVAILABLE)?;
+    let url = Url::create_object_url_with_blob(blob)
         .map_err(|_| "the browser could not make the file")?;
     let anchor: HtmlAnchorElement = document
         .create_element("a")
@@ -40,77 +44,12 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The diagram as a standalone SVG document: a copy of the canvas with the page's style rules
-/// embedded, so that it looks the same outside the studio. Written by [`xml::Writer`] rather
-/// than the browser's serialiser, which leaves characters XML forbids (escape sequences, NUL,
-/// U+FFFE in a design's names) in the file as they are: the file is well-formed XML whatever the
-/// names hold.
-pub fn diagram_svg() -> Result<String, String> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or(UNAVAILABLE)?;
-    let canvas = document
-        .query_selector("svg.canvas")
-        .ok()
-        .flatten()
-        .ok_or("there is no diagram to save")?;
-    let copy: web_sys::Element = canvas
-        .clone_node_with_deep(true)
-        .map_err(|_| "the diagram could not be copied")?
-        .unchecked_into();
-    let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
-    let _ = copy.remove_attribute("tabindex");
-    let style = document
-        .create_element_ns(Some("http://www.w3.org/2000/svg"), "style")
-        .map_err(|_| "the diagram could not be copied")?;
-    style.set_text_content(Some(&style_rules(&document)));
-    let _ = copy.prepend_with_node_1(&style);
-    let mut writer = xml::Writer::new();
-    write_node(&copy, &mut writer);
-    Ok(writer.finish())
-}
-
-/// Writes an element with its attributes and content, or a text node; comments (Leptos's
-/// markers) and anything else are left out.
-fn write_node(node: &web_sys::Node, writer: &mut xml::Writer) {
-    match node.node_type() {
-        web_sys::Node::ELEMENT_NODE => {
-            let element: &web_sys::Element = node.unchecked_ref();
-            let name = element.tag_name();
-            let attributes: Vec<(String, String)> = element
-                .get_attribute_names()
-                .iter()
-                .filter_map(|n| n.as_string())
-                .map(|n| {
-                    let value = element.get_attribute(&n).unwrap_or_default();
-                    (n, value)
-                })
-                .collect();
-            let Some(mut child) = node.first_child() else {
-                writer.empty(&name, &attributes);
-                return;
-            };
-            if !writer.start(&name, &attributes) {
-                return;
-            }
-            loop {
-                write_node(&child, writer);
-                match child.next_sibling() {
-                    Some(next) => child = next,
-                    None => break,
-                }
-            }
-            writer.end(&name);
-        }
-        web_sys::Node::TEXT_NODE | web_sys::Node::CDATA_SECTION_NODE => {
-            writer.text(&node.text_content().unwrap_or_default());
-        }
-        _ => {}
-    }
-}
-
-/// Every rule of the page's own style sheets, as text.
-fn style_rules(document: &web_sys::Document) -> String {
+/// Every rule of the page's own style sheets as text, but those that depend on the medium (the
+/// dark theme is one): an image keeps the light theme in any viewer.
+pub fn light_style_rules() -> String {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return String::new();
+    };
     let mut out = String::new();
     let sheets = document.style_sheets();
     for i in 0..sheets.length() {
@@ -124,13 +63,83 @@ fn style_rules(document: &web_sys::Document) -> String {
             continue;
         };
         for j in 0..rules.length() {
-            if let Some(rule) = rules.item(j) {
+            if let Some(rule) = rules
+                .item(j)
+                .filter(|r| r.type_() != web_sys::CssRule::MEDIA_RULE)
+            {
                 out.push_str(&rule.css_text());
                 out.push('\n');
             }
         }
     }
     out
+}
+
+/// The font stack the canvas's labels are drawn with, as CSS.
+pub fn canvas_font() -> String {
+    let font = web_sys::window().and_then(|w| {
+        let canvas = w.document()?.query_selector("svg.canvas").ok()??;
+        w.get_computed_style(&canvas)
+            .ok()??
+            .get_property_value("font-family")
+            .ok()
+    });
+    font.filter(|f| !f.is_empty())
+        .unwrap_or_else(|| "sans-serif".to_string())
+}
+
+/// Pixels of the PNG per canvas unit: twice the screen's, sharp on a high-density screen and in a
+/// document.
+const PNG_SCALE: f64 = 2.0;
+/// The largest side and area of a PNG: Chromium refuses canvases over 16,384 pixels a side, and
+/// 32 million pixels already take 128 MB while it is drawn.
+const PNG_MAX_SIDE: f64 = 16_000.0;
+const PNG_MAX_PIXELS: f64 = 32e6;
+
+/// The PNG of an SVG document `width` by `height` pixels, rendered by the browser: the SVG as an
+/// image (a `data:` URL, which the page's Content-Security-Policy allows for images), drawn on a
+/// canvas. A large design is drawn smaller rather than refused.
+pub async fn png(svg: &str, width: f64, height: f64) -> Result<Blob, String> {
+    const FAILED: &str = "the browser could not draw the image";
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(UNAVAILABLE)?;
+    let scale = PNG_SCALE
+        .min(PNG_MAX_SIDE / width.max(height).max(1.0))
+        .min((PNG_MAX_PIXELS / (width * height).max(1.0)).sqrt());
+    let image = web_sys::HtmlImageElement::new().map_err(|_| FAILED)?;
+    let encoded = String::from(js_sys::encode_uri_component(svg));
+    image.set_src(&format!("data:image/svg+xml;charset=utf-8,{encoded}"));
+    JsFuture::from(image.decode()).await.map_err(|_| FAILED)?;
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .map_err(|_| FAILED)?
+        .unchecked_into();
+    canvas.set_width((width * scale).floor() as u32);
+    canvas.set_height((height * scale).floor() as u32);
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .ok_or(FAILED)?
+        .unchecked_into();
+    context
+        .draw_image_with_html_image_element_and_dw_and_dh(
+            &image,
+            0.0,
+            0.0,
+            width * scale,
+            height * scale,
+        )
+        .map_err(|_| FAILED)?;
+    let made = js_sys::Promise::new(&mut |resolve, reject| {
+        if canvas.to_blob_with_type(&resolve, "image/png").is_err() {
+            let _ = reject.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let blob = JsFuture::from(made).await.map_err(|_| FAILED)?;
+    // toBlob gives null when the canvas is too large to encode.
+    blob.dyn_into::<Blob>().map_err(|_| FAILED.to_string())
 }
 
 /// The text of a file the user chose.

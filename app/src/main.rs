@@ -5,6 +5,7 @@
 mod components;
 mod explanations;
 mod files;
+mod image;
 mod scene;
 mod shortcuts;
 mod startup;

@@ -5,9 +5,12 @@
 //! tested natively below. Nothing here decides whether a design is valid; a link whose end
 //! does not exist is simply not drawn (the rules report the dangling reference).
 
+use hsmnet_core::draw::bundle::{self, BUNDLE_MIN, OWN};
+use hsmnet_core::draw::view;
 use hsmnet_core::model::metrics::{BADGE_HALF_H, BADGE_HALF_W};
 use hsmnet_core::model::{ConnectionKind, GatewayKind, Point, Rect};
 use hsmnet_core::{Design, Id};
+use std::collections::HashMap;
 
 /// Half the size of a device or site symbol: links stop at its edge (core's metrics, which
 /// hit testing and layout use too).
@@ -168,11 +171,17 @@ pub struct Link {
     pub ends: [Id; 2],
     /// Sideways offset of the curve's middle, so parallel links stay apart.
     pub bend: f64,
+    /// A peering in its hub's bundle: its route through the gaps (`draw::bundle`), from `from`
+    /// to `to`.
+    pub route: Option<[Point; 6]>,
 }
 
 impl Link {
-    /// The SVG path: a straight line, or a quadratic curve when bent.
+    /// The SVG path: its route in a bundle, a straight line, or a quadratic curve when bent.
     pub fn path(&self) -> String {
+        if let Some(route) = &self.route {
+            return polyline(route);
+        }
         let (a, b) = (self.from, self.to);
         if self.bend == 0.0 {
             return format!("M{:.1} {:.1}L{:.1} {:.1}", a.x, a.y, b.x, b.y);
@@ -189,6 +198,37 @@ impl Link {
             a.x, a.y, cx, cy, b.x, b.y
         )
     }
+
+    /// What is drawn of it on its own: for a link in a bundle, its part of the bus and the drop
+    /// to its spoke (the rest is shared); for any other, the whole of it.
+    pub fn own_path(&self) -> String {
+        match &self.route {
+            Some(route) => polyline(&route[OWN..]),
+            None => self.path(),
+        }
+    }
+}
+
+/// An SVG path through `points`.
+pub fn polyline(points: &[Point]) -> String {
+    let mut d = String::with_capacity(points.len() * 14);
+    for (i, p) in points.iter().enumerate() {
+        let command = if i == 0 { 'M' } else { 'L' };
+        d.push_str(&format!("{command}{:.1} {:.1}", p.x, p.y));
+    }
+    d
+}
+
+/// The lines a hub's bundled peerings share (trunk and buses), drawn once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trunk {
+    /// The hub VNet: a drag of the hub moves them.
+    pub hub: Id,
+    pub path: String,
+    /// How many peerings they carry, for the tooltip.
+    pub peerings: usize,
+    /// What they cover, to leave them out when out of view.
+    pub bounds: Rect,
 }
 
 /// Everything the diagram draws, back to front.
@@ -199,6 +239,8 @@ pub struct Scene {
     pub subnets: Vec<Area>,
     pub badges: Vec<Badge>,
     pub links: Vec<Link>,
+    /// The shared lines of bundled peerings, drawn under the peerings.
+    pub trunks: Vec<Trunk>,
     pub symbols: Vec<Symbol>,
     /// The drawing's extent plus a margin: the view that fits it.
     pub bounds: Rect,
@@ -325,9 +367,167 @@ impl Scene {
         }
 
         fit_labels(&mut scene.symbols);
-        scene.links = links(design);
+        (scene.links, scene.trunks) = links(design);
         scene.bounds = bounds(&scene);
         scene
+    }
+}
+
+/// One piece of a symbol's glyph, centred on the symbol. The canvas, the legend and the image
+/// download draw the same pieces, so a symbol looks the same everywhere.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Part {
+    Rect {
+        class: &'static str,
+        x: f64,
+        y: f64,
+        w: f64,
+        h: f64,
+        rx: f64,
+    },
+    Circle {
+        class: &'static str,
+        cx: f64,
+        cy: f64,
+        r: f64,
+    },
+    Path {
+        class: &'static str,
+        d: &'static str,
+    },
+    /// Centred on x = 0, its baseline at `y`.
+    Text {
+        class: &'static str,
+        y: f64,
+        text: &'static str,
+    },
+}
+
+impl SymbolKind {
+    /// The pieces of its glyph: a coloured `shape` with white marks on it.
+    pub fn glyph(self) -> &'static [Part] {
+        use Part::*;
+        match self {
+            SymbolKind::Hsm => &[
+                Rect {
+                    class: "shape",
+                    x: -12.0,
+                    y: -10.0,
+                    w: 24.0,
+                    h: 20.0,
+                    rx: 3.0,
+                },
+                Circle {
+                    class: "glyph",
+                    cx: 0.0,
+                    cy: -2.5,
+                    r: 3.0,
+                },
+                Path {
+                    class: "glyph",
+                    d: "M-1.6 -0.5H1.6L2.6 6H-2.6Z",
+                },
+            ],
+            SymbolKind::ErGateway => &[
+                Path {
+                    class: "shape",
+                    d: "M0 -13L13 0L0 13L-13 0Z",
+                },
+                Text {
+                    class: "glyph-text",
+                    y: 2.5,
+                    text: "ER",
+                },
+            ],
+            SymbolKind::VpnGateway => &[
+                Path {
+                    class: "shape",
+                    d: "M0 -13L13 0L0 13L-13 0Z",
+                },
+                Text {
+                    class: "glyph-text",
+                    y: 2.5,
+                    text: "VPN",
+                },
+            ],
+            SymbolKind::Nva => &[
+                Path {
+                    class: "shape",
+                    d: "M-12 0L-6 -11H6L12 0L6 11H-6Z",
+                },
+                Text {
+                    class: "glyph-text",
+                    y: 2.5,
+                    text: "NVA",
+                },
+            ],
+            SymbolKind::LoadBalancer => &[
+                Circle {
+                    class: "shape",
+                    cx: 0.0,
+                    cy: 0.0,
+                    r: 12.0,
+                },
+                Text {
+                    class: "glyph-text",
+                    y: 2.5,
+                    text: "LB",
+                },
+            ],
+            SymbolKind::Firewall => &[
+                Rect {
+                    class: "shape",
+                    x: -12.0,
+                    y: -10.0,
+                    w: 24.0,
+                    h: 20.0,
+                    rx: 2.0,
+                },
+                Path {
+                    class: "glyph-line",
+                    d: "M-12 -3.3H12M-12 3.3H12M-4 -10V-3.3M5 -3.3V3.3M-4 3.3V10",
+                },
+            ],
+            SymbolKind::Site => &[
+                Path {
+                    class: "shape",
+                    d: "M-13 12V-3L0 -13L13 -3V12Z",
+                },
+                Rect {
+                    class: "glyph",
+                    x: -3.0,
+                    y: 3.0,
+                    w: 6.0,
+                    h: 9.0,
+                    rx: 0.0,
+                },
+            ],
+            SymbolKind::Circuit => &[
+                Circle {
+                    class: "shape",
+                    cx: 0.0,
+                    cy: 0.0,
+                    r: 11.0,
+                },
+                Circle {
+                    class: "glyph-ring",
+                    cx: 0.0,
+                    cy: 0.0,
+                    r: 6.0,
+                },
+            ],
+        }
+    }
+}
+
+/// Where the findings mark of an element goes: the top right corner of its shape (links carry
+/// none).
+pub fn mark_spot(shape: &Shape) -> Option<Point> {
+    match shape {
+        Shape::Area(r) => Some(Point::new(r.x + r.w - 9.0, r.y + 9.0)),
+        Shape::Symbol(p) => Some(Point::new(p.x + 12.0, p.y - 12.0)),
+        Shape::Badge(p) => Some(Point::new(p.x + 14.0, p.y - 8.0)),
+        Shape::Link(_) => None,
     }
 }
 
@@ -366,7 +566,11 @@ impl Scene {
             Shape::Symbol(p) | Shape::Badge(p) => p,
             Shape::Link(_) => {
                 let l = self.links.iter().find(|l| l.id == id)?;
-                Point::new((l.from.x + l.to.x) / 2.0, (l.from.y + l.to.y) / 2.0)
+                match l.route {
+                    // Where it leaves the trunk for its row: a traced flow follows the bundle.
+                    Some(route) => route[OWN - 1],
+                    None => Point::new((l.from.x + l.to.x) / 2.0, (l.from.y + l.to.y) / 2.0),
+                }
             }
         })
     }
@@ -418,8 +622,9 @@ fn join<T: ToString>(items: impl Iterator<Item = T>) -> String {
     items.map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
 }
 
-/// Every link whose two ends are drawn, with its ends on the edges of what it joins.
-fn links(design: &Design) -> Vec<Link> {
+/// Every link whose two ends are drawn, with its ends on the edges of what it joins; the
+/// peerings of a hub with many are routed as a bundle, whose shared lines come second.
+fn links(design: &Design) -> (Vec<Link>, Vec<Trunk>) {
     // Where a point-like element sits: devices, sites, circuits.
     let point_of = |id: Id| -> Option<Point> {
         design
@@ -439,6 +644,7 @@ fn links(design: &Design) -> Vec<Link> {
             to,
             ends,
             bend: 0.0,
+            route: None,
         })
     };
     let mut links = Vec::new();
@@ -457,6 +663,7 @@ fn links(design: &Design) -> Vec<Link> {
             to,
             ends: [p.a, p.b],
             bend: 0.0,
+            route: None,
         });
     }
     for c in &design.circuits {
@@ -500,7 +707,76 @@ fn links(design: &Design) -> Vec<Link> {
     }
     arc_over_rows(&mut links);
     spread_parallel(&mut links);
-    links
+    let trunks = bundle_peerings(design, &mut links);
+    (links, trunks)
+}
+
+/// Routes the peerings of each VNet with at least `BUNDLE_MIN` of them as one bundle; a
+/// peering between two such VNets goes with the one that has more.
+fn bundle_peerings(design: &Design, links: &mut [Link]) -> Vec<Trunk> {
+    let mut count: HashMap<Id, usize> = HashMap::new();
+    for l in links.iter().filter(|l| l.kind == LinkKind::Peering) {
+        for end in l.ends {
+            *count.entry(end).or_default() += 1;
+        }
+    }
+    // Each hub with the indexes of its peerings, in document order.
+    let mut hubs: Vec<(Id, Vec<usize>)> = Vec::new();
+    for (i, l) in links.iter().enumerate() {
+        if l.kind != LinkKind::Peering {
+            continue;
+        }
+        let [a, b] = l.ends;
+        let hub = if count[&b] > count[&a] { b } else { a };
+        if count[&hub] < BUNDLE_MIN {
+            continue;
+        }
+        match hubs.iter_mut().find(|(h, _)| *h == hub) {
+            Some((_, members)) => members.push(i),
+            None => hubs.push((hub, vec![i])),
+        }
+    }
+    let mut trunks = Vec::new();
+    for (hub, members) in hubs {
+        let Some(hub_rect) = design.vnet(hub).map(|v| v.layout) else {
+            continue;
+        };
+        let spoke_of = |l: &Link| {
+            if l.ends[0] == hub {
+                l.ends[1]
+            } else {
+                l.ends[0]
+            }
+        };
+        let spokes: Vec<Rect> = members
+            .iter()
+            .filter_map(|i| design.vnet(spoke_of(&links[*i])).map(|v| v.layout))
+            .collect();
+        if spokes.len() != members.len() {
+            continue;
+        }
+        let routed = bundle::bundle(hub_rect, &spokes);
+        for (i, route) in members.iter().zip(routed.routes) {
+            let l = &mut links[*i];
+            // Ends as the route runs: hub first.
+            if l.ends[0] != hub {
+                l.ends.swap(0, 1);
+            }
+            l.from = route[0];
+            l.to = route[5];
+            l.bend = 0.0;
+            l.route = Some(route);
+        }
+        let points: Vec<Point> = routed.shared.iter().flatten().copied().collect();
+        let path = routed.shared.iter().map(|line| polyline(line)).collect();
+        trunks.push(Trunk {
+            hub,
+            path,
+            peerings: members.len(),
+            bounds: view::bounding_box(&points).unwrap_or(hub_rect),
+        });
+    }
+    trunks
 }
 
 /// A long horizontal link (VNet-to-VNet between gateways in one row of regions) would run
@@ -753,6 +1029,34 @@ mod tests {
     }
 
     #[test]
+    fn a_hub_with_many_peerings_has_them_bundled_and_a_hub_with_few_does_not() {
+        use hsmnet_core::presets::{self, Size};
+        let build = |spokes| {
+            let size = Size {
+                spokes: Some(spokes),
+                ..Size::default()
+            };
+            Scene::of(&presets::build("hub-nva-proxy", &size).unwrap())
+        };
+        let few = build(2);
+        assert!(few.trunks.is_empty());
+        assert!(few.links.iter().all(|l| l.route.is_none()));
+        let many = build(30);
+        assert_eq!(many.trunks.len(), 1);
+        let hub = many.trunks[0].hub;
+        let bundled: Vec<&Link> = many.links.iter().filter(|l| l.route.is_some()).collect();
+        assert!(bundled.len() >= 30);
+        for l in bundled {
+            let route = l.route.unwrap();
+            // Ends as the route runs, hub first; the path and the own part follow the route.
+            assert_eq!(l.ends[0], hub);
+            assert_eq!((l.from, l.to), (route[0], route[5]));
+            assert_eq!(l.path(), polyline(&route));
+            assert_eq!(l.own_path(), polyline(&route[OWN..]));
+        }
+    }
+
+    #[test]
     fn a_long_link_along_a_row_arcs_upwards() {
         let mut links = vec![Link {
             id: Id(1),
@@ -762,6 +1066,7 @@ mod tests {
             to: Point::new(500.0, 100.0),
             ends: [Id(2), Id(3)],
             bend: 0.0,
+            route: None,
         }];
         arc_over_rows(&mut links);
         assert_eq!(links[0].bend, -60.0);

@@ -127,13 +127,13 @@ impl Writer {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A strict check of the XML this writer can produce: a declaration, then one element whose
     /// tags nest and match, attributes quoted, every `&` a known entity or a character reference
     /// to an allowed character, no `<` or `>` outside a tag and no character XML forbids.
-    fn well_formed(doc: &str) -> Result<(), String> {
+    pub(crate) fn well_formed(doc: &str) -> Result<(), String> {
         let body = doc
             .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
             .ok_or("no declaration")?;

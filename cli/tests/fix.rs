@@ -47,7 +47,8 @@ fn preset_names() -> Vec<String> {
 
 /// A preset broken in several ways at once: the HSM VNet's ExpressRoute gateway dropped, one
 /// HSM of the pair removed, an NSG on the HSM subnet, SNAT and IP forwarding off on an NVA, a
-/// VPN gateway policy-based. Returns the design and what was broken.
+/// VPN gateway policy-based, an application VNet's peering removed. Returns the design and
+/// what was broken.
 fn broken(name: &str) -> (Design, Vec<&'static str>) {
     let mut d = load(&preset(&[name])).unwrap();
     let mut done = Vec::new();
@@ -98,6 +99,24 @@ fn broken(name: &str) -> (Design, Vec<&'static str>) {
         g.vpn_type = Some(VpnType::PolicyBased);
         done.push("VPN gateway policy-based");
     }
+    // The first application VNet (its subnet holds HSM clients) loses its peerings.
+    let app = d
+        .vnets
+        .iter()
+        .find(|v| v.subnets.iter().any(|s| s.hsm_client) && v.id != hsm_vnet)
+        .map(|v| v.id);
+    if let Some(app) = app {
+        let peerings: Vec<_> = d
+            .peerings
+            .iter()
+            .filter(|p| p.a == app || p.b == app)
+            .map(|p| p.id)
+            .collect();
+        for p in peerings {
+            d = d.apply(&Edit::Remove(p)).unwrap();
+            done.push("an application VNet's peering removed");
+        }
+    }
     (d, done)
 }
 
@@ -126,6 +145,16 @@ fn every_preset_broken_several_ways_is_fixed_and_a_second_run_applies_nothing() 
             assert!(
                 f["severity"] != "error" || f["fix"].is_null(),
                 "a fixable error remains: {context}"
+            );
+            // The application VNet is peered again: its clients reach the HSMs. (A site whose
+            // ExpressRoute connection went with the gateway stays cut off: no fix links it.)
+            assert!(
+                f["rule"] != "hsm-reachable"
+                    || !f["message"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("HSM client subnet"),
+                "{context}"
             );
         }
         let errors = report["errors"].as_u64().unwrap();

@@ -21,26 +21,30 @@ mod symbol;
 mod trace_path;
 
 use super::Palette;
-use crate::scene::{LinkKind, Scene};
+use crate::scene::{Area, Badge, Link, LinkKind, Scene, Symbol, Trunk};
 use crate::state::Studio;
 use crate::viewport::{Screen, ViewBox};
 use area::AreaBox;
 use badge::PolicyBadge;
+use hsmnet_core::draw::view::{Detail, Window};
 use hsmnet_core::draw::{self, Item, Refusal};
 use hsmnet_core::edit::Edit;
 use hsmnet_core::model::metrics::HEADER;
 use hsmnet_core::model::{Kind, Point, Rect};
 use hsmnet_core::Id;
 use legend::Legend;
+pub(crate) use overlay::worst_by_element;
 use leptos::ev::{KeyboardEvent, PointerEvent, WheelEvent};
 use leptos::prelude::*;
-use link::LinkPath;
+use link::{LinkPath, TrunkPath};
 use live::Live;
 use pick::{element_id, handle_id, id_at, refocus};
 use selection::{all_added, kind_of, last_added, outermost, selected_container, toggle};
 use symbol::SymbolMark;
 use trace_path::TracePath;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use web_sys::js_sys::Array;
 
 const ZOOM_STEP: f64 = 1.25;
 /// A fraction of the view width moved per arrow key when nothing is selected.
@@ -49,6 +53,11 @@ const PAN_STEP: f64 = 0.1;
 const NUDGE: f64 = 8.0;
 /// Screen pixels a press may wander and still be a click.
 const CLICK_SLOP: f64 = 3.0;
+
+/// Areas and symbols above which a drawing's labels are hidden while its zoom changes.
+const LARGE_DRAWING: usize = 300;
+/// How long the zoom must stay still before hidden labels come back.
+const ZOOM_SETTLE: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// A pointer gesture on the canvas, from press to release.
 enum Gesture {
@@ -123,6 +132,70 @@ pub fn Diagram() -> impl IntoView {
         move |factor: f64| set_view(view_box().zoomed_centre(factor, fit.get_untracked()));
     // Edits must not make the view jump: hold it where it is first.
     let hold_view = move || set_view(view_box());
+
+    // The canvas's size on the screen, kept by a ResizeObserver: reading it from the element
+    // after each zoom step would force a layout of the whole drawing each time.
+    let screen = RwSignal::new(None::<Screen>);
+    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut(Array)>)>);
+    Effect::new(move |_| {
+        let Some(svg) = svg_ref.get() else { return };
+        let resized = Closure::<dyn FnMut(Array)>::new(move |entries: Array| {
+            if let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() {
+                let r = entry.content_rect();
+                screen.set(Some(Screen {
+                    width: r.width(),
+                    height: r.height(),
+                }));
+            }
+        });
+        if let Ok(o) = web_sys::ResizeObserver::new(resized.as_ref().unchecked_ref()) {
+            o.observe(&svg);
+            observer.set_value(Some((o, resized)));
+        }
+    });
+    on_cleanup(move || {
+        if let Some((o, _)) = observer.try_update_value(Option::take).flatten() {
+            o.disconnect();
+        }
+    });
+    // What of the scene is on the page (`scene_view`). Nothing until the canvas is on the page
+    // and its size known: a 1,000-spoke design must not be drawn in full detail first.
+    let window = Memo::new(move |previous: Option<&Window>| {
+        let Some(screen) = screen.get() else {
+            return Window::nothing();
+        };
+        let view = view_box();
+        let scale = screen.scale(&view);
+        match previous {
+            Some(w) => w.follow(view.0, scale),
+            None => Window::around(view.0, scale),
+        }
+    });
+
+    // Chromium lays every SVG label out again at each change of scale (it sizes text for the
+    // screen): at hundreds of labels a zoom step costs whole frames. So while a large drawing's
+    // zoom changes its labels are hidden (the class `zooming`), and come back once it has been
+    // still for a moment.
+    let zooming = RwSignal::new(false);
+    let zoom_settles = StoredValue::new(None::<TimeoutHandle>);
+    Effect::watch(
+        move || view_box().0.w,
+        move |width, previous, _| {
+            let large = studio.scene.with_untracked(|s| {
+                s.vnets.len() + s.subnets.len() + s.symbols.len() > LARGE_DRAWING
+            });
+            if !large || previous.is_none_or(|p| p == width) {
+                return;
+            }
+            zooming.set(true);
+            if let Some(h) = zoom_settles.get_value() {
+                h.clear();
+            }
+            let settled = set_timeout_with_handle(move || zooming.set(false), ZOOM_SETTLE);
+            zoom_settles.set_value(settled.ok());
+        },
+        false,
+    );
 
     let gesture = StoredValue::new_local(None::<Gesture>);
     let band = RwSignal::new(None::<Rect>);
@@ -573,6 +646,8 @@ pub fn Diagram() -> impl IntoView {
             />
             <svg
                 class="canvas"
+                class:outline=move || window.with(|w| w.detail == Detail::Outline)
+                class:zooming=move || zooming.get()
                 xmlns="http://www.w3.org/2000/svg"
                 node_ref=svg_ref
                 viewBox=move || view_box().attr()
@@ -588,7 +663,7 @@ pub fn Diagram() -> impl IntoView {
                 on:pointercancel=on_pointer_cancel
                 on:keydown=on_key
             >
-                {scene_view(studio.scene)}
+                {scene_view(studio.scene, window)}
                 <TracePath scene=studio.scene/>
                 <g class="overlay" aria-hidden="true">
                     <g class="marks">
@@ -632,60 +707,92 @@ fn pixels_per_unit_of(svg_ref: NodeRef<leptos::svg::Svg>, view: &ViewBox) -> f64
 /// Back to front: regions, peerings, VNets, subnets, policy badges, connections, symbols.
 /// Peerings run behind the VNets they join, so they never hide what a VNet holds.
 ///
+/// Only what lies in `window` is drawn (`draw::view`): a browser paints every shape it holds,
+/// seen or not, so at hundreds of spokes drawing everything is what makes dragging and zooming
+/// slow. The window changes only when the view leaves it. Its level of detail is a class on the
+/// canvas (the labels are hidden by the style sheet), not a redraw: crossing it while zooming
+/// re-creates nothing.
+///
 /// Each layer is keyed by what is drawn, so an edit re-creates only the shapes that changed:
-/// releasing a dragged VNet redraws that VNet, its contents and its links, not the whole estate.
-fn scene_view(scene: Memo<Scene>) -> impl IntoView {
+/// releasing a dragged VNet redraws that VNet, its contents and its links, not the whole
+/// estate.
+fn scene_view(scene: Memo<Scene>, window: Memo<Window>) -> impl IntoView {
     // The whole drawn value is the key: any change to a shape makes it a new node.
     fn key<T: std::fmt::Debug>(item: &T) -> String {
         format!("{item:?}")
     }
-    let peering = |l: &crate::scene::Link| l.kind == LinkKind::Peering;
+    /// The items of one layer that lie in the window.
+    fn shown<T: Clone>(
+        scene: Memo<Scene>,
+        window: Memo<Window>,
+        layer: impl Fn(&Scene) -> &[T] + 'static,
+        seen: impl Fn(&Window, &T) -> bool + 'static,
+    ) -> impl Fn() -> Vec<T> {
+        move || {
+            window.with(|w| {
+                scene.with(|s| {
+                    layer(s)
+                        .iter()
+                        .filter(|item| seen(w, item))
+                        .cloned()
+                        .collect()
+                })
+            })
+        }
+    }
+    let area = |w: &Window, a: &Area| w.shows(a.rect);
+    let link = |w: &Window, l: &Link| match &l.route {
+        Some(route) => w.shows_line(route),
+        None => w.shows_line(&[l.from, l.to]),
+    };
+    let peerings = move || {
+        shown(scene, window, |s| &s.links, link)()
+            .into_iter()
+            .filter(|l| l.kind == LinkKind::Peering)
+            .collect::<Vec<_>>()
+    };
+    let connections = move || {
+        shown(scene, window, |s| &s.links, link)()
+            .into_iter()
+            .filter(|l| l.kind != LinkKind::Peering)
+            .collect::<Vec<_>>()
+    };
     view! {
         <g class="regions">
-            <For each=move || scene.with(|s| s.regions.clone()) key=key let:a>
-                <AreaBox area=a/>
-            </For>
+            <For each=shown(scene, window, |s| &s.regions, area) key=key
+                children=|a| view! { <AreaBox area=a/> }/>
         </g>
         <g class="links peerings">
-            <For
-                each=move || scene.with(|s| s.links.iter().filter(|l| peering(l)).cloned().collect::<Vec<_>>())
-                key=key
-                let:l
-            >
-                <LinkPath link=l/>
-            </For>
+            <For each=shown(scene, window, |s| &s.trunks, |w, t: &Trunk| w.shows(t.bounds)) key=key
+                children=|t| view! { <TrunkPath trunk=t/> }/>
+            <For each=peerings key=key children=|l| view! { <LinkPath link=l/> }/>
         </g>
         <g class="vnets">
-            <For each=move || scene.with(|s| s.vnets.clone()) key=key let:a>
-                <AreaBox area=a/>
-            </For>
+            <For each=shown(scene, window, |s| &s.vnets, area) key=key
+                children=|a| view! { <AreaBox area=a/> }/>
         </g>
         <g class="subnets">
-            <For each=move || scene.with(|s| s.subnets.clone()) key=key let:a>
-                <AreaBox area=a/>
-            </For>
+            <For each=shown(scene, window, |s| &s.subnets, area) key=key
+                children=|a| view! { <AreaBox area=a/> }/>
         </g>
         <g class="badges">
-            <For each=move || scene.with(|s| s.badges.clone()) key=key let:b>
-                <PolicyBadge badge=b/>
-            </For>
+            <For each=shown(scene, window, |s| &s.badges, |w, b: &Badge| w.shows_around(b.at, BADGE_REACH)) key=key
+                children=|b| view! { <PolicyBadge badge=b/> }/>
         </g>
         <g class="links">
-            <For
-                each=move || scene.with(|s| s.links.iter().filter(|l| !peering(l)).cloned().collect::<Vec<_>>())
-                key=key
-                let:l
-            >
-                <LinkPath link=l/>
-            </For>
+            <For each=connections key=key children=|l| view! { <LinkPath link=l/> }/>
         </g>
         <g class="symbols">
-            <For each=move || scene.with(|s| s.symbols.clone()) key=key let:s>
-                <SymbolMark symbol=s/>
-            </For>
+            <For each=shown(scene, window, |s| &s.symbols, |w, s: &Symbol| w.shows_around(s.at, SYMBOL_LABEL_REACH)) key=key
+                children=|s| view! { <SymbolMark symbol=s/> }/>
         </g>
     }
 }
+
+/// How far a badge reaches from its centre.
+const BADGE_REACH: f64 = 16.0;
+/// How far a symbol and its label below reach from its centre.
+const SYMBOL_LABEL_REACH: f64 = 48.0;
 
 /// Cuts a label to `max` characters, marking the cut; the full name stays in the tooltip.
 pub(crate) fn short(name: &str, max: usize) -> String {

@@ -1,10 +1,11 @@
 //! The studio's commands: undo and redo (with Ctrl+Z, Ctrl+Shift+Z and Ctrl+Y anywhere but in
-//! a text field), the downloads (ARM template, Bicep file, design file, SVG image), the share
-//! link and importing a design file.
+//! a text field), the downloads (ARM template, Bicep file, design file, SVG and PNG images, with
+//! the findings marks or without), the share link and importing a design file.
 
-use crate::files;
+use super::diagram::worst_by_element;
 use crate::shortcuts::{self, Command};
 use crate::state::Studio;
+use crate::{files, image};
 use hsmnet_core::export::{arm, bicep, Options, Valid};
 use hsmnet_core::rules::Severity;
 use hsmnet_core::{document, link, Design};
@@ -84,9 +85,40 @@ pub fn Toolbar() -> impl IntoView {
         Ok(text) => save(studio, "design.json", "application/json", &text),
         Err(e) => studio.refuse(format!("The design file was not saved: {e}.")),
     };
-    let save_svg = move |_| match files::diagram_svg() {
-        Ok(text) => save(studio, "diagram.svg", "image/svg+xml", &text),
-        Err(e) => studio.refuse(format!("The image was not saved: {e}.")),
+    // Images of the whole diagram, as the canvas shows it; the findings marks only when asked.
+    let with_findings = RwSignal::new(false);
+    let diagram_image = move || -> (String, (f64, f64)) {
+        let style = files::light_style_rules();
+        let font = files::canvas_font();
+        let marks = if with_findings.get_untracked() {
+            studio.report.with_untracked(worst_by_element)
+        } else {
+            Default::default()
+        };
+        studio.scene.with_untracked(|scene| {
+            let look = image::Look {
+                style: &style,
+                font: &font,
+                marks: &marks,
+            };
+            (image::svg(scene, &look), image::size(scene))
+        })
+    };
+    let save_svg = move |_| {
+        let (svg, _) = diagram_image();
+        save(studio, "diagram.svg", "image/svg+xml", &svg);
+    };
+    let save_png = move |_| {
+        let (svg, (width, height)) = diagram_image();
+        leptos::task::spawn_local(async move {
+            let saved = files::png(&svg, width, height)
+                .await
+                .and_then(|png| files::download_blob("diagram.png", &png));
+            match saved {
+                Ok(()) => studio.tell("Saved diagram.png."),
+                Err(e) => studio.refuse(format!("diagram.png was not saved: {e}.")),
+            }
+        });
     };
     let share = move |_| {
         let base = page_address();
@@ -162,6 +194,13 @@ pub fn Toolbar() -> impl IntoView {
                 </button>
                 <button type="button" on:click=save_design>"Design file"</button>
                 <button type="button" on:click=save_svg>"SVG image"</button>
+                <button type="button" on:click=save_png>"PNG image"</button>
+                <label class="check" title="Draw the findings marks in the SVG and PNG images">
+                    <input type="checkbox" id="image-findings"
+                        prop:checked=move || with_findings.get()
+                        on:change=move |ev| with_findings.set(event_target_checked(&ev))/>
+                    "Findings in images"
+                </label>
             </div>
             <div class="tool-group">
                 <button type="button" on:click=share>"Copy share link"</button>

@@ -78,6 +78,15 @@ impl Window {
         }
     }
 
+    /// Nothing: before the canvas is on the page and its size known.
+    pub fn nothing() -> Window {
+        Window {
+            area: Rect::new(f64::INFINITY, f64::INFINITY, 0.0, 0.0),
+            detail: Detail::Outline,
+            made_for_w: 0.0,
+        }
+    }
+
     /// Whether this window still serves `view` at `pixels_per_unit`: the view lies inside it,
     /// the detail is the same and the view has not been zoomed in past the slack.
     pub fn serves(&self, view: Rect, pixels_per_unit: f64) -> bool {
@@ -200,6 +209,15 @@ mod tests {
         let w = Window::everything(Detail::Full);
         assert!(w.shows(Rect::new(1e9, -1e9, 1.0, 1.0)));
         assert!(w.serves(Rect::new(1e9, -1e9, 1.0, 1.0), 1.0));
+    }
+
+    #[test]
+    fn nothing_shows_nothing_and_serves_no_view() {
+        let w = Window::nothing();
+        assert!(!w.shows(Rect::new(0.0, 0.0, 1e9, 1e9)));
+        assert!(!w.shows(Rect::new(-1e300, -1e300, 1e300, 1e300)));
+        assert!(!w.serves(VIEW, 1.0));
+        assert_eq!(w.follow(VIEW, 1.0), Window::around(VIEW, 1.0));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::draw::new;
 use crate::edit::Edit;
 use crate::graph::{Link, Node};
 use crate::model::{ConnectionKind, Id, Protocol, Vnet};
-use crate::trace::{Endpoint, Leg, Network, Trace, Verdict};
+use crate::trace::{Endpoint, Leg, Network, Trace, Verdict, MAX_BACKENDS};
 use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {
@@ -88,15 +88,30 @@ struct Unreached {
     tried_of: Option<(usize, usize)>,
     /// Why no flow from the client can even start (it has no address).
     cannot_start: Option<String>,
+    /// The client reaches `furthest`, but only in the sessions a load balancer gives to some
+    /// of its backends.
+    partly: bool,
 }
 
-/// Whether `from` reaches some HSM, trying its share of the budget at most.
+/// A client's session delivered through a load balancer: the balancer, its number of healthy
+/// backends, the backend, and the client and HSM (to try the balancer's other backends with).
+#[derive(Clone, Copy)]
+struct Balanced {
+    balancer: Id,
+    healthy: usize,
+    backend: Id,
+    client: Endpoint,
+    hsm: Id,
+}
+
+/// Whether `from` reaches some HSM, trying its share of the budget at most; when it does
+/// through a load balancer, which backend took its session.
 fn reach(
     cx: &Context,
     net: &Network,
     from: Endpoint,
     budget: &mut Budget,
-) -> Result<(), Unreached> {
+) -> Result<Option<Balanced>, Unreached> {
     let share = budget.next_share();
     let mut furthest: Option<(usize, Id)> = None;
     let mut tried = 0;
@@ -107,17 +122,35 @@ fn reach(
                 furthest: furthest.map(|(_, h)| h),
                 tried_of: Some((tried, cx.design.hsms.len())),
                 cannot_start: None,
+                partly: false,
             });
         }
         tried += 1;
-        match net.reach_depth(from, Endpoint::Hsm(hsm.id), Protocol::Tcp, LUNA_NTLS_PORT) {
-            Ok((true, _)) => {
+        match net.reach(from, Endpoint::Hsm(hsm.id), Protocol::Tcp, LUNA_NTLS_PORT) {
+            Ok(r) if r.delivered => {
                 budget.left = budget.left.saturating_sub(tried);
-                return Ok(());
+                return Ok(r.spread.map(|(balancer, healthy, backend)| Balanced {
+                    balancer,
+                    healthy,
+                    backend,
+                    client: from,
+                    hsm: hsm.id,
+                }));
             }
-            Ok((false, depth)) => {
-                if furthest.is_none_or(|(d, _)| depth > d) {
-                    furthest = Some((depth, hsm.id));
+            // Some sessions fail on a broken backend of a load balancer: that is the finding,
+            // whatever other HSMs do (their sessions pass the same backends).
+            Ok(r) if r.partly => {
+                budget.left = budget.left.saturating_sub(tried);
+                return Err(Unreached {
+                    furthest: Some(hsm.id),
+                    tried_of: None,
+                    cannot_start: None,
+                    partly: true,
+                });
+            }
+            Ok(r) => {
+                if furthest.is_none_or(|(d, _)| r.depth > d) {
+                    furthest = Some((r.depth, hsm.id));
                 }
             }
             Err(e) if e.is_source() => {
@@ -126,6 +159,7 @@ fn reach(
                     furthest: None,
                     tried_of: None,
                     cannot_start: Some(e.to_string()),
+                    partly: false,
                 });
             }
             Err(_) => {}
@@ -136,13 +170,18 @@ fn reach(
         furthest: furthest.map(|(_, h)| h),
         tried_of: None,
         cannot_start: None,
+        partly: false,
     })
 }
 
-/// "reaches no HSM", or, when the budget stopped the search, how many were tried.
+/// "reaches no HSM", or, when the budget stopped the search, how many were tried; for a
+/// client whose sessions fail on one backend only, that it loses some of them.
 fn reaches_none(unreached: &Unreached) -> String {
     if unreached.cannot_start.is_some() {
         return "cannot be traced to any HSM".into();
+    }
+    if unreached.partly {
+        return "loses some of its sessions to the HSMs on TCP 1792".into();
     }
     match unreached.tried_of {
         None => "reaches no HSM on TCP 1792".into(),
@@ -171,42 +210,140 @@ fn explain(
             None,
         );
     };
-    let traced = net.trace(from, Endpoint::Hsm(hsm), Protocol::Tcp, LUNA_NTLS_PORT);
-    match traced {
-        Ok(t) => match &t.verdict {
-            Verdict::Dropped { hop, reason } => {
-                let leg = match t.hops.get(*hop).map(|h| h.leg) {
-                    Some(Leg::Back) => "the reply",
-                    _ => "the flow",
-                };
-                let elements = t
-                    .failing_hop()
-                    .map(|h| h.elements.clone())
-                    .unwrap_or_default();
-                let why = format!(
-                    "towards {}, {leg} is dropped at hop {} of its trace: {reason}",
-                    cx.name(hsm),
-                    hop + 1
-                );
-                (why, elements, Some(t))
-            }
-            Verdict::Delivered => (String::new(), Vec::new(), None),
+    match net.trace(from, Endpoint::Hsm(hsm), Protocol::Tcp, LUNA_NTLS_PORT) {
+        Ok(t) => match why_dropped(cx, hsm, &t) {
+            Some((why, elements)) => (why, elements, Some(t)),
+            None => (String::new(), Vec::new(), None),
         },
         Err(e) => (e.to_string(), Vec::new(), None),
     }
 }
 
-/// Where the flow of `trace` found no route as it left the client subnet `subnet` of `vnet`
-/// (dropped there on its way out, by no route table or NSG): the address the client connects
-/// to and the HSM's own. Only then does a peering with a VNet holding one of them carry the
-/// flow on; a flow dropped for another reason (an HSM address no subnet holds, a route to a
-/// missing appliance) would be dropped the same way after it.
-fn unrouted(trace: Option<&Trace>, subnet: Id, vnet: Id) -> Option<[Ipv4Addr; 2]> {
+/// Why the traced flow towards `hsm` is dropped, in words, with the elements to highlight:
+/// the load balancer and backend when only some of its backends fail, the device that broke
+/// the flow, then the hop that dropped it. `None` when it is delivered.
+fn why_dropped(cx: &Context, hsm: Id, t: &Trace) -> Option<(String, Vec<Id>)> {
+    let Verdict::Dropped { hop, reason } = &t.verdict else {
+        return None;
+    };
+    let leg = match t.hops.get(*hop).map(|h| h.leg) {
+        Some(Leg::Back) => "the reply",
+        _ => "the flow",
+    };
+    let mut elements = Vec::new();
+    let mut why = format!("towards {}, ", cx.name(hsm));
+    if let Some(other) = &t.other_sessions {
+        why.push_str(&format!(
+            "the sessions {} gives {} fail (those it gives {} get through): ",
+            cx.name(other.balancer),
+            cx.name(other.failing),
+            cx.name(other.delivering)
+        ));
+        elements.extend([other.balancer, other.failing]);
+    }
+    // The device that broke the flow comes first: the hop that dropped it only rejects the
+    // consequence.
+    if let Some(cause) = &t.cause {
+        why.push_str(&format!("{}; ", cause.reason));
+        elements.push(cause.element);
+    }
+    let then = if t.cause.is_some() { " then" } else { "" };
+    why.push_str(&format!(
+        "{leg} is{then} dropped at hop {} of its trace: {reason}",
+        hop + 1
+    ));
+    elements.extend(t.failing_hop().map(|h| h.elements.clone()).unwrap_or_default());
+    Some((why, elements))
+}
+
+/// The other backends of each load balancer that clients' sessions passed, each tried once
+/// with a client whose session got through another: a backend that fails loses every session
+/// given to it, whichever client's (found even when no client's first session lands on it).
+/// Backends already reported for some client are skipped.
+fn broken_backends(
+    cx: &Context,
+    net: &Network,
+    balanced: &[Balanced],
+    reported: &[Id],
+    out: &mut Vec<Finding>,
+) {
+    let mut seen_balancers: Vec<Id> = Vec::new();
+    let mut failing: Vec<Id> = reported.to_vec();
+    for b in balanced {
+        if seen_balancers.contains(&b.balancer) {
+            continue;
+        }
+        seen_balancers.push(b.balancer);
+        let to = Endpoint::Hsm(b.hsm);
+        for session in 1..b.healthy.min(MAX_BACKENDS) {
+            let Ok(r) = net.reach_session(b.client, to, Protocol::Tcp, LUNA_NTLS_PORT, session)
+            else {
+                continue;
+            };
+            let Some((_, _, backend)) = r.spread else {
+                continue;
+            };
+            if r.delivered || backend == b.backend || failing.contains(&backend) {
+                continue;
+            }
+            failing.push(backend);
+            let Ok(mut traced) =
+                net.trace_session(b.client, to, Protocol::Tcp, LUNA_NTLS_PORT, session)
+            else {
+                continue;
+            };
+            // Said once, in the finding's opening words.
+            traced.other_sessions = None;
+            let Some((why, hop_elements)) = why_dropped(cx, b.hsm, &traced) else {
+                continue;
+            };
+            let client = match b.client {
+                Endpoint::Site(site) => format!("HSM client site {}", cx.name(site)),
+                Endpoint::Subnet(subnet) => format!("HSM client subnet {}", net.name(subnet)),
+                _ => "an HSM client".to_string(),
+            };
+            let mut elements = vec![b.balancer, backend];
+            elements.extend(hop_elements);
+            out.push(Finding::of(
+                &RULE,
+                format!(
+                    "HSM clients lose the sessions {} gives {} on TCP {LUNA_NTLS_PORT} (those it \
+                     gives {} get through; traced from {client}): {why}",
+                    cx.name(b.balancer),
+                    cx.name(backend),
+                    cx.name(b.backend)
+                ),
+                dedup(elements),
+            ));
+        }
+    }
+}
+
+/// The addresses a peering would have to bring within reach of the client subnet `subnet` of
+/// `vnet` (with its route table `table`) for the flow of `trace` to go on, when the flow is
+/// dropped as it leaves that subnet by its own routes alone (no NSG, no other hop): the
+/// appliance its route sends the flow to, when a device answers there; else the address the
+/// client connects to and the HSM's own. A flow dropped for another reason (an HSM address no
+/// subnet holds, a route to an appliance nothing answers at) would be dropped the same way
+/// after a peering, so none is offered for it.
+fn unrouted(
+    net: &Network,
+    trace: Option<&Trace>,
+    subnet: Id,
+    vnet: Id,
+    table: Option<Id>,
+) -> Option<Vec<Ipv4Addr>> {
     let t = trace?;
     let hop = t.failing_hop()?;
-    let own = |id: &Id| *id == subnet || *id == vnet;
-    (hop.leg == Leg::Out && !hop.elements.is_empty() && hop.elements.iter().all(own))
-        .then_some([t.connects_to, t.to_address])
+    let own = |id: &Id| *id == subnet || *id == vnet || Some(*id) == table;
+    if hop.leg != Leg::Out || hop.elements.is_empty() || !hop.elements.iter().all(own) {
+        return None;
+    }
+    let route = net.routes_of_subnet(subnet)?.lookup(t.connects_to);
+    match route.and_then(|r| r.next_hop_ip) {
+        Some(appliance) => net.device_at(appliance).map(|_| vec![appliance]),
+        None => Some(vec![t.connects_to, t.to_address]),
+    }
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -234,15 +371,22 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     let mut taken: Option<Names> = None;
     // Cut-off clients past the first `EXPLAINED` findings: named, not explained.
     let mut unexplained: Vec<Id> = Vec::new();
+    // Sessions delivered through a load balancer (its other backends are tried at the end),
+    // and backends already reported as failing for some client.
+    let mut balanced: Vec<Balanced> = Vec::new();
+    let mut reported: Vec<Id> = Vec::new();
     for vnet in &cx.design.vnets {
         let mut cut_off: Vec<Id> = Vec::new();
         let mut first_unreached = None;
         for s in vnet.subnets.iter().filter(|s| s.hsm_client) {
-            if let Err(unreached) = reach(cx, net, Endpoint::Subnet(s.id), &mut budget) {
-                if cut_off.is_empty() {
-                    first_unreached = Some(unreached);
+            match reach(cx, net, Endpoint::Subnet(s.id), &mut budget) {
+                Ok(through) => balanced.extend(through),
+                Err(unreached) => {
+                    if cut_off.is_empty() {
+                        first_unreached = Some(unreached);
+                    }
+                    cut_off.push(s.id);
                 }
-                cut_off.push(s.id);
             }
         }
         let (Some(&first), Some(unreached)) = (cut_off.first(), first_unreached) else {
@@ -253,6 +397,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let (why, hop_elements, trace) = explain(cx, net, Endpoint::Subnet(first), &unreached);
+        reported.extend(trace.as_ref().and_then(|t| t.other_sessions.as_ref()).map(|o| o.failing));
         let who = match cut_off.as_slice() {
             [one] => format!("HSM client subnet {}", cx.name(*one)),
             many => format!("HSM client subnets {}", names(cx, many)),
@@ -271,7 +416,12 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let targets = targets.get_or_insert_with(|| fix_targets(cx));
         let id = *next_id.get_or_insert_with(|| cx.design.next_id());
         let taken = taken.get_or_insert_with(|| Names::new(element_names(cx.design)));
-        let unrouted = unrouted(trace.as_ref(), first, vnet.id);
+        let table = vnet
+            .subnets
+            .iter()
+            .find(|s| s.id == first)
+            .and_then(|s| s.route_table);
+        let unrouted = unrouted(net, trace.as_ref(), first, vnet.id, table);
         if let Some((label, edit)) = peering_fix(cx, vnet, targets, unrouted, id, taken) {
             finding = finding.with_fix(label, edit);
         }
@@ -281,14 +431,19 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if !site.roles.hsm_client {
             continue;
         }
-        let Err(unreached) = reach(cx, net, Endpoint::Site(site.id), &mut budget) else {
-            continue;
+        let unreached = match reach(cx, net, Endpoint::Site(site.id), &mut budget) {
+            Ok(through) => {
+                balanced.extend(through);
+                continue;
+            }
+            Err(unreached) => unreached,
         };
         if out.len() - found_before >= EXPLAINED {
             unexplained.push(site.id);
             continue;
         }
-        let (why, hop_elements, _) = explain(cx, net, Endpoint::Site(site.id), &unreached);
+        let (why, hop_elements, trace) = explain(cx, net, Endpoint::Site(site.id), &unreached);
+        reported.extend(trace.as_ref().and_then(|t| t.other_sessions.as_ref()).map(|o| o.failing));
         let message = format!(
             "HSM client site {} {}: {why}",
             cx.name(site.id),
@@ -307,6 +462,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
+    broken_backends(cx, net, &balanced, &reported, out);
     if !unexplained.is_empty() {
         out.push(Finding::of(
             &RULE,
@@ -425,14 +581,14 @@ fn spaces_overlap(a: &Vnet, b: &Vnet) -> bool {
 }
 
 /// Peers `vnet` with the first hub or HSM VNet of its region whose addresses do not clash and
-/// hold an address of `unrouted`, where its flow finds no route to; nothing when `vnet` is one of them
+/// hold an address of `unrouted` (see [`unrouted`]); nothing when `vnet` is one of them
 /// or already linked (by peering or VPN) to one of them: then the way exists and something on
 /// it blocks the flows, which the finding names, and a new peering would only go around it.
 fn peering_fix(
     cx: &Context,
     vnet: &Vnet,
     targets: &[(&Vnet, bool)],
-    unrouted: Option<[Ipv4Addr; 2]>,
+    unrouted: Option<Vec<Ipv4Addr>>,
     id: Id,
     taken: &mut Names,
 ) -> Option<(String, Edit)> {
@@ -568,6 +724,29 @@ mod tests {
             .peerings
             .iter()
             .any(|p| p.a == lonely && p.b == ids.vnet));
+        assert!(findings(&fixed, RULE).is_empty());
+    }
+
+    /// A spoke of the reference hub that lost its peering: its route table sends its flows to
+    /// the hub's firewall, which the spoke cannot reach; the fix peers it with the hub again.
+    #[test]
+    fn a_hub_spoke_without_its_peering_is_peered_with_the_hub_by_the_fix() {
+        let mut design =
+            crate::presets::build("hub-nva-proxy", &crate::presets::Size::default()).unwrap();
+        let spoke = design
+            .vnets
+            .iter()
+            .find(|v| v.name == "spoke-1")
+            .unwrap()
+            .id;
+        design.peerings.retain(|p| p.a != spoke && p.b != spoke);
+        let f = only(&design);
+        assert_says(&f, "not peered with");
+        assert_eq!(
+            f.fix.as_ref().map(|x| x.label.as_str()),
+            Some("Peer 'spoke-1' with hub 'hub-vnet'")
+        );
+        let fixed = apply_first_fix(&design, RULE);
         assert!(findings(&fixed, RULE).is_empty());
     }
 
@@ -991,6 +1170,51 @@ mod tests {
             .iter_mut()
             .for_each(|f| f.always_snat = true);
         assert!(findings(&b.finish(), RULE).is_empty());
+    }
+
+    /// The hub preset with SNAT turned off on the NVAs named.
+    fn hub_without_snat_on(nvas: &[&str]) -> Design {
+        let mut design =
+            crate::presets::build("hub-nva-proxy", &crate::presets::Size::default()).unwrap();
+        for nva in design.nvas.iter_mut().filter(|n| nvas.contains(&n.name.as_str())) {
+            nva.snat = false;
+        }
+        design
+    }
+
+    #[test]
+    fn one_nva_without_snat_is_named_as_the_cause_and_the_other_still_carries_sessions() {
+        for broken in ["nva-proxy-1", "nva-proxy-2"] {
+            let design = hub_without_snat_on(&[broken]);
+            let nva = design.nvas.iter().find(|n| n.name == broken).unwrap().id;
+            let found = findings(&design, RULE);
+            assert!(!found.is_empty(), "{broken}: no finding");
+            for f in &found {
+                assert_says(f, &format!("'{broken}' does not SNAT"));
+                assert!(!f.message.contains("reaches no HSM"), "{}", f.message);
+                assert!(f.elements.contains(&nva), "{broken}: {:?}", f.elements);
+            }
+        }
+    }
+
+    #[test]
+    fn with_snat_off_on_every_nva_no_hsm_is_reached_and_the_setting_is_named() {
+        let design = hub_without_snat_on(&["nva-proxy-1", "nva-proxy-2"]);
+        let found = findings(&design, RULE);
+        assert!(!found.is_empty());
+        for f in &found {
+            assert_says(f, "reaches no HSM");
+            assert_says(f, "does not SNAT (its SNAT setting is off)");
+        }
+        let from = Endpoint::parse(&design, "onprem-dc").unwrap();
+        let to = Endpoint::parse(&design, "hsm1").unwrap();
+        let t = trace(&design, from, to, Protocol::Tcp, 1792).unwrap();
+        let cause = t.cause.expect("the trace names the NVA as the cause");
+        let crate::trace::Verdict::Dropped { hop, .. } = t.verdict else {
+            panic!("delivered without SNAT")
+        };
+        assert!(cause.hop < hop, "{cause:?} at or after the drop at {hop}");
+        assert!(design.nvas.iter().any(|n| n.id == cause.element));
     }
 
     #[test]

@@ -1,18 +1,21 @@
 //! The live preview of a drag: the dragged elements (and the selection rings and findings
 //! marks that follow them) are translated in place through their `transform` attribute, and
 //! the links that touch them are redrawn, without re-rendering the diagram. The design changes
-//! once, on release, with one `Edit::Move`.
+//! once, on release, with one `Edit::Move`. A peering in a bundle keeps its square turns: only
+//! the stretch at the moved end follows (`draw::bundle::dragged`).
 
-use crate::scene::{Link, Scene};
+use crate::scene::{polyline, Link, Scene};
+use hsmnet_core::draw::bundle::{self, OWN};
 use hsmnet_core::model::Point;
 use hsmnet_core::Id;
 use std::collections::HashSet;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-/// A link being redrawn: its group's two paths, and which of its ends move.
+/// A link being redrawn: its group's paths (for a bundled link, whether each draws only its
+/// own part), and which of its ends move.
 struct LiveLink {
-    paths: Vec<Element>,
+    paths: Vec<(Element, bool)>,
     link: Link,
     from_moves: bool,
     to_moves: bool,
@@ -61,6 +64,10 @@ impl Live {
             let paths = (0..found.length())
                 .filter_map(|i| found.item(i))
                 .filter_map(|e| e.dyn_into::<Element>().ok())
+                .map(|e| {
+                    let own = e.get_attribute("class").is_some_and(|c| c != "line");
+                    (e, own && link.route.is_some())
+                })
                 .collect();
             links.push(LiveLink {
                 paths,
@@ -89,15 +96,18 @@ impl Live {
             }
         };
         for l in &self.links {
+            if let Some(route) = &l.link.route {
+                let route = bundle::dragged(route, l.from_moves, l.to_moves, dx, dy);
+                l.draw(&polyline(&route), &polyline(&route[OWN..]));
+                continue;
+            }
             let link = Link {
                 from: moved(l.link.from, l.from_moves),
                 to: moved(l.link.to, l.to_moves),
                 ..l.link.clone()
             };
             let d = link.path();
-            for p in &l.paths {
-                let _ = p.set_attribute("d", &d);
-            }
+            l.draw(&d, &d);
         }
     }
 
@@ -109,12 +119,17 @@ impl Live {
                 None => el.remove_attribute("transform"),
             };
         }
-        let d_of = |l: &LiveLink| l.link.path();
         for l in &self.links {
-            let d = d_of(l);
-            for p in &l.paths {
-                let _ = p.set_attribute("d", &d);
-            }
+            l.draw(&l.link.path(), &l.link.own_path());
+        }
+    }
+}
+
+impl LiveLink {
+    /// Sets the paths: `whole` on those that draw the whole link, `own` on the others.
+    fn draw(&self, whole: &str, own: &str) {
+        for (p, draws_own) in &self.paths {
+            let _ = p.set_attribute("d", if *draws_own { own } else { whole });
         }
     }
 }

@@ -1,0 +1,499 @@
+//! The diagram as a standalone SVG document, for the SVG and PNG downloads: the whole scene
+//! (not the part of it the canvas has on the page, nor at its level of detail), drawn with the
+//! same classes as the canvas and the page's own style rules, so that it looks like the canvas.
+//! Unlike the canvas it shows every label in full, keeps the light theme whatever the viewer's
+//! preference, names the page's fonts (an SVG outside the page would fall back to a serif), and
+//! carries the findings marks only when asked to.
+//!
+//! Pure, tested natively: everything goes through [`xml::Writer`], so the file is well-formed
+//! XML whatever a design's names hold. `files.rs` gathers the style rules and the font stack
+//! from the page and turns the document into a PNG.
+
+use crate::scene::{mark_spot, Area, AreaKind, Badge, BadgeKind, Link, Part, Scene, Symbol, Trunk};
+use crate::xml::Writer;
+use hsmnet_core::model::Point;
+use hsmnet_core::{Id, Severity};
+use std::collections::BTreeMap;
+
+/// What the image is made with besides the scene.
+pub struct Look<'a> {
+    /// The page's style rules, without those for a dark preference (`files::light_style_rules`).
+    pub style: &'a str,
+    /// The page's font stack, as CSS (`system-ui, "Segoe UI", sans-serif`).
+    pub font: &'a str,
+    /// The findings marks to draw: the worst severity on each element and how many findings
+    /// it has. Empty: none.
+    pub marks: &'a BTreeMap<Id, (Severity, usize)>,
+}
+
+/// The image's size in pixels at one pixel per canvas unit: the scene's bounds.
+pub fn size(scene: &Scene) -> (f64, f64) {
+    (scene.bounds.w.ceil(), scene.bounds.h.ceil())
+}
+
+/// The SVG document of `scene`.
+pub fn svg(scene: &Scene, look: &Look) -> String {
+    let b = scene.bounds;
+    let (w, h) = size(scene);
+    let mut out = Writer::new();
+    out.start(
+        "svg",
+        &[
+            attr("xmlns", "http://www.w3.org/2000/svg"),
+            attr("width", number(w)),
+            attr("height", number(h)),
+            attr(
+                "viewBox",
+                format!(
+                    "{} {} {} {}",
+                    number(b.x),
+                    number(b.y),
+                    number(w),
+                    number(h)
+                ),
+            ),
+        ],
+    );
+    out.start("style", &[]);
+    out.text(look.style);
+    // After the page's rules, so these win: light whatever the viewer prefers, the page's
+    // fonts, a backdrop as the canvas has.
+    out.text(&format!(
+        "\n:root {{ color-scheme: light; }}\n.canvas {{ font-family: {}; }}\n.backdrop {{ fill: var(--bg); }}\n",
+        look.font
+    ));
+    out.end("style");
+    out.empty(
+        "rect",
+        &[
+            attr("class", "backdrop"),
+            attr("x", number(b.x)),
+            attr("y", number(b.y)),
+            attr("width", number(w)),
+            attr("height", number(h)),
+        ],
+    );
+    out.start("g", &[attr("class", "canvas")]);
+    layer(&mut out, "regions", |out| {
+        scene.regions.iter().for_each(|a| area(out, a))
+    });
+    layer(&mut out, "links peerings", |out| {
+        scene.trunks.iter().for_each(|t| trunk(out, t));
+        let peerings = scene.links.iter().filter(|l| is_peering(l));
+        peerings.for_each(|l| link(out, l));
+    });
+    layer(&mut out, "vnets", |out| {
+        scene.vnets.iter().for_each(|a| area(out, a))
+    });
+    layer(&mut out, "subnets", |out| {
+        scene.subnets.iter().for_each(|a| area(out, a))
+    });
+    layer(&mut out, "badges", |out| {
+        scene.badges.iter().for_each(|b| badge(out, b))
+    });
+    layer(&mut out, "links", |out| {
+        let others = scene.links.iter().filter(|l| !is_peering(l));
+        others.for_each(|l| link(out, l));
+    });
+    layer(&mut out, "symbols", |out| {
+        scene.symbols.iter().for_each(|s| symbol(out, s))
+    });
+    if !look.marks.is_empty() {
+        layer(&mut out, "overlay", |out| marks(out, scene, look.marks));
+    }
+    out.end("g");
+    out.end("svg");
+    out.finish()
+}
+
+fn attr(key: &str, value: impl Into<String>) -> (String, String) {
+    (key.to_string(), value.into())
+}
+
+/// A number as SVG wants it: no trailing `.0`, one decimal at most.
+fn number(v: f64) -> String {
+    let rounded = (v * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    }
+}
+
+fn translate(at: Point) -> (String, String) {
+    attr(
+        "transform",
+        format!("translate({} {})", number(at.x), number(at.y)),
+    )
+}
+
+fn is_peering(l: &Link) -> bool {
+    l.kind == crate::scene::LinkKind::Peering
+}
+
+fn layer(out: &mut Writer, class: &str, draw: impl FnOnce(&mut Writer)) {
+    out.start("g", &[attr("class", class)]);
+    draw(out);
+    out.end("g");
+}
+
+fn titled(out: &mut Writer, title: &str) {
+    out.start("title", &[]);
+    out.text(title);
+    out.end("title");
+}
+
+fn text(out: &mut Writer, attributes: &[(String, String)], content: &str) {
+    out.start("text", attributes);
+    out.text(content);
+    out.end("text");
+}
+
+/// A container as `AreaBox` draws it, with its name in full.
+fn area(out: &mut Writer, a: &Area) {
+    let r = a.rect;
+    let class = match a.hsm_delegated {
+        true => format!("area {} hsm-delegated", a.kind.class()),
+        false => format!("area {}", a.kind.class()),
+    };
+    let (corner, name_y) = match a.kind {
+        AreaKind::Region => (14.0, 21.0),
+        AreaKind::Vnet => (8.0, 15.0),
+        AreaKind::Subnet => (4.0, 14.0),
+    };
+    out.start("g", &[attr("class", class)]);
+    titled(
+        out,
+        &format!("{} {} ({})", a.kind.label(), a.name, a.detail),
+    );
+    out.empty(
+        "rect",
+        &[
+            attr("x", number(r.x)),
+            attr("y", number(r.y)),
+            attr("width", number(r.w)),
+            attr("height", number(r.h)),
+            attr("rx", number(corner)),
+        ],
+    );
+    let x = attr("x", number(r.x + 10.0));
+    out.start(
+        "text",
+        &[
+            attr("class", "area-name"),
+            x.clone(),
+            attr("y", number(r.y + name_y)),
+        ],
+    );
+    out.text(&a.name);
+    if a.kind != AreaKind::Vnet {
+        out.start("tspan", &[attr("class", "area-detail"), attr("dx", "8")]);
+        out.text(&a.detail);
+        out.end("tspan");
+    }
+    out.end("text");
+    if a.kind == AreaKind::Vnet {
+        let y = attr("y", number(r.y + 27.0));
+        text(out, &[attr("class", "area-detail"), x, y], &a.detail);
+    }
+    out.end("g");
+}
+
+/// The shared lines of a bundle.
+fn trunk(out: &mut Writer, t: &Trunk) {
+    out.start("g", &[attr("class", "link peering trunk")]);
+    out.empty(
+        "path",
+        &[attr("class", "shared"), attr("d", t.path.as_str())],
+    );
+    out.end("g");
+}
+
+/// A link as `LinkPath` draws it at rest: a bundled peering by its own stretch.
+fn link(out: &mut Writer, l: &Link) {
+    let (class, path_class, d) = match l.route {
+        Some(_) => (
+            format!("link {} bundled", l.kind.class()),
+            "own",
+            l.own_path(),
+        ),
+        None => (format!("link {}", l.kind.class()), "line", l.path()),
+    };
+    out.start("g", &[attr("class", class)]);
+    titled(out, &l.label);
+    out.empty("path", &[attr("class", path_class), attr("d", d)]);
+    out.end("g");
+}
+
+fn badge(out: &mut Writer, b: &Badge) {
+    let (class, label) = match b.kind {
+        BadgeKind::Nsg => ("badge nsg", "NSG"),
+        BadgeKind::RouteTable => ("badge route-table", "RT"),
+    };
+    out.start("g", &[attr("class", class), translate(b.at)]);
+    titled(out, &b.name);
+    out.empty(
+        "rect",
+        &[
+            attr("x", "-14"),
+            attr("y", "-7.5"),
+            attr("width", "28"),
+            attr("height", "15"),
+            attr("rx", "7.5"),
+        ],
+    );
+    text(
+        out,
+        &[attr("y", "3.5"), attr("text-anchor", "middle")],
+        label,
+    );
+    out.end("g");
+}
+
+/// A symbol as `SymbolMark` draws it, with its name in full.
+fn symbol(out: &mut Writer, s: &Symbol) {
+    out.start(
+        "g",
+        &[
+            attr("class", format!("symbol {}", s.kind.class())),
+            translate(s.at),
+        ],
+    );
+    titled(out, &format!("{} {}: {}", s.kind.label(), s.name, s.detail));
+    for part in s.kind.glyph() {
+        glyph_part(out, part);
+    }
+    // The canvas cuts a name longer than the room before the next symbol; the image shows it
+    // whole, smaller as far as needed (down to a floor) so that neighbours do not run together.
+    let y = crate::scene::SYMBOL_RADIUS + 11.0;
+    let fit = label_fit(&s.name, s.label_chars);
+    let mut placed = vec![translate(Point::new(0.0, y))];
+    if fit < 1.0 {
+        placed[0]
+            .1
+            .push_str(&format!(" scale({})", (fit * 100.0).round() / 100.0));
+    }
+    out.start("g", &placed);
+    let name = [attr("class", "symbol-name"), attr("text-anchor", "middle")];
+    text(out, &name, &s.name);
+    out.end("g");
+    out.end("g");
+}
+
+/// The smallest a symbol's name is drawn at, as a fraction of its size: smaller is unreadable.
+const SMALLEST_LABEL: f64 = 0.6;
+
+/// How much a name must shrink to fit in the room of `room_chars` characters.
+fn label_fit(name: &str, room_chars: usize) -> f64 {
+    let chars = name.chars().count().max(1);
+    (room_chars as f64 / chars as f64).clamp(SMALLEST_LABEL, 1.0)
+}
+
+fn glyph_part(out: &mut Writer, part: &Part) {
+    match *part {
+        Part::Rect {
+            class,
+            x,
+            y,
+            w,
+            h,
+            rx,
+        } => out.empty(
+            "rect",
+            &[
+                attr("class", class),
+                attr("x", number(x)),
+                attr("y", number(y)),
+                attr("width", number(w)),
+                attr("height", number(h)),
+                attr("rx", number(rx)),
+            ],
+        ),
+        Part::Circle { class, cx, cy, r } => out.empty(
+            "circle",
+            &[
+                attr("class", class),
+                attr("cx", number(cx)),
+                attr("cy", number(cy)),
+                attr("r", number(r)),
+            ],
+        ),
+        Part::Path { class, d } => out.empty("path", &[attr("class", class), attr("d", d)]),
+        Part::Text { class, y, text: t } => text(
+            out,
+            &[
+                attr("class", class),
+                attr("y", number(y)),
+                attr("text-anchor", "middle"),
+            ],
+            t,
+        ),
+    }
+}
+
+/// The findings marks, as the canvas's overlay draws them.
+fn marks(out: &mut Writer, scene: &Scene, worst: &BTreeMap<Id, (Severity, usize)>) {
+    for (id, (severity, count)) in worst {
+        let Some(at) = scene.shape_of(*id).as_ref().and_then(mark_spot) else {
+            continue;
+        };
+        let severity = match severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        out.start(
+            "g",
+            &[attr("class", format!("mark {severity}")), translate(at)],
+        );
+        out.empty("circle", &[attr("r", "6.5")]);
+        let count = if *count > 9 {
+            "9+".to_string()
+        } else {
+            count.to_string()
+        };
+        text(
+            out,
+            &[attr("y", "3"), attr("text-anchor", "middle")],
+            &count,
+        );
+        out.end("g");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hsmnet_core::model::builder::Builder;
+    use hsmnet_core::presets::{self, Size};
+
+    const STYLE: &str = ".hsm .shape { fill: var(--hsm); }";
+    const FONT: &str = "system-ui, \"Segoe UI\", sans-serif";
+
+    fn image(scene: &Scene, marks: &BTreeMap<Id, (Severity, usize)>) -> String {
+        svg(
+            scene,
+            &Look {
+                style: STYLE,
+                font: FONT,
+                marks,
+            },
+        )
+    }
+
+    #[test]
+    fn every_preset_gives_a_well_formed_image_of_its_whole_scene() {
+        for preset in presets::ALL {
+            let design = presets::build(preset.name, &Size::default()).unwrap();
+            let scene = Scene::of(&design);
+            let doc = image(&scene, &BTreeMap::new());
+            crate::xml::tests::well_formed(&doc).unwrap_or_else(|e| panic!("{}: {e}", preset.name));
+            let (w, h) = size(&scene);
+            assert!(doc.contains(&format!("width=\"{}\" height=\"{}\"", number(w), number(h))));
+            // Every element of the scene, with its name in full.
+            for name in scene
+                .symbols
+                .iter()
+                .map(|s| &s.name)
+                .chain(scene.vnets.iter().map(|a| &a.name))
+            {
+                assert!(
+                    doc.contains(&format!(">{name}<")),
+                    "{}: {name} missing",
+                    preset.name
+                );
+            }
+            let groups = doc.matches("<g class=\"symbol ").count();
+            assert_eq!(groups, scene.symbols.len());
+        }
+    }
+
+    #[test]
+    fn light_theme_page_fonts_and_no_marks_unless_asked() {
+        let design = presets::build("single-vnet", &Size::default()).unwrap();
+        let scene = Scene::of(&design);
+        let plain = image(&scene, &BTreeMap::new());
+        assert!(plain.contains(":root { color-scheme: light; }"));
+        assert!(
+            plain.contains(".canvas { font-family: system-ui, &quot;Segoe UI&quot;, sans-serif; }")
+        );
+        assert!(!plain.contains("prefers-color-scheme"));
+        assert!(!plain.contains("class=\"mark"));
+        let hsm = design.hsms[0].id;
+        let marks = BTreeMap::from([(hsm, (Severity::Error, 12))]);
+        let marked = image(&scene, &marks);
+        assert!(marked.contains("<g class=\"mark error\""), "{marked}");
+        assert!(marked.contains(">9+</text>"));
+    }
+
+    #[test]
+    fn long_names_are_shown_in_full() {
+        let long = "a-very-long-virtual-network-name-that-the-canvas-would-cut-short";
+        let mut b = Builder::new("test");
+        let r = b.region("westeurope");
+        let v = b.vnet(r, long, &["10.1.0.0/16"]);
+        let s = b.hsm_subnet(v, "hsm-subnet-with-a-long-name-too", "10.1.1.0/24");
+        b.hsm(s, "an-hsm-with-a-name-longer-than-its-slot", "1", None);
+        let scene = Scene::of(&b.finish());
+        let doc = image(&scene, &BTreeMap::new());
+        for name in [
+            long,
+            "hsm-subnet-with-a-long-name-too",
+            "an-hsm-with-a-name-longer-than-its-slot",
+        ] {
+            assert!(doc.contains(&format!(">{name}<")), "{name} cut in {doc}");
+        }
+        assert!(!doc.contains('…'));
+    }
+
+    #[test]
+    fn a_name_longer_than_its_room_shrinks_to_fit_but_not_below_the_floor() {
+        assert_eq!(label_fit("hsm1", 7), 1.0);
+        assert_eq!(label_fit("nva-proxy-1", 7), 7.0 / 11.0);
+        assert_eq!(
+            label_fit("a-name-far-too-long-for-its-room", 7),
+            SMALLEST_LABEL
+        );
+        let design = presets::build("hub-nva-proxy", &Size::default()).unwrap();
+        let doc = image(&Scene::of(&design), &BTreeMap::new());
+        assert!(
+            doc.contains(
+                " scale(0.64)\"><text class=\"symbol-name\" text-anchor=\"middle\">nva-proxy-1<"
+            ),
+            "{doc}"
+        );
+    }
+
+    #[test]
+    fn hostile_names_stay_well_formed() {
+        let hostile = "hsm\u{1b}[2J\u{0}<script>&\"'\u{FFFE}";
+        let mut b = Builder::new("test");
+        let r = b.region("westeurope");
+        let v = b.vnet(r, hostile, &["10.1.0.0/16"]);
+        let s = b.hsm_subnet(v, hostile, "10.1.1.0/24");
+        b.hsm(s, hostile, "1", None);
+        let scene = Scene::of(&b.finish());
+        let doc = image(&scene, &BTreeMap::new());
+        crate::xml::tests::well_formed(&doc).unwrap_or_else(|e| panic!("{e}\n{doc}"));
+        assert!(!doc.contains("<script>"));
+    }
+
+    #[test]
+    fn a_bundle_is_drawn_at_rest_by_its_trunk_and_each_peering_s_own_stretch() {
+        let design = presets::build(
+            "hub-nva-proxy",
+            &Size {
+                spokes: Some(20),
+                ..Size::default()
+            },
+        )
+        .unwrap();
+        let scene = Scene::of(&design);
+        assert_eq!(scene.trunks.len(), 1);
+        let doc = image(&scene, &BTreeMap::new());
+        assert_eq!(doc.matches("class=\"link peering trunk\"").count(), 1);
+        let bundled = scene.links.iter().filter(|l| l.route.is_some()).count();
+        assert!(bundled >= 20, "{bundled} bundled");
+        assert_eq!(doc.matches("<path class=\"own\"").count(), bundled);
+    }
+}
