@@ -252,7 +252,11 @@ fn why_dropped(cx: &Context, hsm: Id, t: &Trace) -> Option<(String, Vec<Id>)> {
         "{leg} is{then} dropped at hop {} of its trace: {reason}",
         hop + 1
     ));
-    elements.extend(t.failing_hop().map(|h| h.elements.clone()).unwrap_or_default());
+    elements.extend(
+        t.failing_hop()
+            .map(|h| h.elements.clone())
+            .unwrap_or_default(),
+    );
     Some((why, elements))
 }
 
@@ -397,7 +401,12 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let (why, hop_elements, trace) = explain(cx, net, Endpoint::Subnet(first), &unreached);
-        reported.extend(trace.as_ref().and_then(|t| t.other_sessions.as_ref()).map(|o| o.failing));
+        reported.extend(
+            trace
+                .as_ref()
+                .and_then(|t| t.other_sessions.as_ref())
+                .map(|o| o.failing),
+        );
         let who = match cut_off.as_slice() {
             [one] => format!("HSM client subnet {}", cx.name(*one)),
             many => format!("HSM client subnets {}", names(cx, many)),
@@ -443,7 +452,12 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let (why, hop_elements, trace) = explain(cx, net, Endpoint::Site(site.id), &unreached);
-        reported.extend(trace.as_ref().and_then(|t| t.other_sessions.as_ref()).map(|o| o.failing));
+        reported.extend(
+            trace
+                .as_ref()
+                .and_then(|t| t.other_sessions.as_ref())
+                .map(|o| o.failing),
+        );
         let message = format!(
             "HSM client site {} {}: {why}",
             cx.name(site.id),
@@ -467,8 +481,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         out.push(Finding::of(
             &RULE,
             format!(
-                "{} more HSM clients reach no HSM on TCP 1792 (only the first {EXPLAINED} \
-                 findings are traced and explained; fix those and check again): {}",
+                "{} more HSM clients reach no HSM on TCP 1792, or lose some of their sessions \
+                 (only the first {EXPLAINED} findings are traced and explained; fix those and \
+                 check again): {}",
                 unexplained.len(),
                 // Subnets with their VNet: subnet names repeat.
                 some_names(&unexplained, 5, |id| net.name(id))
@@ -1176,7 +1191,11 @@ mod tests {
     fn hub_without_snat_on(nvas: &[&str]) -> Design {
         let mut design =
             crate::presets::build("hub-nva-proxy", &crate::presets::Size::default()).unwrap();
-        for nva in design.nvas.iter_mut().filter(|n| nvas.contains(&n.name.as_str())) {
+        for nva in design
+            .nvas
+            .iter_mut()
+            .filter(|n| nvas.contains(&n.name.as_str()))
+        {
             nva.snat = false;
         }
         design

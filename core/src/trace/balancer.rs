@@ -6,15 +6,17 @@ use super::nsg::{self, Flow};
 use crate::azure::addresses::PROBE_SOURCE;
 use crate::model::{Direction, Id, LbRule, LoadBalancer, Protocol};
 use std::net::Ipv4Addr;
+use std::rc::Rc;
 
-/// Where a load balancer sends a flow.
+/// Where a load balancer may send a flow: any of its healthy backends (Azure spreads
+/// sessions over them by a hash of the flow).
 pub struct Balanced<'d> {
     pub rule: &'d LbRule,
-    pub backend: Id,
-    pub backend_ip: Ipv4Addr,
+    /// The healthy backends and their addresses, in the order of the load balancer's pool.
+    pub healthy: Rc<[(Id, Ipv4Addr)]>,
 }
 
-/// Picks the rule for `protocol`/`port` and the first backend whose health probe its subnet's
+/// Picks the rule for `protocol`/`port` and the backends whose health probe their subnet's
 /// NSG admits; the error says, in words, why none can take the flow.
 pub fn balance<'d>(
     net: &Network<'d>,
@@ -32,20 +34,16 @@ pub fn balance<'d>(
         ));
     };
     // Health does not depend on the flow: worked out once per rule.
-    let (backend, backend_ip) = net.backend_of(lb.id, k, || healthy_backend(net, lb, rule))?;
-    Ok(Balanced {
-        rule,
-        backend,
-        backend_ip,
-    })
+    let healthy = net.backends_of(lb.id, k, || healthy_backends(net, lb, rule))?;
+    Ok(Balanced { rule, healthy })
 }
 
-/// The first backend whose health probe its subnet's NSG admits, or why none is healthy.
-fn healthy_backend(
+/// The backends whose health probe their subnet's NSG admits, or why none is healthy.
+fn healthy_backends(
     net: &Network,
     lb: &LoadBalancer,
     rule: &LbRule,
-) -> Result<(Id, Ipv4Addr), String> {
+) -> Result<Rc<[(Id, Ipv4Addr)]>, String> {
     let name = || net.name(lb.id);
     let probe = match &rule.probe {
         Some(probe_name) => match lb.probes.iter().find(|p| &p.name == probe_name) {
@@ -68,6 +66,7 @@ fn healthy_backend(
         ));
     }
     let mut refused = Vec::new();
+    let mut healthy = Vec::new();
     for &backend in &lb.backends {
         let (Some(nva), Some(ip)) = (net.nva(backend), net.nva_address(backend)) else {
             continue;
@@ -95,7 +94,10 @@ fn healthy_backend(
                 }
             }
         }
-        return Ok((backend, ip));
+        healthy.push((backend, ip));
+    }
+    if !healthy.is_empty() {
+        return Ok(healthy.into());
     }
     if refused.is_empty() {
         return Err(format!(

@@ -113,6 +113,52 @@ pub struct Trace {
     pub proxy: Option<Id>,
     pub hops: Vec<Hop>,
     pub verdict: Verdict,
+    /// When the flow is dropped: an earlier hop whose device broke it (an NVA that does not
+    /// SNAT), the root cause of the drop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
+    /// When this session is dropped but the load balancer on its way gives the client's other
+    /// sessions to another healthy backend that delivers them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_sessions: Option<OtherSessions>,
+}
+
+/// A load balancer whose backends do not all work: the client's sessions succeed or fail by
+/// the backend they are given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OtherSessions {
+    pub balancer: Id,
+    /// The backend of the traced session, which fails.
+    pub failing: Id,
+    /// A backend that delivers.
+    pub delivering: Id,
+    /// The same, in words.
+    pub note: String,
+}
+
+/// The device whose state made a flow fail further on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Cause {
+    /// An index into [`Trace::hops`].
+    pub hop: usize,
+    pub element: Id,
+    pub reason: String,
+}
+
+/// Whether a flow gets there and back, as [`Network::reach`] answers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reach {
+    /// The session the client opens is delivered.
+    pub delivered: bool,
+    /// It is not, but the load balancer on its way gives other sessions of the client to a
+    /// backend that delivers them: the client works some of the time.
+    pub partly: bool,
+    /// How many hops the flow got through (all of them when delivered): where it broke, to
+    /// pick the most telling of several failures.
+    pub depth: usize,
+    /// The first load balancer passed: its id, how many healthy backends it spreads sessions
+    /// over, and the one that took this session.
+    pub spread: Option<(Id, usize, Id)>,
 }
 
 impl Trace {
@@ -184,11 +230,18 @@ impl fmt::Display for Trace {
             }
         }
         match &self.verdict {
-            Verdict::Delivered => writeln!(f, "verdict: delivered, out and back"),
+            Verdict::Delivered => writeln!(f, "verdict: delivered, out and back")?,
             Verdict::Dropped { hop, reason } => {
-                writeln!(f, "verdict: dropped at hop {}: {reason}", hop + 1)
+                writeln!(f, "verdict: dropped at hop {}: {reason}", hop + 1)?
             }
         }
+        if let Some(cause) = &self.cause {
+            writeln!(f, "cause: hop {}: {}", cause.hop + 1, cause.reason)?;
+        }
+        if let Some(other) = &self.other_sessions {
+            writeln!(f, "other sessions: {}", other.note)?;
+        }
+        Ok(())
     }
 }
 
@@ -207,12 +260,18 @@ pub fn trace(
 /// The most proxy frontends a flow to one HSM tries.
 pub const MAX_PROXIES: usize = 2;
 
+/// The most healthy backends of one load balancer tried when the session a client opens
+/// fails, to tell a broken backend from a broken path.
+pub const MAX_BACKENDS: usize = 4;
+
 /// One attempt at a flow to one address.
 struct Attempt<'n, 'd> {
     walk: Walk<'n, 'd>,
     delivered: bool,
     connects_to: Ipv4Addr,
     proxy: Option<Id>,
+    /// When this session fails: another backend of the load balancer passed that delivers.
+    other_backend: Option<Id>,
 }
 
 impl<'d> Network<'d> {
@@ -224,9 +283,47 @@ impl<'d> Network<'d> {
         protocol: Protocol,
         port: u16,
     ) -> Result<Trace, EndpointError> {
+        self.trace_session(from, to, protocol, port, 0)
+    }
+
+    /// Traces one of the client's sessions: where a load balancer spreads sessions over its
+    /// healthy backends, session `k` goes to the `k`-th after the one the client's first
+    /// session goes to.
+    pub fn trace_session(
+        &self,
+        from: Endpoint,
+        to: Endpoint,
+        protocol: Protocol,
+        port: u16,
+        session: usize,
+    ) -> Result<Trace, EndpointError> {
         let source = locate(self, from, true).map_err(|e| e.at(SOURCE))?;
         let target = locate(self, to, true).map_err(|e| e.at(DESTINATION))?;
-        let best = self.attempts(&source, &target, protocol, port, true);
+        let best = self.attempts(&source, &target, protocol, port, true, session);
+        let dropped_at = best.walk.dropped.as_ref().map(|(hop, _)| *hop);
+        let cause = match (&best.walk.cause, dropped_at) {
+            (Some((hop, element, reason)), Some(at)) if *hop < at => Some(Cause {
+                hop: *hop,
+                element: *element,
+                reason: reason.clone(),
+            }),
+            _ => None,
+        };
+        let other_sessions = match (best.walk.spread, best.other_backend) {
+            (Some((balancer, _, failing)), Some(delivering)) => Some(OtherSessions {
+                balancer,
+                failing,
+                delivering,
+                note: format!(
+                    "{} gives this session to {}, where it fails, and others to {}, which \
+                     delivers them",
+                    self.name(balancer),
+                    self.name(failing),
+                    self.name(delivering)
+                ),
+            }),
+            _ => None,
+        };
         let verdict = match (&best.walk.dropped, best.delivered) {
             (Some((hop, reason)), _) => Verdict::Dropped {
                 hop: *hop,
@@ -249,11 +346,14 @@ impl<'d> Network<'d> {
             proxy: best.proxy,
             hops: best.walk.hops,
             verdict,
+            cause,
+            other_sessions,
         })
     }
 
-    /// Whether a flow gets there and back, without recording words: the fast form of
-    /// [`Network::trace`] for counting reachable pairs.
+    /// Whether a flow gets there and back by some path (all of its sessions, or some when a
+    /// load balancer on the way has a broken backend), without recording words: the fast form
+    /// of [`Network::trace`] for counting reachable pairs.
     pub fn reaches(
         &self,
         from: Endpoint,
@@ -261,26 +361,40 @@ impl<'d> Network<'d> {
         protocol: Protocol,
         port: u16,
     ) -> Result<bool, EndpointError> {
-        let source = locate(self, from, false).map_err(|e| e.at(SOURCE))?;
-        let target = locate(self, to, false).map_err(|e| e.at(DESTINATION))?;
-        Ok(self
-            .attempts(&source, &target, protocol, port, false)
-            .delivered)
+        self.reach(from, to, protocol, port)
+            .map(|r| r.delivered || r.partly)
     }
 
-    /// Like [`Network::reaches`], also saying how many hops the flow got through (all of
-    /// them when delivered): where it broke, to pick the most telling of several failures.
-    pub fn reach_depth(
+    /// Whether a flow gets there and back, partly or not at all, and how far it got.
+    pub fn reach(
         &self,
         from: Endpoint,
         to: Endpoint,
         protocol: Protocol,
         port: u16,
-    ) -> Result<(bool, usize), EndpointError> {
+    ) -> Result<Reach, EndpointError> {
+        self.reach_session(from, to, protocol, port, 0)
+    }
+
+    /// Like [`Network::reach`] for one of the client's sessions (see
+    /// [`Network::trace_session`]).
+    pub fn reach_session(
+        &self,
+        from: Endpoint,
+        to: Endpoint,
+        protocol: Protocol,
+        port: u16,
+        session: usize,
+    ) -> Result<Reach, EndpointError> {
         let source = locate(self, from, false).map_err(|e| e.at(SOURCE))?;
         let target = locate(self, to, false).map_err(|e| e.at(DESTINATION))?;
-        let best = self.attempts(&source, &target, protocol, port, false);
-        Ok((best.delivered, best.walk.steps))
+        let best = self.attempts(&source, &target, protocol, port, false, session);
+        Ok(Reach {
+            delivered: best.delivered,
+            partly: best.other_backend.is_some(),
+            depth: best.walk.steps,
+            spread: best.walk.spread,
+        })
     }
 
     /// Tries the ways a client may be configured to reach the destination, the intended one
@@ -295,12 +409,33 @@ impl<'d> Network<'d> {
         protocol: Protocol,
         port: u16,
         explain: bool,
+        session: usize,
     ) -> Attempt<'n, 'd> {
         let mut intended: Option<Attempt<'n, 'd>> = None;
         for (connects_to, proxy) in self.entries(source, target) {
-            let attempt = self.attempt(source, target, connects_to, proxy, protocol, port, explain);
+            let entry = (connects_to, proxy);
+            let mut attempt = self.attempt(source, target, entry, protocol, port, explain, session);
             if attempt.delivered {
                 return attempt;
+            }
+            // The session went to a backend that fails: do the client's other sessions, which
+            // the load balancer gives to its other healthy backends, get through?
+            if let Some((_, healthy, _)) = attempt.walk.spread {
+                for offset in 1..healthy.min(MAX_BACKENDS) {
+                    let other = self.attempt(
+                        source,
+                        target,
+                        entry,
+                        protocol,
+                        port,
+                        false,
+                        session + offset,
+                    );
+                    if other.delivered {
+                        attempt.other_backend = other.walk.spread.map(|(_, _, backend)| backend);
+                        return attempt;
+                    }
+                }
             }
             intended.get_or_insert(attempt);
         }
@@ -348,11 +483,11 @@ impl<'d> Network<'d> {
         &'n self,
         source: &Located,
         target: &Located,
-        connects_to: Ipv4Addr,
-        proxy: Option<Id>,
+        (connects_to, proxy): (Ipv4Addr, Option<Id>),
         protocol: Protocol,
         port: u16,
         explain: bool,
+        backend_offset: usize,
     ) -> Attempt<'n, 'd> {
         let mut walk = Walk::new(
             self,
@@ -362,6 +497,7 @@ impl<'d> Network<'d> {
             source.address,
             target.address,
         );
+        walk.backend_offset = backend_offset;
         let request = Packet {
             src: source.address,
             dst: connects_to,
@@ -376,6 +512,7 @@ impl<'d> Network<'d> {
             delivered,
             connects_to,
             proxy,
+            other_backend: None,
         }
     }
 }

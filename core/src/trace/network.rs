@@ -21,6 +21,7 @@ use ipnet::Ipv4Net;
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::{OnceCell, RefCell};
 use std::net::Ipv4Addr;
+use std::rc::Rc;
 
 /// A device that answers at an address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +50,7 @@ pub struct Network<'d> {
     devices: HashMap<Ipv4Addr, Device>,
     /// Per load balancer and rule: the backend that takes flows, or why none does (the
     /// health probes do not depend on the flow).
-    backends: RefCell<HashMap<(Id, usize), Result<(Id, Ipv4Addr), String>>>,
+    backends: RefCell<HashMap<(Id, usize), Result<Rc<[(Id, Ipv4Addr)]>, String>>>,
     hsm_address: HashMap<Id, Ipv4Addr>,
     nva_address: HashMap<Id, Ipv4Addr>,
     /// (VNet slot, other VNet slot) → the first peering joining them, for VNets that both
@@ -434,13 +435,13 @@ impl<'d> Network<'d> {
         self.index.nsg(id)
     }
 
-    /// The backend a load balancer's rule hands flows to, worked out once by `pick`.
-    pub(crate) fn backend_of(
+    /// The healthy backends a load balancer's rule hands flows to, worked out once by `pick`.
+    pub(crate) fn backends_of(
         &self,
         lb: Id,
         rule: usize,
-        pick: impl FnOnce() -> Result<(Id, Ipv4Addr), String>,
-    ) -> Result<(Id, Ipv4Addr), String> {
+        pick: impl FnOnce() -> Result<Rc<[(Id, Ipv4Addr)]>, String>,
+    ) -> Result<Rc<[(Id, Ipv4Addr)]>, String> {
         if let Some(known) = self.backends.borrow().get(&(lb, rule)) {
             return known.clone();
         }

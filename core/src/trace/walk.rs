@@ -39,6 +39,13 @@ enum Next {
     Dropped,
 }
 
+/// The backend a load balancer gave a flow.
+struct Chosen<'d> {
+    rule: &'d crate::model::LbRule,
+    backend: Id,
+    backend_ip: Ipv4Addr,
+}
+
 /// One flow's walk. `explain` off records no words, only the verdict: what rules use to count
 /// reachable pairs quickly.
 pub(crate) struct Walk<'n, 'd> {
@@ -62,6 +69,16 @@ pub(crate) struct Walk<'n, 'd> {
     /// The VNet slot a packet entered through a gateway (gateway transit needs no forwarding
     /// permission on the peering).
     from_gateway: Option<usize>,
+    /// Which of the client's sessions this is: a load balancer gives session `k` to its `k`-th
+    /// healthy backend (round the list).
+    pub backend_offset: usize,
+    /// The first load balancer passed: its id, its number of healthy backends and the one
+    /// that took the flow.
+    pub spread: Option<(Id, usize, Id)>,
+    /// A device passed in a state that breaks what follows (an NVA that does not SNAT): the
+    /// hop, the device and, when explaining, why; named as the cause when the flow is then
+    /// dropped.
+    pub cause: Option<(usize, Id, String)>,
 }
 
 impl<'n, 'd> Walk<'n, 'd> {
@@ -88,6 +105,9 @@ impl<'n, 'd> Walk<'n, 'd> {
             out_stateful: SmallVec::new(),
             back_stateful: SmallVec::new(),
             from_gateway: None,
+            backend_offset: 0,
+            spread: None,
+            cause: None,
         }
     }
 
@@ -1032,6 +1052,19 @@ impl<'n, 'd> Walk<'n, 'd> {
                 before: packet,
                 after_dst: after.dst,
             });
+        } else if self.cause.is_none() {
+            let why = if self.explain {
+                format!(
+                    "{} does not SNAT (its SNAT setting is off), so the packet it sends on keeps \
+                     the source address {}, and the reply is routed to that address, not back \
+                     through it",
+                    self.name(id),
+                    packet.src
+                )
+            } else {
+                String::new()
+            };
+            self.cause = Some((self.steps, id, why));
         }
         self.out_stateful.push(id);
         self.hop(
@@ -1122,6 +1155,17 @@ impl<'n, 'd> Walk<'n, 'd> {
         match balance(net, lb, self.protocol, packet.port) {
             Err(reason) => self.drop_at(&[id], packet, |_| reason, |_| None),
             Ok(b) => {
+                let count = b.healthy.len();
+                // Azure spreads sessions over the healthy backends by a hash of each flow; a
+                // trace follows one session, the first to the first backend, the next to the
+                // next (see `backend_offset`).
+                let (backend, backend_ip) = b.healthy[self.backend_offset % count];
+                self.spread.get_or_insert((id, count, backend));
+                let b = Chosen {
+                    rule: b.rule,
+                    backend,
+                    backend_ip,
+                };
                 self.hop(
                     &[id, b.backend],
                     packet,
