@@ -1,7 +1,7 @@
 // One-click fixes in the studio: on a blank design drawn by drag and drop (a region, a VNet, an
-// HSM subnet, one HSM), every fix offered applies in turn without an error, each computed
-// against the design as the fixes before it left it, and each element a fix adds is drawn
-// inside its container; after a Fix the keyboard focus is on the next finding, or on the list
+// HSM subnet, one HSM), a Fix button says what the fix would do now (after other edits), every
+// fix offered applies in turn without an error, each computed against the design as the fixes
+// before it left it, and each element a fix adds is drawn inside its container; after a Fix the keyboard focus is on the next finding, or on the list
 // when none is left, never on <body>. Runs on pages of its own (fresh storage).
 
 import { mkdir } from "node:fs/promises";
@@ -116,6 +116,22 @@ test("fixes: a blank design is drawn by drag and drop (region, VNet, HSM subnet,
   await page.waitForSelector(drawn("HSM hsm-1"));
   assert((await errorCount(page)) > 0, "the drawing has errors to fix");
   assert((await page.$$(".findings button.fix")).length >= 2, "at least two fixes offered");
+});
+
+test("fixes: a Fix button shows the fix as it would be made now, after other edits", async () => {
+  const hsmFix = () => page.locator(".findings button.fix", { hasText: "Add HSM" }).textContent();
+  assert((await hsmFix()).includes("Add HSM 'hsm-2'"), `before: ${await hsmFix()}`);
+  // The VNet takes the name the new HSM would have had.
+  const title = await onArea("VNet vnet-1", 0.5, 0.03);
+  await page.mouse.click(title.x, title.y);
+  await page.waitForFunction(() => document.querySelector(".element-title")?.textContent === "VNet vnet-1");
+  await page.fill("#prop-name", "hsm-2");
+  await page.press("#prop-name", "Enter");
+  await page.waitForSelector(drawn("VNet hsm-2"));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll(".findings button.fix")].some((b) => b.textContent.includes("Add HSM 'hsm-3'")),
+  );
+  assertEqual(await page.locator(".findings button.fix", { hasText: "'hsm-2'" }).count(), 0, "stale buttons");
 });
 
 test("fixes: every fix offered applies in turn, each added element inside its container", async () => {

@@ -80,13 +80,15 @@ pub fn FindingsPanel() -> impl IntoView {
     }
 }
 
-/// A finding is the same finding while its rule, message and elements are: an edit elsewhere
-/// keeps it (and whether it is expanded) in place.
-fn key(finding: &Finding) -> (&'static str, String, Vec<u32>) {
+/// A finding is the same finding while its rule, message, elements and fix label are: an edit
+/// elsewhere keeps it (and whether it is expanded) in place, and a fix that changed (a name
+/// now taken, or no fix any more) shows as it is now, never as a stale button.
+fn key(finding: &Finding) -> (&'static str, String, Vec<u32>, Option<String>) {
     (
         finding.rule,
         finding.message.clone(),
         finding.elements.iter().map(|id| id.0).collect(),
+        finding.fix.as_ref().map(|f| f.label.clone()),
     )
 }
 
