@@ -740,11 +740,14 @@ impl<'d> Network<'d> {
     fn local_set(&self, slot: usize) -> &RouteSet {
         self.local_routes[slot].get_or_init(|| {
             let vnet = self.vnet_at(slot);
-            let mut out: Vec<EffectiveRoute> = vnet
-                .address_space
-                .iter()
-                .map(|p| EffectiveRoute::system(*p, NextHopType::VnetLocal, None))
-                .collect();
+            let peered: usize = (self.peers(slot).iter())
+                .map(|&(_, other)| self.vnet_at(other).address_space.len())
+                .sum();
+            let mut out = Vec::with_capacity(vnet.address_space.len() + peered);
+            out.extend(
+                (vnet.address_space.iter())
+                    .map(|p| EffectiveRoute::system(*p, NextHopType::VnetLocal, None)),
+            );
             for &(peering, other) in self.peers(slot) {
                 let id = self.peering(peering).id;
                 out.extend(

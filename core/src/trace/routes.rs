@@ -199,13 +199,17 @@ impl RouteSet {
                         .any(|l| is_local(l) && l.prefix.contains(&routes[i].prefix))
             };
             let key = |r: &EffectiveRoute| (r.prefix.network(), r.prefix.prefix_len());
-            let mut invalid = [false; SMALL];
+            let mut shadow = [false; SMALL];
+            for (i, s) in shadow.iter_mut().enumerate().take(n) {
+                *s = shadowed(&routes, i);
+            }
+            let mut invalid = shadow;
             for i in 0..n {
-                invalid[i] = shadowed(&routes, i)
+                invalid[i] = invalid[i]
                     || (0..n).any(|j| {
                         j != i
+                            && !shadow[j]
                             && key(&routes[j]) == key(&routes[i])
-                            && !shadowed(&routes, j)
                             && (routes[j].source > routes[i].source
                                 || (routes[j].source == routes[i].source && j < i))
                     });
