@@ -195,12 +195,15 @@ pub fn Toolbar() -> impl IntoView {
                 <button type="button" on:click=save_design>"Design file"</button>
                 <button type="button" on:click=save_svg>"SVG image"</button>
                 <button type="button" on:click=save_png>"PNG image"</button>
-                <label class="check" title="Draw the findings marks in the SVG and PNG images">
+                <span class="check">
                     <input type="checkbox" id="image-findings"
                         prop:checked=move || with_findings.get()
                         on:change=move |ev| with_findings.set(event_target_checked(&ev))/>
-                    "Findings in images"
-                </label>
+                    <label for="image-findings"
+                        title="Draw the findings marks in the SVG and PNG images">
+                        "Findings in images"
+                    </label>
+                </span>
             </div>
             <div class="tool-group">
                 <button type="button" on:click=share>"Copy share link"</button>
