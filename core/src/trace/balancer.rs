@@ -16,6 +16,9 @@ pub struct Balanced<'d> {
     pub healthy: Rc<[(Id, Ipv4Addr)]>,
 }
 
+/// A load-balancing rule's healthy backends and their addresses, or why none is healthy.
+pub(crate) type Healthy = Result<Rc<[(Id, Ipv4Addr)]>, String>;
+
 /// Picks the rule for `protocol`/`port` and the backends whose health probe their subnet's
 /// NSG admits; the error says, in words, why none can take the flow.
 pub fn balance<'d>(
@@ -39,11 +42,7 @@ pub fn balance<'d>(
 }
 
 /// The backends whose health probe their subnet's NSG admits, or why none is healthy.
-fn healthy_backends(
-    net: &Network,
-    lb: &LoadBalancer,
-    rule: &LbRule,
-) -> Result<Rc<[(Id, Ipv4Addr)]>, String> {
+fn healthy_backends(net: &Network, lb: &LoadBalancer, rule: &LbRule) -> Healthy {
     let name = || net.name(lb.id);
     let probe = match &rule.probe {
         Some(probe_name) => match lb.probes.iter().find(|p| &p.name == probe_name) {

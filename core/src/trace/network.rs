@@ -8,6 +8,7 @@
 //! prefixes seen by thousands of spokes, costs its own size once. The whole table of one subnet
 //! is put together only when someone asks to see it ([`Network::effective_routes`]).
 
+use super::balancer::Healthy;
 use super::routes::{
     best_of, in_virtual_network, push_default_routes, EffectiveRoute, NextHopType, RouteSet,
     RouteSource, RouteState, VnetScope,
@@ -21,7 +22,6 @@ use ipnet::Ipv4Net;
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::{OnceCell, RefCell};
 use std::net::Ipv4Addr;
-use std::rc::Rc;
 
 /// A device that answers at an address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +50,7 @@ pub struct Network<'d> {
     devices: HashMap<Ipv4Addr, Device>,
     /// Per load balancer and rule: the backend that takes flows, or why none does (the
     /// health probes do not depend on the flow).
-    backends: RefCell<HashMap<(Id, usize), Result<Rc<[(Id, Ipv4Addr)]>, String>>>,
+    backends: RefCell<HashMap<(Id, usize), Healthy>>,
     hsm_address: HashMap<Id, Ipv4Addr>,
     nva_address: HashMap<Id, Ipv4Addr>,
     /// (VNet slot, other VNet slot) → the first peering joining them, for VNets that both
@@ -440,8 +440,8 @@ impl<'d> Network<'d> {
         &self,
         lb: Id,
         rule: usize,
-        pick: impl FnOnce() -> Result<Rc<[(Id, Ipv4Addr)]>, String>,
-    ) -> Result<Rc<[(Id, Ipv4Addr)]>, String> {
+        pick: impl FnOnce() -> Healthy,
+    ) -> Healthy {
         if let Some(known) = self.backends.borrow().get(&(lb, rule)) {
             return known.clone();
         }
