@@ -264,29 +264,56 @@ fn symbol(out: &mut Writer, s: &Symbol) {
         glyph_part(out, part);
     }
     // The canvas cuts a name longer than the room before the next symbol; the image shows it
-    // whole, smaller as far as needed (down to a floor) so that neighbours do not run together.
+    // whole: on two lines, smaller as far as needed, so that neighbours do not run together.
     let y = crate::scene::SYMBOL_RADIUS + 11.0;
-    let fit = label_fit(&s.name, s.label_chars);
-    let mut placed = vec![translate(Point::new(0.0, y))];
+    let (lines, fit) = label_lines(&s.name, s.label_chars);
+    let mut placed = format!("translate(0 {})", number(y));
     if fit < 1.0 {
-        placed[0]
-            .1
-            .push_str(&format!(" scale({})", (fit * 100.0).round() / 100.0));
+        placed.push_str(&format!(" scale({})", (fit * 100.0).round() / 100.0));
     }
-    out.start("g", &placed);
-    let name = [attr("class", "symbol-name"), attr("text-anchor", "middle")];
-    text(out, &name, &s.name);
+    out.start("g", &[attr("transform", placed)]);
+    for (i, line) in lines.iter().enumerate() {
+        let name = [
+            attr("class", "symbol-name"),
+            attr("y", number(i as f64 * LINE_HEIGHT)),
+            attr("text-anchor", "middle"),
+        ];
+        text(out, &name, line);
+    }
     out.end("g");
     out.end("g");
 }
 
 /// The smallest a symbol's name is drawn at, as a fraction of its size: smaller is unreadable.
 const SMALLEST_LABEL: f64 = 0.6;
+/// A name on one line shrunk to this or more stays on one line.
+const ONE_LINE_AT_LEAST: f64 = 0.8;
+/// Canvas units between the two lines of a name (its font is 8 units).
+const LINE_HEIGHT: f64 = 8.5;
 
-/// How much a name must shrink to fit in the room of `room_chars` characters.
-fn label_fit(name: &str, room_chars: usize) -> f64 {
-    let chars = name.chars().count().max(1);
-    (room_chars as f64 / chars as f64).clamp(SMALLEST_LABEL, 1.0)
+/// A symbol's name laid out in the room of `room_chars` characters: on one line, or broken
+/// after a hyphen, underscore, dot or space into two lines as even as can be, and how much it
+/// must shrink for its longest line to fit (not below `SMALLEST_LABEL`).
+fn label_lines(name: &str, room_chars: usize) -> (Vec<String>, f64) {
+    let fit =
+        |longest: usize| (room_chars as f64 / longest.max(1) as f64).clamp(SMALLEST_LABEL, 1.0);
+    let chars: Vec<char> = name.chars().collect();
+    let one_line = fit(chars.len());
+    if one_line >= ONE_LINE_AT_LEAST {
+        return (vec![name.to_string()], one_line);
+    }
+    let longest_of = |i: usize| i.max(chars.len() - i);
+    let best_break = (1..chars.len())
+        .filter(|i| matches!(chars[i - 1], '-' | '_' | '.' | ' '))
+        .min_by_key(|i| longest_of(*i));
+    match best_break {
+        Some(i) if fit(longest_of(i)) > one_line => {
+            let first: String = chars[..i].iter().collect();
+            let second: String = chars[i..].iter().collect();
+            (vec![first, second], fit(longest_of(i)))
+        }
+        _ => (vec![name.to_string()], one_line),
+    }
 }
 
 fn glyph_part(out: &mut Writer, part: &Part) {
@@ -390,17 +417,26 @@ mod tests {
             crate::xml::tests::well_formed(&doc).unwrap_or_else(|e| panic!("{}: {e}", preset.name));
             let (w, h) = size(&scene);
             assert!(doc.contains(&format!("width=\"{}\" height=\"{}\"", number(w), number(h))));
-            // Every element of the scene, with its name in full.
-            for name in scene
-                .symbols
-                .iter()
-                .map(|s| &s.name)
-                .chain(scene.vnets.iter().map(|a| &a.name))
-            {
+            // Every element of the scene, with its name in full (a symbol's maybe on two lines).
+            for name in scene.vnets.iter().map(|a| &a.name) {
                 assert!(
                     doc.contains(&format!(">{name}<")),
                     "{}: {name} missing",
                     preset.name
+                );
+            }
+            for s in &scene.symbols {
+                let (lines, _) = label_lines(&s.name, s.label_chars);
+                assert_eq!(lines.concat(), s.name);
+                let drawn = lines
+                    .iter()
+                    .map(|l| format!(">{l}</text>"))
+                    .collect::<Vec<_>>();
+                assert!(
+                    drawn.iter().all(|l| doc.contains(l.as_str())),
+                    "{}: {} missing",
+                    preset.name,
+                    s.name
                 );
             }
             let groups = doc.matches("<g class=\"symbol ").count();
@@ -436,29 +472,41 @@ mod tests {
         b.hsm(s, "an-hsm-with-a-name-longer-than-its-slot", "1", None);
         let scene = Scene::of(&b.finish());
         let doc = image(&scene, &BTreeMap::new());
-        for name in [
-            long,
-            "hsm-subnet-with-a-long-name-too",
-            "an-hsm-with-a-name-longer-than-its-slot",
-        ] {
+        for name in [long, "hsm-subnet-with-a-long-name-too"] {
             assert!(doc.contains(&format!(">{name}<")), "{name} cut in {doc}");
         }
+        // The HSM's name, alone in its subnet, on two lines.
+        assert!(doc.contains(">an-hsm-with-a-name-</text>"), "{doc}");
+        assert!(doc.contains(">longer-than-its-slot</text>"), "{doc}");
         assert!(!doc.contains('…'));
     }
 
     #[test]
     fn a_name_longer_than_its_room_shrinks_to_fit_but_not_below_the_floor() {
-        assert_eq!(label_fit("hsm1", 7), 1.0);
-        assert_eq!(label_fit("nva-proxy-1", 7), 7.0 / 11.0);
+        let lines = |name, room| {
+            let (lines, fit) = label_lines(name, room);
+            (lines.join("|"), (fit * 100.0).round() / 100.0)
+        };
+        assert_eq!(lines("hsm1", 7), ("hsm1".into(), 1.0));
+        assert_eq!(lines("nva-proxy", 8), ("nva-proxy".into(), 0.89));
+        assert_eq!(lines("nva-proxy-1", 7), ("nva-|proxy-1".into(), 1.0));
         assert_eq!(
-            label_fit("a-name-far-too-long-for-its-room", 7),
+            lines("hsm-ergw-westeurope", 7),
+            ("hsm-ergw-|westeurope".into(), 0.7)
+        );
+        assert_eq!(
+            lines("nobreakinthislongname", 7),
+            ("nobreakinthislongname".into(), SMALLEST_LABEL)
+        );
+        assert_eq!(
+            lines("a-name-far-too-long-for-its-room", 7).1,
             SMALLEST_LABEL
         );
         let design = presets::build("hub-nva-proxy", &Size::default()).unwrap();
         let doc = image(&Scene::of(&design), &BTreeMap::new());
         assert!(
             doc.contains(
-                " scale(0.64)\"><text class=\"symbol-name\" text-anchor=\"middle\">nva-proxy-1<"
+                ">nva-</text><text class=\"symbol-name\" y=\"8.5\" text-anchor=\"middle\">proxy-1<"
             ),
             "{doc}"
         );

@@ -69,8 +69,8 @@ test("images: SVG and PNG downloads of every preset, opened in fresh pages, look
     assert(!svg.text.includes("prefers-color-scheme"), `${name}: the SVG has a dark theme`);
     assert(!svg.text.includes('class="mark'), `${name}: findings marks without asking`);
     assert(svg.text.includes(`.canvas { font-family: ${font.replace(/"/g, "&quot;")}; }`), `${name}: not the page's fonts (${font})`);
-    // Every name in full (the canvas cuts long ones short).
-    for (const element of [...design.vnets, ...design.hsms, ...design.vnets.flatMap((v) => v.subnets)]) {
+    // Every container's name in full (the canvas cuts long ones short).
+    for (const element of [...design.vnets, ...design.vnets.flatMap((v) => v.subnets)]) {
       assert(svg.text.includes(`>${element.name}<`), `${name}: ${element.name} is not in the SVG in full`);
     }
 
@@ -83,7 +83,16 @@ test("images: SVG and PNG downloads of every preset, opened in fresh pages, look
       backdrop: getComputedStyle(document.querySelector(".backdrop")).fill,
       hsms: document.querySelectorAll(".symbol.hsm").length,
       labelFont: getComputedStyle(document.querySelector(".area-name")).fontFamily,
+      // A symbol's name may be on two lines.
+      symbolNames: [...document.querySelectorAll(".symbol")].map((g) =>
+        [...g.querySelectorAll(".symbol-name")].map((t) => t.textContent).join(""),
+      ),
     }));
+    const devices = ["hsms", "gateways", "nvas", "load_balancers", "firewalls", "sites", "circuits"];
+    const expected = devices.flatMap((kind) => (design[kind] ?? []).map((d) => d.name));
+    for (const device of expected) {
+      assert(parsed.symbolNames.includes(device), `${name}: ${device} is not in the SVG in full: ${parsed.symbolNames}`);
+    }
     assertEqual(parsed.error, null, `${name}: the SVG is not well-formed`);
     assertEqual(parsed.root, "svg", `${name}: SVG root`);
     assertEqual(parsed.backdrop, "rgb(246, 247, 249)", `${name}: backdrop in a dark browser`);
