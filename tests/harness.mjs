@@ -18,7 +18,7 @@ export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const ARTIFACTS = path.resolve(root, process.env.ARTIFACTS ?? "tests/artifacts");
 export const TEST_TIMEOUT_MS = 60_000;
 
-// The flags these machines need (see ../shared/reference/toolchain.md); Playwright adds
+// The flags these machines need (see docs/toolchain.md); Playwright adds
 // --headless and its own temporary profile.
 export const CHROMIUM_ARGS = [
   "--no-sandbox",

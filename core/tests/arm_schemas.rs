@@ -1,8 +1,8 @@
 //! ARM templates checked against Azure's own resource schemas, and against the facts those
 //! schemas cannot see.
 //!
-//! The schemas live in `../shared/arm-schemas` beside the project (CI has them too); they are
-//! read at test time and never copied into the project. Each resource is validated on its own
+//! The schemas are vendored in `tests/arm-schemas` (the files the exports need, unchanged from
+//! Azure/azure-resource-manager-schemas; its README names the commit). Each resource is validated on its own
 //! against `#/resourceDefinitions/<type path>` of `schemas/<apiVersion>/<Provider>.json` (JSON
 //! Schema draft 4); a `$ref` to `https://schema.management.azure.com/schemas/<path>` is served
 //! from `schemas/<path>`, so nothing is fetched over the network.

@@ -1,4 +1,4 @@
-//! Per-resource validation against the ARM schemas in `../shared/arm-schemas`, offline, with
+//! Per-resource validation against the ARM schemas vendored in `tests/arm-schemas`, offline, with
 //! each schema file indexed and each resource definition compiled once per test run.
 
 use jsonschema::error::ValidationErrorKind;
@@ -11,18 +11,17 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 /// The URL prefix under which every ARM schema names the others.
 const SCHEMA_URL: &str = "https://schema.management.azure.com/schemas/";
 
-/// Marks the stand-in for a schema file that a present file refers to but that is not in
-/// `../shared/arm-schemas` (Compute refers to `Microsoft.Compute.Extensions.json`).
-const ABSENT: &str = "ABSENT from ../shared/arm-schemas: ";
+/// Marks the stand-in for a schema file that a present file refers to but that is not vendored
+/// in `tests/arm-schemas` (Compute refers to `Microsoft.Compute.Extensions.json`).
+const ABSENT: &str = "ABSENT from tests/arm-schemas: ";
 
-/// `schemas/` of `../shared/arm-schemas`, found from this package's directory (`core/`).
+/// `schemas/` of `tests/arm-schemas`, the copy of the upstream schemas kept in this package.
 fn schemas_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/arm-schemas");
-    let schemas = dir.join("schemas");
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/arm-schemas/schemas");
     assert!(
         schemas.is_dir(),
-        "the ARM schemas are missing: looked for {} (the project root's ../shared/arm-schemas, \
-         which CI provides); without them the exported templates cannot be validated",
+        "the ARM schemas are missing: looked for {} (vendored in core/tests/arm-schemas, see its \
+         README); without them the exported templates cannot be validated",
         schemas.display()
     );
     schemas
@@ -384,7 +383,7 @@ fn describe(error: &ValidationError<'_>) -> String {
             .and_then(|uri| SchemaFiles::relative(uri.as_str()).ok())
             .filter(|rel| !schemas_dir().join(rel).exists());
         if let Some(rel) = absent {
-            return format!("its schema is in {rel}, which is absent from ../shared/arm-schemas");
+            return format!("its schema is in {rel}, which is absent from tests/arm-schemas");
         }
     }
     let text = error.to_string();
