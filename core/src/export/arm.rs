@@ -493,6 +493,49 @@ mod tests {
         assert_eq!(snat_of(&design), Value::Null);
     }
 
+    /// The secure baseline docs/security-scan.md describes, which checkov also checks
+    /// (cli/tests/checkov.rs): part of it no scanner rule covers (the policy's mode, no
+    /// public IP on an NVA), so it is pinned here.
+    #[test]
+    fn every_export_has_the_secure_baseline() {
+        for p in presets::ALL {
+            let t = export(&preset(p.name, None), &Options::default());
+            let resources = t["resources"].as_array().unwrap();
+            let of_type = |ty: &'static str| resources.iter().filter(move |r| r["type"] == ty);
+            for fw in of_type("Microsoft.Network/azureFirewalls")
+                .chain(of_type("Microsoft.Network/firewallPolicies"))
+            {
+                assert_eq!(fw["properties"]["threatIntelMode"], "Deny", "{}", p.name);
+            }
+            for vm in of_type("Microsoft.Compute/virtualMachines") {
+                let props = &vm["properties"];
+                assert_eq!(props["securityProfile"]["encryptionAtHost"], true);
+                assert_eq!(
+                    props["diagnosticsProfile"]["bootDiagnostics"]["enabled"],
+                    true
+                );
+                assert_eq!(props["osProfile"]["allowExtensionOperations"], false);
+                assert_eq!(
+                    props["osProfile"]["linuxConfiguration"]["disablePasswordAuthentication"],
+                    true
+                );
+            }
+            // An NVA is reached through the load balancer or by private address only.
+            for nic in of_type("Microsoft.Network/networkInterfaces") {
+                for ip in nic["properties"]["ipConfigurations"].as_array().unwrap() {
+                    assert!(ip["properties"].get("publicIPAddress").is_none(), "{nic}");
+                }
+            }
+            let nvas: Vec<&str> = of_type("Microsoft.Compute/virtualMachines")
+                .map(|vm| vm["name"].as_str().unwrap())
+                .collect();
+            for pip in of_type("Microsoft.Network/publicIPAddresses") {
+                let name = pip["name"].as_str().unwrap();
+                assert!(!nvas.iter().any(|n| name.starts_with(n)), "{name}");
+            }
+        }
+    }
+
     #[test]
     fn the_proxy_tier_is_wired_to_the_load_balancer() {
         let t = export(&preset("hub-nva-proxy", None), &Options::default());

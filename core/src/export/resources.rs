@@ -26,6 +26,8 @@ const FIREWALLS: &str = "Microsoft.Network/azureFirewalls";
 const POLICIES: &str = "Microsoft.Network/firewallPolicies";
 /// The firewall policy's "private range" that makes Azure Firewall SNAT every destination.
 const ALWAYS_SNAT_RANGE: &str = "255.255.255.255/32";
+/// Threat-intelligence filtering on every firewall: drop, not only log, known-malicious traffic.
+const THREAT_INTEL_MODE: &str = "Deny";
 const RULE_GROUPS: &str = "Microsoft.Network/firewallPolicies/ruleCollectionGroups";
 const LOAD_BALANCERS: &str = "Microsoft.Network/loadBalancers";
 const NICS: &str = "Microsoft.Network/networkInterfaces";
@@ -772,9 +774,11 @@ impl<'d> Builder<'d> {
             let pip = self.public_ip(&fw.name, location.clone());
             let policy_name = naming::firewall_policy(&fw.name);
             let policy = self.fresh("fwp", &policy_name);
+            // Threat intelligence denies traffic to and from known-malicious addresses and
+            // domains rather than only alerting (docs/security-scan.md).
             let mut policy_properties = obj! {
                 "sku": obj! { "tier": "Standard" },
-                "threatIntelMode": "Alert",
+                "threatIntelMode": THREAT_INTEL_MODE,
             };
             if fw.always_snat {
                 // Azure Firewall keeps private sources by default; a private range that matches
@@ -829,6 +833,9 @@ impl<'d> Builder<'d> {
                 None,
                 obj! {
                     "sku": obj! { "name": "AZFW_VNet", "tier": "Standard" },
+                    // The policy's mode is the one in force; the firewall's own (classic) setting
+                    // says the same, so neither reads as alert-only.
+                    "threatIntelMode": THREAT_INTEL_MODE,
                     "firewallPolicy": Val::id(Ref::to(&policy)),
                     "ipConfigurations": vec![obj! {
                         "name": "default",
@@ -1009,6 +1016,13 @@ impl<'d> Builder<'d> {
                 None,
                 obj! {
                     "hardwareProfile": obj! { "vmSize": nva.vm_size.as_str() },
+                    // Disks, temporary disk and caches encrypted on the host too (needs the
+                    // subscription's EncryptionAtHost feature and a size that offers it).
+                    "securityProfile": obj! { "encryptionAtHost": true },
+                    // Serial console output and screenshots, kept in a managed storage account.
+                    "diagnosticsProfile": obj! {
+                        "bootDiagnostics": obj! { "enabled": true },
+                    },
                     "storageProfile": obj! {
                         "imageReference": obj! {
                             "publisher": "Canonical",
@@ -1024,6 +1038,9 @@ impl<'d> Builder<'d> {
                     "osProfile": obj! {
                         "computerName": nva.name.as_str(),
                         "adminUsername": NVA_ADMIN,
+                        // No VM extensions: nothing runs code on a proxy in front of the HSMs
+                        // through Azure's control plane (docs/security-scan.md).
+                        "allowExtensionOperations": false,
                         "linuxConfiguration": obj! {
                             "disablePasswordAuthentication": true,
                             "ssh": obj! {
