@@ -17,6 +17,7 @@ import "./suites/page.mjs";
 import "./suites/panels.mjs";
 import "./suites/io.mjs";
 import "./suites/editor.mjs";
+import "./suites/canvas.mjs";
 import "./suites/trace.mjs";
 import "./suites/fixes.mjs";
 import "./suites/performance.mjs";

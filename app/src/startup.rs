@@ -2,7 +2,7 @@
 //! else the autosaved design, else the first reference architecture. A link or an autosave
 //! that cannot be read is reported and leaves the next choice open.
 
-use crate::state::{Notice, Studio, Tone};
+use crate::state::{Notice, Place, Studio, Tone};
 use crate::storage;
 use hsmnet_core::{link, Design};
 
@@ -67,6 +67,7 @@ fn info(text: &str) -> Notice {
     Notice {
         tone: Tone::Info,
         text: text.to_string(),
+        place: Place::Status,
     }
 }
 
@@ -74,5 +75,6 @@ fn refusal(text: String) -> Notice {
     Notice {
         tone: Tone::Refusal,
         text,
+        place: Place::Status,
     }
 }

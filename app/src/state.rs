@@ -20,11 +20,21 @@ pub enum Tone {
     Refusal,
 }
 
-/// A short message shown in the status line (a live region, so screen readers hear it).
+/// Where a message shows: in the status line, or beside the canvas whose action it answers
+/// (a refused drop, link or paste), where the eye is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Status,
+    Canvas,
+}
+
+/// A short message about the last action (both places are live regions, so screen readers
+/// hear it). There is one at a time: the next action replaces or clears it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
     pub tone: Tone,
     pub text: String,
+    pub place: Place,
 }
 
 /// Handed to every component through context; all fields are cheap `Copy` handles.
@@ -88,12 +98,15 @@ impl Studio {
     }
 
     /// Applies an edit as one undoable step. A refused edit changes nothing and is reported
-    /// in the status line; returns whether it was applied.
+    /// in the status line; returns whether it was applied. An applied edit clears the message
+    /// of the action before it, which no longer describes the design: the caller says what it
+    /// did ([`Studio::tell`]).
     pub fn apply(&self, edit: Edit) -> bool {
         let mut result = Ok(());
         self.history.update(|h| result = h.apply(&edit));
         match result {
             Ok(()) => {
+                self.notice.set(None);
                 self.prune_selection();
                 true
             }
@@ -128,6 +141,7 @@ impl Studio {
         self.history.update(|h| done = h.undo());
         if done {
             self.prune_selection();
+            self.tell("Undid the last change.");
         }
     }
 
@@ -136,22 +150,31 @@ impl Studio {
         self.history.update(|h| done = h.redo());
         if done {
             self.prune_selection();
+            self.tell("Redid the change.");
         }
     }
 
-    /// Says something in the status line.
+    /// Says what the last action did, in the status line.
     pub fn tell(&self, text: impl Into<String>) {
-        self.notice.set(Some(Notice {
-            tone: Tone::Info,
-            text: text.into(),
-        }));
+        self.say(Tone::Info, Place::Status, text);
     }
 
-    /// Says why something was refused (a drop, a link, an input) in the status line.
+    /// Says why something was refused (an export, a file, an input) in the status line.
     pub fn refuse(&self, text: impl Into<String>) {
+        self.say(Tone::Refusal, Place::Status, text);
+    }
+
+    /// Says why an action on the canvas (a drop, a link, a paste, a rename) was refused,
+    /// beside the canvas.
+    pub fn refuse_on_canvas(&self, text: impl Into<String>) {
+        self.say(Tone::Refusal, Place::Canvas, text);
+    }
+
+    fn say(&self, tone: Tone, place: Place, text: impl Into<String>) {
         self.notice.set(Some(Notice {
-            tone: Tone::Refusal,
+            tone,
             text: text.into(),
+            place,
         }));
     }
 

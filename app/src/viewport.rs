@@ -43,6 +43,37 @@ impl ViewBox {
     pub fn panned(&self, dx: f64, dy: f64) -> ViewBox {
         ViewBox(self.0.translated(dx, dy))
     }
+
+    /// The view moved as little as it takes to show `target` whole with `margin` around it
+    /// (centred on it when it is larger than the view), at the same zoom: the view follows an
+    /// element added or selected from the keyboard without jumping when it is already seen.
+    pub fn showing(&self, target: Rect, margin: f64) -> ViewBox {
+        let r = self.0;
+        let axis = |start: f64, size: f64, t_start: f64, t_size: f64| -> f64 {
+            let (lo, hi) = (t_start - margin, t_start + t_size + margin);
+            if hi - lo > size {
+                t_start + t_size / 2.0 - size / 2.0
+            } else if lo < start {
+                lo
+            } else if hi > start + size {
+                hi - size
+            } else {
+                start
+            }
+        };
+        ViewBox(Rect::new(
+            axis(r.x, r.w, target.x, target.w),
+            axis(r.y, r.h, target.y, target.h),
+            r.w,
+            r.h,
+        ))
+    }
+
+    /// Pans by a wheel's or touchpad's scroll of (`dx`, `dy`) screen pixels, at `scale` pixels
+    /// per canvas unit: the drawing moves the way the fingers do, as in draw.io and Figma.
+    pub fn scrolled(&self, dx: f64, dy: f64, scale: f64) -> ViewBox {
+        self.panned(dx / scale, dy / scale)
+    }
 }
 
 /// How the browser maps the view box onto an element of `width` x `height` CSS pixels, as
@@ -122,6 +153,31 @@ mod tests {
             Point::new(500.0, 0.0)
         );
         assert_eq!(screen.to_canvas(&view, 0.0, 750.0), Point::new(0.0, 500.0));
+    }
+
+    #[test]
+    fn showing_moves_the_view_only_as_far_as_needed() {
+        let view = ViewBox(Rect::new(0.0, 0.0, 400.0, 300.0));
+        let seen = Rect::new(100.0, 100.0, 50.0, 50.0);
+        assert_eq!(view.showing(seen, 10.0), view, "already seen: no jump");
+        let right = view.showing(Rect::new(500.0, 100.0, 50.0, 50.0), 10.0);
+        assert_eq!(right.0, Rect::new(160.0, 0.0, 400.0, 300.0));
+        let above = view.showing(Rect::new(0.0, -200.0, 50.0, 50.0), 10.0);
+        assert_eq!(above.0, Rect::new(-10.0, -210.0, 400.0, 300.0));
+        // Larger than the view: centred on it.
+        let huge = view.showing(Rect::new(0.0, 0.0, 1000.0, 100.0), 0.0);
+        assert_eq!(huge.0.x, 300.0);
+    }
+
+    #[test]
+    fn scrolling_pans_by_screen_pixels_at_the_current_zoom() {
+        let view = ViewBox(FIT);
+        assert_eq!(
+            view.scrolled(0.0, 100.0, 2.0).0,
+            Rect::new(0.0, 50.0, 1000.0, 500.0)
+        );
+        assert_eq!(view.scrolled(-40.0, 0.0, 0.5).0.x, -80.0);
+        assert_eq!(view.scrolled(0.0, 100.0, 2.0).0.w, FIT.w, "no zoom");
     }
 
     #[test]

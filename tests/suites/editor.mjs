@@ -85,6 +85,15 @@ async function waitForLabel(label) {
 test("editor: a blank design opens on a page of its own", async () => {
   page = await ctx.browser.newPage({ viewport: { width: 1440, height: 900 } });
   watch(page, problems);
+  // SLOW_FRAMES=1: every animation frame comes 120 ms late, as on a loaded machine. The
+  // keyboard tests must pass so too: the canvas's focus handling may not race the frames
+  // (a late refocus once took the keyboard back from the palette, and the add never came).
+  if (process.env.SLOW_FRAMES) {
+    await page.addInitScript(() => {
+      const raf = window.requestAnimationFrame.bind(window);
+      window.requestAnimationFrame = (cb) => setTimeout(() => raf(cb), 120);
+    });
+  }
   await page.goto(ctx.baseUrl, { waitUntil: "load" });
   await page.waitForSelector("svg.canvas g.symbols", { timeout: 20_000 });
   await page.getByRole("button", { name: "Blank design", exact: true }).click();
@@ -133,14 +142,14 @@ test("editor: a drop where the element cannot live is refused with a message", a
   const hsms = await count("svg.canvas g.symbol.hsm");
   const at = await onArea("Subnet subnet-1", 0.5, 0.6);
   await dropFromPalette("hsm", at.x, at.y);
-  await page.waitForFunction(() => document.querySelector("#status")?.textContent.includes("delegated"));
-  const text = await status();
+  await page.waitForFunction(() => document.querySelector("#canvas-message")?.textContent.includes("delegated"));
+  const text = await page.textContent("#canvas-message");
   assert(text.includes("An HSM goes into a subnet delegated to Dedicated HSM"), `status: ${text}`);
   assertEqual(await count("svg.canvas g.symbol.hsm"), hsms, "HSMs after a refused drop");
   // A VNet dropped outside every region is refused too.
   const canvas = await centre("svg.canvas");
   await dropFromPalette("vnet", canvas.box.x + canvas.box.width - 20, canvas.box.y + canvas.box.height - 20);
-  await page.waitForFunction(() => document.querySelector("#status")?.textContent.includes("A VNet goes into a region"));
+  await page.waitForFunction(() => document.querySelector("#canvas-message")?.textContent.includes("A VNet goes into a region"));
 });
 
 test("editor: dragging a VNet moves it with its subnets and HSM as one edit", async () => {
@@ -212,7 +221,7 @@ test("editor: Alt+drag from one VNet to another peers them", async () => {
   await page.mouse.move(b.x, b.y, { steps: 4 });
   await page.mouse.up();
   await page.keyboard.up("Alt");
-  await page.waitForFunction(() => document.querySelector("#status")?.textContent.includes("already peered"));
+  await page.waitForFunction(() => document.querySelector("#canvas-message")?.textContent.includes("already peered"));
 });
 
 test("editor: with the keyboard alone, an HSM is added beside the selected one", async () => {
@@ -257,14 +266,10 @@ test("editor: with the keyboard alone, an NSG is added and connected to a subnet
   await page.click(drawn("VNet vnet-2") + " > text");
   await page.keyboard.up("Shift");
   await page.click('button[aria-label="Connect the two selected elements"]');
-  await page.waitForFunction(() => document.querySelector("#status")?.textContent.includes("already peered"));
+  await page.waitForFunction(() => document.querySelector("#canvas-message")?.textContent.includes("already peered"));
 });
 
-// SKIPPED: fails in about half of the full runs since this session's changes (the VNet added
-// from the palette, or its nudge, does not show within 30 s), passes when the editor suite runs
-// alone. The next test builds on it. Both stay here, not run, until the race is found.
-const flaky = () => {};
-flaky("editor: keyboard add into the selected region, nudge, duplicate and delete", async () => {
+test("editor: keyboard add into the selected region, nudge, duplicate and delete", async () => {
   await page.focus(drawn("Region East US"));
   await page.keyboard.press("Enter");
   // The add goes into the selection: wait until the region is the one selected element.
@@ -295,7 +300,7 @@ flaky("editor: keyboard add into the selected region, nudge, duplicate and delet
   assertEqual(await page.$(drawn("VNet vnet-4")), null, "the copy is gone");
 });
 
-flaky("editor: the connect handle links two elements with the mouse alone", async () => {
+test("editor: the connect handle links two elements with the mouse alone", async () => {
   await page.click('button[aria-label="Fit the diagram"]');
   await page.click(drawn("VNet vnet-3") + " > text");
   await page.waitForSelector("svg.canvas .handle");

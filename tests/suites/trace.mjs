@@ -8,9 +8,9 @@ import { ARTIFACTS, HSMNET, assert, assertEqual, cli, ctx, design, test } from "
 import { freshPage, scratchFile } from "./studio.mjs";
 
 /** The CLI's trace of a design file; exit 1 (dropped) still prints the trace. */
-function cliTrace(file, from, to) {
+function cliTrace(file, from, to, port = "1792") {
   try {
-    return JSON.parse(execFileSync(HSMNET, ["trace", file, "--from", from, "--to", to, "--format", "json"], { encoding: "utf8" }));
+    return JSON.parse(execFileSync(HSMNET, ["trace", file, "--from", from, "--to", to, "--port", port, "--format", "json"], { encoding: "utf8" }));
   } catch (err) {
     if (err.status === 1) return JSON.parse(err.stdout);
     throw err;
@@ -77,6 +77,47 @@ test("trace: an NVA without SNAT drops the reply at the hop the CLI names, marke
   assertEqual(shown.path, "trace-path dropped", "path drawn on the canvas");
   assert(shown.failure?.includes(expected.verdict.reason), `failure mark: ${shown.failure}`);
   await page.screenshot({ path: path.join(ARTIFACTS, "trace-dropped.png"), fullPage: true });
+  await page.close();
+});
+
+test("trace: the panel answers as you type, has a Trace button, and the verdict shows above the canvas", async () => {
+  const doc = hubDocument();
+  const { page, file } = await openDesign(doc);
+  const site = doc.design.sites[0].name;
+  const hsm = doc.design.hsms[0].name;
+  // Typed key by key, with neither Enter nor leaving the box.
+  await page.click("#trace-from");
+  await page.keyboard.type(site);
+  await page.click("#trace-to");
+  await page.keyboard.type(hsm);
+  await page.waitForSelector(".trace-result .verdict", { timeout: 5_000 });
+  assert((await page.textContent(".trace-result .verdict")).startsWith("Delivered"), "delivered");
+  assertEqual(await page.evaluate(() => document.activeElement?.id), "trace-to", "still typing in the box");
+  // The port, typed: the trace follows it (the HSM's SSH port is not what the proxy forwards).
+  const port22 = cliTrace(file, site, hsm, "22");
+  await page.click("#trace-port", { clickCount: 3 });
+  await page.keyboard.type("22");
+  await page.waitForFunction(() => document.querySelector(".trace-summary")?.textContent.includes("on TCP 22"), null, { timeout: 5_000 });
+  const verdict = await page.textContent(".trace-result .verdict");
+  const expected = port22.verdict.result === "delivered" ? "Delivered" : `Dropped at hop ${port22.verdict.hop + 1}`;
+  assert(verdict.startsWith(expected), `verdict on port 22: ${verdict} (CLI: ${JSON.stringify(port22.verdict)})`);
+  // The Trace button traces what the boxes hold at once, before typing would rest.
+  await page.$eval("#trace-port", (input) => { input.value = "1792"; });
+  await page.click("button.trace-now");
+  await page.waitForFunction(() => document.querySelector(".trace-summary")?.textContent.includes("on TCP 1792"), null, { timeout: 1_000 });
+  // Beside the canvas: the verdict is on screen with the canvas, not only in the side column.
+  await page.evaluate(() => document.querySelector(".palette").scrollIntoView({ block: "start" }));
+  const summary = await page.locator(".trace-summary").boundingBox();
+  const canvas = await page.locator("svg.canvas").boundingBox();
+  assert(summary && summary.y >= 0 && summary.y + summary.height <= 800, `summary on screen: ${JSON.stringify(summary)}`);
+  assert(summary.y < canvas.y && canvas.y < 800, "right above the canvas, which is on screen too");
+  const summaryText = await page.textContent(".trace-summary");
+  assert(
+    summaryText.startsWith("Trace ") && summaryText.includes(site) && summaryText.includes(hsm) &&
+      summaryText.includes("on TCP 1792: delivered, out and back."),
+    `summary: ${summaryText}`,
+  );
+  await page.screenshot({ path: path.join(ARTIFACTS, "trace-live.png") });
   await page.close();
 });
 

@@ -16,13 +16,14 @@ mod link;
 mod live;
 mod overlay;
 mod pick;
+mod rename;
 mod selection;
 mod symbol;
 mod trace_path;
 
-use super::Palette;
+use super::{Palette, TraceSummary};
 use crate::scene::{Area, Badge, Link, LinkKind, Scene, Symbol, Trunk};
-use crate::state::Studio;
+use crate::state::{Place, Studio};
 use crate::viewport::{Screen, ViewBox};
 use area::AreaBox;
 use badge::PolicyBadge;
@@ -33,13 +34,16 @@ use hsmnet_core::model::metrics::HEADER;
 use hsmnet_core::model::{Kind, Point, Rect};
 use hsmnet_core::Id;
 use legend::Legend;
-pub(crate) use overlay::worst_by_element;
-use leptos::ev::{KeyboardEvent, PointerEvent, WheelEvent};
+use leptos::ev::{FocusEvent, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
 use leptos::prelude::*;
 use link::{LinkPath, TrunkPath};
 use live::Live;
-use pick::{element_id, handle_id, id_at, refocus};
-use selection::{all_added, kind_of, last_added, outermost, selected_container, toggle};
+pub(crate) use overlay::worst_by_element;
+use pick::{drawn_order, element_id, focus_first, handle_id, hold_focus, id_at, target_id, typing};
+use rename::RenameBox;
+use selection::{
+    all_added, bounds_of, kind_of, last_added, named, outermost, selected_container, toggle,
+};
 use symbol::SymbolMark;
 use trace_path::TracePath;
 use wasm_bindgen::closure::Closure;
@@ -53,6 +57,10 @@ const PAN_STEP: f64 = 0.1;
 const NUDGE: f64 = 8.0;
 /// Screen pixels a press may wander and still be a click.
 const CLICK_SLOP: f64 = 3.0;
+/// How fast Ctrl+wheel and a pinch zoom, per pixel of scroll (100 px: about 22 %).
+const WHEEL_ZOOM: f64 = 0.0025;
+/// Canvas units kept around an element the view follows.
+const REVEAL_MARGIN: f64 = 24.0;
 
 /// Areas and symbols above which a drawing's labels are hidden while its zoom changes.
 const LARGE_DRAWING: usize = 300;
@@ -201,34 +209,64 @@ pub fn Diagram() -> impl IntoView {
     let band = RwSignal::new(None::<Rect>);
     let wire = RwSignal::new(None::<(Point, Point)>);
     let ghost = RwSignal::new(None::<(Item, Point)>);
+    // Where the pointer is over the canvas (client coordinates), where a paste goes.
+    let pointer_at = StoredValue::new(None::<(f64, f64)>);
+    // What Ctrl+C copied: core keeps the design it came from, so a paste outlives the originals.
+    let clipboard = StoredValue::new(None::<draw::Copied>);
+    // Space held over the canvas: a drag anywhere pans, as in draw.io and Figma.
+    let space_held = StoredValue::new(false);
+    // The element being renamed in place (double-click or F2).
+    let renaming = RwSignal::new(None::<Id>);
+    // Whether the last input was a key rather than the pointer: the view follows the
+    // keyboard's focus, never a click.
+    let keyboard_input = StoredValue::new(false);
 
     // The canvas point under client coordinates; `within` limits it to the canvas's box.
     let canvas_point = move |x: f64, y: f64, within: bool| -> Option<Point> {
         let svg = svg_ref.get_untracked()?;
-        let rect = svg.get_bounding_client_rect();
-        let (px, py) = (x - rect.left(), y - rect.top());
-        if within && (px < 0.0 || py < 0.0 || px > rect.width() || py > rect.height()) {
+        let (left, top, screen) = drawing_box(&svg);
+        let (px, py) = (x - left, y - top);
+        if within && (px < 0.0 || py < 0.0 || px > screen.width || py > screen.height) {
             return None;
         }
-        let screen = Screen {
-            width: rect.width(),
-            height: rect.height(),
-        };
         Some(screen.to_canvas(&view_box(), px, py))
     };
     let canvas_at = move |x: f64, y: f64| canvas_point(x, y, true);
-    let pixels_per_unit = move || {
-        svg_ref.get_untracked().map_or(1.0, |svg| {
-            let rect = svg.get_bounding_client_rect();
-            Screen {
-                width: rect.width(),
-                height: rect.height(),
-            }
-            .scale(&view_box())
-        })
-    };
+    let pixels_per_unit = move || pixels_per_unit_of(svg_ref, &view_box());
 
-    // Applies an edit built by core, or says why it was refused; returns whether it applied.
+    // Pans so that the element drawn for `id` is seen whole (the view follows what the
+    // keyboard adds or selects); a view that shows it already stays still.
+    let reveal = move |id: Id| {
+        let Some(rect) = studio.scene.with_untracked(|s| bounds_of(s, id)) else {
+            return;
+        };
+        let view = view_box();
+        let shown = view.showing(rect, REVEAL_MARGIN);
+        if shown != view {
+            set_view(shown);
+        }
+    };
+    // A palette item is dropped only where the canvas itself is under the pointer: released
+    // anywhere else (over the palette, a panel), the drag is cancelled quietly.
+    let drop_point = move |x: f64, y: f64| -> Option<Point> {
+        let svg = svg_ref.get_untracked()?;
+        let over = web_sys::window()?
+            .document()?
+            .element_from_point(x as f32, y as f32)?;
+        if !svg.contains(Some(&over)) {
+            return None;
+        }
+        canvas_at(x, y)
+    };
+    // While a palette item is dragged over the canvas: the container that would receive it,
+    // or why it cannot go there, as core's `draw::drop_target` answers (the drop's own answer).
+    let aim = Memo::new(move |_| {
+        let (item, at) = ghost.get()?;
+        Some(studio.with_design(|d| draw::drop_target(d, item, at)))
+    });
+
+    // Applies an edit built by core, or says beside the canvas why it was refused; returns
+    // whether it applied.
     let commit = move |built: Result<Edit, Refusal>| -> bool {
         match built {
             Ok(edit) => {
@@ -236,12 +274,13 @@ pub fn Diagram() -> impl IntoView {
                 studio.apply(edit)
             }
             Err(refusal) => {
-                studio.refuse(refusal.0);
+                studio.refuse_on_canvas(refusal.0);
                 false
             }
         }
     };
     let place_item = move |(item, at): (Item, Option<Point>)| {
+        let from_keyboard = at.is_none();
         let built = studio.with_design_untracked(|d| {
             let at = at.unwrap_or_else(|| draw::spot_in(d, selected_container(d, studio)));
             draw::place(d, item, at)
@@ -252,13 +291,16 @@ pub fn Diagram() -> impl IntoView {
                 studio.selection.set(vec![id]);
                 let name = studio.with_design_untracked(|d| d.name_of(id));
                 studio.tell(format!("Added {} {name}.", item.label()));
+                if from_keyboard {
+                    reveal(id);
+                }
             }
         }
     };
     let connect_selected = move || {
         let selection = studio.selection.get_untracked();
         let [a, b] = selection[..] else {
-            studio.refuse("Select exactly two elements to connect them.");
+            studio.refuse_on_canvas("Select exactly two elements to connect them.");
             return;
         };
         let built = studio.with_design_untracked(|d| draw::connect(d, a, b));
@@ -268,18 +310,92 @@ pub fn Diagram() -> impl IntoView {
     };
     let delete_selected = move || {
         let selection = studio.selection.get_untracked();
+        // Where the keyboard goes next: the element drawn after the first one deleted (or,
+        // past the end, before it) that outlives the delete; else the canvas itself.
+        let order = drawn_order(svg_ref);
+        let next: Vec<Id> = match order.iter().position(|id| selection.contains(id)) {
+            Some(i) => order[i + 1..]
+                .iter()
+                .chain(order[..i].iter().rev())
+                .filter(|id| !selection.contains(id))
+                .copied()
+                .collect(),
+            None => Vec::new(),
+        };
+        let what = studio.with_design_untracked(|d| named(d, &selection));
         let built = studio.with_design_untracked(|d| draw::remove(d, &selection));
         if commit(built) {
             studio.selection.set(Vec::new());
+            studio.tell(format!("Deleted {what}."));
+            hold_focus(svg_ref);
+            focus_first(svg_ref, next);
         }
     };
     let duplicate_selected = move || {
         let selection = studio.selection.get_untracked();
+        let what = studio.with_design_untracked(|d| named(d, &selection));
         let built = studio.with_design_untracked(|d| draw::duplicate(d, &selection));
         let added = built.as_ref().map(all_added).unwrap_or_default();
         if commit(built) {
             let copies = studio.with_design_untracked(|d| outermost(d, &added));
+            let made = studio.with_design_untracked(|d| named(d, &copies));
+            studio.tell(format!("Duplicated {what} as {made}."));
+            if let Some(first) = copies.first() {
+                reveal(*first);
+            }
             studio.selection.set(copies);
+        }
+    };
+    let copy_selected = move || {
+        let selection = studio.selection.get_untracked();
+        match studio.with_design_untracked(|d| draw::copy(d, &selection)) {
+            Ok(copied) => {
+                studio.tell(format!(
+                    "Copied {}: Ctrl+V pastes it under the pointer.",
+                    copied.describe()
+                ));
+                clipboard.set_value(Some(copied));
+            }
+            Err(refusal) => studio.refuse_on_canvas(refusal.0),
+        }
+    };
+    // Pastes into the containers under the pointer, or, with the pointer off the canvas,
+    // under the middle of the view.
+    let paste_here = move || {
+        let at = pointer_at
+            .get_value()
+            .and_then(|(x, y)| canvas_at(x, y))
+            .unwrap_or_else(|| {
+                let r = view_box().0;
+                Point::new(r.x + r.w / 2.0, r.y + r.h / 2.0)
+            });
+        let built = clipboard.with_value(|copied| {
+            let copied = copied.as_ref()?;
+            Some((
+                copied.describe(),
+                studio.with_design_untracked(|d| draw::paste(d, copied, at)),
+            ))
+        });
+        let Some((what, built)) = built else {
+            studio
+                .refuse_on_canvas("Nothing to paste: select something and copy it (Ctrl+C) first.");
+            return;
+        };
+        let added = built.as_ref().map(all_added).unwrap_or_default();
+        if commit(built) {
+            let copies = studio.with_design_untracked(|d| outermost(d, &added));
+            let made = studio.with_design_untracked(|d| named(d, &copies));
+            studio.tell(format!("Pasted {what} as {made}."));
+            if let Some(first) = copies.first() {
+                reveal(*first);
+            }
+            studio.selection.set(copies);
+        }
+    };
+    // Opens the rename box of an element that is drawn.
+    let start_rename = move |id: Id| {
+        if studio.scene.with_untracked(|s| s.shape_of(id).is_some()) {
+            renaming.set(Some(id));
         }
     };
     let nudge = move |dx: f64, dy: f64| {
@@ -311,19 +427,55 @@ pub fn Diagram() -> impl IntoView {
 
     let on_wheel = move |ev: WheelEvent| {
         ev.prevent_default();
-        let Some(at) = canvas_at(ev.client_x() as f64, ev.client_y() as f64) else {
-            return;
+        // Lines and pages (some mice, some browsers) to pixels.
+        let unit = match ev.delta_mode() {
+            1 => 16.0,
+            2 => 400.0,
+            _ => 1.0,
         };
-        let factor = (-ev.delta_y() * 0.0015).exp();
-        set_view(view_box().zoomed(factor, at, fit.get_untracked()));
+        let (dx, dy) = (ev.delta_x() * unit, ev.delta_y() * unit);
+        if ev.ctrl_key() || ev.meta_key() {
+            // Ctrl/⌘+wheel, and a touchpad pinch (browsers send it as a wheel with ctrlKey):
+            // zoom around the pointer.
+            let Some(at) = canvas_at(ev.client_x() as f64, ev.client_y() as f64) else {
+                return;
+            };
+            let factor = (-dy.clamp(-100.0, 100.0) * WHEEL_ZOOM).exp();
+            set_view(view_box().zoomed(factor, at, fit.get_untracked()));
+        } else {
+            // A plain wheel and a two-finger scroll pan; Shift turns a vertical wheel sideways.
+            let (dx, dy) = if ev.shift_key() && dx == 0.0 {
+                (dy, 0.0)
+            } else {
+                (dx, dy)
+            };
+            set_view(view_box().scrolled(dx, dy, pixels_per_unit()));
+        }
     };
     let on_pointer_down = move |ev: PointerEvent| {
-        if ev.button() != 0 && ev.button() != 1 {
+        keyboard_input.set_value(false);
+        if (ev.button() != 0 && ev.button() != 1) || typing(&ev) {
             return;
         }
         cancel();
         let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
         let pointer = ev.pointer_id();
+        // Space+drag pans wherever it starts, over elements too.
+        if space_held.get_value() {
+            if let Some(svg) = svg_ref.get_untracked() {
+                let _ = svg.set_pointer_capture(pointer);
+                let _ = svg.class_list().add_1("dragging");
+            }
+            gesture.set_value(Some(Gesture::Pan {
+                pointer,
+                x,
+                y,
+                start: view_box(),
+                moved: false,
+                click: None,
+            }));
+            return;
+        }
         // A connect handle starts a link from its element, as Alt+drag does.
         if let (Some(from), Some(at)) = (handle_id(&ev), canvas_point(x, y, false)) {
             wire.set(Some((at, at)));
@@ -418,6 +570,7 @@ pub fn Diagram() -> impl IntoView {
     };
     let on_pointer_move = move |ev: PointerEvent| {
         let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+        pointer_at.set_value(Some((x, y)));
         gesture.update_value(|g| {
             let Some(g) = g.as_mut().filter(|g| g.pointer() == ev.pointer_id()) else {
                 return;
@@ -526,7 +679,8 @@ pub fn Diagram() -> impl IntoView {
                             studio.tell("Connected.");
                         }
                     }
-                    _ => studio.refuse("Release the link on another element to connect them."),
+                    _ => studio
+                        .refuse_on_canvas("Release the link on another element to connect them."),
                 }
             }
         }
@@ -540,8 +694,58 @@ pub fn Diagram() -> impl IntoView {
         }
     });
     on_cleanup(move || escape.remove());
+    // Space over the canvas arms panning (and is no click on whatever button has the focus).
+    let space_down = window_event_listener(leptos::ev::keydown, move |ev| {
+        keyboard_input.set_value(true);
+        // Ctrl+C and Ctrl+V with the pointer over the canvas work wherever the keyboard is
+        // (after a click on a button, say), except in a text field; the canvas's own keys
+        // handle them when it has the keyboard.
+        let on_canvas = svg_ref.get_untracked().is_some_and(|svg| {
+            ev.target()
+                .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+                .is_some_and(|t| svg.contains(Some(&t)))
+        });
+        if (ev.ctrl_key() || ev.meta_key())
+            && !ev.alt_key()
+            && pointer_at.get_value().is_some()
+            && !on_canvas
+            && !typing(&ev)
+        {
+            match ev.key().as_str() {
+                "c" | "C" => copy_selected(),
+                "v" | "V" => paste_here(),
+                _ => return,
+            }
+            ev.prevent_default();
+            return;
+        }
+        if ev.key() == " " && pointer_at.get_value().is_some() && !typing(&ev) {
+            space_held.set_value(true);
+            if let Some(svg) = svg_ref.get_untracked() {
+                let _ = svg.class_list().add_1("space-pan");
+            }
+            ev.prevent_default();
+        }
+    });
+    let space_up = window_event_listener(leptos::ev::keyup, move |ev| {
+        if ev.key() == " " && space_held.get_value() {
+            space_held.set_value(false);
+            if let Some(svg) = svg_ref.get_untracked() {
+                let _ = svg.class_list().remove_1("space-pan");
+            }
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || {
+        space_down.remove();
+        space_up.remove();
+    });
 
     let on_key = move |ev: KeyboardEvent| {
+        // Keys typed in the rename box are its text.
+        if typing(&ev) {
+            return;
+        }
         let view = view_box();
         let (w, h) = (view.0.w, view.0.h);
         let focused = ev
@@ -553,17 +757,34 @@ pub fn Diagram() -> impl IntoView {
         let command = ev.ctrl_key() || ev.meta_key();
         let has_selection = studio.selection.with_untracked(|s| !s.is_empty());
         let step = if ev.shift_key() { 4.0 * NUDGE } else { NUDGE };
-        match ev.key().as_str() {
+        let key = ev.key();
+        match key.as_str() {
             "Enter" | " " => {
                 let Some(id) = focused else { return };
+                // Held down, Space arms panning: select once, not on every repeat.
+                if ev.repeat() {
+                    ev.prevent_default();
+                    return;
+                }
                 if ev.shift_key() {
                     studio.selection.update(|s| toggle(s, id));
                 } else {
                     studio.selection.set(vec![id]);
                 }
+                reveal(id);
             }
             "Delete" | "Backspace" if has_selection => delete_selected(),
             "d" | "D" if command => duplicate_selected(),
+            "c" | "C" if command => copy_selected(),
+            "v" | "V" if command => paste_here(),
+            "F2" => {
+                let single = studio.selection.with_untracked(|s| match s[..] {
+                    [id] => Some(id),
+                    _ => None,
+                });
+                let Some(id) = focused.or(single) else { return };
+                start_rename(id);
+            }
             "a" | "A" if command => {
                 let all = studio.scene.with_untracked(|s| s.inside(s.bounds));
                 studio.selection.set(all);
@@ -596,10 +817,38 @@ pub fn Diagram() -> impl IntoView {
             _ => return,
         }
         ev.prevent_default();
-        // An edit redraws the focused element as a new node: keep the keyboard on it.
-        if let Some(id) = focused {
-            request_animation_frame(move || refocus(svg_ref, id));
+        // An edit redraws the focused element as a new node: hold the keyboard on the canvas
+        // until it is drawn again, then give it back (a delete picks its own next element, a
+        // rename box takes the keyboard itself).
+        let deleting = matches!(key.as_str(), "Delete" | "Backspace");
+        if let Some(id) = focused.filter(|_| !deleting && renaming.get_untracked().is_none()) {
+            hold_focus(svg_ref);
+            focus_first(svg_ref, vec![id]);
         }
+    };
+    let on_double_click = move |ev: MouseEvent| {
+        // The press before it captured the pointer, so the event's target is the canvas:
+        // what is drawn under the pointer is the element double-clicked.
+        let under = id_at(ev.client_x() as f64, ev.client_y() as f64);
+        if let Some(id) = under.or_else(|| target_id(&ev)) {
+            ev.prevent_default();
+            start_rename(id);
+        }
+    };
+    // Tabbing to an element off the view brings it into view.
+    let on_focus_in = move |ev: FocusEvent| {
+        if keyboard_input.get_value() {
+            if let Some(id) = target_id(&ev) {
+                reveal(id);
+            }
+        }
+    };
+    let canvas_message = move || {
+        studio.notice.with(|n| {
+            n.as_ref()
+                .filter(|n| n.place == Place::Canvas)
+                .map(|n| n.text.clone())
+        })
     };
 
     let design_name = move || studio.with_design(|d| d.name.clone());
@@ -640,10 +889,13 @@ pub fn Diagram() -> impl IntoView {
                 </div>
             </div>
             <Palette
-                canvas_at=Callback::new(move |(x, y)| canvas_at(x, y))
+                canvas_at=Callback::new(move |(x, y)| drop_point(x, y))
                 place=Callback::new(place_item)
                 ghost=ghost
             />
+            // Why the last action on the canvas was refused, where the eye is.
+            <p class="canvas-message" role="alert" id="canvas-message">{canvas_message}</p>
+            <TraceSummary/>
             <svg
                 class="canvas"
                 class:outline=move || window.with(|w| w.detail == Detail::Outline)
@@ -662,6 +914,9 @@ pub fn Diagram() -> impl IntoView {
                 on:pointerup=on_pointer_up
                 on:pointercancel=on_pointer_cancel
                 on:keydown=on_key
+                on:dblclick=on_double_click
+                on:focusin=on_focus_in
+                on:pointerleave=move |_| pointer_at.set_value(None)
             >
                 {scene_view(studio.scene, window)}
                 <TracePath scene=studio.scene/>
@@ -674,18 +929,30 @@ pub fn Diagram() -> impl IntoView {
                     </g>
                     {move || band.get().map(overlay::band)}
                     {move || wire.get().map(|(a, b)| overlay::wire(a, b))}
-                    {move || ghost.get().map(|(item, at)| overlay::ghost(item, at))}
+                    {move || {
+                        let target = aim.get()?.ok()??;
+                        studio.scene.with(|s| s.shape_of(target)).map(overlay::drop_target)
+                    }}
+                    {move || {
+                        let refusal = aim.get().and_then(Result::err).map(|r| r.0);
+                        ghost.get().map(|(item, at)| overlay::ghost(item, at, refusal))
+                    }}
                 </g>
+                <RenameBox renaming=renaming svg_ref=svg_ref/>
             </svg>
             <p class="help" id="diagram-help">
-                "Drag items from the palette into the diagram, or select a container and press "
-                "Enter on an item. Drag empty canvas to pan and the wheel to zoom; drag an "
+                "Drag items from the palette into the diagram (the container that receives one "
+                "is highlighted; released off the canvas, the drag is cancelled), or select a "
+                "container and press Enter on an item. Drag empty canvas, Space+drag, the wheel "
+                "or two fingers pan; Ctrl+wheel or a pinch zooms; drag an "
                 "element to move it (a region by its title); Shift+drag selects with a box; "
                 "Alt+drag from one element to another, or drag the handle of a selected element, "
                 "connects them. Click or Enter selects, "
                 "Shift adds to the selection; C connects two selected elements, Delete removes, "
-                "Ctrl+D duplicates, arrow keys nudge the selection (or pan when nothing is "
-                "selected), Escape cancels a drag; + and − zoom, 0 fits."
+                "Ctrl+D duplicates, Ctrl+C and Ctrl+V copy and paste under the pointer, "
+                "double-click or F2 renames, arrow keys nudge the selection (or pan when nothing "
+                "is selected), Escape cancels a drag; + and − zoom, 0 fits; Ctrl+Z undoes, "
+                "Ctrl+Y or Ctrl+Shift+Z redoes."
             </p>
             <Legend/>
         </section>
@@ -694,14 +961,24 @@ pub fn Diagram() -> impl IntoView {
 
 /// The pixels per canvas unit of a view on the canvas element.
 fn pixels_per_unit_of(svg_ref: NodeRef<leptos::svg::Svg>, view: &ViewBox) -> f64 {
-    svg_ref.get_untracked().map_or(1.0, |svg| {
-        let rect = svg.get_bounding_client_rect();
-        Screen {
-            width: rect.width(),
-            height: rect.height(),
-        }
-        .scale(view)
-    })
+    svg_ref
+        .get_untracked()
+        .map_or(1.0, |svg| drawing_box(&svg).2.scale(view))
+}
+
+/// Where the canvas draws, in client coordinates: the left and top of the box inside its
+/// border, and that box's size. The view box maps onto this box, not onto the border's, so a
+/// point computed from the outer box is off by the border's width.
+fn drawing_box(svg: &web_sys::SvgElement) -> (f64, f64, Screen) {
+    let rect = svg.get_bounding_client_rect();
+    // The border is as wide on every side (the outer size keeps its fractions, which the
+    // inner size, in whole pixels, would lose).
+    let (left, top) = (f64::from(svg.client_left()), f64::from(svg.client_top()));
+    let screen = Screen {
+        width: (rect.width() - 2.0 * left).max(0.0),
+        height: (rect.height() - 2.0 * top).max(0.0),
+    };
+    (rect.left() + left, rect.top() + top, screen)
 }
 
 /// Back to front: regions, peerings, VNets, subnets, policy badges, connections, symbols.

@@ -15,6 +15,7 @@ mod size_input;
 mod status_line;
 mod toolbar;
 mod trace_panel;
+mod trace_summary;
 
 pub use app::App;
 pub use diagram::Diagram;
@@ -29,3 +30,4 @@ pub use size_input::SizeInput;
 pub use status_line::StatusLine;
 pub use toolbar::Toolbar;
 pub use trace_panel::TracePanel;
+pub use trace_summary::TraceSummary;

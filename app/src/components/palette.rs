@@ -6,6 +6,7 @@ use hsmnet_core::draw::Item;
 use hsmnet_core::model::Point;
 use leptos::ev::PointerEvent;
 use leptos::prelude::*;
+use std::time::Duration;
 use wasm_bindgen::JsCast;
 
 /// Movement (CSS pixels) before a press on an item becomes a drag.
@@ -20,7 +21,8 @@ struct Drag {
     moved: bool,
 }
 
-/// `canvas_at` maps client coordinates to a canvas point (None outside the canvas); `place`
+/// `canvas_at` maps client coordinates to a canvas point (None where the canvas is not under
+/// them); `place`
 /// adds an item at a point, or, given none, into the selection; `ghost` shows the item
 /// being dropped.
 #[component]
@@ -68,6 +70,9 @@ pub fn Palette(
         ghost.set(canvas_at.run((x, y)).map(|p| (d.item, p)));
     };
     let on_up = move |ev: PointerEvent| {
+        // The click that follows a release (dispatched in the same task) belongs to the drag
+        // or the Escape before it; once it has passed, no flag may swallow a later, real click.
+        set_timeout(move || swallow_click.set_value(false), Duration::ZERO);
         let Some(d) = drag.get_value().filter(|d| d.pointer == ev.pointer_id()) else {
             return;
         };
@@ -77,6 +82,7 @@ pub fn Palette(
             return;
         }
         swallow_click.set_value(true);
+        // Off the canvas (over the palette, a panel), the drag is cancelled quietly.
         if let Some(at) = canvas_at.run((ev.client_x() as f64, ev.client_y() as f64)) {
             place.run((d.item, Some(at)));
         }

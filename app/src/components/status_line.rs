@@ -1,14 +1,16 @@
-//! The last message for the user (a refusal, an export, an opened link), in a live region so
-//! that screen readers announce it.
+//! What the last action did or why it was refused (an edit, an export, an opened link), in a
+//! live region so that screen readers announce it. The next action replaces or clears it; a
+//! refusal of an action on the canvas shows beside the canvas instead (see `diagram.rs`).
 
-use crate::state::{Studio, Tone};
+use crate::state::{Place, Studio, Tone};
 use leptos::prelude::*;
 
 #[component]
 pub fn StatusLine() -> impl IntoView {
     let studio = expect_context::<Studio>();
+    let shown = Memo::new(move |_| studio.notice.get().filter(|n| n.place == Place::Status));
     let class = move || {
-        let tone = studio.notice.with(|n| n.as_ref().map(|n| n.tone));
+        let tone = shown.with(|n| n.as_ref().map(|n| n.tone));
         match tone {
             Some(Tone::Refusal) => "status refusal",
             Some(Tone::Info) => "status info",
@@ -18,9 +20,9 @@ pub fn StatusLine() -> impl IntoView {
     view! {
         <div class="status-bar">
             <p class=class role="status" aria-live="polite" id="status">
-                {move || studio.notice.with(|n| n.as_ref().map(|n| n.text.clone()))}
+                {move || shown.with(|n| n.as_ref().map(|n| n.text.clone()))}
             </p>
-            <Show when=move || studio.notice.with(Option::is_some)>
+            <Show when=move || shown.with(Option::is_some)>
                 <button
                     type="button"
                     class="dismiss"

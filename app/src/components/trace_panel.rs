@@ -1,12 +1,19 @@
 //! Traces a flow: pick a source and a destination (by name or address) and a port; the panel lists
-//! every hop out and back with what decided it, and the verdict. The canvas draws the same path
-//! (diagram/trace_path.rs). Clicking a hop selects its elements.
+//! every hop out and back with what decided it, and the verdict. It answers as you type (once
+//! typing rests for a moment), on Enter or leaving a box, and on the Trace button. The canvas
+//! draws the same path (diagram/trace_path.rs) and says the verdict above it (`TraceSummary`).
+//! Clicking a hop selects its elements.
 
 use crate::state::Studio;
 use crate::tracing::Tracing;
 use hsmnet_core::model::ConnectionKind;
 use hsmnet_core::trace::{Hop, Leg, Trace, Verdict};
+use leptos::html::Input;
 use leptos::prelude::*;
+use std::time::Duration;
+
+/// How long typing rests before the trace follows it, so that each key does not start one.
+const SETTLE: Duration = Duration::from_millis(250);
 
 #[component]
 pub fn TracePanel() -> impl IntoView {
@@ -47,12 +54,49 @@ pub fn TracePanel() -> impl IntoView {
             .map(|n| view! { <option value=n></option> })
             .collect_view()
     };
-    let on_port = move |ev| {
-        if let Ok(port) = event_target_value(&ev).trim().parse::<u16>() {
-            if port > 0 {
-                tracing.port.set(port);
+    let (from_box, to_box, port_box) = (
+        NodeRef::<Input>::new(),
+        NodeRef::<Input>::new(),
+        NodeRef::<Input>::new(),
+    );
+    // Traces what the three boxes hold (a signal set only when its text changed, so that an
+    // unchanged flow is not traced again).
+    let take = move || {
+        let set = |signal: RwSignal<String>, input: NodeRef<Input>| {
+            if let Some(text) = input.get_untracked().map(|i| i.value()) {
+                if signal.with_untracked(|s| *s != text) {
+                    signal.set(text);
+                }
             }
+        };
+        set(tracing.from, from_box);
+        set(tracing.to, to_box);
+        let port = port_box
+            .get_untracked()
+            .and_then(|i| i.value().trim().parse::<u16>().ok())
+            .filter(|p| *p > 0);
+        if let Some(port) = port.filter(|p| *p != tracing.port.get_untracked()) {
+            tracing.port.set(port);
         }
+    };
+    // Each key starts a short wait; only the last one's wait, when it ends, traces.
+    let typed = StoredValue::new(0_u64);
+    let on_typing = move |_| {
+        let this = typed.get_value() + 1;
+        typed.set_value(this);
+        set_timeout(
+            move || {
+                if typed.get_value() == this {
+                    take();
+                }
+            },
+            SETTLE,
+        );
+    };
+    let trace_now = move || {
+        // A wait still running would only trace the same again.
+        typed.update_value(|n| *n += 1);
+        take();
     };
     let result = move || match tracing.result.get() {
         None => view! {
@@ -69,25 +113,26 @@ pub fn TracePanel() -> impl IntoView {
                 <div class="field">
                     <label for="trace-from">"From"</label>
                     <input id="trace-from" list="trace-sources" autocomplete="off"
-                        placeholder="site, subnet or address"
+                        placeholder="site, subnet or address" node_ref=from_box
                         prop:value=move || tracing.from.get()
-                        on:change=move |ev| tracing.from.set(event_target_value(&ev))/>
+                        on:input=on_typing on:change=move |_| trace_now()/>
                     <datalist id="trace-sources">{move || options(sources.get())}</datalist>
                 </div>
                 <div class="field">
                     <label for="trace-to">"To"</label>
                     <input id="trace-to" list="trace-targets" autocomplete="off"
-                        placeholder="HSM or address"
+                        placeholder="HSM or address" node_ref=to_box
                         prop:value=move || tracing.to.get()
-                        on:change=move |ev| tracing.to.set(event_target_value(&ev))/>
+                        on:input=on_typing on:change=move |_| trace_now()/>
                     <datalist id="trace-targets">{move || options(targets.get())}</datalist>
                 </div>
                 <div class="field port">
                     <label for="trace-port">"TCP port"</label>
-                    <input id="trace-port" type="number" min="1" max="65535"
+                    <input id="trace-port" type="number" min="1" max="65535" node_ref=port_box
                         prop:value=move || tracing.port.get().to_string()
-                        on:change=on_port/>
+                        on:input=on_typing on:change=move |_| trace_now()/>
                 </div>
+                <button type="button" class="trace-now" on:click=move |_| trace_now()>"Trace"</button>
                 <button type="button" on:click=move |_| tracing.clear()>"Clear trace"</button>
             </div>
             <div class="trace-result" aria-live="polite">{result}</div>

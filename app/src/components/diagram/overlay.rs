@@ -125,14 +125,36 @@ pub fn wire(from: Point, to: Point) -> impl IntoView {
     view! { <line class="wire" x1=from.x y1=from.y x2=to.x y2=to.y/> }
 }
 
-/// The palette item under the pointer while it is dragged over the canvas.
-pub fn ghost(item: Item, at: Point) -> impl IntoView {
+/// The palette item under the pointer while it is dragged over the canvas; where it cannot
+/// go, marked so, with why under it (core's refusal, before the drop).
+pub fn ghost(item: Item, at: Point, refusal: Option<String>) -> impl IntoView {
     let transform = format!("translate({:.1} {:.1})", at.x, at.y);
+    let class = if refusal.is_some() {
+        "ghost refused"
+    } else {
+        "ghost"
+    };
     view! {
-        <g class="ghost" transform=transform>
+        <g class=class transform=transform>
             <circle r="10"/>
             <text y="24" text-anchor="middle">{item.label()}</text>
+            {refusal.map(|why| view! { <text class="ghost-why" y="38" text-anchor="middle">{why}</text> })}
         </g>
+    }
+}
+
+/// The outline of the container that would receive the palette item being dragged.
+pub fn drop_target(shape: Shape) -> impl IntoView {
+    match shape {
+        Shape::Area(r) => view! {
+            <rect class="drop-target" x=r.x - 2.0 y=r.y - 2.0 width=r.w + 4.0 height=r.h + 4.0
+                rx="8"/>
+        }
+        .into_any(),
+        Shape::Symbol(p) | Shape::Badge(p) => {
+            view! { <circle class="drop-target" cx=p.x cy=p.y r="20"/> }.into_any()
+        }
+        Shape::Link(d) => view! { <path class="drop-target" d=d/> }.into_any(),
     }
 }
 

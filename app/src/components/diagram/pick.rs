@@ -32,22 +32,81 @@ pub fn id_at(x: f64, y: f64) -> Option<Id> {
     id_of(&el)
 }
 
-/// Focuses the element drawn for `id` unless the focus is still on the canvas.
-pub fn refocus(svg_ref: NodeRef<leptos::svg::Svg>, id: Id) {
-    let Some(svg) = svg_ref.get_untracked() else {
-        return;
-    };
-    let active = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element());
-    if active
-        .is_some_and(|a| a.is_connected() && svg.contains(Some(&a)) && !a.is_same_node(Some(&svg)))
-    {
-        return;
-    }
-    if let Ok(Some(el)) = svg.query_selector(&format!("[data-id=\"{}\"]", id.0)) {
-        if let Ok(el) = el.dyn_into::<web_sys::SvgElement>() {
-            let _ = el.focus();
+/// The element a DOM event happened on (a key, a double click), by its `data-id`.
+pub fn target_id(ev: &web_sys::Event) -> Option<Id> {
+    let el = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    id_of(&el)
+}
+
+/// Whether a key event comes from a text field (the rename box on the canvas): its keys are
+/// text, not the canvas's commands.
+pub fn typing(ev: &web_sys::Event) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().to_lowercase().as_str(), "input" | "textarea"))
+}
+
+fn active_element() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.active_element()
+}
+
+/// Whether the keyboard focus is nowhere the user put it: on the page's body (where the page
+/// drops it when the focused node is removed), or held on the canvas by [`hold_focus`].
+fn focus_is_free(svg: &web_sys::SvgElement) -> bool {
+    match active_element() {
+        None => true,
+        Some(a) => {
+            !a.is_connected()
+                || a.is_same_node(Some(svg))
+                || a.tag_name().eq_ignore_ascii_case("body")
         }
     }
+}
+
+/// Moves the keyboard focus to the canvas itself, a node no edit replaces. An edit redraws
+/// the shapes it changes as new nodes, and the page drops the focus of a removed node to
+/// `<body>`, where the canvas would miss the next key: held here, every key pressed before
+/// [`focus_first`] runs still reaches the canvas.
+pub fn hold_focus(svg_ref: NodeRef<leptos::svg::Svg>) {
+    if let Some(svg) = svg_ref.get_untracked() {
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = svg.focus_with_options(&options);
+    }
+}
+
+/// After the next frame (the edit drawn), focuses the first of `ids` that is drawn, unless
+/// the user has moved the focus elsewhere meanwhile; returns nothing, leaving the focus on
+/// the canvas when none of them is drawn.
+pub fn focus_first(svg_ref: NodeRef<leptos::svg::Svg>, ids: Vec<Id>) {
+    request_animation_frame(move || {
+        let Some(svg) = svg_ref.get_untracked() else {
+            return;
+        };
+        if !focus_is_free(&svg) {
+            return;
+        }
+        for id in ids {
+            if let Ok(Some(el)) = svg.query_selector(&format!("[data-id=\"{}\"]", id.0)) {
+                if let Ok(el) = el.dyn_into::<web_sys::SvgElement>() {
+                    let _ = el.focus();
+                    return;
+                }
+            }
+        }
+    });
+}
+
+/// The focusable elements drawn on the canvas, in document order.
+pub fn drawn_order(svg_ref: NodeRef<leptos::svg::Svg>) -> Vec<Id> {
+    let Some(svg) = svg_ref.get_untracked() else {
+        return Vec::new();
+    };
+    let Ok(list) = svg.query_selector_all("[data-id][tabindex]") else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .filter_map(|el| el.get_attribute("data-id")?.parse().ok().map(Id))
+        .collect()
 }

@@ -1,10 +1,11 @@
 //! Selection helpers: toggling, the container a keyboard add goes into, and what an edit added
 //! (to select it).
 
+use crate::scene::{Scene, Shape};
 use crate::state::Studio;
 use hsmnet_core::draw;
 use hsmnet_core::edit::Edit;
-use hsmnet_core::model::Kind;
+use hsmnet_core::model::{Kind, Rect};
 use hsmnet_core::{Design, Id};
 use leptos::prelude::*;
 
@@ -70,4 +71,28 @@ pub fn outermost(design: &Design, added: &[Id]) -> Vec<Id> {
 
 pub fn kind_of(design: &Design, id: Id) -> Option<Kind> {
     design.describe(id).map(|(k, _)| k)
+}
+
+/// How a message names some elements: "VNet hub" for one, "3 elements" for more.
+pub fn named(design: &Design, ids: &[Id]) -> String {
+    match ids {
+        [id] => match design.describe(*id) {
+            Some((kind, name)) => format!("{} {name}", kind.label()),
+            None => "1 element".to_string(),
+        },
+        _ => format!("{} elements", ids.len()),
+    }
+}
+
+/// The room an element takes on the canvas, its label included: what the view must show of
+/// it.
+pub fn bounds_of(scene: &Scene, id: Id) -> Option<Rect> {
+    /// How far a symbol and its label, or a badge, reach from their centre.
+    const REACH: f64 = 40.0;
+    let around = |x: f64, y: f64| Rect::new(x - REACH, y - REACH, 2.0 * REACH, 2.0 * REACH);
+    match scene.shape_of(id)? {
+        Shape::Area(r) => Some(r),
+        Shape::Symbol(p) | Shape::Badge(p) => Some(around(p.x, p.y)),
+        Shape::Link(_) => scene.anchor_of(id).map(|p| around(p.x, p.y)),
+    }
 }

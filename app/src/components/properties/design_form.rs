@@ -15,8 +15,10 @@ pub fn DesignForm() -> impl IntoView {
             return;
         }
         problem.set(None);
-        if studio.with_design_untracked(|d| d.name != name) {
-            studio.apply(Edit::RenameDesign(name));
+        if studio.with_design_untracked(|d| d.name != name)
+            && studio.apply(Edit::RenameDesign(name.clone()))
+        {
+            studio.tell(format!("Renamed the design to {name}."));
         }
     };
     // No edit carries the description alone: the design with the new text is opened as one

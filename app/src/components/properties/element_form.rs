@@ -35,6 +35,11 @@ impl Editor {
                 self.studio.history.update(|h| {
                     refused = h.apply(&Edit::Replace(next)).err();
                 });
+                if refused.is_none() {
+                    // The status line names this change, replacing the last action's message.
+                    let name = self.studio.with_design_untracked(|d| d.name_of(self.id));
+                    self.studio.tell(format!("Changed {path} of {name}."));
+                }
                 if let Some(e) = refused {
                     self.problems.update(|p| {
                         p.push(FieldError {
