@@ -10,7 +10,6 @@
 use crate::azure::names::Pattern;
 use crate::model::{ConnectionKind, Design, Id, Index};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::borrow::Cow;
 
 /// A name an export writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,8 +20,8 @@ pub struct Planned<'d> {
     pub what: &'static str,
     /// Names must be unique (ignoring case) within one scope.
     pub scope: Scope,
-    /// The element's own name, or a derived one.
-    pub name: Cow<'d, str>,
+    /// The element's own name, or a derived one (kept in the caller's arena).
+    pub name: &'d str,
     pub pattern: Pattern,
     /// Whether the name is derived (a suffix added to the element's name).
     pub derived: bool,
@@ -37,14 +36,64 @@ pub struct Scope {
     pub parent: Option<Id>,
 }
 
+/// A name made from another by a fixed prefix and suffix.
+#[derive(Clone, Copy, Debug)]
+pub struct Affix {
+    prefix: &'static str,
+    suffix: &'static str,
+}
+
+impl Affix {
+    /// The name derived from `base`.
+    pub fn of(self, base: &str) -> String {
+        let mut out = String::with_capacity(self.prefix.len() + base.len() + self.suffix.len());
+        self.write(base, &mut out);
+        out
+    }
+
+    /// Appends the name derived from `base` to `out`.
+    fn write(self, base: &str, out: &mut String) {
+        out.push_str(self.prefix);
+        out.push_str(base);
+        out.push_str(self.suffix);
+    }
+}
+
+const PUBLIC_IP: Affix = Affix {
+    prefix: "",
+    suffix: "-pip",
+};
+const FIREWALL_POLICY: Affix = Affix {
+    prefix: "",
+    suffix: "-policy",
+};
+const NIC: Affix = Affix {
+    prefix: "",
+    suffix: "-nic",
+};
+const PEERING_SIDE: Affix = Affix {
+    prefix: "to-",
+    suffix: "",
+};
+const VNET_TO_VNET: [Affix; 2] = [
+    Affix {
+        prefix: "",
+        suffix: "-a-to-b",
+    },
+    Affix {
+        prefix: "",
+        suffix: "-b-to-a",
+    },
+];
+
 /// The name of a gateway's or firewall's public IP.
 pub fn public_ip(owner: &str) -> String {
-    [owner, "-pip"].concat()
+    PUBLIC_IP.of(owner)
 }
 
 /// The name of a firewall's policy.
 pub fn firewall_policy(firewall: &str) -> String {
-    [firewall, "-policy"].concat()
+    FIREWALL_POLICY.of(firewall)
 }
 
 /// The rule collection group holding a firewall's network rules.
@@ -52,20 +101,17 @@ pub const RULE_COLLECTION_GROUP: &str = "network-rules";
 
 /// The name of an NVA's network interface.
 pub fn nic(nva: &str) -> String {
-    [nva, "-nic"].concat()
+    NIC.of(nva)
 }
 
 /// The name of a peering side, on its VNet, towards the remote VNet.
 pub fn peering_side(remote_vnet: &str) -> String {
-    ["to-", remote_vnet].concat()
+    PEERING_SIDE.of(remote_vnet)
 }
 
 /// The two connection resources of a VNet-to-VNet connection (a to b, then b to a).
 pub fn vnet_to_vnet(connection: &str) -> [String; 2] {
-    [
-        [connection, "-a-to-b"].concat(),
-        [connection, "-b-to-a"].concat(),
-    ]
+    VNET_TO_VNET.map(|affix| affix.of(connection))
 }
 
 /// The frontend, backend pool and IP configuration names inside a load balancer.
@@ -147,8 +193,23 @@ pub fn local_gateways(design: &Design) -> Vec<LocalGateway> {
         .collect()
 }
 
-/// Every name an export of `design` writes, in document order.
-pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
+/// Where a planned name is: the design's own text, or a range of the arena of derived names.
+enum Text<'d> {
+    Own(&'d str),
+    Derived(std::ops::Range<usize>),
+}
+
+/// A name as `planned` is given it.
+enum Name<'d> {
+    Own(&'d str),
+    Affixed(Affix, &'d str),
+    Made(String),
+}
+
+/// Every name an export of `design` writes, in document order. Derived names (`x-pip`,
+/// `to-spoke-1`) are written one after the other into `arena`, not each into its own string:
+/// a 1,000-spoke hub derives thousands.
+pub fn planned<'d>(index: &Index<'d>, arena: &'d mut String) -> Vec<Planned<'d>> {
     let design = index.design();
     // Every name counted, so the list is made once at its size: at 1,000 spokes it is the
     // largest allocation of a check.
@@ -159,7 +220,7 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
     let lb_parts: usize = (design.load_balancers.iter())
         .map(|l| l.rules.len() + l.probes.len())
         .sum();
-    let mut out: Vec<Planned<'d>> = Vec::with_capacity(
+    let mut out: Vec<(Planned<'d>, Text<'d>)> = Vec::with_capacity(
         design.nsgs.len()
             + nsg_rules
             + design.route_tables.len()
@@ -178,20 +239,34 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
             + design.hsms.len()
             + 2 * design.peerings.len(),
     );
+    arena.clear();
     let mut add = |element: Id,
                    what: &'static str,
                    scope: Scope,
-                   name: Cow<'d, str>,
+                   name: Name<'d>,
                    pattern: Pattern,
                    derived: bool| {
-        out.push(Planned {
+        let start = arena.len();
+        let text = match name {
+            Name::Own(own) => Text::Own(own),
+            Name::Affixed(affix, base) => {
+                affix.write(base, arena);
+                Text::Derived(start..arena.len())
+            }
+            Name::Made(made) => {
+                arena.push_str(&made);
+                Text::Derived(start..arena.len())
+            }
+        };
+        let planned = Planned {
             element,
             what,
             scope,
-            name,
+            name: "",
             pattern,
             derived,
-        })
+        };
+        out.push((planned, text))
     };
     let top = |kind: &'static str| Scope { kind, parent: None };
     let inside = |kind: &'static str, parent: Id| Scope {
@@ -200,10 +275,10 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
     };
     use Pattern::*;
     for n in &design.nsgs {
-        add(n.id, "NSG", top("nsg"), (&n.name).into(), General, false);
+        add(n.id, "NSG", top("nsg"), Name::Own(&n.name), General, false);
         for r in &n.rules {
             let scope = inside("nsg rules", n.id);
-            add(n.id, "NSG rule", scope, (&r.name).into(), General, false);
+            add(n.id, "NSG rule", scope, Name::Own(&r.name), General, false);
         }
     }
     for t in &design.route_tables {
@@ -211,29 +286,36 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
             t.id,
             "route table",
             top("rt"),
-            (&t.name).into(),
+            Name::Own(&t.name),
             General,
             false,
         );
         for r in &t.routes {
             let scope = inside("rt routes", t.id);
-            add(t.id, "route", scope, (&r.name).into(), General, false);
+            add(t.id, "route", scope, Name::Own(&r.name), General, false);
         }
     }
     for v in &design.vnets {
-        add(v.id, "VNet", top("vnet"), (&v.name).into(), Vnet, false);
+        add(v.id, "VNet", top("vnet"), Name::Own(&v.name), Vnet, false);
         for s in &v.subnets {
             let scope = inside("vnet subnets", v.id);
-            add(s.id, "subnet", scope, (&s.name).into(), General, false);
+            add(s.id, "subnet", scope, Name::Own(&s.name), General, false);
         }
     }
     for g in &design.gateways {
-        add(g.id, "gateway", top("gw"), (&g.name).into(), General, false);
+        add(
+            g.id,
+            "gateway",
+            top("gw"),
+            Name::Own(&g.name),
+            General,
+            false,
+        );
         add(
             g.id,
             "public IP",
             top("pip"),
-            public_ip(&g.name).into(),
+            Name::Affixed(PUBLIC_IP, &g.name),
             General,
             true,
         );
@@ -243,7 +325,7 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
             l.site,
             "local network gateway",
             top("lng"),
-            l.name.into(),
+            Name::Made(l.name),
             General,
             true,
         );
@@ -253,7 +335,7 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
             c.id,
             "ExpressRoute circuit",
             top("erc"),
-            (&c.name).into(),
+            Name::Own(&c.name),
             General,
             false,
         );
@@ -261,8 +343,9 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
     for c in &design.connections {
         match c.kind {
             ConnectionKind::VnetToVnet { .. } => {
-                for name in vnet_to_vnet(&c.name) {
-                    add(c.id, "connection", top("conn"), name.into(), General, true);
+                for affix in VNET_TO_VNET {
+                    let name = Name::Affixed(affix, &c.name);
+                    add(c.id, "connection", top("conn"), name, General, true);
                 }
             }
             ConnectionKind::PointToSite { .. } => {}
@@ -270,7 +353,7 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
                 c.id,
                 "connection",
                 top("conn"),
-                (&c.name).into(),
+                Name::Own(&c.name),
                 General,
                 false,
             ),
@@ -281,7 +364,7 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
             f.id,
             "firewall",
             top("fw"),
-            (&f.name).into(),
+            Name::Own(&f.name),
             General,
             false,
         );
@@ -289,16 +372,15 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
             f.id,
             "public IP",
             top("pip"),
-            public_ip(&f.name).into(),
+            Name::Affixed(PUBLIC_IP, &f.name),
             General,
             true,
         );
-        let policy = firewall_policy(&f.name);
         add(
             f.id,
             "firewall policy",
             top("fwp"),
-            policy.into(),
+            Name::Affixed(FIREWALL_POLICY, &f.name),
             General,
             true,
         );
@@ -308,7 +390,7 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
                 f.id,
                 "firewall rule",
                 scope,
-                (&r.name).into(),
+                Name::Own(&r.name),
                 General,
                 false,
             );
@@ -319,7 +401,7 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
             l.id,
             "load balancer",
             top("lb"),
-            (&l.name).into(),
+            Name::Own(&l.name),
             General,
             false,
         );
@@ -329,7 +411,7 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
                 l.id,
                 "load-balancing rule",
                 scope,
-                (&r.name).into(),
+                Name::Own(&r.name),
                 General,
                 false,
             );
@@ -340,7 +422,7 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
                 l.id,
                 "health probe",
                 scope,
-                (&p.name).into(),
+                Name::Own(&p.name),
                 General,
                 false,
             );
@@ -351,7 +433,7 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
             n.id,
             "NVA (virtual machine)",
             top("vm"),
-            (&n.name).into(),
+            Name::Own(&n.name),
             Vm,
             false,
         );
@@ -359,13 +441,13 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
             n.id,
             "network interface",
             top("nic"),
-            nic(&n.name).into(),
+            Name::Affixed(NIC, &n.name),
             General,
             true,
         );
     }
     for h in &design.hsms {
-        add(h.id, "HSM", top("hsm"), (&h.name).into(), Hsm, false);
+        add(h.id, "HSM", top("hsm"), Name::Own(&h.name), Hsm, false);
     }
     for p in &design.peerings {
         for (on, remote) in [(p.a, p.b), (p.b, p.a)] {
@@ -375,11 +457,20 @@ pub fn planned<'d>(index: &Index<'d>) -> Vec<Planned<'d>> {
                 p.id,
                 "peering",
                 scope,
-                peering_side(remote).into(),
+                Name::Affixed(PEERING_SIDE, remote),
                 General,
                 true,
             );
         }
     }
-    out
+    let arena: &'d String = arena;
+    out.into_iter()
+        .map(|(planned, text)| Planned {
+            name: match text {
+                Text::Own(own) => own,
+                Text::Derived(range) => &arena[range],
+            },
+            ..planned
+        })
+        .collect()
 }

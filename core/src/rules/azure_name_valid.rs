@@ -64,7 +64,8 @@ fn clash(a: &Planned, b: &Planned) -> bool {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let names = planned(cx.index());
+    let mut arena = String::new();
+    let names = planned(cx.index(), &mut arena);
     // The first name of each clash key, by its position in `names`.
     let mut first: HashTable<u32> = HashTable::with_capacity(names.len());
     for (i, p) in names.iter().enumerate() {

@@ -29,9 +29,9 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let facts = cx.index();
-    // Peerings over which a gateway-less VNet uses remote gateways.
-    // By VNet position.
-    let mut users: Vec<Vec<Id>> = vec![Vec::new(); cx.design.vnets.len()];
+    // (VNet position, peering) for each peering over which a gateway-less VNet uses remote
+    // gateways: one list, grouped by VNet below.
+    let mut users: Vec<(usize, Id)> = Vec::new();
     for p in &cx.design.peerings {
         for (vnet, on_a) in [(p.a, true), (p.b, false)] {
             let side = if on_a { &p.a_to_b } else { &p.b_to_a };
@@ -41,7 +41,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             let own = facts.gateways_of(vnet);
             if own.is_empty() && !facts.is_hsm_vnet(vnet) {
                 if let Some(i) = facts.vnet_position(vnet) {
-                    users[i].push(p.id);
+                    users.push((i, p.id));
                 }
                 continue;
             }
@@ -73,10 +73,15 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             );
         }
     }
-    for (vnet, peerings) in cx.design.vnets.iter().zip(&users) {
-        if peerings.len() < 2 {
+    // Stable: each VNet's peerings stay in document order.
+    crate::sort::stable_by_key(&mut users, |&(i, _)| i as u64);
+    for group in users.chunk_by(|a, b| a.0 == b.0) {
+        if group.len() < 2 {
             continue;
         }
+        let vnet = &cx.design.vnets[group[0].0];
+        let peerings: Vec<Id> = group.iter().map(|&(_, p)| p).collect();
+        let peerings = peerings.as_slice();
         let names: Vec<String> = peerings.iter().map(|p| cx.name(*p)).collect();
         let mut elements = vec![vnet.id];
         elements.extend_from_slice(peerings);

@@ -489,7 +489,8 @@ impl<'n, 'd> Walk<'n, 'd> {
             return Next::Dropped;
         };
         let mut elements = self.subnet_elements(subnet);
-        if route.source == RouteSource::User {
+        // Only hops hold elements: nothing to gather when not explaining.
+        if self.explain && route.source == RouteSource::User {
             elements.extend(route.via);
         }
         match route.next_hop_type {
