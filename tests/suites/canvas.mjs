@@ -310,6 +310,11 @@ test("canvas: the status line names the last action, and the next action replace
   assert(duplicated.startsWith(`Duplicated ${hsm} as HSM `), `status: ${duplicated}`);
   await page.keyboard.press("Delete");
   assert((await waitForStatus("Deleted HSM")).startsWith("Deleted HSM"), "delete named");
+  // A nudge names what moved.
+  await page.focus(drawn(hsm));
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("ArrowRight");
+  assertEqual(await waitForStatus("Moved"), `Moved ${hsm}.`, "status after a nudge");
   // A property edit names itself too.
   await page.focus(drawn(hsm));
   await page.keyboard.press("Enter");

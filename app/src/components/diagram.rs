@@ -404,7 +404,10 @@ pub fn Diagram() -> impl IntoView {
         if ids.is_empty() {
             return false;
         }
-        commit(Ok(Edit::Move { ids, dx, dy }));
+        let what = studio.with_design_untracked(|d| named(d, &studio.selection.get_untracked()));
+        if commit(Ok(Edit::Move { ids, dx, dy })) {
+            studio.tell(format!("Moved {what}."));
+        }
         true
     };
 
@@ -649,7 +652,11 @@ pub fn Diagram() -> impl IntoView {
                     studio.selection.set(vec![click]);
                 } else if !ids.is_empty() && (dx != 0.0 || dy != 0.0) {
                     live.reset();
-                    commit(Ok(Edit::Move { ids, dx, dy }));
+                    let selection = studio.selection.get_untracked();
+                    let what = studio.with_design_untracked(|d| named(d, &selection));
+                    if commit(Ok(Edit::Move { ids, dx, dy })) {
+                        studio.tell(format!("Moved {what}."));
+                    }
                 }
             }
             Gesture::Band { add, .. } => {
