@@ -60,7 +60,7 @@ fn clash_hash(p: &Planned) -> u64 {
 }
 
 fn clash(a: &Planned, b: &Planned) -> bool {
-    a.scope == b.scope && a.name.eq_ignore_ascii_case(&b.name)
+    a.scope == b.scope && a.name.eq_ignore_ascii_case(b.name)
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -69,7 +69,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     // The first name of each clash key, by its position in `names`.
     let mut first: HashTable<u32> = HashTable::with_capacity(names.len());
     for (i, p) in names.iter().enumerate() {
-        if let Some(problem) = p.pattern.problem(&p.name) {
+        if let Some(problem) = p.pattern.problem(p.name) {
             out.push(Finding::of(
                 &RULE,
                 format!("{} is not a valid Azure name: {problem}", subject(cx, p)),
