@@ -298,6 +298,27 @@ test("canvas: a palette drag highlights the receiving container, says why a targ
   await page.waitForFunction((n) => document.querySelectorAll("svg.canvas g.symbol.hsm").length === n + 1, hsms);
 });
 
+test("canvas: the view follows an element added from the keyboard", async () => {
+  await page.click('button[aria-label="Fit the diagram"]');
+  await showEditor();
+  await page.focus("svg.canvas");
+  for (let i = 0; i < 5; i += 1) await page.keyboard.press("+");
+  await page.focus(drawn("Region West Europe"));
+  await page.keyboard.press("Enter");
+  const vnets = await count("svg.canvas g.vnet");
+  await page.focus('.palette [data-item="vnet"]');
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((n) => document.querySelectorAll("svg.canvas g.vnet").length === n + 1, vnets);
+  const added = (await status()).replace(/^Added VNet /, "").replace(/\.$/, "");
+  const rect = await areaRect(`VNet ${added}`);
+  const view = await viewBox();
+  assert(
+    rect.x >= view.x && rect.y >= view.y && rect.x + rect.w <= view.x + view.w && rect.y + rect.h <= view.y + view.h,
+    `VNet ${added} ${JSON.stringify(rect)} is in the view ${JSON.stringify(view)}`,
+  );
+  assertEqual(await focused(), 'button', "the keyboard stays on the palette");
+});
+
 test("canvas: the status line names the last action, and the next action replaces it", async () => {
   await choosePreset(page, "hub-nva-proxy");
   await showEditor();
