@@ -62,10 +62,15 @@ const WHEEL_ZOOM: f64 = 0.0025;
 /// Canvas units kept around an element the view follows.
 const REVEAL_MARGIN: f64 = 24.0;
 
-/// Areas and symbols above which a drawing's labels are hidden while its zoom changes.
-const LARGE_DRAWING: usize = 300;
+/// Areas and symbols above which a drawing is large: only what lies around the view is drawn,
+/// and its labels are hidden while its zoom changes.
+const LARGE_DRAWING: usize = 120;
+
+fn is_large(scene: &Scene) -> bool {
+    scene.vnets.len() + scene.subnets.len() + scene.symbols.len() > LARGE_DRAWING
+}
 /// How long the zoom must stay still before hidden labels come back.
-const ZOOM_SETTLE: std::time::Duration = std::time::Duration::from_millis(200);
+const ZOOM_SETTLE: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// A pointer gesture on the canvas, from press to release.
 enum Gesture {
@@ -144,7 +149,8 @@ pub fn Diagram() -> impl IntoView {
     // The canvas's size on the screen, kept by a ResizeObserver: reading it from the element
     // after each zoom step would force a layout of the whole drawing each time.
     let screen = RwSignal::new(None::<Screen>);
-    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut(Array)>)>);
+    let observer =
+        StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut(Array)>)>);
     Effect::new(move |_| {
         let Some(svg) = svg_ref.get() else { return };
         let resized = Closure::<dyn FnMut(Array)>::new(move |entries: Array| {
@@ -167,13 +173,17 @@ pub fn Diagram() -> impl IntoView {
         }
     });
     // What of the scene is on the page (`scene_view`). Nothing until the canvas is on the page
-    // and its size known: a 1,000-spoke design must not be drawn in full detail first.
+    // and its size known: a 1,000-spoke design must not be drawn in full detail first. A small
+    // drawing is drawn whole, so that every element stays in the keyboard's reach.
     let window = Memo::new(move |previous: Option<&Window>| {
         let Some(screen) = screen.get() else {
             return Window::nothing();
         };
         let view = view_box();
         let scale = screen.scale(&view);
+        if !studio.scene.with(is_large) {
+            return Window::everything(Detail::at(scale));
+        }
         match previous {
             Some(w) => w.follow(view.0, scale),
             None => Window::around(view.0, scale),
@@ -189,9 +199,7 @@ pub fn Diagram() -> impl IntoView {
     Effect::watch(
         move || view_box().0.w,
         move |width, previous, _| {
-            let large = studio.scene.with_untracked(|s| {
-                s.vnets.len() + s.subnets.len() + s.symbols.len() > LARGE_DRAWING
-            });
+            let large = studio.scene.with_untracked(is_large);
             if !large || previous.is_none_or(|p| p == width) {
                 return;
             }

@@ -17,6 +17,10 @@ pub const OUTLINE_BELOW: f64 = 0.4;
 /// side.
 const MARGIN: f64 = 0.5;
 
+/// The room left when the view has outgrown the window (zooming out): more, since it is likely
+/// to grow on, and each new window draws what came into it at once.
+const MARGIN_ZOOMING_OUT: f64 = 1.5;
+
 /// A window made at one zoom keeps serving while the view stays within this factor of it; past
 /// it (zoomed in further) it would hold far more than is seen.
 const ZOOM_SLACK: f64 = 2.0;
@@ -54,7 +58,12 @@ pub struct Window {
 impl Window {
     /// The window around `view` (canvas units) seen at `pixels_per_unit`.
     pub fn around(view: Rect, pixels_per_unit: f64) -> Window {
-        let (mx, my) = (view.w * MARGIN, view.h * MARGIN);
+        Window::with_margin(view, pixels_per_unit, MARGIN)
+    }
+
+    fn with_margin(view: Rect, pixels_per_unit: f64, margin: f64) -> Window {
+        let detail = Detail::at(pixels_per_unit);
+        let (mx, my) = (view.w * margin, view.h * margin);
         Window {
             area: Rect::new(
                 view.x - mx,
@@ -62,7 +71,7 @@ impl Window {
                 view.w + 2.0 * mx,
                 view.h + 2.0 * my,
             ),
-            detail: Detail::at(pixels_per_unit),
+            detail,
             made_for_w: view.w,
         }
     }
@@ -99,10 +108,13 @@ impl Window {
             && Detail::at(pixels_per_unit) == self.detail
     }
 
-    /// The window for `view`: this one while it serves, else a new one around the view.
+    /// The window for `view`: this one while it serves, else a new one around the view (with
+    /// more room when the view has outgrown it).
     pub fn follow(self, view: Rect, pixels_per_unit: f64) -> Window {
         if self.serves(view, pixels_per_unit) {
             self
+        } else if view.w > self.made_for_w && self.made_for_w > 0.0 {
+            Window::with_margin(view, pixels_per_unit, MARGIN_ZOOMING_OUT)
         } else {
             Window::around(view, pixels_per_unit)
         }
@@ -202,6 +214,12 @@ mod tests {
         assert!(!w.serves(Rect::new(300.0, 150.0, 400.0, 200.0), 2.5));
         // Zoomed out far enough for the labels to go.
         assert!(!w.serves(VIEW, 0.3));
+        // Zoomed out past the window: the next one leaves more room, as the zoom goes on.
+        let out = Rect::new(-600.0, -300.0, 2200.0, 1100.0);
+        let next = w.follow(out, 0.6);
+        assert_eq!(next.area, Rect::new(-3900.0, -1950.0, 8800.0, 4400.0));
+        // Panned out of it at the same zoom: the usual room.
+        assert_eq!(w.follow(far, 1.0).area.w, 2000.0);
     }
 
     #[test]
