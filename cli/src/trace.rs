@@ -57,7 +57,28 @@ struct TraceOut<'a> {
     proxy: Option<ElementOut>,
     delivered: bool,
     verdict: &'a Verdict,
+    /// The device that broke the flow before the hop that dropped it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cause: Option<CauseOut<'a>>,
+    /// The load balancer's other sessions, when they get through another backend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    other_sessions: Option<OtherSessionsOut<'a>>,
     hops: Vec<HopOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct CauseOut<'a> {
+    hop: usize,
+    element: ElementOut,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct OtherSessionsOut<'a> {
+    balancer: ElementOut,
+    failing: ElementOut,
+    delivering: ElementOut,
+    note: &'a str,
 }
 
 pub(crate) fn element(design: &Design, id: Id) -> ElementOut {
@@ -125,6 +146,17 @@ pub fn run(
                 proxy: t.proxy.map(|id| element(&design, id)),
                 delivered: t.delivered(),
                 verdict: &t.verdict,
+                cause: t.cause.as_ref().map(|c| CauseOut {
+                    hop: c.hop,
+                    element: element(&design, c.element),
+                    reason: &c.reason,
+                }),
+                other_sessions: t.other_sessions.as_ref().map(|o| OtherSessionsOut {
+                    balancer: element(&design, o.balancer),
+                    failing: element(&design, o.failing),
+                    delivering: element(&design, o.delivering),
+                    note: &o.note,
+                }),
                 hops: t.hops.iter().map(|h| hop_out(&design, h)).collect(),
             };
             let mut text = serde_json::to_string_pretty(&out).expect("a trace serialises");

@@ -39,6 +39,7 @@ async function shownTrace(page) {
     failed: [...document.querySelectorAll(".trace-result .hop")].findIndex((e) => e.classList.contains("failed")),
     path: document.querySelector("svg.canvas g.trace-path")?.getAttribute("class") ?? null,
     failure: document.querySelector("svg.canvas g.trace-failure title")?.textContent ?? null,
+    cause: document.querySelector(".trace-result .cause")?.textContent ?? null,
   }));
 }
 
@@ -76,6 +77,10 @@ test("trace: an NVA without SNAT drops the reply at the hop the CLI names, marke
   assertEqual(shown.failed, expected.verdict.hop, "failing hop marked in the list");
   assertEqual(shown.path, "trace-path dropped", "path drawn on the canvas");
   assert(shown.failure?.includes(expected.verdict.reason), `failure mark: ${shown.failure}`);
+  // The root cause, before the hop that rejects its consequence: the NVA that does not SNAT.
+  assert(expected.cause, "the CLI names a cause");
+  assertEqual(shown.cause, `Cause, at hop ${expected.cause.hop + 1}: ${expected.cause.reason}`, "cause shown");
+  assert(shown.cause.includes("does not SNAT"), `cause: ${shown.cause}`);
   await page.screenshot({ path: path.join(ARTIFACTS, "trace-dropped.png"), fullPage: true });
   await page.close();
 });

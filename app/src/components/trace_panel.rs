@@ -157,6 +157,14 @@ fn trace_view(studio: Studio, trace: Trace) -> impl IntoView {
         }
         .into_any(),
     };
+    // The device that broke the flow before the hop that dropped it, and the load balancer's
+    // other sessions: said under the verdict, where the reader looks for why.
+    let cause = trace.cause.map(|c| {
+        view! { <p class="cause">{format!("Cause, at hop {}: {}", c.hop + 1, c.reason)}</p> }
+    });
+    let other_sessions = trace
+        .other_sessions
+        .map(|o| view! { <p class="other-sessions">{format!("Other sessions: {}", o.note)}</p> });
     let hops = trace
         .hops
         .into_iter()
@@ -165,6 +173,8 @@ fn trace_view(studio: Studio, trace: Trace) -> impl IntoView {
         .collect_view();
     view! {
         {verdict}
+        {cause}
+        {other_sessions}
         <ol class="hops" aria-label="Hops">{hops}</ol>
     }
 }

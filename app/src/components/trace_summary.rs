@@ -18,10 +18,18 @@ pub fn TraceSummary() -> impl IntoView {
                         "trace-summary delivered",
                         format!("Trace {flow}: delivered, out and back."),
                     ),
-                    Verdict::Dropped { hop, reason } => (
-                        "trace-summary dropped",
-                        format!("Trace {flow}: dropped at hop {}: {reason}", hop + 1),
-                    ),
+                    Verdict::Dropped { hop, reason } => {
+                        let mut text =
+                            format!("Trace {flow}: dropped at hop {}: {reason}", hop + 1);
+                        if let Some(cause) = trace.cause {
+                            text.push_str(&format!(
+                                " Cause, at hop {}: {}",
+                                cause.hop + 1,
+                                cause.reason
+                            ));
+                        }
+                        ("trace-summary dropped", text)
+                    }
                 }
             }
             Err(why) => ("trace-summary dropped", format!("Trace: {why}")),
