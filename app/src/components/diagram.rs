@@ -1033,22 +1033,16 @@ fn scene_view(scene: Memo<Scene>, window: Memo<Window>) -> impl IntoView {
         }
     }
     let area = |w: &Window, a: &Area| w.shows(a.rect);
-    let link = |w: &Window, l: &Link| match &l.route {
-        Some(route) => w.shows_line(route),
-        None => w.shows_line(&[l.from, l.to]),
-    };
-    let peerings = move || {
-        shown(scene, window, |s| &s.links, link)()
-            .into_iter()
-            .filter(|l| l.kind == LinkKind::Peering)
-            .collect::<Vec<_>>()
-    };
-    let connections = move || {
-        shown(scene, window, |s| &s.links, link)()
-            .into_iter()
-            .filter(|l| l.kind != LinkKind::Peering)
-            .collect::<Vec<_>>()
-    };
+    fn link(w: &Window, l: &Link) -> bool {
+        match &l.route {
+            Some(route) => w.shows_line(route),
+            None => w.shows_line(&[l.from, l.to]),
+        }
+    }
+    let peering = |w: &Window, l: &Link| l.kind == LinkKind::Peering && link(w, l);
+    let connection = |w: &Window, l: &Link| l.kind != LinkKind::Peering && link(w, l);
+    let peerings = shown(scene, window, |s| &s.links, peering);
+    let connections = shown(scene, window, |s| &s.links, connection);
     view! {
         <g class="regions">
             <For each=shown(scene, window, |s| &s.regions, area) key=key
