@@ -3,8 +3,7 @@
 
 use super::{Context, Finding, Rule, Severity};
 use crate::naming::{planned, Planned};
-use hashbrown::HashTable;
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashMap as HashMap, FxHasher};
 use std::hash::{Hash, Hasher};
 
 pub static RULE: Rule = Rule {
@@ -66,8 +65,12 @@ fn clash(a: &Planned, b: &Planned) -> bool {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let mut arena = String::new();
     let names = planned(cx.index(), &mut arena);
-    // The first name of each clash key, by its position in `names`.
-    let mut first: HashTable<u32> = HashTable::with_capacity(names.len());
+    // The names kept so far by the hash of their clash key: the latest one's position in
+    // `names`, and for each kept name the one kept before it with the same hash (a chain, so
+    // two different names that share a hash are both kept).
+    let mut latest: HashMap<u64, u32> =
+        HashMap::with_capacity_and_hasher(names.len(), Default::default());
+    let mut previous: Vec<u32> = vec![u32::MAX; names.len()];
     for (i, p) in names.iter().enumerate() {
         if let Some(problem) = p.pattern.problem(p.name) {
             out.push(Finding::of(
@@ -78,8 +81,12 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let hash = clash_hash(p);
-        match first.find(hash, |&j| clash(&names[j as usize], p)) {
-            Some(&j) => {
+        let head = latest.get(&hash).copied().unwrap_or(u32::MAX);
+        let kept = |j: u32| (j != u32::MAX).then_some(j);
+        let same = std::iter::successors(kept(head), |&j| kept(previous[j as usize]))
+            .find(|&j| clash(&names[j as usize], p));
+        match same {
+            Some(j) => {
                 let earlier = &names[j as usize];
                 out.push(Finding::of(
                     &RULE,
@@ -99,7 +106,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 ))
             }
             None => {
-                first.insert_unique(hash, i as u32, |&j| clash_hash(&names[j as usize]));
+                previous[i] = head;
+                latest.insert(hash, i as u32);
             }
         }
     }
