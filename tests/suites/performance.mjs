@@ -144,6 +144,10 @@ for (const spokes of [100, 400]) {
     await choosePreset(page, "hub-nva-proxy", spokes);
     await page.evaluate(() => document.querySelector("svg.canvas").scrollIntoView({ block: "center" }));
     await settle();
+    // The hub's peerings are drawn as one bundle (a trunk), each peering by its own stretch.
+    const trunks = await page.$$eval("svg.canvas .link.trunk", (t) => t.length);
+    const bundled = await page.$$eval("svg.canvas .link.peering.bundled", (l) => l.length);
+    assert(trunks === 1 && bundled >= spokes, `${trunks} trunks, ${bundled} bundled peerings at ${spokes} spokes`);
     const dragged = await dragSpoke();
     const zoomed = await zoom();
     const hovered = await hover();

@@ -1041,6 +1041,12 @@ fn scene_view(scene: Memo<Scene>, window: Memo<Window>) -> impl IntoView {
     }
     let peering = |w: &Window, l: &Link| l.kind == LinkKind::Peering && link(w, l);
     let connection = |w: &Window, l: &Link| l.kind != LinkKind::Peering && link(w, l);
+    let trunks = shown(
+        scene,
+        window,
+        |s| &s.trunks,
+        |w, t: &Trunk| w.shows(t.bounds),
+    );
     let peerings = shown(scene, window, |s| &s.links, peering);
     let connections = shown(scene, window, |s| &s.links, connection);
     view! {
@@ -1049,8 +1055,9 @@ fn scene_view(scene: Memo<Scene>, window: Memo<Window>) -> impl IntoView {
                 children=|a| view! { <AreaBox area=a/> }/>
         </g>
         <g class="links peerings">
-            <For each=shown(scene, window, |s| &s.trunks, |w, t: &Trunk| w.shows(t.bounds)) key=key
-                children=|t| view! { <TrunkPath trunk=t/> }/>
+            // Usually one trunk, redrawn whole when it changes: a keyed list of its own would
+            // weigh more in the download.
+            {move || trunks().into_iter().map(|t| view! { <TrunkPath trunk=t/> }).collect_view()}
             <For each=peerings key=key children=|l| view! { <LinkPath link=l/> }/>
         </g>
         <g class="vnets">
