@@ -207,6 +207,28 @@ export async function choosePreset(p, name, spokes) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Drawing on the canvas with the mouse.
+
+/** The centre of the first element matching `selector`, in page pixels. */
+export async function centre(p, selector) {
+  const box = await p.locator(selector).first().boundingBox();
+  assert(box, `${selector} is not on the page`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2, box };
+}
+
+/** Drags a palette item with the mouse and releases it at page point (x, y). */
+export async function dropFromPalette(p, slug, x, y) {
+  const from = await centre(p, `.palette [data-item="${slug}"]`);
+  await p.mouse.move(from.x, from.y);
+  await p.mouse.down();
+  await p.mouse.move(x, y, { steps: 8 });
+  await p.mouse.up();
+}
+
+/** The group drawn for an element, by its accessible name ("VNet vnet-1"). */
+export const drawn = (label) => `svg.canvas [aria-label="${label}"]`;
+
+// ---------------------------------------------------------------------------------------------
 // The runner.
 
 export async function run() {

@@ -8,13 +8,11 @@
 
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { ARTIFACTS, assert, assertEqual, choosePreset, test } from "../harness.mjs";
+import { ARTIFACTS, assert, assertEqual, choosePreset, drawn, test } from "../harness.mjs";
 import { freshPage } from "./studio.mjs";
 
 let page = null;
 
-/** The group drawn for an element, by its accessible name ("VNet app-vnet-1"). */
-const drawn = (label) => `svg.canvas [aria-label="${label}"]`;
 const count = (selector) => page.$$eval(selector, (els) => els.length);
 const near = (a, b, what, tolerance = 0.6) =>
   assert(Math.abs(a - b) <= tolerance, `${what}: expected ${b.toFixed(2)}, got ${a.toFixed(2)}`);

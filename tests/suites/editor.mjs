@@ -5,29 +5,13 @@
 
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { ARTIFACTS, assert, assertEqual, choosePreset, ctx, errorCount, test, watch } from "../harness.mjs";
+import { ARTIFACTS, assert, assertEqual, centre, choosePreset, ctx, drawn, dropFromPalette, errorCount, test, watch } from "../harness.mjs";
 
 let page = null;
 const problems = [];
 
-/** The centre of the first element matching `selector`, in page pixels. */
-async function centre(selector) {
-  const box = await page.locator(selector).first().boundingBox();
-  assert(box, `${selector} is not on the page`);
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2, box };
-}
 
-/** Drags a palette item with the mouse and releases it at page point (x, y). */
-async function dropFromPalette(slug, x, y) {
-  const from = await centre(`.palette [data-item="${slug}"]`);
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(x, y, { steps: 8 });
-  await page.mouse.up();
-}
 
-/** The group drawn for an element, by its accessible name ("VNet vnet-1"). */
-const drawn = (label) => `svg.canvas [aria-label="${label}"]`;
 
 /** Where an area is drawn, in canvas units, from its rect. */
 async function areaRect(label) {
@@ -103,20 +87,20 @@ test("editor: a blank design opens on a page of its own", async () => {
 });
 
 test("editor: region, VNet, subnets and an HSM are drawn by dragging from the palette", async () => {
-  const canvas = await centre("svg.canvas");
-  await dropFromPalette("region", canvas.box.x + 80, canvas.box.y + 60);
+  const canvas = await centre(page, "svg.canvas");
+  await dropFromPalette(page, "region", canvas.box.x + 80, canvas.box.y + 60);
   await waitForLabel("Region East US");
   let at = await onArea("Region East US", 0.4, 0.5);
-  await dropFromPalette("vnet", at.x, at.y);
+  await dropFromPalette(page, "vnet", at.x, at.y);
   await waitForLabel("VNet vnet-1");
   at = await onArea("VNet vnet-1", 0.5, 0.6);
-  await dropFromPalette("subnet", at.x, at.y);
+  await dropFromPalette(page, "subnet", at.x, at.y);
   await waitForLabel("Subnet subnet-1");
   at = await onArea("VNet vnet-1", 0.5, 0.5);
-  await dropFromPalette("hsm-subnet", at.x, at.y);
+  await dropFromPalette(page, "hsm-subnet", at.x, at.y);
   await waitForLabel("Subnet hsm-subnet-1");
   at = await onArea("Subnet hsm-subnet-1", 0.5, 0.6);
-  await dropFromPalette("hsm", at.x, at.y);
+  await dropFromPalette(page, "hsm", at.x, at.y);
   await waitForLabel("HSM hsm-1");
   assert(
     (await page.getAttribute(drawn("Subnet hsm-subnet-1"), "class")).includes("hsm-delegated"),
@@ -141,14 +125,14 @@ test("editor: region, VNet, subnets and an HSM are drawn by dragging from the pa
 test("editor: a drop where the element cannot live is refused with a message", async () => {
   const hsms = await count("svg.canvas g.symbol.hsm");
   const at = await onArea("Subnet subnet-1", 0.5, 0.6);
-  await dropFromPalette("hsm", at.x, at.y);
+  await dropFromPalette(page, "hsm", at.x, at.y);
   await page.waitForFunction(() => document.querySelector("#canvas-message")?.textContent.includes("delegated"));
   const text = await page.textContent("#canvas-message");
   assert(text.includes("An HSM goes into a subnet delegated to Dedicated HSM"), `status: ${text}`);
   assertEqual(await count("svg.canvas g.symbol.hsm"), hsms, "HSMs after a refused drop");
   // A VNet dropped outside every region is refused too.
-  const canvas = await centre("svg.canvas");
-  await dropFromPalette("vnet", canvas.box.x + canvas.box.width - 20, canvas.box.y + canvas.box.height - 20);
+  const canvas = await centre(page, "svg.canvas");
+  await dropFromPalette(page, "vnet", canvas.box.x + canvas.box.width - 20, canvas.box.y + canvas.box.height - 20);
   await page.waitForFunction(() => document.querySelector("#canvas-message")?.textContent.includes("A VNet goes into a region"));
 });
 
@@ -189,7 +173,7 @@ test("editor: Escape cancels a drag and leaves the design unchanged", async () =
   assertEqual(await page.getAttribute(drawn("VNet vnet-1"), "transform"), null, "transform after Escape");
   // Escape also cancels a drag from the palette: nothing is added.
   const vnets = await count("svg.canvas g.vnet");
-  const item = await centre('.palette [data-item="vnet"]');
+  const item = await centre(page, '.palette [data-item="vnet"]');
   const into = await onArea("Region East US", 0.8, 0.8);
   await page.mouse.move(item.x, item.y);
   await page.mouse.down();
@@ -203,7 +187,7 @@ test("editor: Escape cancels a drag and leaves the design unchanged", async () =
 
 test("editor: Alt+drag from one VNet to another peers them", async () => {
   const at = await onArea("Region East US", 0.9, 0.8);
-  await dropFromPalette("vnet", at.x, at.y);
+  await dropFromPalette(page, "vnet", at.x, at.y);
   await waitForLabel("VNet vnet-2");
   const a = await onArea("VNet vnet-1", 0.5, 0.02);
   const b = await onArea("VNet vnet-2", 0.5, 0.1);
@@ -246,8 +230,8 @@ test("editor: with the keyboard alone, an NSG is added and connected to a subnet
   await page.keyboard.press("Enter");
   await waitForLabel("Route table rt-1");
   // A free NSG, then connect it with the keyboard: Enter on one, Shift+Enter on the other, C.
-  const canvas = await centre("svg.canvas");
-  await dropFromPalette("nsg", canvas.box.x + canvas.box.width - 60, canvas.box.y + 40);
+  const canvas = await centre(page, "svg.canvas");
+  await dropFromPalette(page, "nsg", canvas.box.x + canvas.box.width - 60, canvas.box.y + 40);
   await waitForLabel("Network security group nsg-1");
   await page.focus(drawn("Network security group nsg-1"));
   await page.keyboard.press("Enter");
@@ -304,7 +288,7 @@ test("editor: the connect handle links two elements with the mouse alone", async
   await page.click('button[aria-label="Fit the diagram"]');
   await page.click(drawn("VNet vnet-3") + " > text");
   await page.waitForSelector("svg.canvas .handle");
-  const from = await centre("svg.canvas .handle");
+  const from = await centre(page, "svg.canvas .handle");
   const to = await onArea("VNet vnet-1", 0.5, 0.05);
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
@@ -316,7 +300,7 @@ test("editor: the connect handle links two elements with the mouse alone", async
 test("editor: Shift+drag selects with a rubber band; Delete removes the selection in one step", async () => {
   await page.click('button[aria-label="Fit the diagram"]');
   const region = await page.locator(`${drawn("Region East US")} > rect`).boundingBox();
-  const canvas = await centre("svg.canvas");
+  const canvas = await centre(page, "svg.canvas");
   await page.keyboard.down("Shift");
   await page.mouse.move(canvas.box.x + 2, canvas.box.y + 2);
   await page.mouse.down();

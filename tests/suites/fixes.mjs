@@ -6,30 +6,15 @@
 
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { ARTIFACTS, assert, assertEqual, ctx, errorCount, test, watch } from "../harness.mjs";
+import { ARTIFACTS, assert, assertEqual, centre, ctx, drawn, dropFromPalette, errorCount, test, watch } from "../harness.mjs";
 import { freshPage, importFile, savedDesign, scratchFile } from "./studio.mjs";
 
 let page = null;
 /** Problems (console errors, failed requests) seen before this suite's pages opened. */
 let problemsBefore = 0;
 
-/** The centre of the first element matching `selector`, in page pixels. */
-async function centre(selector) {
-  const box = await page.locator(selector).first().boundingBox();
-  assert(box, `${selector} is not on the page`);
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2, box };
-}
 
-/** Drags a palette item with the mouse and releases it at page point (x, y). */
-async function dropFromPalette(slug, x, y) {
-  const from = await centre(`.palette [data-item="${slug}"]`);
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(x, y, { steps: 8 });
-  await page.mouse.up();
-}
 
-const drawn = (label) => `svg.canvas [aria-label="${label}"]`;
 
 /** A page point on an area: `fx`, `fy` fractions of its width and height. */
 async function onArea(label, fx, fy) {
@@ -102,17 +87,17 @@ test("fixes: a blank design is drawn by drag and drop (region, VNet, HSM subnet,
   await page.getByRole("button", { name: "Blank design", exact: true }).click();
   await page.waitForFunction(() => document.querySelectorAll("svg.canvas g.area").length === 0);
   await page.evaluate(() => document.querySelector(".palette").scrollIntoView({ block: "start" }));
-  const canvas = await centre("svg.canvas");
-  await dropFromPalette("region", canvas.box.x + 80, canvas.box.y + 60);
+  const canvas = await centre(page, "svg.canvas");
+  await dropFromPalette(page, "region", canvas.box.x + 80, canvas.box.y + 60);
   await page.waitForSelector(drawn("Region East US"));
   let at = await onArea("Region East US", 0.4, 0.5);
-  await dropFromPalette("vnet", at.x, at.y);
+  await dropFromPalette(page, "vnet", at.x, at.y);
   await page.waitForSelector(drawn("VNet vnet-1"));
   at = await onArea("VNet vnet-1", 0.5, 0.5);
-  await dropFromPalette("hsm-subnet", at.x, at.y);
+  await dropFromPalette(page, "hsm-subnet", at.x, at.y);
   await page.waitForSelector(drawn("Subnet hsm-subnet-1"));
   at = await onArea("Subnet hsm-subnet-1", 0.5, 0.6);
-  await dropFromPalette("hsm", at.x, at.y);
+  await dropFromPalette(page, "hsm", at.x, at.y);
   await page.waitForSelector(drawn("HSM hsm-1"));
   assert((await errorCount(page)) > 0, "the drawing has errors to fix");
   assert((await page.$$(".findings button.fix")).length >= 2, "at least two fixes offered");
