@@ -3,31 +3,10 @@
 //! prints the time per check and the allocations and peak heap of one check; with `PER_RULE`
 //! set, each rule's share of them.
 
+#[path = "../benches/counting/mod.rs"]
+mod counting;
+
 use hsmnet_core::presets::{self, Size};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-static CALLS: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
-        PEAK.fetch_max(live, Relaxed);
-        CALLS.fetch_add(1, Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
 fn main() {
     let spokes = Some(1000);
     let design = presets::build(
@@ -50,42 +29,39 @@ fn main() {
         let ms = t.elapsed().as_secs_f64() * 1e3 / n as f64;
         println!("{ms:.2} ms per check");
     }
-    let before = LIVE.load(Relaxed);
-    PEAK.store(before, Relaxed);
-    CALLS.store(0, Relaxed);
-    std::hint::black_box(hsmnet_core::check(&design));
-    let peak_kib = (PEAK.load(Relaxed) - before) / 1024;
+    let m = counting::measure(|| {
+        std::hint::black_box(hsmnet_core::check(&design));
+    });
     println!(
-        "one check: {} allocations, peak {peak_kib} KiB",
-        CALLS.load(Relaxed)
+        "one check: {} allocations, peak {} KiB",
+        m.allocations,
+        m.peak / 1024
     );
     if std::env::var_os("PER_RULE").is_some() {
         per_rule(&design);
     }
 }
+
 /// The context's memory, then each rule's peak and kept heap and allocations (the larger ones).
 fn per_rule(design: &hsmnet_core::Design) {
-    let base = LIVE.load(Relaxed);
-    PEAK.store(base, Relaxed);
-    let cx = hsmnet_core::rules::Context::new(design);
+    let mut cx = None;
+    let m = counting::measure(|| cx = Some(hsmnet_core::rules::Context::new(design)));
     println!(
-        "context: live {} KiB, peak {} KiB",
-        (LIVE.load(Relaxed) - base) / 1024,
-        (PEAK.load(Relaxed) - base) / 1024
+        "context: kept {} KiB, peak {} KiB",
+        m.kept / 1024,
+        m.peak / 1024
     );
+    let cx = cx.expect("made above");
     for rule in hsmnet_core::rules::ALL {
-        let before = LIVE.load(Relaxed);
-        PEAK.store(before, Relaxed);
-        CALLS.store(0, Relaxed);
         let mut out = Vec::new();
-        (rule.check)(&cx, &mut out);
-        let peak = (PEAK.load(Relaxed) - before) / 1024;
-        let kept = (LIVE.load(Relaxed) as isize - before as isize) / 1024;
-        if peak > 20 || CALLS.load(Relaxed) > 200 {
+        let m = counting::measure(|| (rule.check)(&cx, &mut out));
+        if m.peak > 20 * 1024 || m.allocations > 200 {
             println!(
-                "{:30} peak +{peak} KiB, kept {kept} KiB, {} allocations",
+                "{:30} peak +{} KiB, kept {} KiB, {} allocations",
                 rule.name,
-                CALLS.load(Relaxed)
+                m.peak / 1024,
+                m.kept / 1024,
+                m.allocations
             );
         }
     }

@@ -2,53 +2,16 @@
 //! accepts, and checking and tracing it allocate in proportion to its size. Memory is counted
 //! by this test's own allocator, so the measure is exact and the same on every machine: when
 //! the size doubles, the bytes allocated and the peak may at most triple (a quadratic loop
-//! would quadruple them). Time is measured by `cargo bench --bench adversarial`.
+//! would quadruple them). The allocator is `benches/counting`. Time is measured by `cargo bench --bench adversarial`.
 
+#[path = "../benches/counting/mod.rs"]
+mod counting;
 #[path = "../benches/shapes/mod.rs"]
 mod shapes;
 
 use hsmnet_core::model::Protocol;
 use hsmnet_core::trace::{Endpoint, Network, LUNA_NTLS_PORT};
 use hsmnet_core::{check, load, to_json};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-
-/// The system allocator, counting: bytes live now, the most live since the last reset, and
-/// every byte ever handed out.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-static TOTAL: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
-        PEAK.fetch_max(live, Relaxed);
-        TOTAL.fetch_add(layout.size(), Relaxed);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Relaxed);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// Bytes allocated in all, and the peak above what was live before, while `work` runs.
-fn measure(work: impl FnOnce()) -> (usize, usize) {
-    let before = LIVE.load(Relaxed);
-    PEAK.store(before, Relaxed);
-    let total = TOTAL.load(Relaxed);
-    work();
-    (TOTAL.load(Relaxed) - total, PEAK.load(Relaxed) - before)
-}
-
 /// What the studio does with a design it opens: check it and trace its clients to its HSMs.
 fn check_and_trace(design: &hsmnet_core::Design) {
     std::hint::black_box(check(design));
@@ -75,7 +38,8 @@ fn every_shape_loads_and_costs_memory_in_proportion_to_its_size() {
             let design = (shape.build)(n);
             let text = to_json(&design);
             let design = load(&text).unwrap_or_else(|e| panic!("{}: {e}", shape.name));
-            measured.push(measure(|| check_and_trace(&design)));
+            let m = counting::measure(|| check_and_trace(&design));
+            measured.push((m.bytes, m.peak));
         }
         let (total_n, peak_n) = measured[0];
         let (total_2n, peak_2n) = measured[1];
