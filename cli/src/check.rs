@@ -3,7 +3,7 @@
 use crate::input::load_design;
 use crate::output::{self, visible};
 use crate::Format;
-use hsmnet_core::rules::{check, Severity};
+use hsmnet_core::rules::{check, Finding, Severity};
 use hsmnet_core::{Design, Id};
 use serde::Serialize;
 use std::fmt::Write;
@@ -89,18 +89,7 @@ pub fn run(file: &str, format: Format) -> ExitCode {
             // made visible, so that none can act on the terminal or start a line of its own.
             let file = visible(file);
             for f in &report.findings {
-                let _ = writeln!(text, "{}[{}]: {}", f.severity, f.rule, visible(&f.message));
-                if !f.elements.is_empty() {
-                    let names: Vec<String> = f
-                        .elements
-                        .iter()
-                        .map(|id| {
-                            let e = element(&design, *id);
-                            format!("{} {} ({})", e.kind, visible(&e.name), id)
-                        })
-                        .collect();
-                    let _ = writeln!(text, "  --> {file}: {}", names.join(", "));
-                }
+                write_finding(&mut text, &design, &file, f);
                 if let Some(fix) = &f.fix {
                     let _ = writeln!(text, "  = fix: {}", visible(&fix.label));
                 }
@@ -119,6 +108,21 @@ pub fn run(file: &str, format: Format) -> ExitCode {
         ExitCode::SUCCESS
     };
     output::print(&text, code)
+}
+
+/// A finding compiler-style, its names made visible: `severity[rule]: message`, then the
+/// elements it names (`  --> FILE: kind name (id), …`). `file` is already made visible.
+pub(crate) fn write_finding(text: &mut String, design: &Design, file: &str, f: &Finding) {
+    let _ = writeln!(text, "{}[{}]: {}", f.severity, f.rule, visible(&f.message));
+    if !f.elements.is_empty() {
+        let names: Vec<String> = (f.elements.iter())
+            .map(|id| {
+                let e = element(design, *id);
+                format!("{} {} ({})", e.kind, visible(&e.name), id)
+            })
+            .collect();
+        let _ = writeln!(text, "  --> {file}: {}", names.join(", "));
+    }
 }
 
 pub(crate) fn plural(n: usize) -> &'static str {

@@ -11,7 +11,7 @@
 //! Where things go: the design to `-o OUT`, or to standard output; the report to standard
 //! output when the design went to a file, else to standard error (text or JSON alike).
 
-use crate::check::{element, plural, ElementOut};
+use crate::check::{element, plural, write_finding, ElementOut};
 use crate::input::load_design;
 use crate::output::{self, visible};
 use crate::Format;
@@ -234,18 +234,7 @@ fn render(file: &str, outcome: &Outcome, selected: Option<&[String]>, format: Fo
                 }
             }
             for f in &report.findings {
-                let _ = writeln!(text, "{}[{}]: {}", f.severity, f.rule, visible(&f.message));
-                if !f.elements.is_empty() {
-                    let names: Vec<String> = f
-                        .elements
-                        .iter()
-                        .map(|id| {
-                            let e = element(design, *id);
-                            format!("{} {} ({})", e.kind, visible(&e.name), id)
-                        })
-                        .collect();
-                    let _ = writeln!(text, "  --> {file}: {}", names.join(", "));
-                }
+                write_finding(&mut text, design, &file, f);
                 let why = reason(outcome, f, selected);
                 match &f.fix {
                     Some(fix) => {

@@ -12,6 +12,7 @@ use crate::edit::Edit;
 use crate::graph::{Link, Node};
 use crate::model::{ConnectionKind, Id, Protocol, Vnet};
 use crate::trace::{Endpoint, Leg, Network, Trace, Verdict, MAX_BACKENDS};
+use rustc_hash::FxHashSet;
 use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {
@@ -260,24 +261,18 @@ fn why_dropped(cx: &Context, hsm: Id, t: &Trace) -> Option<(String, Vec<Id>)> {
     Some((why, elements))
 }
 
-/// The other backends of each load balancer that clients' sessions passed, each tried once
-/// with a client whose session got through another: a backend that fails loses every session
-/// given to it, whichever client's (found even when no client's first session lands on it).
-/// Backends already reported for some client are skipped.
+/// The other backends of each load balancer that clients' sessions passed (`balanced`: the
+/// first such session of each), each tried once with that client: a backend that fails loses
+/// every session given to it, whichever client's (found even when no client's first session
+/// lands on it). Backends already reported for some client are skipped.
 fn broken_backends(
     cx: &Context,
     net: &Network,
     balanced: &[Balanced],
-    reported: &[Id],
+    mut failing: FxHashSet<Id>,
     out: &mut Vec<Finding>,
 ) {
-    let mut seen_balancers: Vec<Id> = Vec::new();
-    let mut failing: Vec<Id> = reported.to_vec();
     for b in balanced {
-        if seen_balancers.contains(&b.balancer) {
-            continue;
-        }
-        seen_balancers.push(b.balancer);
         let to = Endpoint::Hsm(b.hsm);
         for session in 1..b.healthy.min(MAX_BACKENDS) {
             let Ok(r) = net.reach_session(b.client, to, Protocol::Tcp, LUNA_NTLS_PORT, session)
@@ -287,10 +282,9 @@ fn broken_backends(
             let Some((_, _, backend)) = r.spread else {
                 continue;
             };
-            if r.delivered || backend == b.backend || failing.contains(&backend) {
+            if r.delivered || backend == b.backend || !failing.insert(backend) {
                 continue;
             }
-            failing.push(backend);
             let Ok(mut traced) =
                 net.trace_session(b.client, to, Protocol::Tcp, LUNA_NTLS_PORT, session)
             else {
@@ -378,13 +372,19 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     // Sessions delivered through a load balancer (its other backends are tried at the end),
     // and backends already reported as failing for some client.
     let mut balanced: Vec<Balanced> = Vec::new();
-    let mut reported: Vec<Id> = Vec::new();
+    let mut balancers: FxHashSet<Id> = FxHashSet::default();
+    let mut keep = |through: Option<Balanced>| {
+        if let Some(b) = through.filter(|b| balancers.insert(b.balancer)) {
+            balanced.push(b);
+        }
+    };
+    let mut reported: FxHashSet<Id> = FxHashSet::default();
     for vnet in &cx.design.vnets {
         let mut cut_off: Vec<Id> = Vec::new();
         let mut first_unreached = None;
         for s in vnet.subnets.iter().filter(|s| s.hsm_client) {
             match reach(cx, net, Endpoint::Subnet(s.id), &mut budget) {
-                Ok(through) => balanced.extend(through),
+                Ok(through) => keep(through),
                 Err(unreached) => {
                     if cut_off.is_empty() {
                         first_unreached = Some(unreached);
@@ -442,7 +442,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
         let unreached = match reach(cx, net, Endpoint::Site(site.id), &mut budget) {
             Ok(through) => {
-                balanced.extend(through);
+                keep(through);
                 continue;
             }
             Err(unreached) => unreached,
@@ -476,7 +476,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
-    broken_backends(cx, net, &balanced, &reported, out);
+    broken_backends(cx, net, &balanced, reported, out);
     if !unexplained.is_empty() {
         out.push(Finding::of(
             &RULE,

@@ -297,8 +297,7 @@ impl<'d> Network<'d> {
         port: u16,
         session: usize,
     ) -> Result<Trace, EndpointError> {
-        let source = locate(self, from, true).map_err(|e| e.at(SOURCE))?;
-        let target = locate(self, to, true).map_err(|e| e.at(DESTINATION))?;
+        let (source, target) = self.ends(from, to, true)?;
         let best = self.attempts(&source, &target, protocol, port, true, session);
         let dropped_at = best.walk.dropped.as_ref().map(|(hop, _)| *hop);
         let cause = match (&best.walk.cause, dropped_at) {
@@ -386,8 +385,7 @@ impl<'d> Network<'d> {
         port: u16,
         session: usize,
     ) -> Result<Reach, EndpointError> {
-        let source = locate(self, from, false).map_err(|e| e.at(SOURCE))?;
-        let target = locate(self, to, false).map_err(|e| e.at(DESTINATION))?;
+        let (source, target) = self.ends(from, to, false)?;
         let best = self.attempts(&source, &target, protocol, port, false, session);
         Ok(Reach {
             delivered: best.delivered,
@@ -395,6 +393,18 @@ impl<'d> Network<'d> {
             depth: best.walk.steps,
             spread: best.walk.spread,
         })
+    }
+
+    /// Where a flow starts and ends, each error naming the endpoint it is about.
+    fn ends(
+        &self,
+        from: Endpoint,
+        to: Endpoint,
+        explain: bool,
+    ) -> Result<(Located, Located), EndpointError> {
+        let source = locate(self, from, explain).map_err(|e| e.at(SOURCE))?;
+        let target = locate(self, to, explain).map_err(|e| e.at(DESTINATION))?;
+        Ok((source, target))
     }
 
     /// Tries the ways a client may be configured to reach the destination, the intended one
