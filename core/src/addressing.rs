@@ -12,9 +12,13 @@ use std::net::Ipv4Addr;
 /// first usable address, which Azure Firewall takes.
 pub fn addresses_in_use(design: &Design, subnet: &Subnet) -> Vec<Ipv4Addr> {
     let mut taken: Vec<Ipv4Addr> = Vec::new();
-    for h in design.hsms.iter().filter(|h| h.subnet == subnet.id) {
-        taken.extend(h.private_ip);
-        taken.extend(h.management_ip);
+    for h in &design.hsms {
+        if h.subnet == subnet.id {
+            taken.extend(h.host_ips());
+        }
+        if h.management_subnet() == Some(subnet.id) {
+            taken.extend(h.management_ip);
+        }
     }
     taken.extend(
         design

@@ -326,6 +326,11 @@ pub fn check_integrity(design: &Design) -> Result<(), IntegrityError> {
         };
     }
     in_subnet!(hsms);
+    for (i, h) in design.hsms.iter().enumerate() {
+        if let Some(subnet) = h.management_subnet {
+            expect(format!("hsms[{i}].management_subnet"), subnet, Kind::Subnet)?;
+        }
+    }
     in_subnet!(gateways);
     in_subnet!(nvas);
     in_subnet!(load_balancers);
@@ -363,6 +368,15 @@ pub fn check_integrity(design: &Design) -> Result<(), IntegrityError> {
     }
     for (i, c) in design.connections.iter().enumerate() {
         let at = |field: &str| format!("connections[{i}].kind.{field}");
+        if c.fastpath && !matches!(c.kind, ConnectionKind::ExpressRoute { .. }) {
+            return Err(IntegrityError {
+                path: format!("connections[{i}].fastpath"),
+                message: format!(
+                    "FastPath is a setting of ExpressRoute connections, not of a {}",
+                    c.kind.label()
+                ),
+            });
+        }
         match c.kind {
             ConnectionKind::SiteToSite { gateway, site }
             | ConnectionKind::PointToSite { gateway, site } => {
@@ -437,6 +451,84 @@ mod tests {
             err.message.contains("names a subnet, not a region"),
             "{err}"
         );
+    }
+
+    /// A payShield HSM in subnet 3 of VNet 2 with its management NIC in subnet 5 of VNet 4.
+    const PAYMENT: &str = r#"{"name":"p","regions":[{"id":1,"name":"West Europe","location":"westeurope"}],
+        "vnets":[{"id":2,"name":"host","region":1,"address_space":["10.0.0.0/16"],
+        "subnets":[{"id":3,"name":"hsm","prefix":"10.0.0.0/24"}],"tags":{"fastpathenabled":"True"}},
+        {"id":4,"name":"mgmt","region":1,"address_space":["10.1.0.0/16"],
+        "subnets":[{"id":5,"name":"mgmt","prefix":"10.1.0.0/24"}]}],
+        "hsms":[{"id":6,"name":"phsm","subnet":3,"sku":"payShield10K_LMK1_CPS60","stamp":"stamp1",
+        "private_ip":"10.0.0.5","more_host_ips":["10.0.0.6"],"management_subnet":5,
+        "management_ip":"10.1.0.6","host_port":1501}]}"#;
+
+    #[test]
+    fn payment_hsm_settings_and_tags_round_trip_as_written() {
+        let design = load(&doc(PAYMENT)).unwrap();
+        let hsm = &design.hsms[0];
+        assert_eq!(
+            hsm.more_host_ips,
+            vec!["10.0.0.6".parse::<std::net::Ipv4Addr>().unwrap()]
+        );
+        assert_eq!(hsm.management_subnet(), Some(Id(5)));
+        assert_eq!(hsm.host_port, 1501);
+        assert_eq!(design.vnets[0].tag("FastPathEnabled"), Some("True"));
+        let written = to_json(&design);
+        assert!(
+            written.contains(r#""fastpathenabled": "True""#),
+            "{written}"
+        );
+        assert_eq!(load(&written).unwrap(), design);
+    }
+
+    #[test]
+    fn new_settings_at_their_defaults_are_not_written() {
+        let design = load(&doc(&ONE_VNET.replace("/33", "/24"))).unwrap();
+        let written = to_json(&design);
+        for key in [
+            "tags",
+            "more_host_ips",
+            "management_subnet",
+            "host_port",
+            "active_active",
+            "fastpath",
+        ] {
+            assert!(!written.contains(key), "{key} written at its default");
+        }
+    }
+
+    #[test]
+    fn a_management_subnet_must_name_a_subnet() {
+        let err = load(&doc(
+            &PAYMENT.replace(r#""management_subnet":5"#, r#""management_subnet":4"#)
+        ))
+        .unwrap_err();
+        assert_eq!(err.path, "design.hsms[0].management_subnet");
+        assert!(err.message.contains("names a VNet, not a subnet"), "{err}");
+        let err = load(&doc(
+            &PAYMENT.replace(r#""management_subnet":5"#, r#""management_subnet":77"#)
+        ))
+        .unwrap_err();
+        assert!(err.message.contains("77 names no element"), "{err}");
+    }
+
+    #[test]
+    fn fastpath_only_on_expressroute_connections() {
+        let design =
+            crate::presets::build("single-vnet", &crate::presets::Size::default()).unwrap();
+        let mut broken = design.clone();
+        let Some(c) = broken
+            .connections
+            .iter_mut()
+            .find(|c| !matches!(c.kind, ConnectionKind::ExpressRoute { .. }))
+        else {
+            panic!("single-vnet has a VPN connection");
+        };
+        c.fastpath = true;
+        let err = load(&to_json(&broken)).unwrap_err();
+        assert!(err.path.ends_with(".fastpath"), "{err}");
+        assert!(err.message.contains("ExpressRoute connections"), "{err}");
     }
 
     #[test]

@@ -213,6 +213,13 @@ impl Design {
             }
         }
         self.hsms.retain(|e| keep(&e.id));
+        // An HSM outlives its management subnet: the management NIC is detached from it.
+        for h in &mut self.hsms {
+            if h.management_subnet.is_some_and(|s| !keep(&s)) {
+                h.management_subnet = None;
+                h.management_ip = None;
+            }
+        }
         self.gateways.retain(|e| keep(&e.id));
         self.nvas.retain(|e| keep(&e.id));
         self.load_balancers.retain(|e| keep(&e.id));
@@ -461,6 +468,30 @@ mod tests {
 
     fn hub() -> Design {
         presets::build("hub-nva-proxy", &presets::Size::default()).unwrap()
+    }
+
+    #[test]
+    fn removing_a_management_subnet_detaches_the_management_nic() {
+        let mut design = crate::presets::build("single-vnet", &Default::default()).unwrap();
+        let vnet = design.vnets[0].id;
+        let mgmt = design.next_id();
+        design = design
+            .apply(&Edit::Add(Element::Subnet {
+                vnet,
+                subnet: Subnet::new(mgmt, "mgmt".into(), "10.0.200.0/28".parse().unwrap()),
+            }))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut hsm = design.hsms[0].clone();
+        hsm.management_subnet = Some(mgmt);
+        hsm.management_ip = Some("10.0.200.4".parse().unwrap());
+        design = design
+            .apply(&Edit::Replace(Element::Hsm(hsm.clone())))
+            .unwrap();
+        let after = design.apply(&Edit::Remove(mgmt)).unwrap();
+        let kept = after
+            .hsm(hsm.id)
+            .expect("the HSM outlives its management subnet");
+        assert_eq!((kept.management_subnet, kept.management_ip), (None, None));
     }
 
     #[test]

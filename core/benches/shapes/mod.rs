@@ -371,6 +371,7 @@ pub fn gateways_on_one_circuit(n: usize) -> Design {
             id: connection,
             name: format!("er-{k}-connection"),
             kind: ConnectionKind::ExpressRoute { gateway, circuit },
+            fastpath: false,
         });
     }
     d
@@ -405,6 +406,7 @@ pub fn sites_by_spokes(n: usize) -> Design {
                 gateway: hub_gateway,
                 site,
             },
+            fastpath: false,
         });
     }
     d

@@ -24,6 +24,33 @@ pub const PAYSHIELD_SKUS: [&str; 6] = [
     "payShield10K_LMK2_CPS2500",
 ];
 
+/// Whether `sku` names a Payment HSM (payShield) SKU: any SKU starting `payShield` in any
+/// letter case, so that a misspelt one (which `hsm-sku-valid` reports) is still checked as a
+/// payment HSM rather than as a Luna one.
+pub fn is_payshield_sku(sku: &str) -> bool {
+    sku.trim_start()
+        .get(..9)
+        .is_some_and(|p| p.eq_ignore_ascii_case("payShield"))
+}
+
+/// Where the fast path tag and feature come from.
+pub const FASTPATH_SOURCE: &str = "payment-hsm/fastpathenabled.md; payment-hsm/peer-vnets.md \
+     (`az tag create --tags \"fastpathenabled=True\"`); the Payment HSM ARM templates \
+     (quickstart-template.md, create-different-vnet.md, create-different-ip-addresses.md: \
+     `\"tags\": {\"fastpathenabled\": \"true\"}` on every VNet)";
+
+/// The VNet tag every VNet that a payment HSM uses (its own, a peered one, a hub) carries,
+/// lower-case, as Azure's templates write it.
+pub const FASTPATH_TAG: &str = "fastpathenabled";
+
+/// The value the templates give [`FASTPATH_TAG`] (the CLI example writes `True`: the value is
+/// compared ignoring letter case).
+pub const FASTPATH_TAG_VALUE: &str = "true";
+
+/// The Azure feature (`Microsoft.Network/FastPathEnabled`) every subscription that connects to
+/// a payment HSM registers; a template cannot register it.
+pub const FASTPATH_FEATURE: &str = "FastPathEnabled";
+
 /// Where [`HSM_DELEGATION`] comes from.
 pub const HSM_DELEGATION_SOURCE: &str = "dedicated-hsm networking considerations, 'Subnets' \
      (the HSM subnet is delegated to the Dedicated HSM service); Dedicated HSM troubleshooting";
@@ -457,6 +484,17 @@ mod tests {
                 assert!(seen.insert(v.to_ascii_lowercase()), "{v} is listed twice");
             }
         }
+    }
+
+    #[test]
+    fn payshield_skus_are_recognised_in_any_case_and_luna_is_not() {
+        for sku in PAYSHIELD_SKUS {
+            assert!(is_payshield_sku(sku));
+        }
+        assert!(is_payshield_sku(" PAYSHIELD10K_LMK3_CPS60"));
+        assert!(!is_payshield_sku(DEDICATED_HSM_SKU));
+        assert!(!is_payshield_sku("payShiel"));
+        assert!(!is_payshield_sku("é"));
     }
 
     #[test]

@@ -7,3 +7,15 @@ pub const LUNA_NTLS_PORT: u16 = 1792;
 
 /// The port of the HSM's administration shell (SSH), reached from the management network.
 pub const SSH_PORT: u16 = 22;
+
+/// The payShield 10K host port's factory setting: payment applications send host commands to
+/// the host NIC's address on it (TCP). The port is a setting of the device (payShield Manager,
+/// host settings), hence a setting of each payment HSM in the design, defaulting to this.
+/// Sources: payment-hsm/inspect-traffic.md (its reverse-proxy example forwards TCP 1500 to the
+/// host address and TCP 443 to the management address); Thales payShield 10K Installation and
+/// User Guide, which that page and access-payshield-manager.md cite.
+pub const PAYSHIELD_HOST_PORT: u16 = 1500;
+
+/// payShield Manager: the browser console of a payShield 10K, served over HTTPS on the
+/// management NIC's address (payment-hsm/access-payshield-manager.md, inspect-traffic.md).
+pub const PAYSHIELD_MANAGER_PORT: u16 = 443;

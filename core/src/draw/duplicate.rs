@@ -227,6 +227,7 @@ fn copy_vnet(
         region,
         address_space: spaces.iter().map(|(_, new)| *new).collect(),
         subnets,
+        tags: v.tags.clone(),
         layout: v.layout.translated(dx, dy),
     })))?;
     copy_devices(plan, source, &subnet_map, dx, dy)
@@ -343,7 +344,16 @@ fn copy_device(
     let element = if let Some(h) = source.hsm(id) {
         let mut c = h.clone();
         c.private_ip = moved_ip(h.private_ip);
-        c.management_ip = moved_ip(h.management_ip);
+        c.more_host_ips = h
+            .more_host_ips
+            .iter()
+            .map(|ip| translate(*ip, from, to).unwrap_or(*ip))
+            .collect();
+        // A management address in a subnet of its own is not moved: the copy lets Azure pick.
+        c.management_ip = match h.management_subnet {
+            None => moved_ip(h.management_ip),
+            Some(_) => None,
+        };
         Element::Hsm(c)
     } else if let Some(n) = source.nva(id) {
         let mut c = n.clone();

@@ -202,7 +202,10 @@ pub(crate) fn hsm(
         })
     };
     let private_ip = address(like.is_none_or(|h| h.private_ip.is_some()))?;
-    let management_ip = address(like.is_some_and(|h| h.management_ip.is_some()))?;
+    // A management address is taken here only when the management NIC shares the subnet;
+    // in a management subnet of its own, Azure picks one.
+    let management_ip =
+        address(like.is_some_and(|h| h.management_ip.is_some() && h.management_subnet.is_none()))?;
     let stamp = next_stamp(design, subnet).to_string();
     let name = unique(design, name);
     let layout = device_spot(plan, subnet)?;
@@ -211,6 +214,8 @@ pub(crate) fn hsm(
     if let Some(like) = like {
         hsm.sku = like.sku.clone();
         hsm.management_nic = like.management_nic;
+        hsm.management_subnet = like.management_subnet;
+        hsm.host_port = like.host_port;
         hsm.ntls_ip_check = like.ntls_ip_check;
     }
     hsm.private_ip = private_ip;

@@ -409,7 +409,39 @@ fn parse(design: &Design, ty: Ty, path: &str, text: &str) -> Result<Option<Value
                 })?
                 .to_string(),
         ),
+        Ty::Ips => Value::from(
+            items(trimmed)
+                .map(|a| {
+                    a.parse::<Ipv4Addr>().map(|a| a.to_string()).map_err(|_| {
+                        error(
+                            path,
+                            format!("{a:?} is not an IPv4 address (like 10.0.0.4)"),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
         Ty::U16 => Value::from(number(path, trimmed, u16::MAX.into())?),
+        Ty::Port(_) => {
+            let port = number(path, trimmed, u16::MAX.into())?;
+            if port == 0 {
+                return Err(error(path, "0 is not a port (1 to 65535)"));
+            }
+            Value::from(port)
+        }
+        Ty::Tags => {
+            let mut tags = serde_json::Map::new();
+            for item in items(trimmed) {
+                let Some((name, value)) = item.split_once('=') else {
+                    return Err(error(path, format!("{item:?} is not name=value")));
+                };
+                if name.trim().is_empty() {
+                    return Err(error(path, format!("{item:?} has no name")));
+                }
+                tags.insert(name.trim().to_string(), Value::from(value.trim()));
+            }
+            Value::Object(tags)
+        }
         Ty::U32 => Value::from(number(path, trimmed, u32::MAX.into())?),
         Ty::Bool(_) => Value::from(parse_bool(path, trimmed)?),
         Ty::Choice(options) | Ty::OptChoice(options) => {
@@ -722,6 +754,15 @@ fn display(design: &Design, ty: Ty, value: Option<&Value>) -> String {
     };
     match (ty, value) {
         (Ty::Bool(default), None) => default.to_string(),
+        (Ty::Port(default), None) => default.to_string(),
+        (Ty::Tags, v) => v
+            .and_then(Value::as_object)
+            .map(|tags| {
+                let each = tags.iter().map(|(k, v)| format!("{k}={}", plain(v)));
+                each.collect::<Vec<_>>().join(", ")
+            })
+            .unwrap_or_default(),
+        (Ty::Ips, v) => list(v, &plain),
         (Ty::Refs(_), v) => list(v, &|id| {
             id.as_u64()
                 .map_or(String::new(), |id| design.name_of(Id(id as u32)))
@@ -775,6 +816,9 @@ fn hint(ty: Ty) -> &'static str {
         Ty::Prefixes => "IPv4 prefixes separated by commas",
         Ty::OptIp => "an IPv4 address, or empty for none",
         Ty::U16 => "a whole number from 0 to 65535",
+        Ty::Ips => "IPv4 addresses separated by commas",
+        Ty::Port(_) => "a TCP port, 1 to 65535",
+        Ty::Tags => "name=value pairs separated by commas, like fastpathenabled=true",
         Ty::U32 => "a whole number",
         Ty::OptText => "empty for none",
         Ty::Refs(_) => "names separated by commas",

@@ -2,6 +2,7 @@
 //! with the type of each. Ids and layouts are never listed: the canvas owns them.
 
 use crate::azure::offered::{DEDICATED_HSM_SKU, HSM_DELEGATION, HSM_STAMPS, PAYSHIELD_SKUS};
+use crate::azure::ports::PAYSHIELD_HOST_PORT;
 use crate::model::Kind;
 
 /// The type of one field, which decides how its text is read and which control shows it.
@@ -17,7 +18,13 @@ pub(super) enum Ty {
     /// A comma-separated list of prefixes.
     Prefixes,
     OptIp,
+    /// A comma-separated list of addresses.
+    Ips,
     U16,
+    /// A TCP port and the value it has when the document leaves it out.
+    Port(u16),
+    /// Azure tags, written `name=value` and separated by commas.
+    Tags,
     U32,
     /// A flag and the value it has when the document leaves it out.
     Bool(bool),
@@ -175,6 +182,7 @@ pub(super) fn specs(tag: &str) -> &'static [Spec] {
                 NAME,
                 f("region", "Region", Ty::Ref(Kind::Region)),
                 f("address_space", "Address space", Ty::Prefixes),
+                f("tags", "Tags", Ty::Tags),
             ];
             S
         }
@@ -196,8 +204,19 @@ pub(super) fn specs(tag: &str) -> &'static [Spec] {
                 f("sku", "SKU", Ty::Choice(&HSM_SKUS)),
                 f("stamp", "Stamp", Ty::Choice(STAMPS)),
                 f("private_ip", "Private address", Ty::OptIp),
+                f("more_host_ips", "More host addresses", Ty::Ips),
                 f("management_ip", "Management address", Ty::OptIp),
                 f("management_nic", "Management NIC", Ty::Bool(false)),
+                f(
+                    "management_subnet",
+                    "Management subnet",
+                    Ty::OptRef(Kind::Subnet),
+                ),
+                f(
+                    "host_port",
+                    "payShield host port",
+                    Ty::Port(PAYSHIELD_HOST_PORT),
+                ),
                 f("ntls_ip_check", "NTLS client address check", Ty::Bool(true)),
             ];
             S
@@ -209,6 +228,7 @@ pub(super) fn specs(tag: &str) -> &'static [Spec] {
                 f("kind", "Kind", Ty::Choice(GATEWAY_KINDS)),
                 f("sku", "SKU", Ty::Text),
                 f("vpn_type", "VPN type", Ty::OptChoice(VPN_TYPES)),
+                f("active_active", "Active-active", Ty::Bool(false)),
                 f("p2s_pool", "Point-to-site address pool", Ty::OptPrefix),
             ];
             S
@@ -307,7 +327,11 @@ pub(super) fn specs(tag: &str) -> &'static [Spec] {
             S
         }
         "connection" => {
-            const S: &[Spec] = &[NAME, f("kind", "Kind", Ty::ConnectionKind)];
+            const S: &[Spec] = &[
+                NAME,
+                f("kind", "Kind", Ty::ConnectionKind),
+                f("fastpath", "ExpressRoute FastPath", Ty::Bool(false)),
+            ];
             S
         }
         _ => {

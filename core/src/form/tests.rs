@@ -384,3 +384,49 @@ fn a_value_outside_the_offered_choices_is_offered_and_kept_as_loaded() {
     let other = element(&design, design.vnets[0].subnets[1].id).unwrap();
     assert!(set(&design, &other, "delegation", odd).is_err());
 }
+
+#[test]
+fn payment_hsm_fields_tags_and_link_options_are_edited_and_refused_with_their_field() {
+    let design = preset("single-vnet");
+    let vnet = element(&design, design.vnets[0].id).unwrap();
+    let Element::Vnet(tagged) =
+        set(&design, &vnet, "tags", "fastpathenabled=true, env = prod").unwrap()
+    else {
+        panic!("a VNet");
+    };
+    assert_eq!(tagged.tag("FASTPATHENABLED"), Some("true"));
+    assert_eq!(tagged.tags.get("env").map(String::as_str), Some("prod"));
+    let err = set(&design, &vnet, "tags", "fastpathenabled").unwrap_err();
+    assert!(err.message.contains("is not name=value"), "{err}");
+
+    let hsm = element(&design, design.hsms[0].id).unwrap();
+    let Element::Hsm(changed) = set(&design, &hsm, "more_host_ips", "10.0.1.9, 10.0.1.10").unwrap()
+    else {
+        panic!("an HSM");
+    };
+    assert_eq!(changed.more_host_ips.len(), 2);
+    let err = set(&design, &hsm, "more_host_ips", "10.0.1.9, ten").unwrap_err();
+    assert!(
+        err.message.contains("\"ten\" is not an IPv4 address"),
+        "{err}"
+    );
+    let Element::Hsm(changed) = set(&design, &hsm, "host_port", "1501").unwrap() else {
+        panic!("an HSM");
+    };
+    assert_eq!(changed.host_port, 1501);
+    assert!(set(&design, &hsm, "host_port", "0").is_err());
+    let vnet_id = design.vnets[0].id.0.to_string();
+    let err = set(&design, &hsm, "management_subnet", &vnet_id).unwrap_err();
+    assert!(err.message.contains("names no subnet"), "{err}");
+
+    let gateway = design
+        .gateways
+        .iter()
+        .find(|g| g.kind == crate::model::GatewayKind::Vpn)
+        .unwrap();
+    let gateway = element(&design, gateway.id).unwrap();
+    let Element::Gateway(changed) = set(&design, &gateway, "active_active", "true").unwrap() else {
+        panic!("a gateway");
+    };
+    assert!(changed.active_active);
+}

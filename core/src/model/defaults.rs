@@ -42,6 +42,7 @@ impl Vnet {
             region,
             address_space,
             subnets: Vec::new(),
+            tags: Default::default(),
             layout: Rect::default(),
         }
     }
@@ -74,8 +75,11 @@ impl Hsm {
             sku: DEDICATED_HSM_SKU.to_string(),
             stamp,
             private_ip: None,
+            more_host_ips: Vec::new(),
             management_ip: None,
             management_nic: false,
+            management_subnet: None,
+            host_port: crate::azure::ports::PAYSHIELD_HOST_PORT,
             ntls_ip_check: true,
             layout: Point::default(),
         }
@@ -97,6 +101,7 @@ impl Gateway {
             kind,
             sku: sku.to_string(),
             vpn_type,
+            active_active: false,
             p2s_pool: None,
             layout: Point::default(),
         }
@@ -213,6 +218,11 @@ impl Peering {
 
 impl Connection {
     pub fn new(id: Id, name: String, kind: ConnectionKind) -> Self {
-        Connection { id, name, kind }
+        Connection {
+            id,
+            name,
+            kind,
+            fastpath: false,
+        }
     }
 }

@@ -4,7 +4,8 @@ use super::layout::Point;
 use super::policy::{PortRange, Protocol};
 use super::serde_ip;
 use super::Id;
-use crate::azure::ports::LUNA_NTLS_PORT;
+use crate::azure::offered::is_payshield_sku;
+use crate::azure::ports::{LUNA_NTLS_PORT, PAYSHIELD_HOST_PORT};
 use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
@@ -34,6 +35,14 @@ pub struct Hsm {
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip: Option<Ipv4Addr>,
+    /// A payShield HSM's further host addresses: its host NIC's `networkInterfaces` after the
+    /// first (`private_ip`), each taking an address in the host subnet.
+    #[serde(
+        with = "serde_ip::addrs",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub more_host_ips: Vec<Ipv4Addr>,
     /// A payShield HSM's second (management) NIC, which takes a second address.
     #[serde(
         with = "serde_ip::opt_addr",
@@ -44,6 +53,17 @@ pub struct Hsm {
     /// Whether a payShield HSM has a management network profile (a second NIC).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub management_nic: bool,
+    /// The delegated subnet of the management NIC when it is not the host subnet: another
+    /// delegated subnet, usually in another VNet (a VNet has one delegated subnet). Setting it
+    /// implies the management NIC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub management_subnet: Option<Id>,
+    /// The TCP port a payShield HSM takes host commands on (a device setting).
+    #[serde(
+        default = "payshield_host_port",
+        skip_serializing_if = "is_payshield_host_port"
+    )]
+    pub host_port: u16,
     /// Luna's NTLS client source IP validation (`ntls ipcheck`); on by default on the device.
     #[serde(default = "yes")]
     pub ntls_ip_check: bool,
@@ -51,14 +71,61 @@ pub struct Hsm {
     pub layout: Point,
 }
 
+fn payshield_host_port() -> u16 {
+    PAYSHIELD_HOST_PORT
+}
+
+fn is_payshield_host_port(port: &u16) -> bool {
+    *port == PAYSHIELD_HOST_PORT
+}
+
 impl Hsm {
-    /// How many private addresses the HSM takes in its subnet.
-    pub fn nic_count(&self) -> usize {
-        if self.management_nic {
-            2
-        } else {
-            1
+    /// Whether this is a payment HSM (Azure Payment HSM, a payShield 10K), by its SKU.
+    pub fn is_payment(&self) -> bool {
+        is_payshield_sku(&self.sku)
+    }
+
+    /// The subnet of the management NIC, if the HSM has one: its own management subnet, or
+    /// the host subnet.
+    pub fn management_subnet(&self) -> Option<Id> {
+        match self.management_subnet {
+            Some(subnet) => Some(subnet),
+            None if self.management_nic => Some(self.subnet),
+            None => None,
         }
+    }
+
+    /// How many private addresses the HSM takes in `subnet`: its host addresses in the host
+    /// subnet, its management address in the management subnet.
+    pub fn addresses_in(&self, subnet: Id) -> usize {
+        let host = if subnet == self.subnet {
+            1 + self.more_host_ips.len()
+        } else {
+            0
+        };
+        host + usize::from(self.management_subnet() == Some(subnet))
+    }
+
+    /// The subnets the HSM has a NIC in: the host subnet, then the management one if another.
+    pub fn subnets(&self) -> impl Iterator<Item = Id> {
+        let management = self.management_subnet().filter(|s| *s != self.subnet);
+        std::iter::once(self.subnet).chain(management)
+    }
+
+    /// The port its clients open sessions to: Luna NTLS, or a payShield's host port.
+    pub fn client_port(&self) -> u16 {
+        if self.is_payment() {
+            self.host_port
+        } else {
+            LUNA_NTLS_PORT
+        }
+    }
+
+    /// The host addresses pinned in the design, in order.
+    pub fn host_ips(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
+        self.private_ip
+            .into_iter()
+            .chain(self.more_host_ips.iter().copied())
     }
 }
 
@@ -87,6 +154,10 @@ pub struct Gateway {
     /// VPN gateways only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpn_type: Option<VpnType>,
+    /// Active-active: both gateway instances carry tunnels (VPN gateways only; Payment HSM
+    /// traffic does not support it). Zone redundancy comes with the `AZ` SKUs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub active_active: bool,
     /// The point-to-site client address pool (VPN gateways only).
     #[serde(
         with = "serde_ip::opt_prefix",

@@ -79,6 +79,10 @@ pub struct Connection {
     pub id: Id,
     pub name: String,
     pub kind: ConnectionKind,
+    /// ExpressRoute FastPath (`expressRouteGatewayBypass`): traffic skips the gateway on its
+    /// way in. ExpressRoute connections only; Payment HSM traffic does not support it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fastpath: bool,
 }
 
 /// What a connection joins. VNet-to-VNet is one link here; the exporters write one

@@ -302,7 +302,12 @@ impl Design {
     /// NSG rules, firewall rules with their address and port lists, load-balancer rules,
     /// probes and backends). A design cannot hide a million routes in one route table.
     pub fn size(&self) -> usize {
-        let spaces: usize = self.vnets.iter().map(|v| v.address_space.len()).sum();
+        let spaces: usize = self
+            .vnets
+            .iter()
+            .map(|v| v.address_space.len() + v.tags.len())
+            .sum();
+        let host_ips: usize = self.hsms.iter().map(|h| h.more_host_ips.len()).sum();
         let site_prefixes: usize = self.sites.iter().map(|s| s.prefixes.len()).sum();
         let routes: usize = self.route_tables.iter().map(|t| t.routes.len()).sum();
         let nsg_rules: usize = self.nsgs.iter().map(|n| n.rules.len()).sum();
@@ -319,6 +324,7 @@ impl Design {
             .sum();
         self.element_count()
             + spaces
+            + host_ips
             + site_prefixes
             + routes
             + nsg_rules

@@ -6,6 +6,7 @@ use super::Id;
 use crate::azure::offered::HSM_DELEGATION;
 use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// An Azure region, drawn as an area that holds VNets.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,8 +33,22 @@ pub struct Vnet {
     pub address_space: Vec<Ipv4Net>,
     #[serde(default)]
     pub subnets: Vec<Subnet>,
+    /// Azure tags, names and values as written (exported as they are), e.g. Payment HSM's
+    /// `fastpathenabled: true`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
     #[serde(default)]
     pub layout: Rect,
+}
+
+impl Vnet {
+    /// The value of tag `name`, the name compared ignoring letter case as Azure does.
+    pub fn tag(&self, name: &str) -> Option<&str> {
+        self.tags
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// A subnet of a VNet.

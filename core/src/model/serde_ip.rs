@@ -97,3 +97,32 @@ pub mod opt_addr {
         text.map(|t| parse_addr(&t)).transpose()
     }
 }
+
+/// A list of addresses.
+pub mod addrs {
+    use super::*;
+    pub fn serialize<S: Serializer>(addrs: &[Ipv4Addr], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(addrs.len()))?;
+        for a in addrs {
+            seq.serialize_element(&a.to_string())?;
+        }
+        seq.end()
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Ipv4Addr>, D::Error> {
+        struct ListVisitor;
+        impl<'de> Visitor<'de> for ListVisitor {
+            type Value = Vec<Ipv4Addr>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of IPv4 addresses")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(text) = seq.next_element::<String>()? {
+                    out.push(parse_addr(&text)?);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(ListVisitor)
+    }
+}

@@ -56,10 +56,9 @@ fn partner(cx: &Context, hsm: &Hsm) -> Option<(String, Edit)> {
         .design
         .hsms
         .iter()
-        .filter(|h| h.subnet == subnet.id)
-        .map(|h| h.nic_count())
+        .map(|h| h.addresses_in(subnet.id))
         .sum();
-    if usable_addresses(&subnet.prefix) < (nics + hsm.nic_count()) as u64 {
+    if usable_addresses(&subnet.prefix) < (nics + hsm.addresses_in(subnet.id)) as u64 {
         return None;
     }
     let mut plan = Plan::new(cx.design);

@@ -43,9 +43,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     // NICs and HSMs per subnet.
     let mut per_subnet: HashMap<Id, (u64, Vec<Id>)> = HashMap::new();
     for hsm in &cx.design.hsms {
-        let entry = per_subnet.entry(hsm.subnet).or_default();
-        entry.0 += hsm.nic_count() as u64;
-        entry.1.push(hsm.id);
+        for subnet in hsm.subnets() {
+            let entry = per_subnet.entry(subnet).or_default();
+            entry.0 += hsm.addresses_in(subnet) as u64;
+            entry.1.push(hsm.id);
+        }
     }
     if per_subnet.is_empty() {
         return;
