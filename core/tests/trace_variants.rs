@@ -82,12 +82,13 @@ fn clients_reach_their_hsms(design: &Design) -> usize {
             if region.is_some() && region_of_subnet(hsm.subnet) != region {
                 continue;
             }
+            let port = hsm.client_port();
             let t = net
-                .trace(client, Endpoint::Hsm(hsm.id), Protocol::Tcp, 1792)
+                .trace(client, Endpoint::Hsm(hsm.id), Protocol::Tcp, port)
                 .unwrap();
             assert!(t.delivered(), "{}:\n{t}", design.name);
             assert!(t.hops.iter().any(|h| h.leg == Leg::Back), "{t}");
-            let fast = net.reaches(client, Endpoint::Hsm(hsm.id), Protocol::Tcp, 1792);
+            let fast = net.reaches(client, Endpoint::Hsm(hsm.id), Protocol::Tcp, port);
             assert_eq!(fast, Ok(true), "the quiet trace agrees");
             pairs += 1;
         }
@@ -122,6 +123,67 @@ fn larger_presets_reach_too() {
         clients_reach_their_hsms(&preset("cross-region-ha", Some(3), Some(3))),
         9 * 2 + 6
     );
+}
+
+// ---- payment HSMs ----
+
+#[test]
+fn payshield_manager_answers_the_admin_workstation_on_443_at_the_management_address_only() {
+    let d = preset("payment-hsm", None, None);
+    let t = run(&d, "admin-workstation", "phsm1/management", 443);
+    assert!(t.delivered(), "{t}");
+    // Host commands go to the host address, not the management one; HTTPS is not served there.
+    let t = run(&d, "admin-workstation", "phsm1/management", 1500);
+    assert!(!t.delivered(), "{t}");
+    assert!(
+        t.to_string().contains("payShield Manager on TCP 443"),
+        "{t}"
+    );
+    let t = run(&d, "app-vnet-1/workload", "phsm1", 443);
+    assert!(t.to_string().contains("host commands on TCP 1500"), "{t}");
+    assert!(!t.delivered(), "{t}");
+}
+
+#[test]
+fn a_management_nic_in_another_vnet_is_reached_there() {
+    let d = preset("payment-hsm-multi-vnet", None, None);
+    let t = run(&d, "admin-westeurope", "phsm1-westeurope/management", 443);
+    assert!(t.delivered(), "{t}");
+    let mgmt = id_of(&d, "phsm-mgmt-westeurope");
+    assert!(t.elements().contains(&mgmt), "{t}");
+}
+
+#[test]
+fn a_changed_host_port_is_the_one_the_payshield_listens_on() {
+    let mut d = preset("payment-hsm", None, None);
+    d.hsms[0].host_port = 1501;
+    let name = d.hsms[0].name.clone();
+    assert!(run(&d, "app-vnet-1/workload", &name, 1501).delivered());
+    assert!(!run(&d, "app-vnet-1/workload", &name, 1500).delivered());
+}
+
+#[test]
+fn global_peering_to_a_payment_hsm_vnet_is_dropped_at_the_peering() {
+    let mut d = preset("payment-hsm-multi-vnet", None, None);
+    // The disaster-recovery region's spoke peered straight with the production host VNet.
+    let host = id_of(&d, "phsm-host-westeurope");
+    let spoke = id_of(&d, "app-northeurope-1");
+    let id = d.next_id();
+    d.peerings.push(hsmnet_core::model::Peering::new(
+        id,
+        "global".into(),
+        host,
+        spoke,
+    ));
+    let t = run(&d, "app-northeurope-1/workload", "phsm1-westeurope", 1500);
+    let Verdict::Dropped { reason, .. } = &t.verdict else {
+        panic!("{t}");
+    };
+    assert!(
+        reason.contains("Payment HSM does not support cross-region"),
+        "{reason}"
+    );
+    assert!(t.elements().contains(&id), "{t}");
 }
 
 #[test]

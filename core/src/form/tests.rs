@@ -162,7 +162,8 @@ fn every_key_an_element_writes_is_a_field_except_its_id_and_layout() {
             for (k, v) in object {
                 let path = join(prefix, k);
                 // Records are covered by their leaves.
-                if v.is_object() && !["id", "layout"].contains(&k.as_str()) {
+                // Tags are one field, edited as `name=value` pairs.
+                if v.is_object() && !["id", "layout", "tags"].contains(&k.as_str()) {
                     keys(v, &path, out);
                 } else {
                     out.push(path);

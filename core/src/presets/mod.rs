@@ -9,8 +9,11 @@
 mod cross_region_ha;
 mod expressroute_direct;
 mod hub_nva_proxy;
+mod payment_hsm;
+mod payment_hsm_multi_vnet;
 mod single_vnet;
 
+use crate::azure::offered::{FASTPATH_TAG, FASTPATH_TAG_VALUE, HSM_STAMPS, PAYSHIELD_SKUS};
 use crate::model::builder::Builder;
 use crate::model::{Design, Id, Peering, PeeringSide, Rect, Subnet, Vnet};
 use std::fmt;
@@ -47,6 +50,8 @@ pub static ALL: &[Preset] = &[
     hub_nva_proxy::PRESET,
     cross_region_ha::PRESET,
     expressroute_direct::PRESET,
+    payment_hsm::PRESET,
+    payment_hsm_multi_vnet::PRESET,
 ];
 
 /// Finds a preset by name.
@@ -152,6 +157,8 @@ pub fn build(name: &str, size: &Size) -> Result<Design, PresetError> {
             cross_region_ha::build(spokes, regions)
         }
         "expressroute-direct" => expressroute_direct::build(spokes),
+        "payment-hsm" => payment_hsm::build(spokes),
+        "payment-hsm-multi-vnet" => payment_hsm_multi_vnet::build(spokes),
         other => unreachable!("preset {other} is listed but not built"),
     };
     Ok(design)
@@ -324,6 +331,52 @@ pub(crate) fn hsm_vnet(b: &mut Builder, region: Id, k: usize, name: &str, suffix
     }
 }
 
+/// Tags a VNet `fastpathenabled` as the Payment HSM templates do.
+pub(crate) fn tag_fastpath(b: &mut Builder, vnet: Id) {
+    b.vnet_mut(vnet)
+        .tags
+        .insert(FASTPATH_TAG.to_string(), FASTPATH_TAG_VALUE.to_string());
+}
+
+/// An HA pair of payShield 10K HSMs in `host_subnet` on two stamps, at its fourth and fifth
+/// addresses, each with a management NIC: in `management` (a subnet and its prefix) at the same
+/// offsets, or beside the host NICs at the sixth and seventh addresses.
+pub(crate) fn payment_pair(
+    b: &mut Builder,
+    host_subnet: Id,
+    management: Option<(Id, ipnet::Ipv4Net)>,
+    suffix: &str,
+) -> [Id; 2] {
+    let host_prefix = b
+        .design
+        .subnet(host_subnet)
+        .expect("the host subnet")
+        .1
+        .prefix;
+    let mut ids = [Id(0); 2];
+    for (k, stamp) in HSM_STAMPS.iter().enumerate() {
+        let host = plan::host(host_prefix, 4 + k as u32);
+        let id = b.hsm(
+            host_subnet,
+            &format!("phsm{}{suffix}", k + 1),
+            stamp,
+            Some(&host.to_string()),
+        );
+        let hsm = b.hsm_mut(id);
+        hsm.sku = PAYSHIELD_SKUS[0].to_string();
+        hsm.management_nic = true;
+        hsm.management_ip = Some(match management {
+            Some((subnet, prefix)) => {
+                hsm.management_subnet = Some(subnet);
+                plan::host(prefix, 4 + k as u32)
+            }
+            None => plan::host(host_prefix, 6 + k as u32),
+        });
+        ids[k] = id;
+    }
+    ids
+}
+
 /// How an application VNet is peered with the VNet it hangs off.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Transit {
@@ -424,6 +477,8 @@ mod tests {
             "single-vnet" | "hub-nva-proxy" => &["ha-regions"],
             "cross-region-ha" => &[],
             "expressroute-direct" => &["hsm-er-gateway-not-onprem", "ha-regions"],
+            "payment-hsm" => &["ha-regions"],
+            "payment-hsm-multi-vnet" => &[],
             _ => unreachable!(),
         }
     }
@@ -532,12 +587,23 @@ mod tests {
     #[test]
     fn no_two_vnets_overlap_even_at_1000_spokes() {
         for p in ALL {
-            let design = built(p.name, Some(1000), None);
+            let design = built(p.name, Some(p.max_spokes.min(1000)), None);
             assert_no_vnet_overlap(p.name, &design);
         }
         let design = built("cross-region-ha", Some(100), Some(10));
         assert_no_vnet_overlap("cross-region-ha 10x100", &design);
         assert_eq!(design.vnets.len(), 10 + 10 * 100);
+    }
+
+    /// The payment presets take at most 400 spokes (a VNet has at most 500 peerings) and
+    /// check without errors at that size too.
+    #[test]
+    fn the_payment_presets_check_without_errors_at_their_largest_size() {
+        for name in ["payment-hsm", "payment-hsm-multi-vnet"] {
+            let max = preset(name).unwrap().max_spokes;
+            let design = built(name, Some(max), None);
+            assert_clean(&format!("{name} at {max} spokes"), &design);
+        }
     }
 
     #[test]

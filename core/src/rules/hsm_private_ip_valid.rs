@@ -44,6 +44,14 @@ impl Nic {
         }
     }
 
+    /// The subnet this NIC sits in: a management NIC may have a subnet of its own.
+    fn subnet(self, hsm: &Hsm) -> Id {
+        match self {
+            Nic::Private => hsm.subnet,
+            Nic::Management => hsm.management_subnet().unwrap_or(hsm.subnet),
+        }
+    }
+
     fn of(self, hsm: &Hsm) -> Option<Ipv4Addr> {
         match self {
             Nic::Private => hsm.private_ip,
@@ -80,7 +88,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         .hsms
         .iter()
         .filter(|h| pinned(h))
-        .map(|h| h.subnet)
+        .flat_map(|h| h.subnets())
         .collect();
     if subnets.is_empty() {
         return;
@@ -95,7 +103,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     owner: hsm.id,
                     nic: Some(nic),
                 };
-                claims.entry((hsm.subnet, addr)).or_default().push(claim);
+                claims
+                    .entry((nic.subnet(hsm), addr))
+                    .or_default()
+                    .push(claim);
             }
         }
     }
@@ -115,12 +126,12 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 
     for hsm in &d.hsms {
-        let Some((_, subnet)) = cx.index().subnet(hsm.subnet) else {
-            continue;
-        };
-        let prefix = subnet.prefix.trunc();
         for nic in [Nic::Private, Nic::Management] {
             let Some(addr) = nic.of(hsm) else { continue };
+            let Some((_, subnet)) = cx.index().subnet(nic.subnet(hsm)) else {
+                continue;
+            };
+            let prefix = subnet.prefix.trunc();
             let me = Claim {
                 owner: hsm.id,
                 nic: Some(nic),
@@ -136,7 +147,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 )
             } else {
                 let holders = claims
-                    .get(&(hsm.subnet, addr))
+                    .get(&(subnet.id, addr))
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
                 // The first HSM NIC to claim an address keeps it; any NVA or frontend wins.
@@ -161,7 +172,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 };
                 format!("is already used by {whose} in subnet {here}")
             };
-            let free = lowest_free(prefix, hsm.subnet, &claims);
+            let free = lowest_free(prefix, subnet.id, &claims);
             let advice = match free {
                 Some(a) => format!("pin a free address such as {a} or let Azure choose"),
                 None => "the subnet has no free usable address: grow it".to_string(),

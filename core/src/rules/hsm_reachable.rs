@@ -127,7 +127,12 @@ fn reach(
             });
         }
         tried += 1;
-        match net.reach(from, Endpoint::Hsm(hsm.id), Protocol::Tcp, LUNA_NTLS_PORT) {
+        match net.reach(
+            from,
+            Endpoint::Hsm(hsm.id),
+            Protocol::Tcp,
+            hsm.client_port(),
+        ) {
             Ok(r) if r.delivered => {
                 budget.left = budget.left.saturating_sub(tried);
                 return Ok(r.spread.map(|(balancer, healthy, backend)| Balanced {
@@ -211,7 +216,11 @@ fn explain(
             None,
         );
     };
-    match net.trace(from, Endpoint::Hsm(hsm), Protocol::Tcp, LUNA_NTLS_PORT) {
+    let port = cx
+        .index()
+        .hsm(hsm)
+        .map_or(LUNA_NTLS_PORT, |h| h.client_port());
+    match net.trace(from, Endpoint::Hsm(hsm), Protocol::Tcp, port) {
         Ok(t) => match why_dropped(cx, hsm, &t) {
             Some((why, elements)) => (why, elements, Some(t)),
             None => (String::new(), Vec::new(), None),

@@ -2,7 +2,7 @@
 //! GatewaySubnet.
 
 use super::fixes::{add_gateway, planned};
-use super::select::{gateway_subnet_of, hsm_vnets};
+use super::select::{dedicated_hsm_vnets, gateway_subnet_of};
 use super::{Context, Finding, Rule, Severity};
 use crate::azure::names::is_gateway_subnet;
 use crate::draw::new::{self, SubnetRole};
@@ -35,7 +35,8 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let facts = cx.index();
-    for id in hsm_vnets(cx) {
+    // Payment HSMs need no gateway: their templates deploy none (payment-hsm quickstarts).
+    for id in dedicated_hsm_vnets(cx) {
         let Some(vnet) = cx.index().vnet(id) else {
             continue;
         };

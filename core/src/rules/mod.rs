@@ -63,6 +63,7 @@ mod nva_snat;
 mod onprem_backup_path;
 mod p2s_route_based;
 mod p2s_single_workstation;
+mod payshield_fastpath_tag;
 mod peering_limit;
 mod peering_same_region;
 mod prefix_allowed;
@@ -287,6 +288,7 @@ pub static ALL: &[&Rule] = &[
     &peering_limit::RULE,
     &circuit_valid::RULE,
     &known_values::RULE,
+    &payshield_fastpath_tag::RULE,
 ];
 
 /// Finds a rule by its catalogue name.

@@ -11,7 +11,7 @@ use crate::azure::offered::HSM_STAMPS;
 use crate::azure::regions::location_key;
 use crate::graph::Components;
 use crate::model::{Gateway, GatewayKind, Hsm, Id, Subnet, Vnet};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The first subnet of `vnet` named GatewaySubnet (in any letter case).
 pub(super) fn gateway_subnet_of(vnet: &Vnet) -> Option<&Subnet> {
@@ -58,6 +58,67 @@ pub(super) fn hsm_vnets(cx: &Context) -> Vec<Id> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The ids of the VNets holding Dedicated HSMs (Luna, not payShield), sorted.
+pub(super) fn dedicated_hsm_vnets(cx: &Context) -> Vec<Id> {
+    let mut out: Vec<Id> = cx
+        .design
+        .hsms
+        .iter()
+        .filter(|h| !h.is_payment())
+        .filter_map(|h| cx.index().vnet_of_subnet(h.subnet))
+        .map(|v| v.id)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The payment HSMs with the VNets each has a NIC in (host, then management when another).
+pub(super) fn payment_hsms<'d>(cx: &Context<'d>) -> Vec<(&'d Hsm, Vec<&'d Vnet>)> {
+    cx.design
+        .hsms
+        .iter()
+        .filter(|h| h.is_payment())
+        .map(|h| {
+            let mut vnets: Vec<&Vnet> = Vec::new();
+            for subnet in h.subnets() {
+                if let Some(v) = cx.index().vnet_of_subnet(subnet) {
+                    if !vnets.iter().any(|w| w.id == v.id) {
+                        vnets.push(v);
+                    }
+                }
+            }
+            (h, vnets)
+        })
+        .collect()
+}
+
+/// Every VNet a payment HSM uses, in design order, each with the first payment HSM that makes
+/// it so and whether it is peered (rather than holding a NIC): those holding a host or
+/// management NIC, then every VNet peered with one of those.
+pub(super) fn payment_vnets(cx: &Context) -> Vec<(Id, Id, bool)> {
+    let mut reason: HashMap<Id, (Id, bool)> = HashMap::new();
+    for (hsm, vnets) in payment_hsms(cx) {
+        for v in vnets {
+            reason.entry(v.id).or_insert((hsm.id, false));
+        }
+    }
+    let holding: Vec<(Id, Id)> = reason.iter().map(|(v, (h, _))| (*v, *h)).collect();
+    let holding: HashMap<Id, Id> = holding.into_iter().collect();
+    for p in &cx.design.peerings {
+        for (near, far) in [(p.a, p.b), (p.b, p.a)] {
+            if let Some(&hsm) = holding.get(&near) {
+                reason.entry(far).or_insert((hsm, true));
+            }
+        }
+    }
+    cx.design
+        .vnets
+        .iter()
+        .filter_map(|v| reason.get(&v.id).map(|(h, peered)| (v.id, *h, *peered)))
+        .collect()
 }
 
 /// The VNets holding `hsms`, each once, in the order of their first HSM (for messages and

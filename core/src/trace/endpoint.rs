@@ -19,6 +19,8 @@ pub enum Endpoint {
     /// A client of a point-to-site connection (an address from the gateway's pool).
     PointToSite(Id),
     Hsm(Id),
+    /// A payShield HSM's management NIC, where payShield Manager answers (`HSM/management`).
+    Management(Id),
     /// Whatever holds this address: a device, a subnet, a site, a point-to-site pool.
     Address(Ipv4Addr),
 }
@@ -53,12 +55,16 @@ impl EndpointError {
     }
 }
 
+/// What follows a payShield HSM's name to name its management NIC: `phsm1/management`.
+pub const MANAGEMENT_SUFFIX: &str = "/management";
+
 /// The words [`EndpointError::at`] puts before the source and the destination.
 pub(crate) const SOURCE: &str = "the source ";
 pub(crate) const DESTINATION: &str = "the destination ";
 
 impl Endpoint {
-    /// Reads an endpoint: an IPv4 address, or the name of an HSM, an on-premises site, a
+    /// Reads an endpoint: an IPv4 address, the name of an HSM (`HSM/management` for a payShield
+    /// HSM's management NIC), an on-premises site, a
     /// point-to-site connection or a subnet (`SUBNET`, or `VNET/SUBNET` when several VNets have
     /// a subnet of that name).
     pub fn parse(design: &Design, text: &str) -> Result<Endpoint, EndpointError> {
@@ -68,6 +74,12 @@ impl Endpoint {
         }
         if let Some(h) = design.hsms.iter().find(|h| h.name == text) {
             return Ok(Endpoint::Hsm(h.id));
+        }
+        if let Some(name) = text.strip_suffix(MANAGEMENT_SUFFIX) {
+            let hsm = design.hsms.iter().find(|h| h.name == name);
+            if let Some(h) = hsm.filter(|h| h.management_subnet().is_some()) {
+                return Ok(Endpoint::Management(h.id));
+            }
         }
         if let Some(s) = design.sites.iter().find(|s| s.name == text) {
             return Ok(Endpoint::Site(s.id));
@@ -205,6 +217,24 @@ pub(crate) fn locate(
                 label: labelled(id, address),
             })
         }
+        Endpoint::Management(id) => {
+            let subnet = net
+                .hsm(id)
+                .and_then(|h| h.management_subnet())
+                .ok_or_else(|| no_address(id))?;
+            let address = net.management_address(id).ok_or_else(|| no_address(id))?;
+            Ok(Located {
+                address,
+                place: Place::Subnet(subnet),
+                hsm: None,
+                element: id,
+                label: if with_label {
+                    format!("{} management ({address})", net.name(id))
+                } else {
+                    String::new()
+                },
+            })
+        }
         Endpoint::Site(id) => {
             let (has_site_links, p2s) = net.site_kinds(id);
             match (has_site_links, p2s) {
@@ -268,6 +298,11 @@ fn locate_address(net: &Network, ip: Ipv4Addr, with_label: bool) -> Result<Locat
     match net.device_at(ip) {
         Some(Device::Hsm(h)) => {
             if let Some(hsm) = net.hsm(h) {
+                if net.management_address(h) == Some(ip) {
+                    if let Some(subnet) = hsm.management_subnet() {
+                        return Ok(at_device(h, subnet, None));
+                    }
+                }
                 return Ok(at_device(h, hsm.subnet, Some(h)));
             }
         }

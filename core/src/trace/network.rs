@@ -23,6 +23,13 @@ use rustc_hash::FxHashMap as HashMap;
 use std::cell::{OnceCell, RefCell};
 use std::net::Ipv4Addr;
 
+/// The HSM NICs a VNet holds: any at all, and any of a payment HSM.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct HsmNics {
+    pub any: bool,
+    pub payment: bool,
+}
+
 /// A device that answers at an address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Device {
@@ -52,6 +59,10 @@ pub struct Network<'d> {
     /// health probes do not depend on the flow).
     backends: RefCell<HashMap<(Id, usize), Healthy>>,
     hsm_address: HashMap<Id, Ipv4Addr>,
+    /// Per payShield HSM with a management NIC: its management address (payShield Manager).
+    management_address: HashMap<Id, Ipv4Addr>,
+    /// Per VNet slot: what HSMs it holds a NIC of (host or management), for the peering hop.
+    hsm_nics: Vec<HsmNics>,
     nva_address: HashMap<Id, Ipv4Addr>,
     /// (VNet slot, other VNet slot) → the first peering joining them, for VNets that both
     /// have many peerings (others scan the shorter list); made on first use.
@@ -247,18 +258,36 @@ impl<'d> Network<'d> {
         let mut hsm_address =
             HashMap::with_capacity_and_hasher(design.hsms.len(), Default::default());
         let mut unpinned: HashMap<Id, u32> = HashMap::default();
+        let mut management_address = HashMap::default();
+        let mut hsm_nics = vec![HsmNics::default(); design.vnets.len()];
+        // Azure picks an address for a NIC without a pinned one; stand in with the subnet's
+        // first usable ones, in document order.
+        let mut stand_in = |subnet: &crate::model::Subnet| {
+            let k = unpinned.entry(subnet.id).or_insert(0);
+            *k += 1;
+            Ipv4Addr::from(u32::from(first_usable(&subnet.prefix)) + *k - 1)
+        };
         for h in &design.hsms {
             let Some((_, subnet)) = subnet_of(h.subnet) else {
                 continue;
             };
-            // Azure picks an address for an HSM without a pinned one; stand in with the
-            // subnet's first usable ones, in document order.
-            let address = h.private_ip.unwrap_or_else(|| {
-                let k = unpinned.entry(subnet.id).or_insert(0);
-                *k += 1;
-                Ipv4Addr::from(u32::from(first_usable(&subnet.prefix)) + *k - 1)
-            });
+            let address = h.private_ip.unwrap_or_else(|| stand_in(subnet));
             hsm_address.insert(h.id, address);
+            devices.entry(address).or_insert(Device::Hsm(h.id));
+            for &more in &h.more_host_ips {
+                devices.entry(more).or_insert(Device::Hsm(h.id));
+            }
+            for nic_subnet in h.subnets() {
+                if let Some((slot, _)) = index.subnet_position(nic_subnet) {
+                    hsm_nics[slot].any = true;
+                    hsm_nics[slot].payment |= h.is_payment();
+                }
+            }
+            let Some((_, management)) = h.management_subnet().and_then(subnet_of) else {
+                continue;
+            };
+            let address = h.management_ip.unwrap_or_else(|| stand_in(management));
+            management_address.insert(h.id, address);
             devices.entry(address).or_insert(Device::Hsm(h.id));
         }
         let mut nva_address =
@@ -376,6 +405,8 @@ impl<'d> Network<'d> {
             connections_of,
             devices,
             hsm_address,
+            management_address,
+            hsm_nics,
             nva_address,
             peering_between: OnceCell::new(),
             local_routes: (0..n).map(|_| OnceCell::new()).collect(),
@@ -570,8 +601,15 @@ impl<'d> Network<'d> {
         self.index.gateways_in(slot)
     }
 
-    pub(crate) fn is_hsm_vnet(&self, slot: usize) -> bool {
-        !self.index.hsms_in(slot).is_empty()
+    /// What HSM NICs (host or management) VNet `slot` holds.
+    pub(crate) fn hsm_nics(&self, slot: usize) -> HsmNics {
+        self.hsm_nics.get(slot).copied().unwrap_or_default()
+    }
+
+    /// The management address of a payShield HSM with a management NIC (pinned, or the one
+    /// the tracer stands in for Azure's choice).
+    pub fn management_address(&self, hsm: Id) -> Option<Ipv4Addr> {
+        self.management_address.get(&hsm).copied()
     }
 
     pub(crate) fn location(&self, slot: usize) -> &str {

@@ -13,7 +13,7 @@ use super::nsg::{self, is_private, port_label, Flow};
 use super::routes::{EffectiveRoute, NextHopType, RouteSource};
 use super::{Hop, Leg, Packet};
 use crate::addressing::first_usable;
-use crate::azure::ports::{LUNA_NTLS_PORT, SSH_PORT};
+use crate::azure::ports::{LUNA_NTLS_PORT, PAYSHIELD_MANAGER_PORT, SSH_PORT};
 use crate::model::{ConnectionKind, Direction, Id, Protocol};
 use smallvec::SmallVec;
 use std::net::Ipv4Addr;
@@ -574,19 +574,25 @@ impl<'n, 'd> Walk<'n, 'd> {
         );
         let far = net.vnet_at(b);
         let (here, there) = (net.location(from), net.location(b));
-        if (net.is_hsm_vnet(from) || net.is_hsm_vnet(b))
-            && !here.is_empty()
-            && !there.is_empty()
-            && here != there
+        let (near_nics, far_nics) = (net.hsm_nics(from), net.hsm_nics(b));
+        if (near_nics.any || far_nics.any) && !here.is_empty() && !there.is_empty() && here != there
         {
+            let payment = near_nics.payment || far_nics.payment;
             self.drop_at(
                 &[p.id, a.id, far.id],
                 packet,
                 |w| {
+                    let why = if payment {
+                        "Payment HSM does not support cross-region (global) VNet peering, so \
+                         nothing crosses it to or from the payment HSM's VNet (reach another \
+                         region over ExpressRoute or a VPN gateway)"
+                    } else {
+                        "Dedicated HSM does not support global VNet peering, so nothing \
+                         crosses it to or from the HSM VNet (use a VNet-to-VNet VPN between \
+                         regions)"
+                    };
                     format!(
-                        "{} → {}: peering {} joins {here} and {there}; Dedicated HSM does not \
-                         support global VNet peering, so nothing crosses it to or from the HSM \
-                         VNet (use a VNet-to-VNet VPN between regions)",
+                        "{} → {}: peering {} joins {here} and {there}; {why}",
                         w.name(a.id),
                         w.name(far.id),
                         w.name(p.id)
@@ -1285,31 +1291,51 @@ impl<'n, 'd> Walk<'n, 'd> {
         }
     }
 
-    /// The HSM's own checks: it listens for NTLS and SSH only, and with NTLS client IP checking
-    /// on it accepts a client only from the client's own address.
+    /// The HSM's own checks: a Luna HSM listens for NTLS and SSH only, and with NTLS client IP
+    /// checking on it accepts a client only from the client's own address; a payShield takes
+    /// host commands on its host port at its host addresses and serves payShield Manager
+    /// (HTTPS) at its management address.
     fn hsm_accepts(&mut self, id: Id, packet: Packet) -> bool {
         let Some(hsm) = self.net.hsm(id) else {
             return false;
         };
-        let listens = self.protocol != Protocol::Udp
-            && self.protocol != Protocol::Icmp
-            && (packet.port == LUNA_NTLS_PORT || packet.port == SSH_PORT);
-        if !listens {
+        let tcp = self.protocol != Protocol::Udp && self.protocol != Protocol::Icmp;
+        let management = self.net.management_address(id) == Some(packet.dst);
+        let (listens, listening) = match (hsm.is_payment(), management) {
+            (true, true) => (
+                packet.port == PAYSHIELD_MANAGER_PORT,
+                format!("its management address serves payShield Manager on TCP {PAYSHIELD_MANAGER_PORT} only"),
+            ),
+            (true, false) => (
+                packet.port == hsm.host_port,
+                format!("its host address takes host commands on TCP {} only", hsm.host_port),
+            ),
+            (false, _) => (
+                packet.port == LUNA_NTLS_PORT || packet.port == SSH_PORT,
+                "Luna NTLS listens on TCP 1792, SSH on TCP 22".to_string(),
+            ),
+        };
+        if !(tcp && listens) {
             self.drop_at(
                 &[id],
                 packet,
                 |w| {
                     format!(
-                        "{} does not listen on {}: Luna NTLS listens on TCP 1792, SSH on TCP 22",
+                        "{} does not listen on {} at {}: {listening}",
                         w.name(id),
-                        port_label(w.protocol, packet.port)
+                        port_label(w.protocol, packet.port),
+                        packet.dst
                     )
                 },
                 |_| None,
             );
             return false;
         }
-        if packet.port == LUNA_NTLS_PORT && hsm.ntls_ip_check && packet.src != self.client {
+        if !hsm.is_payment()
+            && packet.port == LUNA_NTLS_PORT
+            && hsm.ntls_ip_check
+            && packet.src != self.client
+        {
             self.drop_at(
                 &[id],
                 packet,
