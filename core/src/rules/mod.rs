@@ -64,6 +64,11 @@ mod onprem_backup_path;
 mod p2s_route_based;
 mod p2s_single_workstation;
 mod payshield_fastpath_tag;
+mod payshield_manager_reachable;
+mod payshield_no_er_fastpath;
+mod payshield_no_global_peering;
+mod payshield_one_delegated_subnet;
+mod payshield_vpn_active_passive;
 mod peering_limit;
 mod peering_same_region;
 mod prefix_allowed;
@@ -289,6 +294,11 @@ pub static ALL: &[&Rule] = &[
     &circuit_valid::RULE,
     &known_values::RULE,
     &payshield_fastpath_tag::RULE,
+    &payshield_one_delegated_subnet::RULE,
+    &payshield_no_global_peering::RULE,
+    &payshield_no_er_fastpath::RULE,
+    &payshield_vpn_active_passive::RULE,
+    &payshield_manager_reachable::RULE,
 ];
 
 /// Finds a rule by its catalogue name.
