@@ -9,7 +9,7 @@
 //! runs more and prints what the cases came to.
 
 use hsmnet_core::draw::{self, Item};
-use hsmnet_core::model::{GatewayKind, Nsg, Point, Rect, RouteTable, VpnType};
+use hsmnet_core::model::{ConnectionKind, GatewayKind, Nsg, Point, Rect, RouteTable, VpnType};
 use hsmnet_core::presets::{self, Size};
 use hsmnet_core::rules::{apply_fix, rule, Context, FixError};
 use hsmnet_core::{Design, Edit, Finding, Id};
@@ -58,6 +58,14 @@ enum Mutation {
     HostBits(Index),
     /// An HSM address outside its subnet.
     HsmIpOutside(Index),
+    /// A VNet loses its tags (the `fastpathenabled` a payment HSM needs).
+    ClearTags(Index),
+    /// A VPN gateway made active-active.
+    ActiveActive(Index),
+    /// FastPath on for a connection, if it is an ExpressRoute one.
+    FastPathOn(Index),
+    /// An HSM becomes a payment HSM (a payShield SKU), so the Payment HSM rules apply.
+    PayShield(Index),
     /// A palette item dropped in the middle of a region, VNet or subnet, or beside them all,
     /// as a user draws (when the drop is refused, nothing).
     Drop(Index, Index),
@@ -94,6 +102,10 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         i().prop_map(HostBits),
         i().prop_map(HsmIpOutside),
         (i(), i()).prop_map(|(a, b)| Drop(a, b)),
+        i().prop_map(ClearTags),
+        i().prop_map(PayShield),
+        i().prop_map(ActiveActive),
+        i().prop_map(FastPathOn),
     ]
 }
 
@@ -207,6 +219,29 @@ fn mutate(d: &mut Design, m: &Mutation) {
         RemoveRouteTable(i) => {
             if let Some(k) = pick(&d.route_tables, i) {
                 remove(d, d.route_tables[k].id);
+            }
+        }
+        PayShield(i) => {
+            if let Some(k) = pick(&d.hsms, i) {
+                d.hsms[k].sku = "payShield10K_LMK1_CPS250".into();
+            }
+        }
+        ClearTags(i) => {
+            if let Some(k) = pick(&d.vnets, i) {
+                d.vnets[k].tags.clear();
+            }
+        }
+        ActiveActive(i) => {
+            if let Some(k) = pick(&d.gateways, i) {
+                if d.gateways[k].kind == GatewayKind::Vpn {
+                    d.gateways[k].active_active = true;
+                }
+            }
+        }
+        FastPathOn(i) => {
+            if let Some(k) = pick(&d.connections, i) {
+                let c = &mut d.connections[k];
+                c.fastpath = matches!(c.kind, ConnectionKind::ExpressRoute { .. });
             }
         }
         SnatOff(i) => {
@@ -639,6 +674,16 @@ fn fixes_apply_in_any_order_on_a_broken_cross_region_ha() {
 #[test]
 fn fixes_apply_in_any_order_on_a_broken_expressroute_direct() {
     run("expressroute-direct");
+}
+
+#[test]
+fn fixes_apply_in_any_order_on_a_broken_payment_hsm() {
+    run("payment-hsm");
+}
+
+#[test]
+fn fixes_apply_in_any_order_on_a_broken_payment_hsm_multi_vnet() {
+    run("payment-hsm-multi-vnet");
 }
 
 #[test]
