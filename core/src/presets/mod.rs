@@ -477,7 +477,7 @@ mod tests {
             "single-vnet" | "hub-nva-proxy" => &["ha-regions"],
             "cross-region-ha" => &[],
             "expressroute-direct" => &["hsm-er-gateway-not-onprem", "ha-regions"],
-            "payment-hsm" => &["ha-regions"],
+            "payment-hsm" => &["payshield-ha"],
             "payment-hsm-multi-vnet" => &[],
             _ => unreachable!(),
         }

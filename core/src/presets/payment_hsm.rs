@@ -35,7 +35,7 @@ the two HSMs themselves, with no load balancer. A route-based, active-passive VP
 (active-active is not supported) gives an administration workstation point-to-site access to \
 payShield Manager, HTTPS on the management addresses. The subscription must have the \
 FastPathEnabled feature registered. \
-Expected warning: ha-regions, as the HSMs sit in one region; payment-hsm-multi-vnet adds a \
+Expected warning: payshield-ha, as the HSMs sit in one region; payment-hsm-multi-vnet adds a \
 disaster-recovery region.";
 
 pub fn build(spokes: usize) -> Design {

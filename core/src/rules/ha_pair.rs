@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for group in hsms_by_region(cx) {
+    for group in hsms_by_region(cx, false) {
         let [hsm] = group.hsms.as_slice() else {
             continue;
         };

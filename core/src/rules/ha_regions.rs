@@ -37,7 +37,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let all = hsms_by_region(cx);
+    let all = hsms_by_region(cx, false);
     let elsewhere = all.iter().any(|g| offered(&g.location).is_none());
     let groups: Vec<RegionHsms> = all
         .into_iter()

@@ -25,7 +25,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for group in hsms_by_region(cx) {
+    for group in hsms_by_region(cx, false) {
         let [first, .., last] = group.hsms.as_slice() else {
             continue;
         };

@@ -28,7 +28,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for group in hsms_by_region(cx) {
+    // Dedicated and payment HSMs each have their quota (two per stamp in a region, for payment
+    // HSMs too: payment-hsm/deployment-scenarios.md).
+    let groups = hsms_by_region(cx, false).into_iter();
+    for group in groups.chain(hsms_by_region(cx, true)) {
         // Per stamp, in order of first appearance.
         let mut stamps: Vec<(String, Vec<&Hsm>)> = Vec::new();
         for hsm in &group.hsms {

@@ -2,7 +2,7 @@
 //! the flow tracer follows it hop by hop.
 
 use super::fixes::site_to_site_fix;
-use super::wording::{names, some_names};
+use super::wording::{client_ports, names, some_names};
 use super::{Context, Finding, Rule, Severity};
 use crate::addressing::overlaps;
 use crate::azure::ports::LUNA_NTLS_PORT;
@@ -18,7 +18,8 @@ use std::net::Ipv4Addr;
 pub static RULE: Rule = Rule {
     name: "hsm-reachable",
     severities: &[Severity::Warning],
-    summary: "Every HSM client subnet and client site reaches an HSM on TCP 1792, out and back.",
+    summary: "Every HSM client subnet and client site reaches an HSM on its client port (TCP \
+              1792 for Luna, the host port for payShield), out and back.",
     #[cfg(feature = "explanations")]
     explanation: super::Explanation {
         checks: "For each subnet marked as an HSM client and each on-premises site with the \
@@ -31,7 +32,9 @@ pub static RULE: Rule = Rule {
                  an HSM directly or through the frontend of a load balancer whose NVAs proxy to \
                  it. When none is reached, the finding gives the hop where the most promising \
                  flow was dropped and why.",
-        why: "Luna clients open NTLS sessions to the HSMs on TCP 1792. VNet peering is not \
+        why: "Luna clients open NTLS sessions to the HSMs on TCP 1792; payment applications \
+              send payShield host commands to the host port (TCP 1500 unless the HSM is set \
+              otherwise). VNet peering is not \
               transitive, the HSM subnet can carry neither NSG nor route table (replies follow \
               system routes, so only SNAT at the proxy brings them back), Azure Firewall denies \
               what no rule allows, and Luna refuses a translated client address while its IP \
@@ -182,18 +185,18 @@ fn reach(
 
 /// "reaches no HSM", or, when the budget stopped the search, how many were tried; for a
 /// client whose sessions fail on one backend only, that it loses some of them.
-fn reaches_none(unreached: &Unreached) -> String {
+fn reaches_none(unreached: &Unreached, ports: &str) -> String {
     if unreached.cannot_start.is_some() {
         return "cannot be traced to any HSM".into();
     }
     if unreached.partly {
-        return "loses some of its sessions to the HSMs on TCP 1792".into();
+        return format!("loses some of its sessions to the HSMs on {ports}");
     }
     match unreached.tried_of {
-        None => "reaches no HSM on TCP 1792".into(),
+        None => format!("reaches no HSM on {ports}"),
         Some((tried, of)) => format!(
             "reaches none of the {tried} HSMs tried (of {of}; the check tries no more per \
-             client, to stay fast) on TCP 1792"
+             client, to stay fast) on {ports}"
         ),
     }
 }
@@ -423,7 +426,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let message = format!(
             "{who} in {} {}: {why}",
             cx.name(vnet.id),
-            reaches_none(&unreached)
+            reaches_none(&unreached, &client_ports(cx))
         );
         let mut elements = cut_off;
         elements.push(vnet.id);
@@ -470,7 +473,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let message = format!(
             "HSM client site {} {}: {why}",
             cx.name(site.id),
-            reaches_none(&unreached)
+            reaches_none(&unreached, &client_ports(cx))
         );
         let mut elements = vec![site.id];
         elements.extend(hop_elements);
@@ -490,10 +493,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         out.push(Finding::of(
             &RULE,
             format!(
-                "{} more HSM clients reach no HSM on TCP 1792, or lose some of their sessions \
+                "{} more HSM clients reach no HSM on {}, or lose some of their sessions \
                  (only the first {EXPLAINED} findings are traced and explained; fix those and \
                  check again): {}",
                 unexplained.len(),
+                client_ports(cx),
                 // Subnets with their VNet: subnet names repeat.
                 some_names(&unexplained, 5, |id| net.name(id))
             ),

@@ -4,7 +4,6 @@
 use super::hub::hubs;
 use super::select::hsm_vnets;
 use super::{Context, Finding, Rule, Severity};
-use crate::azure::offered::PAYSHIELD_SKUS;
 use crate::edit::{Edit, Element};
 use crate::model::Id;
 use std::collections::HashMap;
@@ -46,7 +45,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     for hsm in &cx.design.hsms {
-        if !hsm.ntls_ip_check || PAYSHIELD_SKUS.contains(&hsm.sku.as_str()) {
+        if !hsm.ntls_ip_check || hsm.is_payment() {
             continue;
         }
         let Some(vnet) = cx.index().vnet_of_subnet(hsm.subnet) else {

@@ -64,9 +64,11 @@ mod onprem_backup_path;
 mod p2s_route_based;
 mod p2s_single_workstation;
 mod payshield_fastpath_tag;
+mod payshield_ha;
 mod payshield_manager_reachable;
 mod payshield_no_er_fastpath;
 mod payshield_no_global_peering;
+mod payshield_no_load_balancer;
 mod payshield_one_delegated_subnet;
 mod payshield_vpn_active_passive;
 mod peering_limit;
@@ -298,6 +300,8 @@ pub static ALL: &[&Rule] = &[
     &payshield_no_global_peering::RULE,
     &payshield_no_er_fastpath::RULE,
     &payshield_vpn_active_passive::RULE,
+    &payshield_no_load_balancer::RULE,
+    &payshield_ha::RULE,
     &payshield_manager_reachable::RULE,
 ];
 

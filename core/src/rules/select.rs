@@ -172,11 +172,13 @@ pub(super) struct RegionHsms<'d> {
     pub hsms: Vec<&'d Hsm>,
 }
 
-/// HSMs grouped by the Azure location of their VNet, groups in order of first appearance.
-/// HSMs whose subnet, VNet or region cannot be found are left out.
-pub(super) fn hsms_by_region<'d>(cx: &Context<'d>) -> Vec<RegionHsms<'d>> {
+/// The HSMs of one service (payment HSMs, or Dedicated HSMs when `payment` is false) grouped by
+/// the Azure location of their VNet, groups in order of first appearance. HSMs whose subnet,
+/// VNet or region cannot be found are left out. The services have their own HA rules: a Luna
+/// HA group does not include payShields, nor the reverse.
+pub(super) fn hsms_by_region<'d>(cx: &Context<'d>, payment: bool) -> Vec<RegionHsms<'d>> {
     let mut groups: Vec<RegionHsms<'d>> = Vec::new();
-    for hsm in &cx.design.hsms {
+    for hsm in cx.design.hsms.iter().filter(|h| h.is_payment() == payment) {
         let Some(vnet) = cx.index().vnet_of_subnet(hsm.subnet) else {
             continue;
         };

@@ -30,3 +30,20 @@ pub(super) fn some_names(ids: &[Id], shown: usize, name: impl Fn(Id) -> String) 
     }
     natural_list(&quoted)
 }
+
+/// The ports HSM clients use, as a message says them: "TCP 1792" (Luna NTLS) for Dedicated
+/// HSMs, "TCP 1500" (the host port) for payment HSMs, both when a design mixes them. The
+/// Luna wording stays out of a design without Luna HSMs.
+pub(super) fn client_ports(cx: &Context) -> String {
+    let mut ports: Vec<u16> = cx.design.hsms.iter().map(|h| h.client_port()).collect();
+    ports.sort_unstable();
+    ports.dedup();
+    match ports.as_slice() {
+        [] => format!("TCP {}", crate::azure::ports::LUNA_NTLS_PORT),
+        [one] => format!("TCP {one}"),
+        many => {
+            let each: Vec<String> = many.iter().map(u16::to_string).collect();
+            format!("TCP {}", natural_list(&each).replace(" and ", " or "))
+        }
+    }
+}
