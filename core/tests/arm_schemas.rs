@@ -404,6 +404,47 @@ fn count_resources(resources: &Value) -> usize {
         .unwrap_or(0)
 }
 
+/// The payment presets' exports: the tag on every VNet that needs it (and the harness trips
+/// when one lacks it), the management profile in another VNet, several host addresses, and the
+/// note about the FastPathEnabled feature.
+#[test]
+fn payment_hsm_exports_carry_tags_management_profiles_host_addresses_and_the_feature_note() {
+    use hsmnet_core::export::{arm, Options, Valid};
+    let mut design = presets::build("payment-hsm-multi-vnet", &Default::default()).unwrap();
+    design.hsms[0].more_host_ips = vec!["10.0.1.8".parse().unwrap()];
+    let valid = Valid::new(&design).unwrap_or_else(|r| panic!("{r:?}"));
+    let template = arm::template(&valid, &Options::default());
+    let failures = all_failures(&template);
+    assert!(failures.is_empty(), "{failures:#?}");
+    let resources = template["resources"].as_array().unwrap();
+    let vnets: Vec<&Value> = resources
+        .iter()
+        .filter(|r| r["type"] == "Microsoft.Network/virtualNetworks")
+        .collect();
+    assert_eq!(vnets.len(), 6);
+    for v in &vnets {
+        assert_eq!(v["tags"]["fastpathenabled"], "true", "{}", v["name"]);
+    }
+    let hsm = resources.iter().find(|r| r["name"] == "phsm1-westeurope").unwrap();
+    let host = &hsm["properties"]["networkProfile"]["networkInterfaces"];
+    assert_eq!(host.as_array().unwrap().len(), 2, "{host}");
+    let management = hsm["properties"]["managementNetworkProfile"]["subnet"]["resourceId"]
+        .as_str()
+        .unwrap();
+    assert!(management.contains("'phsm-mgmt-westeurope', 'mgmt-subnet'"), "{management}");
+    let note = template["metadata"]["paymentHsm"].as_str().unwrap();
+    assert!(note.contains("FastPathEnabled"), "{note}");
+
+    // Untagged, a spoke peered with a host VNet trips the harness.
+    let mut broken = template.clone();
+    let spoke = resource_mut(&mut broken, "app-westeurope-1");
+    spoke.as_object_mut().unwrap().remove("tags");
+    assert_trips(
+        &template_facts(&broken),
+        &["(peered)", "'app-westeurope-1' lacks the tag fastpathenabled"],
+    );
+}
+
 #[test]
 fn every_preset_exports_a_template_that_passes_the_schemas_and_the_facts() {
     use hsmnet_core::export::{arm, HsmApiVersion, Options, Valid};

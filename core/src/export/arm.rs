@@ -226,8 +226,24 @@ impl Serialize for ResourceView<'_> {
         if let Some(sku) = &r.sku {
             map.serialize_entry("sku", &ValView { view, v: sku })?;
         }
+        if !r.tags.is_empty() {
+            let tags = r
+                .tags
+                .iter()
+                .map(|(k, v)| (lit(k).into_owned(), lit(v).into_owned()));
+            map.serialize_entry("tags", &Tags(tags.collect()))?;
+        }
         map.serialize_entry("type", r.kind)?;
         map.end()
+    }
+}
+
+/// A resource's tags, in the design's order (sorted by name).
+struct Tags(Vec<(String, String)>);
+
+impl Serialize for Tags {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        object(s, self.0.iter().map(|(k, v)| (k, v)))
     }
 }
 

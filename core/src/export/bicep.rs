@@ -74,6 +74,13 @@ fn resource(out: &mut String, t: &Template, positions: &HashMap<&str, usize>, r:
         cx.value(out, s, 1);
         out.push('\n');
     }
+    if !r.tags.is_empty() {
+        out.push_str("  tags: {\n");
+        for (k, v) in &r.tags {
+            let _ = writeln!(out, "    {}: {}", key(k), string(v));
+        }
+        out.push_str("  }\n");
+    }
     out.push_str("  properties: ");
     cx.value(out, &r.properties, 1);
     out.push('\n');

@@ -142,6 +142,8 @@ pub struct Resource {
     pub location: Option<Val>,
     pub sku: Option<Val>,
     pub properties: Val,
+    /// Azure tags, names and values as the design writes them (a VNet's `fastpathenabled`).
+    pub tags: Vec<(String, String)>,
     /// Dependencies that no reference in the properties implies.
     pub depends_on: Vec<String>,
 }

@@ -123,12 +123,23 @@ pub(super) fn build(design: &Design, options: &Options) -> Template {
     if !design.description.is_empty() {
         metadata.push(("description".to_string(), design.description.clone()));
     }
+    if design.hsms.iter().any(|h| h.is_payment()) {
+        metadata.push(("paymentHsm".to_string(), PAYMENT_HSM_NOTE.to_string()));
+    }
     Template {
         metadata,
         parameters: b.parameters,
         resources: b.resources,
     }
 }
+
+/// What a deployment of payment HSMs needs beyond the template, written into its metadata (and
+/// shown by the studio's download dialog): the subscription feature a template cannot register.
+pub const PAYMENT_HSM_NOTE: &str = "Before deploying: register the FastPathEnabled feature \
+     (Microsoft.Network) on every subscription that connects to a payment HSM \
+     (az feature register --namespace Microsoft.Network --name FastPathEnabled) and have it \
+     approved; the fastpathenabled tag on the VNets works only then. Register the \
+     Microsoft.HardwareSecurityModules provider and its AzureDedicatedHsm feature too.";
 
 /// A valid identifier from a prefix and a name: `vnet_hub_vnet`.
 fn identifier(prefix: &str, name: &str) -> String {
@@ -204,6 +215,7 @@ impl<'d> Builder<'d> {
             location,
             sku,
             properties,
+            tags: Vec::new(),
             depends_on,
         });
     }
@@ -414,6 +426,13 @@ impl<'d> Builder<'d> {
                 },
                 vec![],
             );
+            if let Some(r) = self.resources.last_mut() {
+                r.tags = vnet
+                    .tags
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+            }
         }
     }
 
@@ -1068,17 +1087,26 @@ impl<'d> Builder<'d> {
             };
             let subnet_val = Val::Obj(vec![(version.subnet_key(), Val::Ref(subnet))]);
             let mut network = vec![("subnet", subnet_val.clone())];
-            if let Some(ip) = hsm.private_ip {
-                network.push((
-                    "networkInterfaces",
-                    Val::Arr(vec![obj! { "privateIpAddress": ip.to_string() }]),
-                ));
+            let host_ips: Vec<Val> = hsm
+                .host_ips()
+                .map(|ip| obj! { "privateIpAddress": ip.to_string() })
+                .collect();
+            if !host_ips.is_empty() {
+                network.push(("networkInterfaces", Val::Arr(host_ips)));
             }
             let mut props = vec![
                 ("stampId", Val::Str(hsm.stamp.clone())),
                 ("networkProfile", Val::Obj(network)),
             ];
-            if hsm.management_nic {
+            // The management NIC's own subnet, possibly in another VNet; else the host subnet.
+            let management_subnet = match hsm.management_subnet() {
+                Some(s) if s != hsm.subnet => self
+                    .subnet_ref(s)
+                    .map(|r| Val::Obj(vec![(version.subnet_key(), Val::Ref(r))])),
+                Some(_) => Some(subnet_val),
+                None => None,
+            };
+            if let Some(subnet_val) = management_subnet {
                 let mut management = vec![("subnet", subnet_val)];
                 if let Some(ip) = hsm.management_ip {
                     management.push((

@@ -573,6 +573,7 @@ impl<'t> Facts<'t> {
     /// Dedicated HSMs: the subnet key of the API version, the facts Azure needs (SKU, stamp,
     /// pinned IP), and a direct `dependsOn` on the ExpressRoute gateway of the HSM's VNet.
     fn hsms(&mut self, edges: &BTreeMap<usize, BTreeSet<usize>>) {
+        let mut payment_vnets: Vec<(String, String)> = Vec::new();
         for index in 0..self.declared.len() {
             let hsm = &self.declared[index];
             if !hsm
@@ -637,6 +638,28 @@ impl<'t> Facts<'t> {
                 }
                 continue;
             };
+            let payment = value
+                .pointer("/sku/name")
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.to_ascii_lowercase().starts_with("payshield"));
+            if payment {
+                // Payment HSMs need no gateway; their VNets (host, management) carry the tag.
+                payment_vnets.push((label.clone(), vnet));
+                if let Some(m) = value.pointer("/properties/managementNetworkProfile/subnet") {
+                    match m
+                        .get(expected)
+                        .and_then(Value::as_str)
+                        .and_then(subnet_vnet)
+                    {
+                        Some(v) => payment_vnets.push((label.clone(), v)),
+                        None => self.fail(format!(
+                            "{label}: properties.managementNetworkProfile.subnet must carry a \
+                             subnet reference under `{expected}`"
+                        )),
+                    }
+                }
+                continue;
+            }
             let gateways: Vec<usize> = (0..self.declared.len())
                 .filter(|&g| self.is_expressroute_gateway_of(g, &vnet))
                 .collect();
@@ -651,6 +674,54 @@ impl<'t> Facts<'t> {
                 let gateway = self.declared[gateways[0]].label();
                 self.fail(format!(
                     "{label}: must list its VNet's ExpressRoute gateway {gateway} in dependsOn"
+                ));
+            }
+        }
+        self.payment_tags(&payment_vnets);
+    }
+
+    /// Every VNet holding a payment HSM's NIC, and every VNet peered with one, carries the tag
+    /// `fastpathenabled` = `true` (Payment HSM's templates; payment-hsm/fastpathenabled.md).
+    fn payment_tags(&mut self, holding: &[(String, String)]) {
+        let mut needed: Vec<(String, String)> = holding.to_vec();
+        for p in &self.declared {
+            if !p
+                .full_type
+                .eq_ignore_ascii_case("Microsoft.Network/virtualNetworks/virtualNetworkPeerings")
+            {
+                continue;
+            }
+            let Some((near, _)) = p.full_name.split_once('/') else {
+                continue;
+            };
+            let far = p
+                .value
+                .pointer("/properties/remoteVirtualNetwork/id")
+                .and_then(Value::as_str)
+                .and_then(vnet_of_id);
+            let Some(far) = far else { continue };
+            for (a, b) in [
+                (near.to_string(), far.clone()),
+                (far.clone(), near.to_string()),
+            ] {
+                if let Some((why, _)) = holding.iter().find(|(_, v)| v.eq_ignore_ascii_case(&a)) {
+                    needed.push((format!("{why} (peered)"), b));
+                }
+            }
+        }
+        for (why, vnet) in needed {
+            let tagged = self.declared.iter().any(|d| {
+                d.full_type
+                    .eq_ignore_ascii_case("Microsoft.Network/virtualNetworks")
+                    && d.full_name.eq_ignore_ascii_case(&vnet)
+                    && d.value
+                        .pointer("/tags/fastpathenabled")
+                        .and_then(Value::as_str)
+                        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+            });
+            if !tagged {
+                self.fail(format!(
+                    "{why}: VNet '{vnet}' lacks the tag fastpathenabled = true"
                 ));
             }
         }
@@ -680,6 +751,21 @@ impl<'t> Facts<'t> {
 }
 
 /// The VNet name of `[resourceId('Microsoft.Network/virtualNetworks/subnets', vnet, subnet)]`.
+/// The VNet of `[resourceId('Microsoft.Network/virtualNetworks', vnet)]`.
+fn vnet_of_id(text: &str) -> Option<String> {
+    match parse_expression(text) {
+        Ok(Some(Expr::Call(name, args))) if name.eq_ignore_ascii_case("resourceId") => {
+            match literal_args(&args)?.as_slice() {
+                [ty, vnet] if ty.eq_ignore_ascii_case("Microsoft.Network/virtualNetworks") => {
+                    Some(vnet.to_string())
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 fn subnet_vnet(text: &str) -> Option<String> {
     match parse_expression(text) {
         Ok(Some(Expr::Call(name, args))) if name.eq_ignore_ascii_case("resourceId") => {

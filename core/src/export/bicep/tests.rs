@@ -568,7 +568,7 @@ fn check_file(src: &str) -> Checked {
                         );
                     }
                 }
-                "location" | "sku" | "properties" => {
+                "location" | "sku" | "properties" | "tags" => {
                     out.insert(key.clone(), cx.eval(value, &mut deps));
                 }
                 other => panic!("{symbol}: unexpected key {other}"),
