@@ -114,11 +114,13 @@ enum Command {
         /// Where the flow starts: a client subnet, a site, a point-to-site connection, an address.
         #[arg(long, value_name = "NAME|IP")]
         from: String,
-        /// Where it goes: an HSM or an address.
+        /// Where it goes: an HSM, `HSM/management` (a payShield's management NIC) or an address.
         #[arg(long, value_name = "NAME|IP")]
         to: String,
-        #[arg(long, default_value_t = 1792)]
-        port: u16,
+        /// The destination port [default: the HSM's: Luna NTLS 1792, a payShield's host port
+        /// (1500 unless set otherwise), 443 to `HSM/management`; 1792 to an address].
+        #[arg(long)]
+        port: Option<u16>,
         #[arg(long, value_enum, default_value_t = trace::TraceProtocol::Tcp)]
         protocol: trace::TraceProtocol,
         #[arg(long, value_enum, default_value_t = Format::Text)]

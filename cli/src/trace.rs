@@ -108,7 +108,7 @@ pub fn run(
     from: &str,
     to: &str,
     protocol: TraceProtocol,
-    port: u16,
+    port: Option<u16>,
     format: Format,
 ) -> ExitCode {
     let design = match load_design(file) {
@@ -120,6 +120,7 @@ pub fn run(
     };
     let traced = endpoint("from", from).and_then(|f| {
         endpoint("to", to).and_then(|t| {
+            let port = port.unwrap_or_else(|| t.default_port(&design));
             Network::new(&design)
                 .trace(f, t, protocol.into(), port)
                 .map_err(|e| e.to_string())

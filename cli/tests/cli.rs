@@ -35,7 +35,12 @@ fn preset_names() -> Vec<String> {
 #[test]
 fn every_preset_checks_clean_at_default_size_and_at_100_spokes() {
     let names = preset_names();
-    assert_eq!(names.len(), 4, "{names:?}");
+    assert_eq!(names.len(), 6, "{names:?}");
+    assert!(names.contains(&"payment-hsm".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"payment-hsm-multi-vnet".to_string()),
+        "{names:?}"
+    );
     for name in &names {
         let mut sizes: Vec<Vec<&str>> = vec![vec![]];
         if name != "cross-region-ha" {
@@ -167,6 +172,56 @@ fn rules_json_lists_the_whole_catalogue() {
     }
     let text = stdout(&hsmnet(&["rules"], None));
     assert!(text.contains("hsm-subnet-delegated"));
+}
+
+#[test]
+fn hsmnet_rules_lists_every_payment_hsm_rule_and_the_payment_presets_check_clean() {
+    let out = hsmnet(&["rules"], None);
+    let text = stdout(&out);
+    for name in [
+        "payshield-fastpath-tag",
+        "payshield-one-delegated-subnet",
+        "payshield-no-global-peering",
+        "payshield-no-er-fastpath",
+        "payshield-vpn-active-passive",
+        "payshield-no-load-balancer",
+        "payshield-ha",
+        "payshield-manager-reachable",
+    ] {
+        assert!(
+            text.contains(name),
+            "{name} missing from `hsmnet rules`:\n{text}"
+        );
+    }
+    for name in ["payment-hsm", "payment-hsm-multi-vnet"] {
+        for spokes in ["1", "400"] {
+            let (code, report) = check_json(&preset(&[name, "--spokes", spokes]));
+            assert_eq!(code, 0, "{name} --spokes {spokes}: {report}");
+            assert_eq!(report["errors"], 0);
+        }
+        // A payment-only design is not told that Dedicated HSM is retiring.
+        let (_, report) = check_json(&preset(&[name]));
+        assert!(!rules_found(&report).contains(&"service-retiring".to_string()));
+    }
+}
+
+#[test]
+fn an_untagged_payment_vnet_is_an_error_that_fix_tags() {
+    let doc = preset(&["payment-hsm"]);
+    let mut design: Value = serde_json::from_str(&doc).unwrap();
+    for v in design["design"]["vnets"].as_array_mut().unwrap() {
+        v.as_object_mut().unwrap().remove("tags");
+    }
+    let (code, report) = check_json(&design.to_string());
+    assert_eq!(code, 1, "{report}");
+    assert!(rules_found(&report).contains(&"payshield-fastpath-tag".to_string()));
+    let out = hsmnet(&["fix", "-"], Some(&design.to_string()));
+    let fixed = stdout(&out);
+    assert_eq!(
+        fixed.matches("\"fastpathenabled\": \"true\"").count(),
+        2,
+        "{fixed}"
+    );
 }
 
 #[test]

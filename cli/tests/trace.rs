@@ -161,3 +161,58 @@ fn routes_json_and_errors() {
         stderr(&out)
     );
 }
+
+#[test]
+fn payshield_manager_is_reached_from_the_admin_workstation_on_443_by_default() {
+    let doc = preset(&["payment-hsm"]);
+    let (code, out, err) = trace(
+        &doc,
+        &["--from", "admin-workstation", "--to", "phsm1/management"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.starts_with("trace 'admin-workstation' as point-to-site client"),
+        "{out}"
+    );
+    assert!(
+        out.contains("-> 'phsm1' management (10.0.1.6) on TCP 443"),
+        "{out}"
+    );
+    assert!(out.contains("verdict: delivered, out and back"), "{out}");
+    // To the host address, the default port is the payShield host port.
+    let (code, out, _) = trace(&doc, &["--from", "app-vnet-1/workload", "--to", "phsm1"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("on TCP 1500"), "{out}");
+}
+
+#[test]
+fn a_trace_over_global_peering_to_a_payment_hsm_is_dropped_at_the_peering() {
+    let doc = preset(&["payment-hsm-multi-vnet"]);
+    let mut design: Value = serde_json::from_str(&doc).unwrap();
+    let vnets = design["design"]["vnets"].as_array().unwrap().clone();
+    let id_of = |name: &str| vnets.iter().find(|v| v["name"] == name).unwrap()["id"].clone();
+    let (host, spoke) = (id_of("phsm-host-westeurope"), id_of("app-northeurope-1"));
+    design["design"]["peerings"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"id": 9999, "name": "global", "a": host, "b": spoke}));
+    let doc = design.to_string();
+    let (code, out, _) = trace(
+        &doc,
+        &[
+            "--from",
+            "app-northeurope-1/workload",
+            "--to",
+            "phsm1-westeurope",
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "verdict: dropped at hop 2: 'app-northeurope-1' → 'phsm-host-westeurope': peering \
+             'global' joins northeurope and westeurope; Payment HSM does not support \
+             cross-region (global) VNet peering"
+        ),
+        "{out}"
+    );
+}

@@ -425,13 +425,19 @@ fn payment_hsm_exports_carry_tags_management_profiles_host_addresses_and_the_fea
     for v in &vnets {
         assert_eq!(v["tags"]["fastpathenabled"], "true", "{}", v["name"]);
     }
-    let hsm = resources.iter().find(|r| r["name"] == "phsm1-westeurope").unwrap();
+    let hsm = resources
+        .iter()
+        .find(|r| r["name"] == "phsm1-westeurope")
+        .unwrap();
     let host = &hsm["properties"]["networkProfile"]["networkInterfaces"];
     assert_eq!(host.as_array().unwrap().len(), 2, "{host}");
     let management = hsm["properties"]["managementNetworkProfile"]["subnet"]["resourceId"]
         .as_str()
         .unwrap();
-    assert!(management.contains("'phsm-mgmt-westeurope', 'mgmt-subnet'"), "{management}");
+    assert!(
+        management.contains("'phsm-mgmt-westeurope', 'mgmt-subnet'"),
+        "{management}"
+    );
     let note = template["metadata"]["paymentHsm"].as_str().unwrap();
     assert!(note.contains("FastPathEnabled"), "{note}");
 
@@ -441,7 +447,10 @@ fn payment_hsm_exports_carry_tags_management_profiles_host_addresses_and_the_fea
     spoke.as_object_mut().unwrap().remove("tags");
     assert_trips(
         &template_facts(&broken),
-        &["(peered)", "'app-westeurope-1' lacks the tag fastpathenabled"],
+        &[
+            "(peered)",
+            "'app-westeurope-1' lacks the tag fastpathenabled",
+        ],
     );
 }
 

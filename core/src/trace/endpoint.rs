@@ -3,6 +3,7 @@
 
 use super::network::{Device, Network};
 use crate::addressing::first_usable;
+use crate::azure::ports::{LUNA_NTLS_PORT, PAYSHIELD_MANAGER_PORT};
 use crate::model::{ConnectionKind, Design, Id};
 use serde::Serialize;
 use std::fmt;
@@ -63,6 +64,21 @@ pub(crate) const SOURCE: &str = "the source ";
 pub(crate) const DESTINATION: &str = "the destination ";
 
 impl Endpoint {
+    /// The port a flow to this endpoint uses unless told otherwise: an HSM's client port (Luna
+    /// NTLS 1792, or a payShield's host port), payShield Manager's 443 for a management NIC,
+    /// else Luna's 1792.
+    pub fn default_port(&self, design: &Design) -> u16 {
+        match *self {
+            Endpoint::Hsm(id) => design
+                .hsms
+                .iter()
+                .find(|h| h.id == id)
+                .map_or(LUNA_NTLS_PORT, |h| h.client_port()),
+            Endpoint::Management(_) => PAYSHIELD_MANAGER_PORT,
+            _ => LUNA_NTLS_PORT,
+        }
+    }
+
     /// Reads an endpoint: an IPv4 address, the name of an HSM (`HSM/management` for a payShield
     /// HSM's management NIC), an on-premises site, a
     /// point-to-site connection or a subnet (`SUBNET`, or `VNET/SUBNET` when several VNets have
