@@ -70,6 +70,8 @@ pub struct Area {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymbolKind {
     Hsm,
+    /// A payment HSM (payShield 10K).
+    PaymentHsm,
     ErGateway,
     VpnGateway,
     Nva,
@@ -84,6 +86,7 @@ impl SymbolKind {
     pub fn label(self) -> &'static str {
         match self {
             SymbolKind::Hsm => "HSM",
+            SymbolKind::PaymentHsm => "Payment HSM",
             SymbolKind::ErGateway => "ExpressRoute gateway",
             SymbolKind::VpnGateway => "VPN gateway",
             SymbolKind::Nva => "NVA",
@@ -98,6 +101,7 @@ impl SymbolKind {
     pub fn class(self) -> &'static str {
         match self {
             SymbolKind::Hsm => "hsm",
+            SymbolKind::PaymentHsm => "hsm payment",
             SymbolKind::ErGateway => "gateway er",
             SymbolKind::VpnGateway => "gateway vpn",
             SymbolKind::Nva => "nva",
@@ -338,7 +342,12 @@ impl Scene {
                 Some(ip) => format!("{}, {}, {}", h.sku, h.stamp, ip),
                 None => format!("{}, {}", h.sku, h.stamp),
             };
-            symbol(h.id, SymbolKind::Hsm, &h.name, detail, h.layout);
+            let kind = if h.is_payment() {
+                SymbolKind::PaymentHsm
+            } else {
+                SymbolKind::Hsm
+            };
+            symbol(h.id, kind, &h.name, detail, h.layout);
         }
         for g in &design.gateways {
             let kind = match g.kind {
@@ -426,6 +435,21 @@ impl SymbolKind {
                 Path {
                     class: "glyph",
                     d: "M-1.6 -0.5H1.6L2.6 6H-2.6Z",
+                },
+            ],
+            SymbolKind::PaymentHsm => &[
+                Rect {
+                    class: "shape",
+                    x: -12.0,
+                    y: -10.0,
+                    w: 24.0,
+                    h: 20.0,
+                    rx: 3.0,
+                },
+                Text {
+                    class: "glyph-text",
+                    y: 2.5,
+                    text: "PAY",
                 },
             ],
             SymbolKind::ErGateway => &[

@@ -1,12 +1,17 @@
-//! The service notice every page shows until the user dismisses it.
+//! The notice that Dedicated HSM is retiring, shown while the design holds a Dedicated HSM (not
+//! for a design of payment HSMs only) until the user dismisses it.
 
+use crate::state::Studio;
 use leptos::prelude::*;
 
 #[component]
 pub fn RetirementNotice() -> impl IntoView {
+    let studio = expect_context::<Studio>();
     let (open, set_open) = signal(true);
+    let dedicated =
+        Memo::new(move |_| studio.with_design(|d| d.hsms.iter().any(|h| !h.is_payment())));
     view! {
-        <Show when=move || open.get()>
+        <Show when=move || open.get() && dedicated.get()>
             <aside class="notice" role="note" aria-label="Service notice">
                 <p>
                     <strong>"Azure Dedicated HSM takes no new customers."</strong>

@@ -6,7 +6,7 @@ use super::diagram::worst_by_element;
 use crate::shortcuts::{self, Command};
 use crate::state::Studio;
 use crate::{files, image};
-use hsmnet_core::export::{arm, bicep, Options, Valid};
+use hsmnet_core::export::{arm, bicep, deployment_note, Options, Valid};
 use hsmnet_core::rules::Severity;
 use hsmnet_core::{document, link, Design};
 use leptos::ev::{Event, KeyboardEvent};
@@ -74,7 +74,12 @@ pub fn Toolbar() -> impl IntoView {
                     Export::Bicep => ("main.bicep", "text/plain", bicep::render(&valid, &options)),
                 };
                 match made {
-                    Ok(text) => save(studio, name, mime, &text),
+                    Ok(text) => match (files::download(name, mime, &text), deployment_note(design))
+                    {
+                        (Ok(()), Some(note)) => studio.tell(format!("Saved {name}. {note}")),
+                        (Ok(()), None) => studio.tell(format!("Saved {name}.")),
+                        (Err(e), _) => studio.refuse(format!("{name} was not saved: {e}.")),
+                    },
                     // Too large for one deployment: Azure would refuse the template.
                     Err(refused) => studio.refuse(format!("Not exported: {refused}.")),
                 }

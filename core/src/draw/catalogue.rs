@@ -8,6 +8,8 @@ pub enum Item {
     Subnet,
     HsmSubnet,
     Hsm,
+    /// An Azure Payment HSM (payShield 10K) with a management NIC.
+    PaymentHsm,
     ErGateway,
     VpnGateway,
     Nva,
@@ -21,12 +23,13 @@ pub enum Item {
 
 impl Item {
     /// The palette, in the order it is shown: containers first, then devices, policies, outside.
-    pub const ALL: [Item; 14] = [
+    pub const ALL: [Item; 15] = [
         Item::Region,
         Item::Vnet,
         Item::Subnet,
         Item::HsmSubnet,
         Item::Hsm,
+        Item::PaymentHsm,
         Item::ErGateway,
         Item::VpnGateway,
         Item::Nva,
@@ -46,6 +49,7 @@ impl Item {
             Item::Subnet => "Subnet",
             Item::HsmSubnet => "HSM subnet",
             Item::Hsm => "HSM",
+            Item::PaymentHsm => "Payment HSM",
             Item::ErGateway => "ExpressRoute gateway",
             Item::VpnGateway => "VPN gateway",
             Item::Nva => "NVA",
@@ -66,6 +70,7 @@ impl Item {
             Item::Subnet => "into a VNet",
             Item::HsmSubnet => "into a VNet; delegated to Dedicated HSM",
             Item::Hsm => "into an HSM subnet",
+            Item::PaymentHsm => "into an HSM subnet; a payShield 10K with a management NIC",
             Item::ErGateway | Item::VpnGateway => "into a VNet (its GatewaySubnet)",
             Item::Nva | Item::LoadBalancer => "into a subnet",
             Item::Firewall => "into a VNet (its AzureFirewallSubnet)",
@@ -83,6 +88,7 @@ impl Item {
             Item::Subnet => "subnet",
             Item::HsmSubnet => "hsm-subnet",
             Item::Hsm => "hsm",
+            Item::PaymentHsm => "payment-hsm",
             Item::ErGateway => "er-gateway",
             Item::VpnGateway => "vpn-gateway",
             Item::Nva => "nva",

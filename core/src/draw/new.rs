@@ -225,6 +225,19 @@ pub(crate) fn hsm(
     Ok(id)
 }
 
+/// Adds a payment HSM (`Hsm::payment`) in `subnet`, its host and management NICs both there at
+/// the next free addresses (its management subnet can be set apart later).
+pub fn payment_hsm(plan: &mut Plan, subnet: Id, name: &str) -> Result<Id, Refusal> {
+    // `hsm` copies what a `like` HSM has and pins an address for each one it pins.
+    let pinned = Some(std::net::Ipv4Addr::UNSPECIFIED);
+    let like = Hsm {
+        private_ip: pinned,
+        management_ip: pinned,
+        ..Hsm::payment(Id(0), String::new(), subnet, String::new())
+    };
+    hsm(plan, subnet, name, Some(&like))
+}
+
 /// The stamp a subnet has fewer HSMs on (the first on a tie), so that two HSMs make an HA
 /// pair. Stamps are compared loosely (`Stamp1 ` is `stamp1`).
 pub(crate) fn next_stamp(design: &Design, subnet: Id) -> &'static str {

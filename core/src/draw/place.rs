@@ -72,6 +72,12 @@ pub fn place(design: &Design, item: Item, at: Point) -> Result<Edit, Refusal> {
             })?;
             new::hsm(&mut plan, subnet, "hsm-1", None)?;
         }
+        Item::PaymentHsm => {
+            let subnet = under.subnet.ok_or_else(|| {
+                Refusal::new("A payment HSM goes into a subnet delegated to the HSM service.")
+            })?;
+            new::payment_hsm(&mut plan, subnet, "phsm-1")?;
+        }
         Item::ErGateway => {
             let what = "An ExpressRoute gateway";
             let subnet = named_subnet(&mut plan, &under, SubnetRole::Gateway, what)?;

@@ -134,6 +134,21 @@ fn with_subnets() -> (Design, Point, Point) {
 }
 
 #[test]
+fn a_payment_hsm_goes_into_a_delegated_subnet_with_host_and_management_addresses() {
+    let (d, plain, hsm_subnet) = with_subnets();
+    let d = drop(&d, Item::PaymentHsm, hsm_subnet);
+    let d = drop(&d, Item::PaymentHsm, hsm_subnet);
+    let (a, b) = (&d.hsms[0], &d.hsms[1]);
+    assert_eq!((a.name.as_str(), b.name.as_str()), ("phsm-1", "phsm-2"));
+    assert!(a.is_payment() && a.management_nic && a.management_subnet.is_none());
+    assert_eq!(a.private_ip, Some("10.0.1.4".parse().unwrap()));
+    assert_eq!(a.management_ip, Some("10.0.1.5".parse().unwrap()));
+    assert_eq!(b.private_ip, Some("10.0.1.6".parse().unwrap()));
+    assert_eq!((a.stamp.as_str(), b.stamp.as_str()), ("stamp1", "stamp2"));
+    assert!(refused(&d, Item::PaymentHsm, plain).contains("subnet-1 is not"));
+}
+
+#[test]
 fn hsms_go_into_delegated_subnets_with_free_addresses_on_alternating_stamps() {
     let (d, plain, hsm_subnet) = with_subnets();
     let d = drop(&d, Item::Hsm, hsm_subnet);

@@ -16,6 +16,19 @@ pub mod arm;
 pub mod bicep;
 mod resources;
 
+pub use resources::PAYMENT_HSM_NOTE;
+
+/// What a user must do beyond deploying the export of `design`, said when it is downloaded:
+/// the payment HSM note when the design holds payment HSMs (the template's metadata says it
+/// too).
+pub fn deployment_note(design: &crate::model::Design) -> Option<&'static str> {
+    design
+        .hsms
+        .iter()
+        .any(|h| h.is_payment())
+        .then_some(PAYMENT_HSM_NOTE)
+}
+
 use crate::azure::offered::{TEMPLATE_MAX_BYTES, TEMPLATE_MAX_PARAMETERS, TEMPLATE_MAX_RESOURCES};
 use crate::model::Design;
 use crate::rules::{check, Report};

@@ -86,6 +86,18 @@ impl Hsm {
     }
 }
 
+impl Hsm {
+    /// An Azure Payment HSM: the first payShield 10K SKU, with a management NIC beside its host
+    /// NIC (as Microsoft's quickstart deploys one).
+    pub fn payment(id: Id, name: String, subnet: Id, stamp: String) -> Self {
+        Hsm {
+            sku: crate::azure::offered::PAYSHIELD_SKUS[0].to_string(),
+            management_nic: true,
+            ..Hsm::new(id, name, subnet, stamp)
+        }
+    }
+}
+
 impl Gateway {
     /// A gateway of the default SKU for its kind; a VPN gateway is route-based, with no
     /// point-to-site pool.

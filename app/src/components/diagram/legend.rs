@@ -13,8 +13,9 @@ const LINKS: [(&str, &str); 3] = [
     ("expressroute", "ExpressRoute"),
 ];
 
-const SYMBOLS: [SymbolKind; 8] = [
+const SYMBOLS: [SymbolKind; 9] = [
     SymbolKind::Hsm,
+    SymbolKind::PaymentHsm,
     SymbolKind::ErGateway,
     SymbolKind::VpnGateway,
     SymbolKind::Nva,
