@@ -20,6 +20,7 @@ import "./suites/editor.mjs";
 import "./suites/canvas.mjs";
 import "./suites/trace.mjs";
 import "./suites/fixes.mjs";
+import "./suites/payment.mjs";
 import "./suites/performance.mjs";
 import "./suites/images.mjs";
 
