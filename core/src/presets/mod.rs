@@ -15,7 +15,9 @@ mod single_vnet;
 
 use crate::azure::offered::{FASTPATH_TAG, FASTPATH_TAG_VALUE, HSM_STAMPS, PAYSHIELD_SKUS};
 use crate::model::builder::Builder;
-use crate::model::{Design, Id, Peering, PeeringSide, Rect, Subnet, Vnet};
+use crate::model::{
+    ConnectionKind, Design, Id, Peering, PeeringSide, Rect, SiteRoles, Subnet, Vnet,
+};
 use std::fmt;
 
 /// How big a preset should be; `None` takes the preset's default.
@@ -329,6 +331,41 @@ pub(crate) fn hsm_vnet(b: &mut Builder, region: Id, k: usize, name: &str, suffix
         hsms: [hsm1, hsm2],
         hsm_ips,
     }
+}
+
+/// A route-based VpnGw1AZ gateway named `gateway` in `gateway_subnet` with region `k`'s
+/// point-to-site pool, and an administration workstation `site` (at `address`, a /32) dialling
+/// in to it over point-to-site connection `connection`. Returns the gateway.
+pub(crate) fn admin_p2s(
+    b: &mut Builder,
+    gateway_subnet: Id,
+    gateway: &str,
+    k: usize,
+    (site, address, connection): (&str, &str, &str),
+) -> Id {
+    let vpn = b.vpn_gateway(
+        gateway_subnet,
+        gateway,
+        "VpnGw1AZ",
+        Some(&plan::p2s_pool(k).to_string()),
+    );
+    let workstation = b.site(
+        site,
+        &[address],
+        None,
+        SiteRoles {
+            admin_workstation: true,
+            ..SiteRoles::default()
+        },
+    );
+    b.connection(
+        connection,
+        ConnectionKind::PointToSite {
+            gateway: vpn,
+            site: workstation,
+        },
+    );
+    vpn
 }
 
 /// Tags a VNet `fastpathenabled` as the Payment HSM templates do.

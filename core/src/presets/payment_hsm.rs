@@ -3,9 +3,9 @@
 //! same region, and an administration workstation reaches payShield Manager over point-to-site
 //! VPN. Every VNet carries the `fastpathenabled` tag.
 
-use super::{app_vnet, payment_pair, plan, tag_fastpath, Preset, Transit};
+use super::{admin_p2s, app_vnet, payment_pair, plan, tag_fastpath, Preset, Transit};
 use crate::model::builder::Builder;
-use crate::model::{ConnectionKind, Design, SiteRoles};
+use crate::model::Design;
 
 pub const PRESET: Preset = Preset {
     name: "payment-hsm",
@@ -55,27 +55,12 @@ pub fn build(spokes: usize) -> Design {
         &plan::within(space, 256, 28).to_string(),
     );
     payment_pair(&mut b, hsm_subnet, None, "");
-    let vpn = b.vpn_gateway(
+    admin_p2s(
+        &mut b,
         gateway_subnet,
         "phsm-vpngw",
-        "VpnGw1AZ",
-        Some(&plan::p2s_pool(0).to_string()),
-    );
-    let workstation = b.site(
-        "admin-workstation",
-        &["192.168.100.10/32"],
-        None,
-        SiteRoles {
-            admin_workstation: true,
-            ..SiteRoles::default()
-        },
-    );
-    b.connection(
-        "admin-p2s",
-        ConnectionKind::PointToSite {
-            gateway: vpn,
-            site: workstation,
-        },
+        0,
+        ("admin-workstation", "192.168.100.10/32", "admin-p2s"),
     );
     for i in 0..spokes {
         let name = format!("app-vnet-{}", i + 1);

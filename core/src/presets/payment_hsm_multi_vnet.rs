@@ -3,9 +3,9 @@
 //! (payment HSMs cannot be reached over cross-region peering).
 
 use super::payment_hsm::PAYMENT_MAX_SPOKES;
-use super::{app_vnet, payment_pair, plan, tag_fastpath, Preset, Transit};
+use super::{admin_p2s, app_vnet, payment_pair, plan, tag_fastpath, Preset, Transit};
 use crate::model::builder::Builder;
-use crate::model::{ConnectionKind, Design, SiteRoles};
+use crate::model::{ConnectionKind, Design};
 
 /// The two regions: production, then disaster recovery. Both offer Payment HSM and Dedicated
 /// HSM's region list (which `hsm-region-offered` checks) holds both.
@@ -89,27 +89,16 @@ pub fn build(spokes: usize) -> Design {
             Some((management_subnet, management_prefix)),
             &format!("-{location}"),
         );
-        let management_gateway = b.vpn_gateway(
+        admin_p2s(
+            &mut b,
             management_gateway_subnet,
             &format!("phsm-mgmt-vpngw-{location}"),
-            "VpnGw1AZ",
-            Some(&plan::p2s_pool(k).to_string()),
-        );
-        let workstation = b.site(
-            &format!("admin-{location}"),
-            &[&format!("192.168.100.{}/32", 10 + k)],
-            None,
-            SiteRoles {
-                admin_workstation: true,
-                ..SiteRoles::default()
-            },
-        );
-        b.connection(
-            &format!("admin-p2s-{location}"),
-            ConnectionKind::PointToSite {
-                gateway: management_gateway,
-                site: workstation,
-            },
+            k,
+            (
+                &format!("admin-{location}"),
+                &format!("192.168.100.{}/32", 10 + k),
+                &format!("admin-p2s-{location}"),
+            ),
         );
 
         let host_name = format!("phsm-host-{location}");

@@ -2,9 +2,9 @@
 //! workstation dialling in over point-to-site VPN, and application VNets peered in the same
 //! region.
 
-use super::{app_vnet, hsm_vnet, plan, Preset, Transit};
+use super::{admin_p2s, app_vnet, hsm_vnet, plan, Preset, Transit};
 use crate::model::builder::Builder;
-use crate::model::{ConnectionKind, Design, SiteRoles};
+use crate::model::Design;
 
 pub const PRESET: Preset = Preset {
     name: "single-vnet",
@@ -34,27 +34,12 @@ pub fn build(spokes: usize) -> Design {
     let mut b = Builder::new(PRESET.title);
     let region = b.region("westeurope");
     let hsm = hsm_vnet(&mut b, region, 0, "hsm-vnet", "");
-    let vpn = b.vpn_gateway(
+    admin_p2s(
+        &mut b,
         hsm.gateway_subnet,
         "hsm-vpngw",
-        "VpnGw1AZ",
-        Some(&plan::p2s_pool(0).to_string()),
-    );
-    let workstation = b.site(
-        "admin-workstation",
-        &["192.168.100.10/32"],
-        None,
-        SiteRoles {
-            admin_workstation: true,
-            ..SiteRoles::default()
-        },
-    );
-    b.connection(
-        "admin-p2s",
-        ConnectionKind::PointToSite {
-            gateway: vpn,
-            site: workstation,
-        },
+        0,
+        ("admin-workstation", "192.168.100.10/32", "admin-p2s"),
     );
     for i in 0..spokes {
         let name = format!("app-vnet-{}", i + 1);

@@ -48,10 +48,16 @@ pub(super) fn hsm_subnets<'d>(cx: &Context<'d>) -> Vec<(&'d Vnet, &'d Subnet)> {
 /// The ids of the VNets holding HSMs, sorted (for binary search; a handful even in large
 /// estates).
 pub(super) fn hsm_vnets(cx: &Context) -> Vec<Id> {
+    vnets_holding(cx, |_| true)
+}
+
+/// The ids of the VNets holding the host NICs of the HSMs `keep` accepts, sorted.
+fn vnets_holding(cx: &Context, keep: impl Fn(&Hsm) -> bool) -> Vec<Id> {
     let mut out: Vec<Id> = cx
         .design
         .hsms
         .iter()
+        .filter(|h| keep(h))
         .filter_map(|h| cx.index().vnet_of_subnet(h.subnet))
         .map(|v| v.id)
         .collect();
@@ -62,17 +68,7 @@ pub(super) fn hsm_vnets(cx: &Context) -> Vec<Id> {
 
 /// The ids of the VNets holding Dedicated HSMs (Luna, not payShield), sorted.
 pub(super) fn dedicated_hsm_vnets(cx: &Context) -> Vec<Id> {
-    let mut out: Vec<Id> = cx
-        .design
-        .hsms
-        .iter()
-        .filter(|h| !h.is_payment())
-        .filter_map(|h| cx.index().vnet_of_subnet(h.subnet))
-        .map(|v| v.id)
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
+    vnets_holding(cx, |h| !h.is_payment())
 }
 
 /// The payment HSMs with the VNets each has a NIC in (host, then management when another).
