@@ -128,7 +128,7 @@ fn json(text: &str) -> Value {
 fn every_preset_broken_several_ways_is_fixed_and_a_second_run_applies_nothing() {
     let scratch = Scratch::new("presets");
     let names = preset_names();
-    assert_eq!(names.len(), 4, "{names:?}");
+    assert_eq!(names.len(), 6, "{names:?}");
     for name in &names {
         let (design, broke) = broken(name);
         assert!(broke.len() >= 3, "{name}: {broke:?}");
