@@ -8,8 +8,8 @@ use ipnet::Ipv4Net;
 use rustc_hash::FxHashSet;
 use std::net::Ipv4Addr;
 
-/// Addresses the devices of a subnet use: HSM NICs, NVAs, load balancer frontends, and the
-/// first usable address, which Azure Firewall takes.
+/// Addresses the devices of a subnet use: HSM NICs, NVAs, load balancer frontends, private
+/// endpoints with a static address, and the first usable address, which Azure Firewall takes.
 pub fn addresses_in_use(design: &Design, subnet: &Subnet) -> Vec<Ipv4Addr> {
     let mut taken: Vec<Ipv4Addr> = Vec::new();
     for h in design.hsms.iter().filter(|h| h.subnet == subnet.id) {
@@ -29,6 +29,13 @@ pub fn addresses_in_use(design: &Design, subnet: &Subnet) -> Vec<Ipv4Addr> {
             .iter()
             .filter(|l| l.subnet == subnet.id)
             .filter_map(|l| l.frontend_ip),
+    );
+    taken.extend(
+        design
+            .private_endpoints
+            .iter()
+            .filter(|e| e.subnet == subnet.id)
+            .filter_map(|e| e.private_ip),
     );
     if design.firewalls.iter().any(|f| f.subnet == subnet.id) {
         taken.push(first_usable(&subnet.prefix));

@@ -34,6 +34,9 @@ pub enum Element {
     Circuit(ErCircuit),
     Peering(Peering),
     Connection(Connection),
+    CloudHsmCluster(CloudHsmCluster),
+    PrivateEndpoint(PrivateEndpoint),
+    PrivateDnsZone(PrivateDnsZone),
 }
 
 impl Element {
@@ -53,6 +56,9 @@ impl Element {
             Element::Circuit(e) => e.id,
             Element::Peering(e) => e.id,
             Element::Connection(e) => e.id,
+            Element::CloudHsmCluster(e) => e.id,
+            Element::PrivateEndpoint(e) => e.id,
+            Element::PrivateDnsZone(e) => e.id,
         }
     }
 }
@@ -156,6 +162,9 @@ impl Design {
             Element::Circuit(e) => self.circuits.push(e),
             Element::Peering(e) => self.peerings.push(e),
             Element::Connection(e) => self.connections.push(e),
+            Element::CloudHsmCluster(e) => self.cloud_hsm_clusters.push(e),
+            Element::PrivateEndpoint(e) => self.private_endpoints.push(e),
+            Element::PrivateDnsZone(e) => self.private_dns_zones.push(e),
         }
         Ok(())
     }
@@ -194,6 +203,9 @@ impl Design {
             Element::Circuit(e) => put(&mut self.circuits, e),
             Element::Peering(e) => put(&mut self.peerings, e),
             Element::Connection(e) => put(&mut self.connections, e),
+            Element::CloudHsmCluster(e) => put(&mut self.cloud_hsm_clusters, e),
+            Element::PrivateEndpoint(e) => put(&mut self.private_endpoints, e),
+            Element::PrivateDnsZone(e) => put(&mut self.private_dns_zones, e),
         }
     }
 
@@ -226,6 +238,14 @@ impl Design {
         self.circuits.retain(|e| keep(&e.id));
         self.peerings.retain(|e| keep(&e.id));
         self.connections.retain(|e| keep(&e.id));
+        self.cloud_hsm_clusters.retain(|e| keep(&e.id));
+        self.private_endpoints.retain(|e| keep(&e.id));
+        self.private_dns_zones.retain(|e| keep(&e.id));
+        for zone in &mut self.private_dns_zones {
+            zone.records.retain(keep);
+            zone.vnet_links.retain(keep);
+        }
+        self.retirable.retain(keep);
         Ok(())
     }
 
@@ -254,6 +274,16 @@ impl Design {
             in_subnet!(nvas);
             in_subnet!(load_balancers);
             in_subnet!(firewalls);
+            for c in &self.cloud_hsm_clusters {
+                if gone.contains(&c.region) {
+                    gone.insert(c.id);
+                }
+            }
+            for e in &self.private_endpoints {
+                if gone.contains(&e.subnet) || gone.contains(&e.target) {
+                    gone.insert(e.id);
+                }
+            }
             for c in &self.circuits {
                 if gone.contains(&c.site) {
                     gone.insert(c.id);
@@ -334,6 +364,12 @@ impl Design {
         shift_devices!(nvas);
         shift_devices!(load_balancers);
         shift_devices!(firewalls);
+        shift_devices!(private_endpoints);
+        for c in &mut self.cloud_hsm_clusters {
+            if moving.contains(&c.id) || moving.contains(&c.region) {
+                shift(&mut c.layout);
+            }
+        }
         macro_rules! shift_free {
             ($field:ident) => {
                 for e in &mut self.$field {
@@ -347,6 +383,7 @@ impl Design {
         shift_free!(nsgs);
         shift_free!(sites);
         shift_free!(circuits);
+        shift_free!(private_dns_zones);
         Ok(())
     }
 }
@@ -373,7 +410,10 @@ has_id!(
     OnPremSite,
     ErCircuit,
     Peering,
-    Connection
+    Connection,
+    CloudHsmCluster,
+    PrivateEndpoint,
+    PrivateDnsZone
 );
 
 /// A design with undo and redo. Each applied edit is one step.

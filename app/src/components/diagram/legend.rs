@@ -13,7 +13,7 @@ const LINKS: [(&str, &str); 3] = [
     ("expressroute", "ExpressRoute"),
 ];
 
-const SYMBOLS: [SymbolKind; 8] = [
+const SYMBOLS: [SymbolKind; 11] = [
     SymbolKind::Hsm,
     SymbolKind::ErGateway,
     SymbolKind::VpnGateway,
@@ -22,6 +22,9 @@ const SYMBOLS: [SymbolKind; 8] = [
     SymbolKind::Firewall,
     SymbolKind::Site,
     SymbolKind::Circuit,
+    SymbolKind::CloudHsmCluster,
+    SymbolKind::PrivateEndpoint,
+    SymbolKind::PrivateDnsZone,
 ];
 
 #[component]
