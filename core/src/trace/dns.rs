@@ -14,6 +14,9 @@ use rustc_hash::FxHashMap as HashMap;
 use smallvec::SmallVec;
 use std::net::Ipv4Addr;
 
+/// What a trace names the hop of name resolution by (`Hop::by`).
+pub const NAME_RESOLUTION: &str = "private DNS";
+
 /// Who holds what, for resolution: each cluster's endpoints and each endpoint's zones.
 #[derive(Default)]
 pub(crate) struct CloudDns {

@@ -42,6 +42,7 @@ pub use routes::{EffectiveRoute, NextHopType, RouteSet, RouteSource, RouteState,
 
 use crate::model::{Design, Id, Protocol};
 use dns::Resolution;
+pub use dns::NAME_RESOLUTION;
 use endpoint::{locate, Located, DESTINATION, SOURCE};
 use serde::Serialize;
 use smallvec::SmallVec;
@@ -527,7 +528,7 @@ impl<'d> Network<'d> {
                     &elements,
                     request,
                     |_| reason,
-                    |_| Some("private DNS".into()),
+                    |_| Some(NAME_RESOLUTION.into()),
                 );
                 attempt(walk, false)
             }
@@ -550,7 +551,7 @@ impl<'d> Network<'d> {
                             w.net_name(endpoint)
                         )
                     },
-                    |_| Some("private DNS".into()),
+                    |_| Some(NAME_RESOLUTION.into()),
                 );
                 let delivered = match walk.out(source.place, source.element, request) {
                     Some((place, arrived)) => walk.back(place, arrived, connects_to, source.place),
