@@ -35,7 +35,7 @@ fn preset_names() -> Vec<String> {
 #[test]
 fn every_preset_checks_clean_at_default_size_and_at_100_spokes() {
     let names = preset_names();
-    assert_eq!(names.len(), 4, "{names:?}");
+    assert_eq!(names.len(), 5, "{names:?}");
     for name in &names {
         let mut sizes: Vec<Vec<&str>> = vec![vec![]];
         if name != "cross-region-ha" {

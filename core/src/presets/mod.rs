@@ -6,6 +6,7 @@
 //! against that data and dispatches by name. Every preset draws its addresses from [`plan`], so
 //! no two VNets overlap at any size and a design built twice is the same design.
 
+mod cloud_hsm;
 mod cross_region_ha;
 mod expressroute_direct;
 mod hub_nva_proxy;
@@ -47,6 +48,7 @@ pub static ALL: &[Preset] = &[
     hub_nva_proxy::PRESET,
     cross_region_ha::PRESET,
     expressroute_direct::PRESET,
+    cloud_hsm::PRESET,
 ];
 
 /// Finds a preset by name.
@@ -152,6 +154,7 @@ pub fn build(name: &str, size: &Size) -> Result<Design, PresetError> {
             cross_region_ha::build(spokes, regions)
         }
         "expressroute-direct" => expressroute_direct::build(spokes),
+        "cloud-hsm" => cloud_hsm::build(spokes),
         other => unreachable!("preset {other} is listed but not built"),
     };
     Ok(design)
@@ -423,6 +426,7 @@ mod tests {
             "single-vnet" | "hub-nva-proxy" => &["ha-regions"],
             "cross-region-ha" => &[],
             "expressroute-direct" => &["hsm-er-gateway-not-onprem", "ha-regions"],
+            "cloud-hsm" => &[],
             _ => unreachable!(),
         }
     }
@@ -466,6 +470,16 @@ mod tests {
                 assert_clean(&format!("{} with {spokes} spokes", p.name), &design);
                 assert_only_expected_warnings(p.name, &design);
             }
+        }
+    }
+
+    #[test]
+    fn cloud_hsm_checks_without_errors_at_every_size_it_takes() {
+        let most = preset("cloud-hsm").unwrap().max_spokes;
+        for spokes in [1, 2, 3, 50, most] {
+            let design = built("cloud-hsm", Some(spokes), None);
+            assert_clean(&format!("cloud-hsm with {spokes} spokes"), &design);
+            assert_only_expected_warnings("cloud-hsm", &design);
         }
     }
 
@@ -531,7 +545,7 @@ mod tests {
     #[test]
     fn no_two_vnets_overlap_even_at_1000_spokes() {
         for p in ALL {
-            let design = built(p.name, Some(1000), None);
+            let design = built(p.name, Some(1000.min(p.max_spokes)), None);
             assert_no_vnet_overlap(p.name, &design);
         }
         let design = built("cross-region-ha", Some(100), Some(10));
