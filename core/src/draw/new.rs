@@ -533,7 +533,8 @@ pub(crate) fn cloud_hsm_cluster(
 }
 
 /// A new private endpoint to `target` (a Cloud HSM cluster) in `subnet`, an ordinary one, with
-/// a free static address, in the subnet's next free slot, named `<cluster>-pe`.
+/// free static addresses (one per node, in a row), in the subnet's next free slot, named
+/// `<cluster>-pe`.
 pub(crate) fn private_endpoint(plan: &mut Plan, subnet: Id, target: Id) -> Result<Id, Refusal> {
     let design = &plan.work;
     let (_, s) = subnet_of(design, subnet)?;
@@ -546,7 +547,13 @@ pub(crate) fn private_endpoint(plan: &mut Plan, subnet: Id, target: Id) -> Resul
     let cluster = design
         .cloud_hsm_cluster(target)
         .ok_or_else(|| Refusal::new("A private endpoint connects to a Cloud HSM cluster."))?;
-    let ip = free_ip(design, subnet)?;
+    let nodes = crate::azure::cloud_hsm::NODES.len();
+    let ip = crate::addressing::free_run(design, s, nodes).ok_or_else(|| {
+        Refusal::new(format!(
+            "Subnet {} ({}) has no {nodes} free addresses in a row for the cluster's nodes.",
+            s.name, s.prefix
+        ))
+    })?;
     let name = unique(design, &format!("{}-pe", cluster.name));
     let layout = device_spot(plan, subnet)?;
     let id = plan.id();

@@ -47,7 +47,8 @@ pub struct PrivateEndpoint {
     /// The private-link sub-resource (group id) it connects to.
     #[serde(default = "default_group_id")]
     pub group_id: String,
-    /// A static address in the subnet; Azure assigns the first free one when absent (dynamic).
+    /// A static address in the subnet for the first node (`hsm1`); the other nodes take the
+    /// next addresses, one each. Absent: dynamic, Azure assigns free ones.
     #[serde(
         with = "serde_ip::opt_addr",
         default,
@@ -80,6 +81,21 @@ pub struct PrivateDnsZone {
     pub vnet_links: Vec<Id>,
     #[serde(default)]
     pub layout: Point,
+}
+
+impl PrivateEndpoint {
+    /// The static addresses it takes in its subnet, one per cluster node, when it has them.
+    pub fn static_addresses(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
+        self.private_ip
+            .into_iter()
+            .flat_map(|first| node_addresses(first))
+    }
+}
+
+/// The addresses of a cluster's nodes behind an endpoint whose first node has `first`.
+pub fn node_addresses(first: Ipv4Addr) -> impl Iterator<Item = Ipv4Addr> {
+    let first = u32::from(first);
+    (0..cloud_hsm::NODES.len() as u32).map(move |k| Ipv4Addr::from(first.saturating_add(k)))
 }
 
 impl PrivateDnsZone {

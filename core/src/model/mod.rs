@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub use auto_layout::lay_out;
-pub use cloud::{CloudHsmCluster, PrivateDnsZone, PrivateEndpoint};
+pub use cloud::{node_addresses, CloudHsmCluster, PrivateDnsZone, PrivateEndpoint};
 pub use devices::{
     Firewall, FirewallRule, Gateway, GatewayKind, Hsm, LbProbe, LbRule, LoadBalancer, Nva, VpnType,
 };

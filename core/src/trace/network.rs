@@ -13,10 +13,11 @@ use super::routes::{
     best_of, in_virtual_network, push_default_routes, EffectiveRoute, NextHopType, RouteSet,
     RouteSource, RouteState, VnetScope,
 };
-use crate::addressing::{addresses_in_use, first_usable};
+use crate::addressing::{addresses_in_use, first_free_run, first_usable};
+use crate::azure::cloud_hsm;
 use crate::model::{
-    ConnectionKind, Design, Firewall, Gateway, Hsm, Id, Index, LoadBalancer, NextHop, Nsg, Nva,
-    Peering, RouteTable, Subnet, Vnet,
+    node_addresses, ConnectionKind, Design, Firewall, Gateway, Hsm, Id, Index, LoadBalancer,
+    NextHop, Nsg, Nva, Peering, RouteTable, Subnet, Vnet,
 };
 use ipnet::Ipv4Net;
 use rustc_hash::FxHashMap as HashMap;
@@ -35,8 +36,8 @@ pub enum Device {
     PrivateEndpoint(Id),
 }
 
-/// The address of each private endpoint: its static one, else the first address of its subnet
-/// that Azure does not reserve and no device takes, as Azure assigns a dynamic one (the used
+/// The address of each private endpoint's first node: its static one, else the first of a run
+/// of free addresses of its subnet (one per node), as Azure assigns dynamic ones (the used
 /// addresses are gathered once per subnet that holds a dynamic endpoint).
 fn endpoint_addresses(design: &Design, index: &Index) -> HashMap<Id, Ipv4Addr> {
     let mut out =
@@ -53,12 +54,8 @@ fn endpoint_addresses(design: &Design, index: &Index) -> HashMap<Id, Ipv4Addr> {
         let used = taken
             .entry(subnet.id)
             .or_insert_with(|| addresses_in_use(design, subnet));
-        let prefix = subnet.prefix.trunc();
-        let free = (u32::from(first_usable(&prefix))..u32::from(prefix.broadcast()))
-            .map(Ipv4Addr::from)
-            .find(|a| !used.contains(a));
-        if let Some(ip) = free {
-            used.push(ip);
+        if let Some(ip) = first_free_run(subnet, used, cloud_hsm::NODES.len()) {
+            used.extend(node_addresses(ip));
             out.insert(e.id, ip);
         }
     }
@@ -325,10 +322,12 @@ impl<'d> Network<'d> {
         }
         let endpoint_address = endpoint_addresses(design, &index);
         for e in &design.private_endpoints {
-            if let Some(&address) = endpoint_address.get(&e.id) {
-                devices
-                    .entry(address)
-                    .or_insert(Device::PrivateEndpoint(e.id));
+            if let Some(&first) = endpoint_address.get(&e.id) {
+                for address in node_addresses(first) {
+                    devices
+                        .entry(address)
+                        .or_insert(Device::PrivateEndpoint(e.id));
+                }
             }
         }
         let mut connections_of: HashMap<Id, Vec<usize>> = HashMap::default();
