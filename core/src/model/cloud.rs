@@ -88,7 +88,7 @@ impl PrivateEndpoint {
     pub fn static_addresses(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
         self.private_ip
             .into_iter()
-            .flat_map(|first| node_addresses(first))
+            .flat_map(node_addresses)
     }
 }
 
