@@ -520,3 +520,43 @@ fn the_harness_trips_on_a_real_export_broken_by_hand() {
         &["ExpressRoute gateway", "dependsOn"],
     );
 }
+
+#[test]
+fn the_cloud_hsm_resources_are_validated_against_their_schemas() {
+    use hsmnet_core::export::{arm, Options, Valid};
+    let design = presets::build("cloud-hsm", &presets::Size::default()).unwrap();
+    let valid = Valid::new(&design).unwrap();
+    let mut template = arm::template(&valid, &Options::default());
+    let position = |template: &Value, ty: &str| {
+        template["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|r| r["type"] == ty)
+            .unwrap_or_else(|| panic!("no {ty}"))
+    };
+    for ty in [
+        "Microsoft.HardwareSecurityModules/cloudHsmClusters",
+        "Microsoft.Network/privateDnsZones",
+        "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+        "Microsoft.Network/privateEndpoints",
+        "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+    ] {
+        position(&template, ty);
+    }
+    assert!(all_failures(&template).is_empty());
+    let cluster = position(
+        &template,
+        "Microsoft.HardwareSecurityModules/cloudHsmClusters",
+    );
+    template["resources"][cluster]["properties"]["publicNetworkAccess"] = json!("Enabled");
+    let link = position(
+        &template,
+        "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+    );
+    template["resources"][link]["properties"]["registrationEnabled"] = json!("no");
+    let failures = validate_template(&template);
+    assert_eq!(failures.len(), 2, "{failures:#?}");
+    assert_trips(&failures, &["publicNetworkAccess", "\"Enabled\""]);
+    assert_trips(&failures, &["registrationEnabled", "\"no\""]);
+}
