@@ -79,6 +79,8 @@ pub enum Edit {
     Move { ids: Vec<Id>, dx: f64, dy: f64 },
     /// Renames the design.
     RenameDesign(String),
+    /// Marks elements as retirable (a migration plan's: they served only what it replaces).
+    MarkRetirable(Vec<Id>),
     /// Several edits as one step (one undo, one fix).
     Batch(Vec<Edit>),
 }
@@ -130,6 +132,17 @@ impl Design {
             Edit::Move { ids, dx, dy } => self.move_by(ids, *dx, *dy),
             Edit::RenameDesign(name) => {
                 self.name = name.clone();
+                Ok(())
+            }
+            Edit::MarkRetirable(ids) => {
+                if let Some(missing) = ids.iter().find(|id| self.describe(**id).is_none()) {
+                    return Err(EditError::Unknown(*missing));
+                }
+                for id in ids {
+                    if !self.retirable.contains(id) {
+                        self.retirable.push(*id);
+                    }
+                }
                 Ok(())
             }
             Edit::Batch(edits) => edits.iter().try_for_each(|e| self.apply_in_place(e)),

@@ -55,7 +55,9 @@ pub(super) fn clients(cx: &Context) -> Vec<Client> {
         if !site.roles.hsm_client && !site.roles.admin_workstation {
             continue;
         }
-        let region = landing_vnets(cx, site.id)
+        let region = cx
+            .network()
+            .landing_vnets(site.id)
             .first()
             .and_then(|v| cx.index().vnet(*v))
             .map(|v| v.region);
@@ -71,28 +73,12 @@ pub(super) fn clients(cx: &Context) -> Vec<Client> {
     out
 }
 
-/// The VNets a site's connections land in (its gateways' VNets), in design order: where an
-/// on-premises client resolves private names, through a DNS forwarder.
-pub(super) fn landing_vnets(cx: &Context, site: Id) -> Vec<Id> {
-    let mut out = Vec::new();
-    for &(_, gateway, _) in cx.network().links_of_site(site) {
-        let vnet = cx
-            .index()
-            .gateway(gateway)
-            .and_then(|g| cx.index().vnet_of_subnet(g.subnet));
-        if let Some(v) = vnet.filter(|v| !out.contains(&v.id)) {
-            out.push(v.id);
-        }
-    }
-    out
-}
-
 /// The VNet whose link to the zone lets `client` resolve: its own, or the first its
 /// connections land in.
 pub(super) fn resolving_vnet(cx: &Context, client: &Client) -> Option<Id> {
     match client.kind {
         ClientKind::Subnet { vnet } => Some(vnet),
-        ClientKind::Site { .. } => landing_vnets(cx, client.id).first().copied(),
+        ClientKind::Site { .. } => cx.network().landing_vnets(client.id).first().copied(),
     }
 }
 

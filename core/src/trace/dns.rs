@@ -64,30 +64,38 @@ impl Network<'_> {
             .map_or(&[], Vec::as_slice)
     }
 
+    fn vnet_of_gateway(&self, gateway: Id) -> Option<Id> {
+        self.gateway(gateway)
+            .and_then(|g| self.vnet_of_subnet(g.subnet))
+            .map(|v| v.id)
+    }
+
+    /// The VNets an on-premises site's site-to-site and ExpressRoute connections land in (its
+    /// gateways' VNets), in design order: where its hosts resolve private names, through a DNS
+    /// forwarder.
+    pub(crate) fn landing_vnets(&self, site: Id) -> SmallVec<[Id; 2]> {
+        let mut out = SmallVec::new();
+        for &(_, gateway, p2s) in self.links_of_site(site) {
+            if let Some(v) = self.vnet_of_gateway(gateway).filter(|_| !p2s) {
+                if !out.contains(&v) {
+                    out.push(v);
+                }
+            }
+        }
+        out
+    }
+
     /// The VNets whose DNS a client at `place` uses.
     fn resolving_vnets(&self, place: Place) -> SmallVec<[Id; 2]> {
-        let vnet_of_gateway = |g: Id| {
-            self.gateway(g)
-                .and_then(|g| self.vnet_of_subnet(g.subnet))
-                .map(|v| v.id)
-        };
         let mut out = SmallVec::new();
         match place {
             Place::Subnet(s) => out.extend(self.vnet_of_subnet(s).map(|v| v.id)),
-            Place::Site(site) => {
-                for &(_, gateway, p2s) in self.links_of_site(site) {
-                    if let Some(v) = vnet_of_gateway(gateway).filter(|_| !p2s) {
-                        if !out.contains(&v) {
-                            out.push(v);
-                        }
-                    }
-                }
-            }
+            Place::Site(site) => out = self.landing_vnets(site),
             Place::PointToSite(c) => {
                 let gateway = self
                     .connection(c)
                     .and_then(|c| c.kind.gateways().first().copied());
-                out.extend(gateway.and_then(vnet_of_gateway));
+                out.extend(gateway.and_then(|g| self.vnet_of_gateway(g)));
             }
         }
         out
