@@ -93,17 +93,8 @@ mod tests {
     use crate::rules::testing::*;
 
     fn design() -> (Design, Id) {
-        let mut b = Builder::new("t");
-        let region = b.region("westeurope");
-        let shared = b.vnet(region, "shared-vnet", &["10.1.0.0/16"]);
-        let pe = b.subnet(shared, "endpoints", "10.1.1.0/24");
-        let app = b.vnet(region, "app-vnet", &["10.2.0.0/16"]);
-        let app_subnet = b.client_subnet(app, "app", "10.2.1.0/24");
-        b.peering(shared, app);
-        let cluster = b.cloud_hsm_cluster(region, "chsm-1");
-        let e = b.private_endpoint(pe, cluster, "chsm-1-pe", Some("10.1.1.10"));
-        b.private_dns_zone("privatelink.cloudhsm.azure.net", &[e], &[shared, app]);
-        (b.finish(), app_subnet)
+        let (b, ids) = shared_services(true);
+        (b.finish(), ids.app_subnet)
     }
 
     #[test]

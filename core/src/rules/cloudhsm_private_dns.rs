@@ -160,29 +160,19 @@ fn zone_spot(cx: &Context) -> Point {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::builder::Builder;
     use crate::model::{Design, Id};
     use crate::rules::testing::*;
 
-    /// An app VNet peered with a shared-services VNet holding the endpoint; the zone linked to
-    /// the shared VNet only unless `linked`.
+    /// The shared-services design; the zone linked to the shared VNet only unless `linked`.
     fn design(linked: bool) -> (Design, Id) {
-        let mut b = Builder::new("t");
-        let region = b.region("westeurope");
-        let shared = b.vnet(region, "shared-vnet", &["10.1.0.0/16"]);
-        let pe = b.subnet(shared, "endpoints", "10.1.1.0/24");
-        let app = b.vnet(region, "app-vnet", &["10.2.0.0/16"]);
-        b.client_subnet(app, "app", "10.2.1.0/24");
-        b.peering(shared, app);
-        let cluster = b.cloud_hsm_cluster(region, "chsm-1");
-        let e = b.private_endpoint(pe, cluster, "chsm-1-pe", None);
-        let links = if linked {
-            vec![shared, app]
-        } else {
-            vec![shared]
-        };
-        b.private_dns_zone("privatelink.cloudhsm.azure.net", &[e], &links);
-        (b.finish(), app)
+        let (b, ids) = shared_services(false);
+        let mut d = b.finish();
+        if !linked {
+            d.private_dns_zones[0]
+                .vnet_links
+                .retain(|v| *v == ids.shared);
+        }
+        (d, ids.app)
     }
 
     #[test]

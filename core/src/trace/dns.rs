@@ -188,28 +188,11 @@ impl Network<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::builder::Builder;
     use crate::model::{Design, Protocol};
     use crate::trace::{trace, Endpoint, Verdict};
 
-    /// A cluster's endpoint in a shared-services VNet, an app VNet peered with it, the zone
-    /// holding the endpoint's records and linked to both.
     fn shared_services() -> Design {
-        let mut b = Builder::new("t");
-        let region = b.region("westeurope");
-        let shared = b.vnet(region, "shared-vnet", &["10.1.0.0/16"]);
-        let pe_subnet = b.subnet(shared, "endpoints", "10.1.1.0/24");
-        let app = b.vnet(region, "app-vnet", &["10.2.0.0/16"]);
-        b.client_subnet(app, "app", "10.2.1.0/24");
-        b.peering(shared, app);
-        let cluster = b.cloud_hsm_cluster(region, "chsm-1");
-        let endpoint = b.private_endpoint(pe_subnet, cluster, "chsm-1-pe", None);
-        b.private_dns_zone(
-            "privatelink.cloudhsm.azure.net",
-            &[endpoint],
-            &[shared, app],
-        );
-        b.finish()
+        crate::rules::testing::shared_services(false).0.finish()
     }
 
     fn verdict(d: &Design, from: &str, to: &str, port: u16) -> (Verdict, String) {
