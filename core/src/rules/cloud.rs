@@ -34,11 +34,15 @@ pub(super) fn clients(cx: &Context) -> Vec<Client> {
     let Some(first) = design.cloud_hsm_clusters.first() else {
         return Vec::new();
     };
+    // The first cluster of each region, found once (a design may hold many clusters).
+    let mut by_region: rustc_hash::FxHashMap<Id, Id> = Default::default();
+    for c in &design.cloud_hsm_clusters {
+        by_region.entry(c.region).or_insert(c.id);
+    }
     let cluster_in = |region: Option<Id>| {
         region
-            .and_then(|r| design.cloud_hsm_clusters.iter().find(|c| c.region == r))
-            .unwrap_or(first)
-            .id
+            .and_then(|r| by_region.get(&r).copied())
+            .unwrap_or(first.id)
     };
     let mut out = Vec::new();
     for vnet in &design.vnets {

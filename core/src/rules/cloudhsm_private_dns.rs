@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let mut reported: Vec<(Id, Id)> = Vec::new();
+    let mut reported: rustc_hash::FxHashSet<(Id, Id)> = Default::default();
     for client in clients(cx) {
         let Some(trace) = failed_flow(cx, &client, CLOUD_HSM_CLIENT_PORTS[0]) else {
             continue;
@@ -58,10 +58,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let (Some(vnet), Some(endpoint)) = (vnet, endpoint) else {
             continue;
         };
-        if reported.contains(&(vnet, client.cluster)) {
+        if !reported.insert((vnet, client.cluster)) {
             continue;
         }
-        reported.push((vnet, client.cluster));
         let mut elements = vec![client.id, vnet, client.cluster];
         let zone = holding_zone(cx, client.cluster);
         elements.extend(zone);
