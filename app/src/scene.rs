@@ -79,6 +79,9 @@ pub enum SymbolKind {
     Firewall,
     Site,
     Circuit,
+    CloudHsmCluster,
+    PrivateEndpoint,
+    PrivateDnsZone,
 }
 
 impl SymbolKind {
@@ -94,6 +97,9 @@ impl SymbolKind {
             SymbolKind::Firewall => "Firewall",
             SymbolKind::Site => "On-premises site",
             SymbolKind::Circuit => "ExpressRoute circuit",
+            SymbolKind::CloudHsmCluster => "Cloud HSM cluster",
+            SymbolKind::PrivateEndpoint => "Private endpoint",
+            SymbolKind::PrivateDnsZone => "Private DNS zone",
         }
     }
 
@@ -109,6 +115,9 @@ impl SymbolKind {
             SymbolKind::Firewall => "firewall",
             SymbolKind::Site => "site",
             SymbolKind::Circuit => "circuit",
+            SymbolKind::CloudHsmCluster => "cloud-hsm",
+            SymbolKind::PrivateEndpoint => "private-endpoint",
+            SymbolKind::PrivateDnsZone => "dns-zone",
         }
     }
 }
@@ -374,6 +383,27 @@ impl Scene {
             };
             symbol(n.id, SymbolKind::Nva, &n.name, detail, n.layout);
         }
+        for c in &design.cloud_hsm_clusters {
+            let access = if c.public_network_access {
+                "public access on"
+            } else {
+                "public access off"
+            };
+            let detail = format!("{}, {access}", c.sku);
+            symbol(c.id, SymbolKind::CloudHsmCluster, &c.name, detail, c.layout);
+        }
+        for e in &design.private_endpoints {
+            let detail = match e.private_ip {
+                Some(ip) => format!("{} to {}, {ip}", e.group_id, design.name_of(e.target)),
+                None => format!("{} to {}, dynamic", e.group_id, design.name_of(e.target)),
+            };
+            symbol(e.id, SymbolKind::PrivateEndpoint, &e.name, detail, e.layout);
+        }
+        for z in &design.private_dns_zones {
+            let linked: Vec<String> = z.vnet_links.iter().map(|v| design.name_of(*v)).collect();
+            let detail = format!("linked to {}", linked.join(", "));
+            symbol(z.id, SymbolKind::PrivateDnsZone, &z.name, detail, z.layout);
+        }
 
         fit_labels(&mut scene.symbols);
         (scene.links, scene.trunks) = links(design);
@@ -538,6 +568,49 @@ impl SymbolKind {
                     cx: 0.0,
                     cy: 0.0,
                     r: 6.0,
+                },
+            ],
+            SymbolKind::CloudHsmCluster => &[
+                Rect {
+                    class: "shape",
+                    x: -13.0,
+                    y: -11.0,
+                    w: 26.0,
+                    h: 22.0,
+                    rx: 6.0,
+                },
+                Text {
+                    class: "glyph-text",
+                    y: 2.5,
+                    text: "CHSM",
+                },
+            ],
+            SymbolKind::PrivateEndpoint => &[
+                Circle {
+                    class: "shape",
+                    cx: 0.0,
+                    cy: 0.0,
+                    r: 11.0,
+                },
+                Text {
+                    class: "glyph-text",
+                    y: 2.5,
+                    text: "PE",
+                },
+            ],
+            SymbolKind::PrivateDnsZone => &[
+                Rect {
+                    class: "shape",
+                    x: -13.0,
+                    y: -9.0,
+                    w: 26.0,
+                    h: 18.0,
+                    rx: 2.0,
+                },
+                Text {
+                    class: "glyph-text",
+                    y: 2.5,
+                    text: "DNS",
                 },
             ],
         }

@@ -6,6 +6,7 @@ mod export;
 mod fix;
 mod input;
 mod link;
+mod migrate;
 mod output;
 mod preset;
 mod routes;
@@ -139,6 +140,30 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Plan the migration of a Dedicated HSM design to Azure Cloud HSM.
+    ///
+    /// Writes the target design: the source with a Cloud HSM cluster per region that held HSMs,
+    /// a private endpoint where the clients reach it, the private DNS zone linked to their
+    /// VNets, the Cloud HSM ports opened beside every NSG or firewall rule that allowed 1792,
+    /// and what served only Dedicated HSM marked retirable (kept). The summary lists what is
+    /// added, changed and retirable, traces every former HSM client to the cluster, and lists
+    /// the steps the network cannot show, each with its source.
+    /// The design goes to OUT, or to standard output; the summary to standard output when the
+    /// design went to OUT, else to standard error.
+    /// Exit status: 0 the target checks with no errors and every former client reaches the
+    /// cluster, 1 otherwise, 2 the input cannot be read, holds no Dedicated HSM, or the output
+    /// cannot be written.
+    Migrate {
+        #[arg(value_enum)]
+        to: migrate::To,
+        /// The design document; `-` reads standard input.
+        file: String,
+        /// Write the target design to this file instead of standard output.
+        #[arg(short = 'o', long = "out")]
+        out: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Share a design as a link that carries it whole (`…/#d=v1.…`), or read one back.
     Link {
         #[command(subcommand)]
@@ -177,6 +202,12 @@ fn main() -> ExitCode {
             format,
         } => fix::run(&file, &rules, out.as_deref(), format),
         Command::Link { action } => link::run(action),
+        Command::Migrate {
+            to,
+            file,
+            out,
+            format,
+        } => migrate::run(to, &file, out.as_deref(), format),
         Command::Trace {
             file,
             from,

@@ -35,7 +35,7 @@ fn preset_names() -> Vec<String> {
 #[test]
 fn every_preset_checks_clean_at_default_size_and_at_100_spokes() {
     let names = preset_names();
-    assert_eq!(names.len(), 6, "{names:?}");
+    assert_eq!(names.len(), 7, "{names:?}");
     assert!(names.contains(&"payment-hsm".to_string()), "{names:?}");
     assert!(
         names.contains(&"payment-hsm-multi-vnet".to_string()),

@@ -51,6 +51,9 @@ fn preset_names() -> Vec<String> {
 /// what was broken.
 fn broken(name: &str) -> (Design, Vec<&'static str>) {
     let mut d = load(&preset(&[name])).unwrap();
+    if d.hsms.is_empty() {
+        return broken_cloud_hsm(d);
+    }
     let mut done = Vec::new();
     let hsm_subnet = d.hsms[0].subnet;
     let hsm_vnet = d.vnet_of_subnet(hsm_subnet).unwrap().id;
@@ -120,6 +123,22 @@ fn broken(name: &str) -> (Design, Vec<&'static str>) {
     (d, done)
 }
 
+/// A Cloud HSM design broken in several ways: public network access on, the endpoint's group
+/// id wrong, an application VNet unlinked from the DNS zone.
+fn broken_cloud_hsm(mut d: Design) -> (Design, Vec<&'static str>) {
+    d.cloud_hsm_clusters[0].public_network_access = true;
+    d.private_endpoints[0].group_id = "vault".into();
+    d.private_dns_zones[0].vnet_links.pop();
+    (
+        d,
+        vec![
+            "public network access on",
+            "endpoint group id wrong",
+            "a VNet unlinked from the zone",
+        ],
+    )
+}
+
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
@@ -128,7 +147,7 @@ fn json(text: &str) -> Value {
 fn every_preset_broken_several_ways_is_fixed_and_a_second_run_applies_nothing() {
     let scratch = Scratch::new("presets");
     let names = preset_names();
-    assert_eq!(names.len(), 6, "{names:?}");
+    assert_eq!(names.len(), 7, "{names:?}");
     for name in &names {
         let (design, broke) = broken(name);
         assert!(broke.len() >= 3, "{name}: {broke:?}");

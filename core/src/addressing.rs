@@ -8,8 +8,8 @@ use ipnet::Ipv4Net;
 use rustc_hash::FxHashSet;
 use std::net::Ipv4Addr;
 
-/// Addresses the devices of a subnet use: HSM NICs, NVAs, load balancer frontends, and the
-/// first usable address, which Azure Firewall takes.
+/// Addresses the devices of a subnet use: HSM NICs, NVAs, load balancer frontends, private
+/// endpoints with a static address, and the first usable address, which Azure Firewall takes.
 pub fn addresses_in_use(design: &Design, subnet: &Subnet) -> Vec<Ipv4Addr> {
     let mut taken: Vec<Ipv4Addr> = Vec::new();
     for h in &design.hsms {
@@ -34,6 +34,13 @@ pub fn addresses_in_use(design: &Design, subnet: &Subnet) -> Vec<Ipv4Addr> {
             .filter(|l| l.subnet == subnet.id)
             .filter_map(|l| l.frontend_ip),
     );
+    taken.extend(
+        design
+            .private_endpoints
+            .iter()
+            .filter(|e| e.subnet == subnet.id)
+            .flat_map(|e| e.static_addresses()),
+    );
     if design.firewalls.iter().any(|f| f.subnet == subnet.id) {
         taken.push(first_usable(&subnet.prefix));
     }
@@ -47,6 +54,36 @@ pub fn free_addresses(design: &Design, subnet: &Subnet) -> impl Iterator<Item = 
     (u32::from(first_usable(&prefix))..u32::from(prefix.broadcast()))
         .map(Ipv4Addr::from)
         .filter(move |a| !taken.contains(a))
+}
+
+/// The first of `n` consecutive addresses of a subnet that Azure does not reserve and no
+/// device uses (a Cloud HSM endpoint takes one per node).
+pub fn free_run(design: &Design, subnet: &Subnet, n: usize) -> Option<Ipv4Addr> {
+    let taken = addresses_in_use(design, subnet);
+    first_free_run(subnet, &taken, n)
+}
+
+/// The first of `n` consecutive usable addresses of `subnet` not in `taken`.
+pub fn first_free_run(subnet: &Subnet, taken: &[Ipv4Addr], n: usize) -> Option<Ipv4Addr> {
+    let prefix = subnet.prefix.trunc();
+    let (start, end) = (
+        u32::from(first_usable(&prefix)),
+        u32::from(prefix.broadcast()),
+    );
+    // Each taken address ends at most one run: the search stops within (taken + 1) × n steps.
+    let taken: FxHashSet<Ipv4Addr> = taken.iter().copied().collect();
+    let mut run = 0;
+    for a in start..end {
+        if taken.contains(&Ipv4Addr::from(a)) {
+            run = 0;
+            continue;
+        }
+        run += 1;
+        if run == n {
+            return Some(Ipv4Addr::from(a + 1 - n as u32));
+        }
+    }
+    None
 }
 
 /// Addresses Azure lets resources use in a subnet of this prefix (0 when too small).

@@ -335,6 +335,48 @@ pub fn check_integrity(design: &Design) -> Result<(), IntegrityError> {
     in_subnet!(nvas);
     in_subnet!(load_balancers);
     in_subnet!(firewalls);
+    in_subnet!(private_endpoints);
+    for (i, c) in design.cloud_hsm_clusters.iter().enumerate() {
+        expect(
+            format!("cloud_hsm_clusters[{i}].region"),
+            c.region,
+            Kind::Region,
+        )?;
+    }
+    for (i, e) in design.private_endpoints.iter().enumerate() {
+        expect(
+            format!("private_endpoints[{i}].target"),
+            e.target,
+            Kind::CloudHsmCluster,
+        )?;
+    }
+    for (i, zone) in design.private_dns_zones.iter().enumerate() {
+        let lists = [
+            ("records", &zone.records, Kind::PrivateEndpoint),
+            ("vnet_links", &zone.vnet_links, Kind::Vnet),
+        ];
+        for (field, list, kind) in lists {
+            let mut seen = std::collections::HashSet::with_capacity(list.len());
+            for (j, id) in list.iter().enumerate() {
+                let path = format!("private_dns_zones[{i}].{field}[{j}]");
+                expect(path.clone(), *id, kind)?;
+                if !seen.insert(*id) {
+                    return Err(IntegrityError {
+                        path,
+                        message: format!("{} is listed twice", id.0),
+                    });
+                }
+            }
+        }
+    }
+    for (i, id) in design.retirable.iter().enumerate() {
+        if index.kind(*id).is_none() {
+            return Err(IntegrityError {
+                path: format!("retirable[{i}]"),
+                message: format!("{} names no element", id.0),
+            });
+        }
+    }
     for (i, lb) in design.load_balancers.iter().enumerate() {
         for (j, b) in lb.backends.iter().enumerate() {
             expect(format!("load_balancers[{i}].backends[{j}]"), *b, Kind::Nva)?;

@@ -34,6 +34,9 @@ pub enum Element {
     Circuit(ErCircuit),
     Peering(Peering),
     Connection(Connection),
+    CloudHsmCluster(CloudHsmCluster),
+    PrivateEndpoint(PrivateEndpoint),
+    PrivateDnsZone(PrivateDnsZone),
 }
 
 impl Element {
@@ -53,6 +56,9 @@ impl Element {
             Element::Circuit(e) => e.id,
             Element::Peering(e) => e.id,
             Element::Connection(e) => e.id,
+            Element::CloudHsmCluster(e) => e.id,
+            Element::PrivateEndpoint(e) => e.id,
+            Element::PrivateDnsZone(e) => e.id,
         }
     }
 }
@@ -73,6 +79,8 @@ pub enum Edit {
     Move { ids: Vec<Id>, dx: f64, dy: f64 },
     /// Renames the design.
     RenameDesign(String),
+    /// Marks elements as retirable (a migration plan's: they served only what it replaces).
+    MarkRetirable(Vec<Id>),
     /// Several edits as one step (one undo, one fix).
     Batch(Vec<Edit>),
 }
@@ -126,6 +134,17 @@ impl Design {
                 self.name = name.clone();
                 Ok(())
             }
+            Edit::MarkRetirable(ids) => {
+                if let Some(missing) = ids.iter().find(|id| self.describe(**id).is_none()) {
+                    return Err(EditError::Unknown(*missing));
+                }
+                for id in ids {
+                    if !self.retirable.contains(id) {
+                        self.retirable.push(*id);
+                    }
+                }
+                Ok(())
+            }
             Edit::Batch(edits) => edits.iter().try_for_each(|e| self.apply_in_place(e)),
         }
     }
@@ -156,6 +175,9 @@ impl Design {
             Element::Circuit(e) => self.circuits.push(e),
             Element::Peering(e) => self.peerings.push(e),
             Element::Connection(e) => self.connections.push(e),
+            Element::CloudHsmCluster(e) => self.cloud_hsm_clusters.push(e),
+            Element::PrivateEndpoint(e) => self.private_endpoints.push(e),
+            Element::PrivateDnsZone(e) => self.private_dns_zones.push(e),
         }
         Ok(())
     }
@@ -194,6 +216,9 @@ impl Design {
             Element::Circuit(e) => put(&mut self.circuits, e),
             Element::Peering(e) => put(&mut self.peerings, e),
             Element::Connection(e) => put(&mut self.connections, e),
+            Element::CloudHsmCluster(e) => put(&mut self.cloud_hsm_clusters, e),
+            Element::PrivateEndpoint(e) => put(&mut self.private_endpoints, e),
+            Element::PrivateDnsZone(e) => put(&mut self.private_dns_zones, e),
         }
     }
 
@@ -233,6 +258,14 @@ impl Design {
         self.circuits.retain(|e| keep(&e.id));
         self.peerings.retain(|e| keep(&e.id));
         self.connections.retain(|e| keep(&e.id));
+        self.cloud_hsm_clusters.retain(|e| keep(&e.id));
+        self.private_endpoints.retain(|e| keep(&e.id));
+        self.private_dns_zones.retain(|e| keep(&e.id));
+        for zone in &mut self.private_dns_zones {
+            zone.records.retain(keep);
+            zone.vnet_links.retain(keep);
+        }
+        self.retirable.retain(keep);
         Ok(())
     }
 
@@ -261,6 +294,16 @@ impl Design {
             in_subnet!(nvas);
             in_subnet!(load_balancers);
             in_subnet!(firewalls);
+            for c in &self.cloud_hsm_clusters {
+                if gone.contains(&c.region) {
+                    gone.insert(c.id);
+                }
+            }
+            for e in &self.private_endpoints {
+                if gone.contains(&e.subnet) || gone.contains(&e.target) {
+                    gone.insert(e.id);
+                }
+            }
             for c in &self.circuits {
                 if gone.contains(&c.site) {
                     gone.insert(c.id);
@@ -341,6 +384,12 @@ impl Design {
         shift_devices!(nvas);
         shift_devices!(load_balancers);
         shift_devices!(firewalls);
+        shift_devices!(private_endpoints);
+        for c in &mut self.cloud_hsm_clusters {
+            if moving.contains(&c.id) || moving.contains(&c.region) {
+                shift(&mut c.layout);
+            }
+        }
         macro_rules! shift_free {
             ($field:ident) => {
                 for e in &mut self.$field {
@@ -354,6 +403,7 @@ impl Design {
         shift_free!(nsgs);
         shift_free!(sites);
         shift_free!(circuits);
+        shift_free!(private_dns_zones);
         Ok(())
     }
 }
@@ -380,7 +430,10 @@ has_id!(
     OnPremSite,
     ErCircuit,
     Peering,
-    Connection
+    Connection,
+    CloudHsmCluster,
+    PrivateEndpoint,
+    PrivateDnsZone
 );
 
 /// A design with undo and redo. Each applied edit is one step.

@@ -30,6 +30,7 @@ pub mod export;
 pub mod form;
 pub mod graph;
 pub mod link;
+pub mod migrate;
 pub mod model;
 pub mod naming;
 pub mod presets;

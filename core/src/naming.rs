@@ -86,6 +86,29 @@ const VNET_TO_VNET: [Affix; 2] = [
     },
 ];
 
+const ZONE_LINK: Affix = Affix {
+    prefix: "link-",
+    suffix: "",
+};
+
+/// The name of a private DNS zone's link to a VNet.
+pub fn zone_link(vnet: &str) -> String {
+    ZONE_LINK.of(vnet)
+}
+
+/// The name of a private endpoint's DNS zone group (one per endpoint).
+pub const DNS_ZONE_GROUP: &str = "default";
+
+/// The name of a private endpoint's connection to its private-link resource.
+pub fn endpoint_connection(endpoint: &str) -> String {
+    CONNECTION.of(endpoint)
+}
+
+const CONNECTION: Affix = Affix {
+    prefix: "",
+    suffix: "-connection",
+};
+
 /// The name of a gateway's or firewall's public IP.
 pub fn public_ip(owner: &str) -> String {
     PUBLIC_IP.of(owner)
@@ -237,7 +260,15 @@ pub fn planned<'d>(index: &Index<'d>, arena: &'d mut String) -> Vec<Planned<'d>>
             + lb_parts
             + 2 * design.nvas.len()
             + design.hsms.len()
-            + 2 * design.peerings.len(),
+            + 2 * design.peerings.len()
+            + design.cloud_hsm_clusters.len()
+            + design.private_endpoints.len()
+            + design.private_dns_zones.len()
+            + design
+                .private_dns_zones
+                .iter()
+                .map(|z| z.vnet_links.len())
+                .sum::<usize>(),
     );
     arena.clear();
     let mut add = |element: Id,
@@ -448,6 +479,31 @@ pub fn planned<'d>(index: &Index<'d>, arena: &'d mut String) -> Vec<Planned<'d>>
     }
     for h in &design.hsms {
         add(h.id, "HSM", top("hsm"), Name::Own(&h.name), Hsm, false);
+    }
+    for c in &design.cloud_hsm_clusters {
+        let name = Name::Own(&c.name);
+        add(
+            c.id,
+            "Cloud HSM cluster",
+            top("chsm"),
+            name,
+            CloudHsm,
+            false,
+        );
+    }
+    for e in &design.private_endpoints {
+        let name = Name::Own(&e.name);
+        add(e.id, "private endpoint", top("pe"), name, General, false);
+    }
+    for z in &design.private_dns_zones {
+        let name = Name::Own(&z.name);
+        add(z.id, "private DNS zone", top("dns"), name, General, false);
+        for &vnet in &z.vnet_links {
+            let vnet = index.vnet(vnet).map_or("", |v| v.name.as_str());
+            let scope = inside("dns links", z.id);
+            let name = Name::Affixed(ZONE_LINK, vnet);
+            add(z.id, "virtual network link", scope, name, General, true);
+        }
     }
     for p in &design.peerings {
         for (on, remote) in [(p.a, p.b), (p.b, p.a)] {

@@ -493,7 +493,7 @@ fn every_preset_exports_a_template_that_passes_the_schemas_and_the_facts() {
                         .filter(|r| r["type"] == "Microsoft.HardwareSecurityModules/dedicatedHSMs")
                         .filter(|r| r["apiVersion"] == hsm_api_version.as_str())
                         .count();
-                    if hsms == 0 {
+                    if hsms == 0 && !design.hsms.is_empty() {
                         failures.push(format!("no dedicatedHSMs at apiVersion {hsm_api_version}"));
                     }
                     (case, count_resources(&template["resources"]), failures)
@@ -569,4 +569,44 @@ fn the_harness_trips_on_a_real_export_broken_by_hand() {
         &template_facts(&template),
         &["ExpressRoute gateway", "dependsOn"],
     );
+}
+
+#[test]
+fn the_cloud_hsm_resources_are_validated_against_their_schemas() {
+    use hsmnet_core::export::{arm, Options, Valid};
+    let design = presets::build("cloud-hsm", &presets::Size::default()).unwrap();
+    let valid = Valid::new(&design).unwrap();
+    let mut template = arm::template(&valid, &Options::default());
+    let position = |template: &Value, ty: &str| {
+        template["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|r| r["type"] == ty)
+            .unwrap_or_else(|| panic!("no {ty}"))
+    };
+    for ty in [
+        "Microsoft.HardwareSecurityModules/cloudHsmClusters",
+        "Microsoft.Network/privateDnsZones",
+        "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+        "Microsoft.Network/privateEndpoints",
+        "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+    ] {
+        position(&template, ty);
+    }
+    assert!(all_failures(&template).is_empty());
+    let cluster = position(
+        &template,
+        "Microsoft.HardwareSecurityModules/cloudHsmClusters",
+    );
+    template["resources"][cluster]["properties"]["publicNetworkAccess"] = json!("Enabled");
+    let link = position(
+        &template,
+        "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+    );
+    template["resources"][link]["properties"]["registrationEnabled"] = json!("no");
+    let failures = validate_template(&template);
+    assert_eq!(failures.len(), 2, "{failures:#?}");
+    assert_trips(&failures, &["publicNetworkAccess", "\"Enabled\""]);
+    assert_trips(&failures, &["registrationEnabled", "\"no\""]);
 }

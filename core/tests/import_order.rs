@@ -24,7 +24,7 @@ const LEVELS: &[&[&str]] = &[
     &["form"],
     &["presets"],
     &["rules"],
-    &["export"],
+    &["export", "migrate"],
     &["link"],
 ];
 

@@ -78,6 +78,17 @@ fn clients_reach_their_hsms(design: &Design) -> usize {
     }
     assert!(!clients.is_empty(), "{} has HSM clients", design.name);
     for (client, region) in clients {
+        // A Cloud HSM design: every client reaches the cluster on the client ports, by name.
+        for cluster in &design.cloud_hsm_clusters {
+            for port in [2224, 2225, 443] {
+                let to = Endpoint::CloudHsm(cluster.id);
+                let t = net.trace(client, to, Protocol::Tcp, port).unwrap();
+                assert!(t.delivered(), "{}:\n{t}", design.name);
+                assert!(t.hops.iter().any(|h| h.leg == Leg::Back), "{t}");
+                assert_eq!(net.reaches(client, to, Protocol::Tcp, port), Ok(true));
+            }
+            pairs += 1;
+        }
         for hsm in &design.hsms {
             if region.is_some() && region_of_subnet(hsm.subnet) != region {
                 continue;

@@ -83,7 +83,7 @@ test("editor: a blank design opens on a page of its own", async () => {
   await page.getByRole("button", { name: "Blank design", exact: true }).click();
   await page.waitForFunction(() => document.querySelectorAll("svg.canvas g.area").length === 0);
   await showEditor();
-  assertEqual(await count(".palette [data-item]"), 15, "palette items");
+  assertEqual(await count(".palette [data-item]"), 18, "palette items");
 });
 
 test("editor: region, VNet, subnets and an HSM are drawn by dragging from the palette", async () => {

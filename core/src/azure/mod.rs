@@ -10,8 +10,10 @@
 //! - [`addresses`]: the addresses Azure reserves in a subnet, the health-probe source, the
 //!   ranges a virtual network may and should use.
 //! - [`ports`]: the ports an HSM listens on.
+//! - [`cloud_hsm`]: Azure Cloud HSM's SKUs, private-link group, DNS zone and regions.
 
 pub mod addresses;
+pub mod cloud_hsm;
 pub mod names;
 pub mod offered;
 pub mod ports;

@@ -27,7 +27,7 @@ pub fn is_firewall_subnet(name: &str) -> bool {
 /// Where the naming rules come from.
 pub const PATTERNS_SOURCE: &str = "azure-resource-manager/management/resource-name-rules.md \
      (Microsoft.Network, Microsoft.Compute); the Microsoft.HardwareSecurityModules API's name \
-     pattern for dedicatedHSMs";
+     patterns for dedicatedHSMs and (2025-03-31) cloudHsmClusters";
 
 /// The naming rule a kind of Azure resource follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +42,8 @@ pub enum Pattern {
     Vm,
     /// Dedicated HSMs: 3 to 24 letters, digits and `-` (`^[a-zA-Z0-9-]{3,24}$`).
     Hsm,
+    /// Cloud HSM clusters: 3 to 23 letters, digits and `-` (`^[a-zA-Z0-9-]{3,23}$`).
+    CloudHsm,
 }
 
 impl Pattern {
@@ -52,6 +54,7 @@ impl Pattern {
             Pattern::Vnet => (2, 64),
             Pattern::Vm => (1, 64),
             Pattern::Hsm => (3, 24),
+            Pattern::CloudHsm => (3, 23),
         };
         // Names are ASCII but for mistakes: count bytes then, characters otherwise.
         let ascii = name.is_ascii();
@@ -69,7 +72,7 @@ impl Pattern {
             Pattern::General | Pattern::Vnet => {
                 c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'
             }
-            Pattern::Vm | Pattern::Hsm => c.is_ascii_alphanumeric() || c == '-',
+            Pattern::Vm | Pattern::Hsm | Pattern::CloudHsm => c.is_ascii_alphanumeric() || c == '-',
         };
         let bad = if ascii {
             name.bytes().map(char::from).find(|&c| !allowed(c))
@@ -79,14 +82,15 @@ impl Pattern {
         if let Some(bad) = bad {
             let set = match self {
                 Pattern::General | Pattern::Vnet => "letters, digits, '_', '.' and '-'",
-                Pattern::Vm | Pattern::Hsm => "letters, digits and '-'",
+                Pattern::Vm | Pattern::Hsm | Pattern::CloudHsm => "letters, digits and '-'",
             };
             return Some(format!("it contains {bad:?}; only {set} are allowed"));
         }
-        if self != Pattern::Hsm && !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        let anchored = !matches!(self, Pattern::Hsm | Pattern::CloudHsm);
+        if anchored && !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return Some("it must start with a letter or a digit".to_string());
         }
-        if self != Pattern::Hsm && (name.ends_with('.') || name.ends_with('-')) {
+        if anchored && (name.ends_with('.') || name.ends_with('-')) {
             return Some("it must not end with '.' or '-'".to_string());
         }
         None

@@ -1,5 +1,6 @@
 //! The ports a Dedicated HSM listens on: the only services the tracer delivers to an HSM, and
-//! the port the rules expect the NVA proxy tier (load balancer, firewall, NSGs) to carry.
+//! the port the rules expect the NVA proxy tier (load balancer, firewall, NSGs) to carry; and
+//! the ports a Cloud HSM private endpoint serves.
 
 /// Luna's NTLS port: every HSM client opens its sessions to it (Dedicated HSM networking
 /// considerations; Thales Luna Network HSM, "NTLS").
@@ -19,3 +20,16 @@ pub const PAYSHIELD_HOST_PORT: u16 = 1500;
 /// payShield Manager: the browser console of a payShield 10K, served over HTTPS on the
 /// management NIC's address (payment-hsm/access-payshield-manager.md, inspect-traffic.md).
 pub const PAYSHIELD_MANAGER_PORT: u16 = 443;
+/// Where the Cloud HSM ports come from.
+pub const CLOUD_HSM_PORTS_SOURCE: &str = "cloud-hsm/network-security.md, 'Required ports' (VM to \
+     HSM: 2224 and 2225 client front-end and 443 client requests, all `azcloudhsm_client`; 444 \
+     `azcloudhsm_mgmt_util`; 445 is internal between the nodes) and its NSG rules example";
+
+/// The TCP ports every Cloud HSM client (`azcloudhsm_client`) opens to the private endpoint.
+pub const CLOUD_HSM_CLIENT_PORTS: [u16; 3] = [2224, 2225, 443];
+
+/// The TCP port of the management utility (`azcloudhsm_mgmt_util`), used from admin hosts.
+pub const CLOUD_HSM_MANAGEMENT_PORT: u16 = 444;
+
+/// Every port a Cloud HSM private endpoint serves to clients and admin hosts.
+pub const CLOUD_HSM_PORTS: [u16; 4] = [2224, 2225, 443, 444];

@@ -19,11 +19,14 @@ pub enum Item {
     Nsg,
     Site,
     Circuit,
+    CloudHsmCluster,
+    PrivateEndpoint,
+    PrivateDnsZone,
 }
 
 impl Item {
     /// The palette, in the order it is shown: containers first, then devices, policies, outside.
-    pub const ALL: [Item; 15] = [
+    pub const ALL: [Item; 18] = [
         Item::Region,
         Item::Vnet,
         Item::Subnet,
@@ -39,6 +42,9 @@ impl Item {
         Item::Nsg,
         Item::Site,
         Item::Circuit,
+        Item::CloudHsmCluster,
+        Item::PrivateEndpoint,
+        Item::PrivateDnsZone,
     ];
 
     /// The name users read on the palette.
@@ -59,6 +65,9 @@ impl Item {
             Item::Nsg => "NSG",
             Item::Site => "On-premises site",
             Item::Circuit => "ExpressRoute circuit",
+            Item::CloudHsmCluster => "Cloud HSM cluster",
+            Item::PrivateEndpoint => "Private endpoint",
+            Item::PrivateDnsZone => "Private DNS zone",
         }
     }
 
@@ -77,6 +86,9 @@ impl Item {
             Item::RouteTable | Item::Nsg => "onto a subnet, or anywhere to keep it apart",
             Item::Site => "outside the regions",
             Item::Circuit => "outside the regions, next to an on-premises site",
+            Item::CloudHsmCluster => "into a region",
+            Item::PrivateEndpoint => "into an ordinary subnet; to the nearest Cloud HSM cluster",
+            Item::PrivateDnsZone => "outside the regions",
         }
     }
 
@@ -98,6 +110,9 @@ impl Item {
             Item::Nsg => "nsg",
             Item::Site => "site",
             Item::Circuit => "circuit",
+            Item::CloudHsmCluster => "cloud-hsm-cluster",
+            Item::PrivateEndpoint => "private-endpoint",
+            Item::PrivateDnsZone => "private-dns-zone",
         }
     }
 

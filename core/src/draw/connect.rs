@@ -3,6 +3,7 @@
 use super::catalogue::Item;
 use super::new;
 use super::place::policy_refusal;
+use super::plan::Plan;
 use super::Refusal;
 use crate::edit::{Edit, Element};
 use crate::model::metrics::badge_point;
@@ -11,7 +12,9 @@ use crate::model::*;
 /// What can be linked, for the refusal message.
 const WHAT_LINKS: &str = "Links join two VNets (peering), a VPN gateway and a site \
     (site-to-site) or another VPN gateway (VNet-to-VNet), an ExpressRoute gateway and a circuit, \
-    a circuit and its site, an NSG or route table and a subnet, an NVA and a load balancer.";
+    a circuit and its site, an NSG or route table and a subnet, an NVA and a load balancer, \
+    a subnet and a Cloud HSM cluster (a private endpoint), a private DNS zone and a VNet (a \
+    link) or a private endpoint (its records).";
 
 /// Links `a` and `b` as one edit, or says why they cannot be linked. The order of the two ends
 /// does not matter.
@@ -41,6 +44,9 @@ pub fn connect(design: &Design, a: Id, b: Id) -> Result<Edit, Refusal> {
         (Kind::Subnet, Kind::Nsg) => associate(design, a, b, Item::Nsg),
         (Kind::Subnet, Kind::RouteTable) => associate(design, a, b, Item::RouteTable),
         (Kind::Nva, Kind::LoadBalancer) => add_backend(design, a, b),
+        (Kind::Subnet, Kind::CloudHsmCluster) => endpoint_to(design, a, b),
+        (Kind::Vnet, Kind::PrivateDnsZone) => link_zone(design, b, a),
+        (Kind::PrivateEndpoint, Kind::PrivateDnsZone) => register_in_zone(design, b, a),
         _ => Err(Refusal::new(format!(
             "{} and {} cannot be linked. {WHAT_LINKS}",
             capitalised(&with_article(ka.label())),
@@ -81,7 +87,69 @@ fn rank(kind: Kind) -> u8 {
         Kind::RouteTable => 11,
         Kind::Peering => 12,
         Kind::Connection => 13,
+        Kind::CloudHsmCluster => 14,
+        Kind::PrivateEndpoint => 15,
+        Kind::PrivateDnsZone => 16,
     }
+}
+
+/// A private endpoint to `cluster` in `subnet`.
+fn endpoint_to(design: &Design, subnet: Id, cluster: Id) -> Result<Edit, Refusal> {
+    let mut plan = Plan::new(design);
+    new::private_endpoint(&mut plan, subnet, cluster)?;
+    plan.finish()
+}
+
+/// Links the private DNS zone `zone` to `vnet`, so that the VNet's resources resolve its names.
+pub fn link_zone(design: &Design, zone: Id, vnet: Id) -> Result<Edit, Refusal> {
+    let mut z = design
+        .private_dns_zone(zone)
+        .ok_or_else(|| Refusal::new("That private DNS zone no longer exists."))?
+        .clone();
+    if z.vnet_links.contains(&vnet) {
+        return Err(Refusal::new(format!(
+            "Zone {} is already linked to {}.",
+            z.name,
+            design.name_of(vnet)
+        )));
+    }
+    z.vnet_links.push(vnet);
+    Ok(Edit::Replace(Element::PrivateDnsZone(z)))
+}
+
+/// Removes the link between the private DNS zone `zone` and `vnet`.
+pub fn unlink_zone(design: &Design, zone: Id, vnet: Id) -> Result<Edit, Refusal> {
+    let mut z = design
+        .private_dns_zone(zone)
+        .ok_or_else(|| Refusal::new("That private DNS zone no longer exists."))?
+        .clone();
+    let before = z.vnet_links.len();
+    z.vnet_links.retain(|v| *v != vnet);
+    if z.vnet_links.len() == before {
+        return Err(Refusal::new(format!(
+            "Zone {} is not linked to {}.",
+            z.name,
+            design.name_of(vnet)
+        )));
+    }
+    Ok(Edit::Replace(Element::PrivateDnsZone(z)))
+}
+
+/// Puts the records of `endpoint` in the private DNS zone `zone` (its DNS zone group).
+fn register_in_zone(design: &Design, zone: Id, endpoint: Id) -> Result<Edit, Refusal> {
+    let mut z = design
+        .private_dns_zone(zone)
+        .expect("a private DNS zone")
+        .clone();
+    if z.records.contains(&endpoint) {
+        return Err(Refusal::new(format!(
+            "Zone {} already holds the records of {}.",
+            z.name,
+            design.name_of(endpoint)
+        )));
+    }
+    z.records.push(endpoint);
+    Ok(Edit::Replace(Element::PrivateDnsZone(z)))
 }
 
 fn peer(design: &Design, a: Id, b: Id) -> Result<Edit, Refusal> {

@@ -51,9 +51,13 @@ pub fn duplicate(design: &Design, ids: &[Id]) -> Result<Edit, Refusal> {
             Kind::Hsm | Kind::Nva | Kind::LoadBalancer => {
                 copy_device(&mut plan, design, id, None, None)?;
             }
-            Kind::Gateway | Kind::Firewall | Kind::Peering | Kind::Connection => {
-                return Err(not_copied(kind, "duplicate"))
-            }
+            Kind::Gateway
+            | Kind::Firewall
+            | Kind::Peering
+            | Kind::Connection
+            | Kind::CloudHsmCluster
+            | Kind::PrivateEndpoint
+            | Kind::PrivateDnsZone => return Err(not_copied(kind, "duplicate")),
             Kind::Site => {
                 let at = design.site(id).expect("a site").layout;
                 copy_site(&mut plan, design, id, Point::new(at.x, at.y + SITE_STEP))?;
@@ -82,6 +86,10 @@ pub(super) fn not_copied(kind: Kind, verb: &str) -> Refusal {
     Refusal::new(match kind {
         Kind::Gateway => format!("A VNet holds one gateway of each kind: {verb} its VNet instead."),
         Kind::Firewall => format!("A VNet holds one firewall: {verb} its VNet instead."),
+        Kind::CloudHsmCluster | Kind::PrivateEndpoint | Kind::PrivateDnsZone => format!(
+            "A {} is not copied: add a new one from the palette.",
+            kind.label()
+        ),
         _ => format!("Links are not copied: {verb} what they join, then connect the copies."),
     })
 }

@@ -63,7 +63,14 @@ fn device_points(design: &Design, subnet: Id) -> Vec<Point> {
             $(points.extend(design.$field.iter().filter(|e| e.subnet == subnet).map(|e| e.layout));)*
         };
     }
-    collect!(hsms, gateways, nvas, load_balancers, firewalls);
+    collect!(
+        hsms,
+        gateways,
+        nvas,
+        load_balancers,
+        firewalls,
+        private_endpoints
+    );
     points
 }
 

@@ -46,8 +46,11 @@ pub fn element_at(design: &Design, p: Point) -> Option<Id> {
         firewalls,
         gateways,
         hsms,
+        private_endpoints,
+        cloud_hsm_clusters,
         circuits,
-        sites
+        sites,
+        private_dns_zones
     );
     if let Some(e) = design
         .route_tables
@@ -108,6 +111,8 @@ pub fn container_of(design: &Design, id: Id) -> Option<Id> {
         .or_else(|| design.nva(id).map(|e| e.subnet))
         .or_else(|| design.load_balancer(id).map(|e| e.subnet))
         .or_else(|| design.firewall(id).map(|e| e.subnet))
+        .or_else(|| design.private_endpoint(id).map(|e| e.subnet))
+        .or_else(|| design.cloud_hsm_cluster(id).map(|e| e.region))
 }
 
 #[cfg(test)]

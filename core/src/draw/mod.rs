@@ -31,7 +31,7 @@ mod remove;
 pub mod view;
 
 pub use catalogue::Item;
-pub use connect::connect;
+pub use connect::{connect, link_zone, unlink_zone};
 pub use duplicate::duplicate;
 pub use geometry::spot_in;
 pub use hit::{container_of, containers_at, element_at};

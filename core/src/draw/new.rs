@@ -12,7 +12,7 @@ use super::addresses::{
     free_ip, peering_pair, site_prefix, subnet_prefix, vnet_space, vpn_device_ip,
 };
 use super::geometry::{
-    clear_of, device_spot, grow_to_hold, next_subnet_rect, GAP, HEADER, VNET_H, VNET_W,
+    clear_of, device_spot, grow_to_hold, next_subnet_rect, symbol_rect, GAP, HEADER, VNET_H, VNET_W,
 };
 use super::names::{unique, Names};
 use super::plan::Plan;
@@ -523,6 +523,75 @@ pub(crate) fn circuit(plan: &mut Plan, site: Id, at: Point) -> Result<Id, Refusa
     plan.push(Edit::Add(Element::Circuit(ErCircuit {
         layout: at,
         ..circuit
+    })))?;
+    Ok(id)
+}
+
+/// A new Cloud HSM cluster named from `name` in `region`, drawn at `at` (the region grows to
+/// hold it), with the default SKU and public network access disabled.
+pub(crate) fn cloud_hsm_cluster(
+    plan: &mut Plan,
+    region: Id,
+    at: Point,
+    name: &str,
+) -> Result<Id, Refusal> {
+    let design = &plan.work;
+    if design.region(region).is_none() {
+        return Err(Refusal::new("That region no longer exists."));
+    }
+    let name = unique(design, name);
+    let id = plan.id();
+    let cluster = CloudHsmCluster::new(id, name, region);
+    plan.push(Edit::Add(Element::CloudHsmCluster(CloudHsmCluster {
+        layout: at,
+        ..cluster
+    })))?;
+    grow_to_hold(plan, region, symbol_rect(at))?;
+    Ok(id)
+}
+
+/// A new private endpoint to `target` (a Cloud HSM cluster) in `subnet`, an ordinary one, with
+/// free static addresses (one per node, in a row), in the subnet's next free slot, named
+/// `<cluster>-pe`.
+pub(crate) fn private_endpoint(plan: &mut Plan, subnet: Id, target: Id) -> Result<Id, Refusal> {
+    let design = &plan.work;
+    let (_, s) = subnet_of(design, subnet)?;
+    if s.delegation.is_some() || is_gateway_subnet(&s.name) || is_firewall_subnet(&s.name) {
+        return Err(Refusal::new(format!(
+            "A private endpoint goes into an ordinary subnet; {} is not.",
+            s.name
+        )));
+    }
+    let cluster = design
+        .cloud_hsm_cluster(target)
+        .ok_or_else(|| Refusal::new("A private endpoint connects to a Cloud HSM cluster."))?;
+    let nodes = crate::azure::cloud_hsm::NODES.len();
+    let ip = crate::addressing::free_run(design, s, nodes).ok_or_else(|| {
+        Refusal::new(format!(
+            "Subnet {} ({}) has no {nodes} free addresses in a row for the cluster's nodes.",
+            s.name, s.prefix
+        ))
+    })?;
+    let name = unique(design, &format!("{}-pe", cluster.name));
+    let layout = device_spot(plan, subnet)?;
+    let id = plan.id();
+    let endpoint = PrivateEndpoint::new(id, name, subnet, target, Some(ip));
+    plan.push(Edit::Add(Element::PrivateEndpoint(PrivateEndpoint {
+        layout,
+        ..endpoint
+    })))?;
+    Ok(id)
+}
+
+/// A new private DNS zone for Cloud HSM at `at`, holding no records and linked to no VNet.
+pub(crate) fn private_dns_zone(plan: &mut Plan, at: Point) -> Result<Id, Refusal> {
+    let design = &plan.work;
+    let name = unique(design, crate::azure::cloud_hsm::PRIVATE_DNS_ZONE);
+    let id = plan.id();
+    let zone = PrivateDnsZone::new(id, name);
+    plan.push(Edit::Add(Element::PrivateDnsZone(PrivateDnsZone {
+        layout: at,
+        ..zone
     })))?;
     Ok(id)
 }

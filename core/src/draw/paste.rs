@@ -58,9 +58,13 @@ pub fn copy(design: &Design, ids: &[Id]) -> Result<Copied, Refusal> {
             .describe(id)
             .ok_or_else(|| Refusal::new(format!("No element has id {}.", id.0)))?;
         match kind {
-            Kind::Gateway | Kind::Firewall | Kind::Peering | Kind::Connection => {
-                return Err(not_copied(kind, "copy"))
-            }
+            Kind::Gateway
+            | Kind::Firewall
+            | Kind::Peering
+            | Kind::Connection
+            | Kind::CloudHsmCluster
+            | Kind::PrivateEndpoint
+            | Kind::PrivateDnsZone => return Err(not_copied(kind, "copy")),
             Kind::Subnet if is_gateway_subnet(name) || is_firewall_subnet(name) => {
                 return Err(Refusal::new(format!(
                     "A VNet has only one {name}: copy the VNet instead."
@@ -179,9 +183,13 @@ pub fn paste(design: &Design, copied: &Copied, at: Point) -> Result<Edit, Refusa
                 copy_policy(&mut plan, source, id, to)?;
                 None
             }
-            Kind::Gateway | Kind::Firewall | Kind::Peering | Kind::Connection => {
-                return Err(not_copied(kind, "paste"))
-            }
+            Kind::Gateway
+            | Kind::Firewall
+            | Kind::Peering
+            | Kind::Connection
+            | Kind::CloudHsmCluster
+            | Kind::PrivateEndpoint
+            | Kind::PrivateDnsZone => return Err(not_copied(kind, "paste")),
         };
         if let Some(new_id) = new_id {
             pasted.insert(id, new_id);

@@ -135,6 +135,31 @@ pub fn place(design: &Design, item: Item, at: Point) -> Result<Edit, Refusal> {
                 })?;
             new::circuit(&mut plan, site.id, at)?;
         }
+        Item::CloudHsmCluster => {
+            let region = under
+                .region
+                .ok_or_else(|| Refusal::new("A Cloud HSM cluster goes into a region."))?;
+            new::cloud_hsm_cluster(&mut plan, region, at, "chsm-1")?;
+        }
+        Item::PrivateEndpoint => {
+            let subnet = workload_subnet(design, &under, "A private endpoint")?;
+            // An endpoint connects to a cluster: the nearest one.
+            let distance = |c: &&CloudHsmCluster| (c.layout.x - at.x).hypot(c.layout.y - at.y);
+            let cluster = design
+                .cloud_hsm_clusters
+                .iter()
+                .min_by(|a, b| distance(a).total_cmp(&distance(b)))
+                .ok_or_else(|| {
+                    Refusal::new(
+                        "A private endpoint connects to a Cloud HSM cluster: add a cluster first.",
+                    )
+                })?;
+            new::private_endpoint(&mut plan, subnet, cluster.id)?;
+        }
+        Item::PrivateDnsZone => {
+            outside_regions(&under, "A private DNS zone")?;
+            new::private_dns_zone(&mut plan, at)?;
+        }
     }
     plan.finish()
 }
@@ -165,6 +190,8 @@ pub fn drop_target(design: &Design, item: Item, at: Point) -> Result<Option<Id>,
         Some(Element::Nva(e)) => Some(e.subnet),
         Some(Element::LoadBalancer(e)) => Some(e.subnet),
         Some(Element::Firewall(e)) => Some(e.subnet),
+        Some(Element::PrivateEndpoint(e)) => Some(e.subnet),
+        Some(Element::CloudHsmCluster(e)) => Some(e.region),
         _ => None,
     })
 }

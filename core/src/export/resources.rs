@@ -76,6 +76,9 @@ impl From<Ref> for Val {
     }
 }
 
+// After `obj!`, which it uses.
+mod cloud;
+
 fn strs<T: ToString>(items: &[T]) -> Val {
     Val::Arr(items.iter().map(|i| Val::Str(i.to_string())).collect())
 }
@@ -118,6 +121,7 @@ pub(super) fn build(design: &Design, options: &Options) -> Template {
     b.load_balancers();
     b.nvas();
     b.hsms();
+    b.cloud_hsm();
     b.peerings();
     let mut metadata = vec![("name".to_string(), design.name.clone())];
     if !design.description.is_empty() {

@@ -101,6 +101,15 @@ pub fn element(design: &Design, id: Id) -> Option<Element> {
         Kind::Circuit => Element::Circuit(find(&design.circuits, id, |e| e.id)?),
         Kind::Peering => Element::Peering(find(&design.peerings, id, |e| e.id)?),
         Kind::Connection => Element::Connection(find(&design.connections, id, |e| e.id)?),
+        Kind::CloudHsmCluster => {
+            Element::CloudHsmCluster(find(&design.cloud_hsm_clusters, id, |e| e.id)?)
+        }
+        Kind::PrivateEndpoint => {
+            Element::PrivateEndpoint(find(&design.private_endpoints, id, |e| e.id)?)
+        }
+        Kind::PrivateDnsZone => {
+            Element::PrivateDnsZone(find(&design.private_dns_zones, id, |e| e.id)?)
+        }
     })
 }
 
@@ -121,6 +130,9 @@ pub fn kind(element: &Element) -> Kind {
         Element::Circuit(_) => Kind::Circuit,
         Element::Peering(_) => Kind::Peering,
         Element::Connection(_) => Kind::Connection,
+        Element::CloudHsmCluster(_) => Kind::CloudHsmCluster,
+        Element::PrivateEndpoint(_) => Kind::PrivateEndpoint,
+        Element::PrivateDnsZone(_) => Kind::PrivateDnsZone,
     }
 }
 

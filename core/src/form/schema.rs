@@ -1,6 +1,7 @@
 //! What each kind of element lets a user edit: its fields, in the order a form shows them,
 //! with the type of each. Ids and layouts are never listed: the canvas owns them.
 
+use crate::azure::cloud_hsm;
 use crate::azure::offered::{DEDICATED_HSM_SKU, HSM_DELEGATION, HSM_STAMPS, PAYSHIELD_SKUS};
 use crate::azure::ports::PAYSHIELD_HOST_PORT;
 use crate::model::Kind;
@@ -331,6 +332,45 @@ pub(super) fn specs(tag: &str) -> &'static [Spec] {
                 NAME,
                 f("kind", "Kind", Ty::ConnectionKind),
                 f("fastpath", "ExpressRoute FastPath", Ty::Bool(false)),
+            ];
+            S
+        }
+        "cloud_hsm_cluster" => {
+            const S: &[Spec] = &[
+                NAME,
+                f("region", "Region", Ty::Ref(Kind::Region)),
+                f("sku", "SKU", Ty::Choice(&cloud_hsm::SKUS)),
+                f(
+                    "public_network_access",
+                    "Public network access",
+                    Ty::Bool(false),
+                ),
+            ];
+            S
+        }
+        "private_endpoint" => {
+            const S: &[Spec] = &[
+                NAME,
+                SUBNET,
+                f(
+                    "target",
+                    "Cloud HSM cluster",
+                    Ty::Ref(Kind::CloudHsmCluster),
+                ),
+                f("group_id", "Group id", Ty::Choice(&[cloud_hsm::GROUP_ID])),
+                f("private_ip", "Static address (empty: dynamic)", Ty::OptIp),
+            ];
+            S
+        }
+        "private_dns_zone" => {
+            const S: &[Spec] = &[
+                NAME,
+                f(
+                    "records",
+                    "Records of private endpoints",
+                    Ty::Refs(Kind::PrivateEndpoint),
+                ),
+                f("vnet_links", "Linked VNets", Ty::Refs(Kind::Vnet)),
             ];
             S
         }

@@ -152,7 +152,7 @@ fn every_field_of_every_element_of_every_preset_reads_back_to_the_same_element()
             }
         }
     }
-    assert_eq!(kinds.len(), 14, "presets cover every kind: {kinds:?}");
+    assert_eq!(kinds.len(), 17, "presets cover every kind: {kinds:?}");
 }
 
 #[test]

@@ -1,10 +1,11 @@
 //! A simple, deterministic layout for designs built in code (presets, tests): on-premises sites
-//! in a column on the left, regions side by side, VNets in a grid inside their region, subnets
-//! stacked inside their VNet, devices in a row inside their subnet.
+//! and private DNS zones in a column on the left, regions side by side, VNets in a grid inside
+//! their region with its Cloud HSM clusters in a row below them, subnets stacked inside their
+//! VNet, devices in a row inside their subnet.
 
 use super::metrics::{
-    badge_point, device_point, CIRCUIT_STEP, GAP, HEADER, SITE_COLUMN_W, SITE_STEP, SUBNET_H,
-    SUBNET_W,
+    badge_point, device_point, CIRCUIT_STEP, DEVICE_STEP, DEVICE_X, DEVICE_Y, GAP, HEADER,
+    SITE_COLUMN_W, SITE_STEP, SUBNET_H, SUBNET_W,
 };
 use super::{Design, Id, Point, Rect};
 use std::collections::HashMap;
@@ -20,6 +21,10 @@ pub fn lay_out(design: &mut Design) {
     for circuit in &mut design.circuits {
         circuit.layout = Point::new(GAP + 140.0, y + 20.0);
         y += CIRCUIT_STEP;
+    }
+    for zone in &mut design.private_dns_zones {
+        zone.layout = Point::new(GAP + 40.0, y + 20.0);
+        y += SITE_STEP;
     }
 
     // Subnets inside VNets; VNet sizes follow.
@@ -53,7 +58,22 @@ pub fn lay_out(design: &mut Design) {
             row_h = row_h.max(vnet.layout.h);
             width = width.max((column + 1) as f64 * cell_w);
         }
-        let rect = Rect::new(x, GAP, width + GAP, row_top + row_h + GAP);
+        let mut rect = Rect::new(x, GAP, width + GAP, row_top + row_h + GAP);
+        // Cloud HSM clusters in a row along the region's bottom, below its VNets.
+        let mut n = 0;
+        for cluster in design.cloud_hsm_clusters.iter_mut() {
+            if cluster.region == region {
+                cluster.layout = Point::new(
+                    x + GAP + DEVICE_X + n as f64 * DEVICE_STEP,
+                    rect.y + rect.h + DEVICE_Y - GAP,
+                );
+                n += 1;
+            }
+        }
+        if n > 0 {
+            rect.h += SUBNET_H;
+            rect.w = rect.w.max(2.0 * GAP + DEVICE_X + n as f64 * DEVICE_STEP);
+        }
         region_rects.insert(region, rect);
         x += rect.w + 2.0 * GAP;
     }
@@ -100,6 +120,9 @@ pub fn lay_out(design: &mut Design) {
         e.layout = place(e.subnet);
     }
     for e in &mut design.nvas {
+        e.layout = place(e.subnet);
+    }
+    for e in &mut design.private_endpoints {
         e.layout = place(e.subnet);
     }
     let mut nsg_at: HashMap<Id, Point> = HashMap::new();

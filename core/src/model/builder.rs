@@ -233,6 +233,39 @@ impl Builder {
         id
     }
 
+    /// A Cloud HSM cluster of the default SKU, closed to public networks.
+    pub fn cloud_hsm_cluster(&mut self, region: Id, name: &str) -> Id {
+        let id = self.id();
+        let cluster = CloudHsmCluster::new(id, name.to_string(), region);
+        self.design.cloud_hsm_clusters.push(cluster);
+        id
+    }
+
+    /// A private endpoint to `target` in `subnet`, static at `private_ip` or dynamic.
+    pub fn private_endpoint(
+        &mut self,
+        subnet: Id,
+        target: Id,
+        name: &str,
+        private_ip: Option<&str>,
+    ) -> Id {
+        let id = self.id();
+        let ip = private_ip.map(ip);
+        let endpoint = PrivateEndpoint::new(id, name.to_string(), subnet, target, ip);
+        self.design.private_endpoints.push(endpoint);
+        id
+    }
+
+    /// A private DNS zone holding the records of `endpoints`, linked to `vnets`.
+    pub fn private_dns_zone(&mut self, name: &str, endpoints: &[Id], vnets: &[Id]) -> Id {
+        let id = self.id();
+        let mut zone = PrivateDnsZone::new(id, name.to_string());
+        zone.records = endpoints.to_vec();
+        zone.vnet_links = vnets.to_vec();
+        self.design.private_dns_zones.push(zone);
+        id
+    }
+
     pub fn vnet_mut(&mut self, id: Id) -> &mut Vnet {
         self.design
             .vnets

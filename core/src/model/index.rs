@@ -3,6 +3,7 @@
 //! and read by every rule, the tracer and the topology (the `Design` methods scan linearly,
 //! which is fine for one edit but not for fifty rules over a 1,000-spoke estate).
 
+use super::{CloudHsmCluster, PrivateDnsZone, PrivateEndpoint};
 use super::{Connection, ErCircuit, Kind, Peering, Region, Subnet, Vnet};
 use super::{Design, Firewall, Gateway, Hsm, Id, LoadBalancer, Nsg, Nva, OnPremSite, RouteTable};
 use rustc_hash::FxHashMap as HashMap;
@@ -25,6 +26,9 @@ enum Slot {
     Circuit(u32),
     Peering(u32),
     Connection(u32),
+    CloudHsmCluster(u32),
+    PrivateEndpoint(u32),
+    PrivateDnsZone(u32),
 }
 
 /// Id lookups over one design. Built in O(n); every lookup is O(1).
@@ -133,6 +137,9 @@ impl<'d> Index<'d> {
         index!(circuits, Circuit);
         index!(peerings, Peering);
         index!(connections, Connection);
+        index!(cloud_hsm_clusters, CloudHsmCluster);
+        index!(private_endpoints, PrivateEndpoint);
+        index!(private_dns_zones, PrivateDnsZone);
         let (slots, duplicates) = Slots::new(entries);
         let mut index = Index {
             design,
@@ -179,6 +186,9 @@ impl<'d> Index<'d> {
             Slot::Circuit(_) => Kind::Circuit,
             Slot::Peering(_) => Kind::Peering,
             Slot::Connection(_) => Kind::Connection,
+            Slot::CloudHsmCluster(_) => Kind::CloudHsmCluster,
+            Slot::PrivateEndpoint(_) => Kind::PrivateEndpoint,
+            Slot::PrivateDnsZone(_) => Kind::PrivateDnsZone,
         })
     }
 
@@ -212,6 +222,27 @@ impl<'d> Index<'d> {
         Connection,
         connections,
         Connection
+    );
+    getter!(
+        cloud_hsm_cluster,
+        cloud_hsm_cluster_position,
+        CloudHsmCluster,
+        cloud_hsm_clusters,
+        CloudHsmCluster
+    );
+    getter!(
+        private_endpoint,
+        private_endpoint_position,
+        PrivateEndpoint,
+        private_endpoints,
+        PrivateEndpoint
+    );
+    getter!(
+        private_dns_zone,
+        private_dns_zone_position,
+        PrivateDnsZone,
+        private_dns_zones,
+        PrivateDnsZone
     );
 
     /// A subnet's position: its VNet's in the design, and its own in the VNet.
@@ -287,6 +318,9 @@ impl<'d> Index<'d> {
                 Slot::Circuit(i) => &d.circuits[i as usize].name,
                 Slot::Peering(i) => &d.peerings[i as usize].name,
                 Slot::Connection(i) => &d.connections[i as usize].name,
+                Slot::CloudHsmCluster(i) => &d.cloud_hsm_clusters[i as usize].name,
+                Slot::PrivateEndpoint(i) => &d.private_endpoints[i as usize].name,
+                Slot::PrivateDnsZone(i) => &d.private_dns_zones[i as usize].name,
             },
         };
         name.clone()

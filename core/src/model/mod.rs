@@ -11,6 +11,7 @@
 
 mod auto_layout;
 pub mod builder;
+mod cloud;
 pub mod defaults;
 mod devices;
 mod index;
@@ -26,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub use auto_layout::lay_out;
+pub use cloud::{node_addresses, CloudHsmCluster, PrivateDnsZone, PrivateEndpoint};
 pub use devices::{
     Firewall, FirewallRule, Gateway, GatewayKind, Hsm, LbProbe, LbRule, LoadBalancer, Nva, VpnType,
 };
@@ -82,6 +84,17 @@ pub struct Design {
     pub peerings: Vec<Peering>,
     #[serde(default)]
     pub connections: Vec<Connection>,
+    /// Azure Cloud HSM clusters (absent from older documents, omitted when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cloud_hsm_clusters: Vec<CloudHsmCluster>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private_endpoints: Vec<PrivateEndpoint>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private_dns_zones: Vec<PrivateDnsZone>,
+    /// Elements a migration plan marks as retirable: they served only what the plan replaces
+    /// (a Dedicated HSM's delegation, gateway, proxy tier), kept until the team removes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retirable: Vec<Id>,
 }
 
 /// What kind of element an id names; used by findings, selections and the canvas.
@@ -102,6 +115,9 @@ pub enum Kind {
     Circuit,
     Peering,
     Connection,
+    CloudHsmCluster,
+    PrivateEndpoint,
+    PrivateDnsZone,
 }
 
 impl Kind {
@@ -122,6 +138,9 @@ impl Kind {
             Kind::Circuit => "ExpressRoute circuit",
             Kind::Peering => "peering",
             Kind::Connection => "connection",
+            Kind::CloudHsmCluster => "Cloud HSM cluster",
+            Kind::PrivateEndpoint => "private endpoint",
+            Kind::PrivateDnsZone => "private DNS zone",
         }
     }
 }
@@ -184,6 +203,18 @@ impl Design {
 
     pub fn circuit(&self, id: Id) -> Option<&ErCircuit> {
         self.circuits.iter().find(|c| c.id == id)
+    }
+
+    pub fn cloud_hsm_cluster(&self, id: Id) -> Option<&CloudHsmCluster> {
+        self.cloud_hsm_clusters.iter().find(|c| c.id == id)
+    }
+
+    pub fn private_endpoint(&self, id: Id) -> Option<&PrivateEndpoint> {
+        self.private_endpoints.iter().find(|e| e.id == id)
+    }
+
+    pub fn private_dns_zone(&self, id: Id) -> Option<&PrivateDnsZone> {
+        self.private_dns_zones.iter().find(|z| z.id == id)
     }
 
     /// The VNet that holds a subnet.
@@ -254,6 +285,9 @@ impl Design {
         find!(circuits, Kind::Circuit);
         find!(peerings, Kind::Peering);
         find!(connections, Kind::Connection);
+        find!(cloud_hsm_clusters, Kind::CloudHsmCluster);
+        find!(private_endpoints, Kind::PrivateEndpoint);
+        find!(private_dns_zones, Kind::PrivateDnsZone);
         None
     }
 
@@ -284,6 +318,9 @@ impl Design {
         ids.extend(self.circuits.iter().map(|e| e.id));
         ids.extend(self.peerings.iter().map(|e| e.id));
         ids.extend(self.connections.iter().map(|e| e.id));
+        ids.extend(self.cloud_hsm_clusters.iter().map(|e| e.id));
+        ids.extend(self.private_endpoints.iter().map(|e| e.id));
+        ids.extend(self.private_dns_zones.iter().map(|e| e.id));
         ids
     }
 
@@ -317,6 +354,11 @@ impl Design {
             .flat_map(|f| &f.rules)
             .map(|r| 1 + r.sources.len() + r.destinations.len() + r.ports.len())
             .sum();
+        let dns_references: usize = self
+            .private_dns_zones
+            .iter()
+            .map(|z| z.records.len() + z.vnet_links.len())
+            .sum();
         let balancers: usize = self
             .load_balancers
             .iter()
@@ -330,5 +372,7 @@ impl Design {
             + nsg_rules
             + firewall_rules
             + balancers
+            + dns_references
+            + self.retirable.len()
     }
 }

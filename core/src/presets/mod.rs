@@ -6,6 +6,7 @@
 //! against that data and dispatches by name. Every preset draws its addresses from [`plan`], so
 //! no two VNets overlap at any size and a design built twice is the same design.
 
+mod cloud_hsm;
 mod cross_region_ha;
 mod expressroute_direct;
 mod hub_nva_proxy;
@@ -54,6 +55,7 @@ pub static ALL: &[Preset] = &[
     expressroute_direct::PRESET,
     payment_hsm::PRESET,
     payment_hsm_multi_vnet::PRESET,
+    cloud_hsm::PRESET,
 ];
 
 /// Finds a preset by name.
@@ -161,6 +163,7 @@ pub fn build(name: &str, size: &Size) -> Result<Design, PresetError> {
         "expressroute-direct" => expressroute_direct::build(spokes),
         "payment-hsm" => payment_hsm::build(spokes),
         "payment-hsm-multi-vnet" => payment_hsm_multi_vnet::build(spokes),
+        "cloud-hsm" => cloud_hsm::build(spokes),
         other => unreachable!("preset {other} is listed but not built"),
     };
     Ok(design)
@@ -516,6 +519,7 @@ mod tests {
             "expressroute-direct" => &["hsm-er-gateway-not-onprem", "ha-regions"],
             "payment-hsm" => &["payshield-ha"],
             "payment-hsm-multi-vnet" => &[],
+            "cloud-hsm" => &[],
             _ => unreachable!(),
         }
     }
@@ -559,6 +563,16 @@ mod tests {
                 assert_clean(&format!("{} with {spokes} spokes", p.name), &design);
                 assert_only_expected_warnings(p.name, &design);
             }
+        }
+    }
+
+    #[test]
+    fn cloud_hsm_checks_without_errors_at_every_size_it_takes() {
+        let most = preset("cloud-hsm").unwrap().max_spokes;
+        for spokes in [1, 2, 3, 50, most] {
+            let design = built("cloud-hsm", Some(spokes), None);
+            assert_clean(&format!("cloud-hsm with {spokes} spokes"), &design);
+            assert_only_expected_warnings("cloud-hsm", &design);
         }
     }
 

@@ -4,7 +4,7 @@
 //! What several rules share lives in modules named by topic, not in rule files: `select` (which
 //! elements: gateway and HSM subnets, HSM VNets, VPN gateways, HSMs by region, stamps), `fixes`
 //! (edit builders for one-click fixes), `wording` (lists of names in messages), `hub` (the parts
-//! of an NVA proxy hub) and, for tests, `testing` (fixtures and helpers). Facts about Azure
+//! of an NVA proxy hub), `cloud` (Cloud HSM clients and what the tracer says of them) and, for tests, `testing` (fixtures and helpers). Facts about Azure
 //! (offered regions and values, names, ports, reserved addresses, quotas) are in
 //! [`crate::azure`], which drawing, the tracer and the export read too.
 //!
@@ -22,6 +22,11 @@ use std::fmt;
 mod address_overlap_connected;
 mod azure_name_valid;
 mod circuit_valid;
+mod cloudhsm_client_ports;
+mod cloudhsm_onprem_vpn;
+mod cloudhsm_private_dns;
+mod cloudhsm_private_endpoint;
+mod cloudhsm_region_offered;
 mod coexist_gateway_sku;
 mod cross_region_vpn;
 mod er_private_peering;
@@ -86,6 +91,7 @@ pub use apply::{apply_fix, FixError};
 
 // Shared by several rules, by topic; each says what it holds. A helper used by one rule only
 // stays in that rule's file.
+mod cloud;
 mod fixes;
 mod hub;
 mod select;
@@ -303,6 +309,11 @@ pub static ALL: &[&Rule] = &[
     &payshield_no_load_balancer::RULE,
     &payshield_ha::RULE,
     &payshield_manager_reachable::RULE,
+    &cloudhsm_private_endpoint::RULE,
+    &cloudhsm_private_dns::RULE,
+    &cloudhsm_client_ports::RULE,
+    &cloudhsm_region_offered::RULE,
+    &cloudhsm_onprem_vpn::RULE,
 ];
 
 /// Finds a rule by its catalogue name.

@@ -112,3 +112,34 @@ pub fn proxy_hub() -> (Builder, ProxyHub) {
     };
     (b, ids)
 }
+
+/// The ids of [`shared_services`].
+pub struct SharedServices {
+    pub shared: Id,
+    pub app: Id,
+    pub app_subnet: Id,
+}
+
+/// A Cloud HSM design done right: a cluster's endpoint (static at 10.1.1.10, or dynamic) in a
+/// shared-services VNet, an application VNet of HSM clients peered with it, and the zone
+/// holding the endpoint's records, linked to both VNets.
+pub fn shared_services(static_ip: bool) -> (Builder, SharedServices) {
+    let mut b = Builder::new("t");
+    let region = b.region("westeurope");
+    let shared = b.vnet(region, "shared-vnet", &["10.1.0.0/16"]);
+    let endpoints_subnet = b.subnet(shared, "endpoints", "10.1.1.0/24");
+    let app = b.vnet(region, "app-vnet", &["10.2.0.0/16"]);
+    let app_subnet = b.client_subnet(app, "app", "10.2.1.0/24");
+    b.peering(shared, app);
+    let cluster = b.cloud_hsm_cluster(region, "chsm-1");
+    let ip = static_ip.then_some("10.1.1.10");
+    let endpoint = b.private_endpoint(endpoints_subnet, cluster, "chsm-1-pe", ip);
+    let links = [shared, app];
+    b.private_dns_zone("privatelink.cloudhsm.azure.net", &[endpoint], &links);
+    let ids = SharedServices {
+        shared,
+        app,
+        app_subnet,
+    };
+    (b, ids)
+}

@@ -22,6 +22,9 @@ pub enum Endpoint {
     Hsm(Id),
     /// A payShield HSM's management NIC, where payShield Manager answers (`HSM/management`).
     Management(Id),
+    /// A Cloud HSM cluster, reached by the name its nodes have in the private DNS zone, at the
+    /// private endpoint that name resolves to.
+    CloudHsm(Id),
     /// Whatever holds this address: a device, a subnet, a site, a point-to-site pool.
     Address(Ipv4Addr),
 }
@@ -29,7 +32,7 @@ pub enum Endpoint {
 /// Why a name or address names no endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EndpointError {
-    #[error("{0:?} names no HSM, subnet, on-premises site or point-to-site connection, and is not an IPv4 address")]
+    #[error("{0:?} names no HSM, Cloud HSM cluster, subnet, on-premises site or point-to-site connection, and is not an IPv4 address")]
     Unknown(String),
     #[error("{text:?} names several subnets ({choices}); write VNET/SUBNET")]
     Ambiguous { text: String, choices: String },
@@ -97,6 +100,9 @@ impl Endpoint {
                 return Ok(Endpoint::Management(h.id));
             }
         }
+        if let Some(c) = design.cloud_hsm_clusters.iter().find(|c| c.name == text) {
+            return Ok(Endpoint::CloudHsm(c.id));
+        }
         if let Some(s) = design.sites.iter().find(|s| s.name == text) {
             return Ok(Endpoint::Site(s.id));
         }
@@ -160,6 +166,8 @@ pub(crate) struct Located {
     pub address: Ipv4Addr,
     pub place: Place,
     pub hsm: Option<Id>,
+    /// A Cloud HSM cluster, whose address is what its name resolves to.
+    pub cluster: Option<Id>,
     /// The element a hop names for it.
     pub element: Id,
     /// In words: `'hsm1' (10.0.1.4)`.
@@ -218,6 +226,7 @@ pub(crate) fn locate(
                 address,
                 place: Place::Subnet(id),
                 hsm: None,
+                cluster: None,
                 element: id,
                 label: labelled(id, address),
             })
@@ -229,6 +238,7 @@ pub(crate) fn locate(
                 address,
                 place: Place::Subnet(hsm.subnet),
                 hsm: Some(id),
+                cluster: None,
                 element: id,
                 label: labelled(id, address),
             })
@@ -243,6 +253,7 @@ pub(crate) fn locate(
                 address,
                 place: Place::Subnet(subnet),
                 hsm: None,
+                cluster: None,
                 element: id,
                 label: if with_label {
                     format!("{} management ({address})", net.name(id))
@@ -271,6 +282,7 @@ pub(crate) fn locate(
                         address,
                         place: Place::Site(id),
                         hsm: None,
+                        cluster: None,
                         element: id,
                         label: labelled(id, address),
                     })
@@ -283,9 +295,39 @@ pub(crate) fn locate(
                 address,
                 place: Place::PointToSite(id),
                 hsm: None,
+                cluster: None,
                 element: id,
                 label: if with_label {
                     format!("point-to-site client of {} ({address})", net.name(id))
+                } else {
+                    String::new()
+                },
+            })
+        }
+        Endpoint::CloudHsm(id) => {
+            // The address the name resolves to depends on the client (the zone must be linked
+            // to its VNet): the walk resolves it; until then, the first endpoint's.
+            net.design
+                .cloud_hsm_cluster(id)
+                .ok_or_else(|| no_address(id))?;
+            let (address, subnet) = net
+                .endpoints_of(id)
+                .first()
+                .and_then(|&e| {
+                    Some((
+                        net.endpoint_address(e)?,
+                        net.design.private_endpoint(e)?.subnet,
+                    ))
+                })
+                .unwrap_or((Ipv4Addr::UNSPECIFIED, id));
+            Ok(Located {
+                address,
+                place: Place::Subnet(subnet),
+                hsm: None,
+                cluster: Some(id),
+                element: id,
+                label: if with_label {
+                    format!("Cloud HSM cluster {}", net.name(id))
                 } else {
                     String::new()
                 },
@@ -308,6 +350,7 @@ fn locate_address(net: &Network, ip: Ipv4Addr, with_label: bool) -> Result<Locat
         address: ip,
         place: Place::Subnet(subnet),
         hsm,
+        cluster: None,
         element,
         label: label(&|| net.name(element)),
     };
@@ -337,6 +380,11 @@ fn locate_address(net: &Network, ip: Ipv4Addr, with_label: bool) -> Result<Locat
                 return Ok(at_device(f, fw.subnet, None));
             }
         }
+        Some(Device::PrivateEndpoint(e)) => {
+            if let Some(endpoint) = design.private_endpoint(e) {
+                return Ok(at_device(e, endpoint.subnet, None));
+            }
+        }
         None => {}
     }
     if let Some((_, subnet)) = net.subnet_holding(ip) {
@@ -344,6 +392,7 @@ fn locate_address(net: &Network, ip: Ipv4Addr, with_label: bool) -> Result<Locat
             address: ip,
             place: Place::Subnet(subnet),
             hsm: None,
+            cluster: None,
             element: subnet,
             label: label(&|| net.name(subnet)),
         });
@@ -359,6 +408,7 @@ fn locate_address(net: &Network, ip: Ipv4Addr, with_label: bool) -> Result<Locat
                     address: ip,
                     place: Place::PointToSite(c.id),
                     hsm: None,
+                    cluster: None,
                     element: c.id,
                     label: label(&|| format!("point-to-site client of {}", net.name(c.id))),
                 });
@@ -374,6 +424,7 @@ fn locate_address(net: &Network, ip: Ipv4Addr, with_label: bool) -> Result<Locat
             address: ip,
             place: Place::Site(site.id),
             hsm: None,
+            cluster: None,
             element: site.id,
             label: label(&|| net.name(site.id)),
         });

@@ -28,6 +28,7 @@
 //! ```
 
 mod balancer;
+mod dns;
 mod endpoint;
 pub(crate) mod firewall;
 mod network;
@@ -40,6 +41,8 @@ pub use network::{Device, Network, PrefixRoutes, SubnetRoutes};
 pub use routes::{EffectiveRoute, NextHopType, RouteSet, RouteSource, RouteState, VnetScope};
 
 use crate::model::{Design, Id, Protocol};
+use dns::Resolution;
+pub use dns::NAME_RESOLUTION;
 use endpoint::{locate, Located, DESTINATION, SOURCE};
 use serde::Serialize;
 use smallvec::SmallVec;
@@ -421,6 +424,9 @@ impl<'d> Network<'d> {
         explain: bool,
         session: usize,
     ) -> Attempt<'n, 'd> {
+        if let Some(cluster) = target.cluster {
+            return self.cloud_hsm_attempt(source, cluster, protocol, port, explain);
+        }
         let mut intended: Option<Attempt<'n, 'd>> = None;
         for (connects_to, proxy) in self.entries(source, target) {
             let entry = (connects_to, proxy);
@@ -486,6 +492,74 @@ impl<'d> Network<'d> {
             out.push(direct);
         }
         out
+    }
+
+    /// A flow to a Cloud HSM cluster: its name resolves (a hop of its own) to the address of
+    /// a private endpoint, where the flow then goes.
+    fn cloud_hsm_attempt<'n>(
+        &'n self,
+        source: &Located,
+        cluster: Id,
+        protocol: Protocol,
+        port: u16,
+        explain: bool,
+    ) -> Attempt<'n, 'd> {
+        let resolution = self.resolve_cloud_hsm(source.place, cluster, explain);
+        let connects_to = match &resolution {
+            Resolution::Resolved { address, .. } => *address,
+            Resolution::Failed { .. } => Ipv4Addr::UNSPECIFIED,
+        };
+        let mut walk = Walk::new(self, explain, protocol, port, source.address, connects_to);
+        let request = Packet {
+            src: source.address,
+            dst: connects_to,
+            port,
+        };
+        let attempt = |walk: Walk<'n, 'd>, delivered| Attempt {
+            walk,
+            delivered,
+            connects_to,
+            proxy: None,
+            other_backend: None,
+        };
+        match resolution {
+            Resolution::Failed { elements, reason } => {
+                walk.drop_at(
+                    &elements,
+                    request,
+                    |_| reason,
+                    |_| Some(NAME_RESOLUTION.into()),
+                );
+                attempt(walk, false)
+            }
+            Resolution::Resolved {
+                address,
+                endpoint,
+                zone,
+                vnet,
+            } => {
+                walk.hop(
+                    &[zone, vnet],
+                    request,
+                    |w| {
+                        format!(
+                            "resolves the node names of {} in private DNS zone {} (linked to {}) \
+                             to {address}, the address of private endpoint {}",
+                            w.net_name(cluster),
+                            w.net_name(zone),
+                            w.net_name(vnet),
+                            w.net_name(endpoint)
+                        )
+                    },
+                    |_| Some(NAME_RESOLUTION.into()),
+                );
+                let delivered = match walk.out(source.place, source.element, request) {
+                    Some((place, arrived)) => walk.back(place, arrived, connects_to, source.place),
+                    None => false,
+                };
+                attempt(walk, delivered)
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]

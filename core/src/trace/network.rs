@@ -13,10 +13,11 @@ use super::routes::{
     best_of, in_virtual_network, push_default_routes, EffectiveRoute, NextHopType, RouteSet,
     RouteSource, RouteState, VnetScope,
 };
-use crate::addressing::first_usable;
+use crate::addressing::{addresses_in_use, first_free_run, first_usable};
+use crate::azure::cloud_hsm;
 use crate::model::{
-    ConnectionKind, Design, Firewall, Gateway, Hsm, Id, Index, LoadBalancer, NextHop, Nsg, Nva,
-    Peering, RouteTable, Subnet, Vnet,
+    node_addresses, ConnectionKind, Design, Firewall, Gateway, Hsm, Id, Index, LoadBalancer,
+    NextHop, Nsg, Nva, Peering, RouteTable, Subnet, Vnet,
 };
 use ipnet::Ipv4Net;
 use rustc_hash::FxHashMap as HashMap;
@@ -38,6 +39,34 @@ pub enum Device {
     /// A load balancer's frontend.
     LoadBalancer(Id),
     Firewall(Id),
+    /// A private endpoint (to a Cloud HSM cluster).
+    PrivateEndpoint(Id),
+}
+
+/// The address of each private endpoint's first node: its static one, else the first of a run
+/// of free addresses of its subnet (one per node), as Azure assigns dynamic ones (the used
+/// addresses are gathered once per subnet that holds a dynamic endpoint).
+fn endpoint_addresses(design: &Design, index: &Index) -> HashMap<Id, Ipv4Addr> {
+    let mut out =
+        HashMap::with_capacity_and_hasher(design.private_endpoints.len(), Default::default());
+    let mut taken: HashMap<Id, Vec<Ipv4Addr>> = HashMap::default();
+    for e in &design.private_endpoints {
+        if let Some(ip) = e.private_ip {
+            out.insert(e.id, ip);
+            continue;
+        }
+        let Some((_, subnet)) = index.subnet(e.subnet) else {
+            continue;
+        };
+        let used = taken
+            .entry(subnet.id)
+            .or_insert_with(|| addresses_in_use(design, subnet));
+        if let Some(ip) = first_free_run(subnet, used, cloud_hsm::NODES.len()) {
+            used.extend(node_addresses(ip));
+            out.insert(e.id, ip);
+        }
+    }
+    out
 }
 
 /// The per-design facts every trace reads; build it once with [`Network::new`] and trace as
@@ -64,6 +93,8 @@ pub struct Network<'d> {
     /// Per VNet slot: what HSMs it holds a NIC of (host or management), for the peering hop.
     hsm_nics: Vec<HsmNics>,
     nva_address: HashMap<Id, Ipv4Addr>,
+    /// Each private endpoint's address: its static one, or the one Azure would give it.
+    endpoint_address: HashMap<Id, Ipv4Addr>,
     /// (VNet slot, other VNet slot) → the first peering joining them, for VNets that both
     /// have many peerings (others scan the shorter list); made on first use.
     peering_between: OnceCell<HashMap<(usize, usize), usize>>,
@@ -90,6 +121,9 @@ pub struct Network<'d> {
     site_kinds: HashMap<Id, (bool, Option<Id>)>,
     /// Per site: its links into Azure (connection, gateway, point-to-site or not).
     site_links: HashMap<Id, Vec<(Id, Id, bool)>>,
+    /// Cloud HSM name resolution: each cluster's endpoints, each endpoint's zones; made on
+    /// first use.
+    cloud_dns: OnceCell<super::dns::CloudDns>,
     /// The first subnet (in document order) holding an address; per VNet, and overall.
     /// Each made on first use; a VNet's own only when it has more subnets than a scan
     /// handles quickly.
@@ -315,6 +349,16 @@ impl<'d> Network<'d> {
                     .or_insert(Device::Firewall(fw.id));
             }
         }
+        let endpoint_address = endpoint_addresses(design, &index);
+        for e in &design.private_endpoints {
+            if let Some(&first) = endpoint_address.get(&e.id) {
+                for address in node_addresses(first) {
+                    devices
+                        .entry(address)
+                        .or_insert(Device::PrivateEndpoint(e.id));
+                }
+            }
+        }
         let mut connections_of: HashMap<Id, Vec<usize>> = HashMap::default();
         for (k, c) in design.connections.iter().enumerate() {
             for g in c.kind.gateways() {
@@ -408,6 +452,7 @@ impl<'d> Network<'d> {
             management_address,
             hsm_nics,
             nva_address,
+            endpoint_address,
             peering_between: OnceCell::new(),
             local_routes: (0..n).map(|_| OnceCell::new()).collect(),
             default_routes: RouteSet::new(defaults),
@@ -422,6 +467,7 @@ impl<'d> Network<'d> {
             proxies: (0..n).map(|_| OnceCell::new()).collect(),
             site_links,
             site_kinds,
+            cloud_dns: OnceCell::new(),
             subnets_by_prefix: OnceCell::new(),
             subnets_by_vnet_prefix: (0..n).map(|_| OnceCell::new()).collect(),
             vnets_by_prefix: OnceCell::new(),
@@ -624,6 +670,21 @@ impl<'d> Network<'d> {
     /// An HSM's address: its pinned one, or the one Azure would likely give it.
     pub fn hsm_address(&self, hsm: Id) -> Option<Ipv4Addr> {
         self.hsm_address.get(&hsm).copied()
+    }
+
+    pub(crate) fn cloud_dns(&self) -> &super::dns::CloudDns {
+        self.cloud_dns
+            .get_or_init(|| super::dns::CloudDns::new(self.design))
+    }
+
+    /// A site's links into Azure: (connection, gateway, point-to-site or not).
+    pub(crate) fn links_of_site(&self, site: Id) -> &[(Id, Id, bool)] {
+        self.site_links.get(&site).map_or(&[], Vec::as_slice)
+    }
+
+    /// A private endpoint's address: its static one, or the one Azure would give it.
+    pub fn endpoint_address(&self, endpoint: Id) -> Option<Ipv4Addr> {
+        self.endpoint_address.get(&endpoint).copied()
     }
 
     pub fn nva_address(&self, nva: Id) -> Option<Ipv4Addr> {

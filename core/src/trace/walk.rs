@@ -13,10 +13,22 @@ use super::nsg::{self, is_private, port_label, Flow};
 use super::routes::{EffectiveRoute, NextHopType, RouteSource};
 use super::{Hop, Leg, Packet};
 use crate::addressing::first_usable;
-use crate::azure::ports::{LUNA_NTLS_PORT, PAYSHIELD_MANAGER_PORT, SSH_PORT};
+use crate::azure::ports::{CLOUD_HSM_PORTS, LUNA_NTLS_PORT, PAYSHIELD_MANAGER_PORT, SSH_PORT};
 use crate::model::{ConnectionKind, Direction, Id, Protocol};
 use smallvec::SmallVec;
 use std::net::Ipv4Addr;
+
+/// Ports as words: `2224, 2225, 443 and 444`.
+fn ports_list(ports: &[u16]) -> String {
+    match ports.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => {
+            let rest: Vec<String> = rest.iter().map(u16::to_string).collect();
+            format!("{} and {last}", rest.join(", "))
+        }
+        None => String::new(),
+    }
+}
 
 /// More steps than any sane path takes: beyond it the routes go round in a loop.
 const MAX_STEPS: usize = 32;
@@ -33,7 +45,7 @@ struct Nat {
 }
 
 /// Where a step leaves the packet.
-enum Next {
+pub(super) enum Next {
     At(Place, Packet),
     Arrived { place: Place, packet: Packet },
     Dropped,
@@ -115,7 +127,12 @@ impl<'n, 'd> Walk<'n, 'd> {
         self.net.name(id)
     }
 
-    fn hop(
+    /// An element's name, for the words of hops recorded outside the walk.
+    pub(super) fn net_name(&self, id: Id) -> String {
+        self.net.name(id)
+    }
+
+    pub(super) fn hop(
         &mut self,
         elements: &[Id],
         packet: Packet,
@@ -135,7 +152,7 @@ impl<'n, 'd> Walk<'n, 'd> {
         }
     }
 
-    fn drop_at(
+    pub(super) fn drop_at(
         &mut self,
         elements: &[Id],
         packet: Packet,
@@ -177,7 +194,11 @@ impl<'n, 'd> Walk<'n, 'd> {
     fn who(&self, ip: Ipv4Addr) -> String {
         match self.net.device_at(ip) {
             Some(
-                Device::Hsm(id) | Device::Nva(id) | Device::LoadBalancer(id) | Device::Firewall(id),
+                Device::Hsm(id)
+                | Device::Nva(id)
+                | Device::LoadBalancer(id)
+                | Device::Firewall(id)
+                | Device::PrivateEndpoint(id),
             ) => self.name(id),
             None => match self.net.subnet_holding(ip) {
                 Some((_, s)) => self.name(s),
@@ -1280,10 +1301,14 @@ impl<'n, 'd> Walk<'n, 'd> {
         if !self.nsg_admits(subnet, Direction::Inbound, packet) {
             return Next::Dropped;
         }
-        if let (Some(Device::Hsm(hsm)), Leg::Out) = (net.device_at(packet.dst), self.leg) {
-            if !self.hsm_accepts(hsm, packet) {
+        match (net.device_at(packet.dst), self.leg) {
+            (Some(Device::Hsm(hsm)), Leg::Out) if !self.hsm_accepts(hsm, packet) => {
                 return Next::Dropped;
             }
+            (Some(Device::PrivateEndpoint(e)), Leg::Out) if !self.endpoint_accepts(e, packet) => {
+                return Next::Dropped;
+            }
+            _ => {}
         }
         Next::Arrived {
             place: Place::Subnet(subnet),
@@ -1368,6 +1393,47 @@ impl<'n, 'd> Walk<'n, 'd> {
                 } else {
                     format!("{} accepts the session from {}", w.name(id), packet.src)
                 }
+            },
+            |_| None,
+        );
+        true
+    }
+
+    /// A Cloud HSM private endpoint passes TCP sessions on the ports the service uses to its
+    /// cluster over Private Link; the trace ends there (the cluster's nodes are Azure's).
+    fn endpoint_accepts(&mut self, id: Id, packet: Packet) -> bool {
+        let Some(endpoint) = self.net.design.private_endpoint(id) else {
+            return false;
+        };
+        let target = endpoint.target;
+        let serves = self.protocol == Protocol::Tcp && CLOUD_HSM_PORTS.contains(&packet.port);
+        if !serves {
+            self.drop_at(
+                &[id],
+                packet,
+                |w| {
+                    format!(
+                        "{} (to Cloud HSM cluster {}) serves only TCP {}, not {}",
+                        w.name(id),
+                        w.name(target),
+                        ports_list(&CLOUD_HSM_PORTS),
+                        port_label(w.protocol, packet.port)
+                    )
+                },
+                |_| None,
+            );
+            return false;
+        }
+        self.hop(
+            &[id, target],
+            packet,
+            |w| {
+                format!(
+                    "{} passes the session from {} to Cloud HSM cluster {} over Private Link",
+                    w.name(id),
+                    packet.src,
+                    w.name(target)
+                )
             },
             |_| None,
         );

@@ -187,6 +187,10 @@ fn schema_location(full_type: &str, api_version: &str, nested_short: bool) -> (S
     let path: Vec<&str> = segments.collect();
     let path = path.join("_");
     let file = match provider {
+        // Private DNS has a schema file of its own.
+        "Microsoft.Network" if path.starts_with("privateDnsZones") => {
+            "Microsoft.Network.privateDns.json".to_string()
+        }
         "Microsoft.Network" => "Microsoft.Network.NRP.json".to_string(),
         other => format!("{other}.json"),
     };

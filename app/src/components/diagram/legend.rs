@@ -13,7 +13,7 @@ const LINKS: [(&str, &str); 3] = [
     ("expressroute", "ExpressRoute"),
 ];
 
-const SYMBOLS: [SymbolKind; 9] = [
+const SYMBOLS: [SymbolKind; 12] = [
     SymbolKind::Hsm,
     SymbolKind::PaymentHsm,
     SymbolKind::ErGateway,
@@ -23,6 +23,9 @@ const SYMBOLS: [SymbolKind; 9] = [
     SymbolKind::Firewall,
     SymbolKind::Site,
     SymbolKind::Circuit,
+    SymbolKind::CloudHsmCluster,
+    SymbolKind::PrivateEndpoint,
+    SymbolKind::PrivateDnsZone,
 ];
 
 #[component]
