@@ -34,6 +34,7 @@ pub mod model;
 pub mod naming;
 pub mod presets;
 pub mod rules;
+pub mod service;
 mod sort;
 pub mod trace;
 
