@@ -14,6 +14,7 @@
 
 import { assertEqual, ctx, run, test } from "./harness.mjs";
 import "./suites/page.mjs";
+import "./suites/load.mjs";
 import "./suites/panels.mjs";
 import "./suites/io.mjs";
 import "./suites/editor.mjs";

@@ -176,6 +176,13 @@ export async function ready(p) {
   await p.waitForSelector("svg.canvas g.symbols", { timeout: 20_000 });
 }
 
+/** The checker's time for the design as it is now, in ms: waits for its report (the findings
+ * panel says "Checking…" until the worker has answered for the current design). */
+export async function checkedMs(p) {
+  await p.waitForSelector(".findings .timing[data-ms]", { timeout: 20_000 });
+  return Number(await p.getAttribute(".findings .timing", "data-ms"));
+}
+
 /** The accessible names of the symbols drawn for one kind ("HSM", "VNet", ...). */
 export async function drawnNames(p, prefix) {
   return p.$$eval(
@@ -190,6 +197,8 @@ export async function drawnNames(p, prefix) {
 }
 
 export async function errorCount(p) {
+  // The count of the design as it is now: once the checker has answered for it.
+  await p.waitForSelector('.findings[aria-busy="false"]', { timeout: 20_000 });
   return Number(await p.textContent('.counts [data-severity="error"]'));
 }
 

@@ -2,6 +2,7 @@
 //! The page only reads the core's results (designs, reports) and draws them; the rules, the
 //! presets and the model all live in `hsmnet-core`.
 
+mod checker;
 mod components;
 mod explanations;
 mod files;

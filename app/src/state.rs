@@ -1,17 +1,26 @@
 //! The studio's state: the open design with its undo history, the selection, and the last
-//! message for the user. What is derived from the design (its report, its scene) is a memo, never
-//! stored beside it, so it cannot disagree with it.
+//! message for the user. The scene is a memo of the design. The report comes from the checker
+//! worker (`checker`): every change of the design is sent to it with a new revision number, and
+//! only the report of the current revision is shown, so a late report of an older design never
+//! replaces it.
 //!
 //! Every change to the design goes through [`Studio::apply`] (one core [`Edit`], one undo step)
 //! or [`Studio::open`] (a whole new design: a preset, a file, a link, also one undo step). A
 //! refused edit leaves the design as it was and says why in [`Studio::notice`].
 
+use crate::checker;
 use crate::scene::Scene;
 use hsmnet_core::edit::{Edit, History};
 use hsmnet_core::presets::{self, Size};
-use hsmnet_core::rules::{apply_fix, FixError};
-use hsmnet_core::{check, Design, Finding, Id, Report};
+use hsmnet_core::service::{Answer, Listed, Request};
+use hsmnet_core::{document, Design, Id};
 use leptos::prelude::*;
+use std::cell::RefCell;
+
+thread_local! {
+    /// What waits for the next current report ([`Studio::when_checked`]).
+    static AFTER_CHECK: RefCell<Vec<Box<dyn FnOnce()>>> = const { RefCell::new(Vec::new()) };
+}
 
 /// How a message to the user reads: a plain note, or something refused or failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +51,14 @@ pub struct Notice {
 pub struct Studio {
     /// The open design and its undo/redo stacks. Read it with [`Studio::with_design`].
     pub history: RwSignal<History>,
-    pub report: Memo<Report>,
+    /// The design as a design document: what the autosave stores and the checker reads.
+    pub document: Memo<String>,
+    /// The checker's findings on the design, once it has answered for this revision.
+    pub report: RwSignal<Vec<Listed>>,
+    /// Whether `report` is about the design as it is now (false while the checker works).
+    pub checked: RwSignal<bool>,
+    /// Counts the changes of the design: the checker's replies name the one they answer.
+    pub revision: StoredValue<u64>,
     pub scene: Memo<Scene>,
     /// Selected elements, in the order they were picked.
     pub selection: RwSignal<Vec<Id>>,
@@ -51,8 +67,8 @@ pub struct Studio {
     /// Counts the designs opened (presets, files, links): the diagram fits a newly opened
     /// design to the view, but keeps the view still while the open one is edited.
     pub opened: RwSignal<u32>,
-    /// How long the last check of the design took, in milliseconds (performance.now()); read
-    /// it after reading `report`, which updates it.
+    /// How long the last check of the design took in the checker, in milliseconds
+    /// (performance.now()); read it after reading `report`, which updates it.
     pub check_ms: StoredValue<f64>,
 }
 
@@ -61,19 +77,51 @@ impl Studio {
     pub fn new(design: Design) -> Self {
         let history = RwSignal::new(History::new(design));
         let check_ms = StoredValue::new(0.0);
-        let report = Memo::new(move |_| {
-            let started = now_ms();
-            let report = history.with(|h| check(h.current()));
-            check_ms.set_value(now_ms() - started);
-            report
+        let document = Memo::new(move |_| history.with(|h| document::to_json(h.current())));
+        let report = RwSignal::new(Vec::new());
+        let checked = RwSignal::new(false);
+        let revision = StoredValue::new(0);
+        let notice = RwSignal::new(None);
+        checker::start_after_first_paint();
+        Effect::new(move |_| {
+            let sent = revision.get_value() + 1;
+            revision.set_value(sent);
+            checked.set(false);
+            let request = Request::Check {
+                revision: sent,
+                document: document.get(),
+            };
+            checker::ask(request, move |reply| match reply.answer {
+                Answer::Checked { findings }
+                    if Some(reply.revision) == revision.try_get_value() =>
+                {
+                    check_ms.set_value(reply.ms);
+                    report.set(findings);
+                    checked.set(true);
+                    for then in AFTER_CHECK.take() {
+                        then();
+                    }
+                }
+                Answer::Refused { message } => {
+                    notice.try_set(Some(Notice {
+                        tone: Tone::Refusal,
+                        text: format!("The design is not checked: {message}."),
+                        place: Place::Status,
+                    }));
+                }
+                _ => {}
+            });
         });
         let scene = Memo::new(move |_| history.with(|h| Scene::of(h.current())));
         Studio {
             history,
+            document,
             report,
+            checked,
+            revision,
             scene,
             selection: RwSignal::new(Vec::new()),
-            notice: RwSignal::new(None),
+            notice,
             opened: RwSignal::new(0),
             check_ms,
         }
@@ -117,16 +165,45 @@ impl Studio {
         }
     }
 
-    /// Applies the one-click fix of `finding` as one undoable step, computed by the finding's
-    /// rule against the design as it is now (not the edit the finding carried when it was
-    /// shown, which earlier fixes or edits may have outdated). On an error nothing changes and
-    /// the caller says why beside the finding.
-    pub fn fix(&self, finding: &Finding) -> Result<(), FixError> {
-        let fixed = self.with_design_untracked(|d| apply_fix(d, finding))?;
-        self.history.update(|h| h.replace(fixed));
-        self.notice.set(None);
-        self.prune_selection();
-        Ok(())
+    /// Applies the one-click fix of `finding` of the report shown, as one undoable step,
+    /// computed by the finding's rule against the design as it is now (not the edit the finding
+    /// carried when it was shown, which earlier fixes or edits may have outdated). `done` hears
+    /// whether it was applied; on an error nothing changes and the caller says why beside the
+    /// finding.
+    pub fn fix(&self, finding: &Listed, done: impl FnOnce(Result<(), String>) + 'static) {
+        let studio = *self;
+        let revision = self.revision.get_value();
+        let Some(index) = self
+            .report
+            .with_untracked(|r| r.iter().position(|f| f == finding))
+        else {
+            return done(Err("Nothing to fix: the problem is already solved.".into()));
+        };
+        checker::ask(Request::Fix { revision, index }, move |reply| {
+            let fixed = match reply.answer {
+                // The checker refuses a fix for another revision than its own; the page's may
+                // have moved on since.
+                Answer::Fixed { .. } if Some(revision) != studio.revision.try_get_value() => {
+                    Err("Not applied: the design changed meanwhile. Try again.".to_string())
+                }
+                Answer::Fixed { document } => {
+                    document::load(&document).map_err(|e| format!("Not applied: {e}."))
+                }
+                Answer::Refused { message } => Err(message),
+                other => Err(format!("Not applied: {}.", checker::unexpected(&other))),
+            };
+            done(fixed.map(|design| {
+                studio.history.update(|h| h.replace(design));
+                studio.notice.set(None);
+                studio.prune_selection();
+            }))
+        });
+    }
+
+    /// Runs `then` once the report of the design as it is now is shown (after a fix, say, to
+    /// move the focus in the list that the fix changed).
+    pub fn when_checked(&self, then: impl FnOnce() + 'static) {
+        AFTER_CHECK.with_borrow_mut(|waiting| waiting.push(Box::new(then)));
     }
 
     /// Opens a whole design (a preset, a file, a link) as one undoable step.
@@ -185,11 +262,4 @@ impl Studio {
             self.selection.update(|s| s.retain(alive));
         }
     }
-}
-
-/// The page's clock in milliseconds (0 where there is none, as in native tests).
-pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }

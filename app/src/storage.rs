@@ -15,10 +15,11 @@ pub fn load() -> Option<Result<Design, String>> {
     Some(document::load(&text).map_err(|e| e.to_string()))
 }
 
-/// Saves the design; says why when the browser refuses (storage full or turned off).
-pub fn save(design: &Design) -> Result<(), String> {
+/// Saves a design document (`document::to_json`); says why when the browser refuses (storage
+/// full or turned off).
+pub fn save(document: &str) -> Result<(), String> {
     let storage = local_storage().ok_or("this browser offers no local storage")?;
     storage
-        .set_item(KEY, &document::to_json(design))
+        .set_item(KEY, document)
         .map_err(|_| "the browser refused to store it (storage full or turned off)".to_string())
 }

@@ -1,11 +1,12 @@
-//! The flow the user is tracing: its two ends and port as typed, and the trace core computes for
-//! them on the open design. The trace is a memo, so it follows every edit: fix the design and the
-//! path on the canvas turns whole.
+//! The flow the user is tracing: its two ends and port as typed, and the trace the checker
+//! worker computes for them on the open design. It is asked again on every edit, so it follows
+//! the design: fix the design and the path on the canvas turns whole.
 
+use crate::checker;
 use crate::state::Studio;
 use hsmnet_core::azure::ports::LUNA_NTLS_PORT;
-use hsmnet_core::model::Protocol;
-use hsmnet_core::trace::{self, Endpoint, Trace};
+use hsmnet_core::service::{Answer, Request};
+use hsmnet_core::trace::Trace;
 use leptos::prelude::*;
 
 /// Handed to the trace panel and the canvas through context.
@@ -17,7 +18,7 @@ pub struct Tracing {
     pub to: RwSignal<String>,
     pub port: RwSignal<u16>,
     /// Nothing until both ends are given; then the trace, or why an end names nothing.
-    pub result: Memo<Option<Result<Trace, String>>>,
+    pub result: RwSignal<Option<Result<Trace, String>>>,
 }
 
 impl Tracing {
@@ -25,16 +26,28 @@ impl Tracing {
         let from = RwSignal::new(String::new());
         let to = RwSignal::new(String::new());
         let port = RwSignal::new(LUNA_NTLS_PORT);
-        let result = Memo::new(move |_| {
+        let result = RwSignal::new(None);
+        // Numbers the questions: only the answer to the last one is shown.
+        let asked = StoredValue::new(0u64);
+        Effect::new(move |_| {
             let (from, to, port) = (from.get(), to.get(), port.get());
+            studio.history.track();
+            let question = asked.get_value() + 1;
+            asked.set_value(question);
             if from.trim().is_empty() || to.trim().is_empty() {
-                return None;
+                result.set(None);
+                return;
             }
-            Some(studio.with_design(|design| {
-                let source = Endpoint::parse(design, &from).map_err(|e| format!("From: {e}"))?;
-                let target = Endpoint::parse(design, &to).map_err(|e| format!("To: {e}"))?;
-                trace::trace(design, source, target, Protocol::Tcp, port).map_err(|e| e.to_string())
-            }))
+            let request = Request::Trace { from, to, port };
+            checker::ask_current(studio.revision, request, move |answer| {
+                if asked.try_get_value() == Some(question) {
+                    result.try_set(Some(match answer {
+                        Answer::Traced { trace } => Ok(trace),
+                        Answer::Refused { message } => Err(message),
+                        other => Err(checker::unexpected(&other)),
+                    }));
+                }
+            });
         });
         Tracing {
             from,

@@ -35,6 +35,7 @@ pub mod model;
 pub mod naming;
 pub mod presets;
 pub mod rules;
+pub mod service;
 mod sort;
 pub mod trace;
 

@@ -25,7 +25,7 @@ const LEVELS: &[&[&str]] = &[
     &["presets"],
     &["rules"],
     &["export", "migrate"],
-    &["link"],
+    &["link", "service"],
 ];
 
 /// The level of a top-level module, if the order names it.

@@ -5,7 +5,8 @@
 // that at most one frame in twenty was late. Runs on a page of its own (fresh storage).
 
 import path from "node:path";
-import { ARTIFACTS, assert, choosePreset, ctx, design, test, watch } from "../harness.mjs";
+import {
+  checkedMs, ARTIFACTS, assert, choosePreset, ctx, design, test, watch } from "../harness.mjs";
 
 /** The targets of issue 14. */
 const FRAME_P95_MS = 17;
@@ -202,7 +203,7 @@ test("performance: the check of the 1,000-spoke design after an edit, timed in W
     await page.fill("#design-name", `Hub ${i}`);
     await page.press("#design-name", "Enter");
     await page.waitForFunction((n) => document.querySelector("#diagram-title")?.textContent === n, `Hub ${i}`);
-    times.push(Number(await page.getAttribute(".timing", "data-ms")));
+    times.push(await checkedMs(page));
   }
   times.sort((a, b) => a - b);
   console.log(`    (check of hub-nva-proxy --spokes 1000 in wasm: median ${times[times.length >> 1].toFixed(2)} ms, min ${times[0].toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms over ${times.length} edits)`);

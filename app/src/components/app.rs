@@ -27,7 +27,7 @@ pub fn App() -> impl IntoView {
     // later ones would only repeat it.
     let reported = StoredValue::new(false);
     Effect::new(move |_| {
-        let result = studio.with_design(storage::save);
+        let result = studio.document.with(|text| storage::save(text));
         if let Err(e) = result {
             if !reported.get_value() {
                 reported.set_value(true);

@@ -8,7 +8,7 @@
 
 use crate::explanations::{Explanations, Texts};
 use crate::state::Studio;
-use hsmnet_core::rules::{Finding, FixError};
+use hsmnet_core::service::Listed;
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
 use wasm_bindgen::JsCast;
@@ -36,9 +36,8 @@ fn focus(element: &web_sys::Element) {
 /// Holds the focus on the findings list while the fixed finding's node goes away (the page
 /// would drop it to `<body>`), then, once the list is drawn again, gives it to the finding now
 /// at `at` (the one after the fixed one), the last when the list got shorter, or leaves it on
-/// the list when it is empty.
+/// the list when it is empty. Called once the list shows the report of the fixed design.
 fn focus_after_fix(at: usize, list: web_sys::Element) {
-    focus(&list);
     request_animation_frame(move || {
         let Ok(summaries) = list.query_selector_all("li.finding > details > summary") else {
             return;
@@ -55,21 +54,13 @@ fn focus_after_fix(at: usize, list: web_sys::Element) {
     });
 }
 
-/// Why a fix was not applied, for the line under its button.
-fn why_not(error: &FixError) -> String {
-    match error {
-        FixError::Resolved => "Nothing to fix: the problem is already solved.".into(),
-        other => format!("Not applied: {other}."),
-    }
-}
-
 #[component]
-pub fn FindingItem(finding: Finding) -> impl IntoView {
+pub fn FindingItem(finding: Listed) -> impl IntoView {
     let studio = expect_context::<Studio>();
     let explanations = expect_context::<Explanations>();
-    let rule = finding.rule;
+    let rule = finding.rule.clone();
     let details = move || match explanations.texts.get() {
-        Texts::Ready(all) => all.get(rule).cloned().map(|e| {
+        Texts::Ready(all) => all.get(&rule).cloned().map(|e| {
             view! {
                 <dl>
                     <dt>"Why"</dt>
@@ -103,8 +94,8 @@ pub fn FindingItem(finding: Finding) -> impl IntoView {
         problem.set(None);
     });
     let target = finding.clone();
-    let fix = finding.fix.map(|fix| {
-        let label = fix.label.clone();
+    let fix = finding.fix.clone().map(|label| {
+        let button = format!("Fix: {label}");
         let error_id = format!("fix-error-{}", NEXT_ID.fetch_add(1, Ordering::Relaxed));
         let described = error_id.clone();
         view! {
@@ -114,26 +105,33 @@ pub fn FindingItem(finding: Finding) -> impl IntoView {
                 aria-describedby=described
                 on:click=move |_| {
                     let place = item.get_untracked().and_then(|li| place_in_list(&li));
-                    match studio.fix(&target) {
+                    let label = label.clone();
+                    studio.fix(&target, move |result| match result {
                         Ok(()) => {
                             studio.tell(format!("Fixed: {label}."));
                             if let Some((at, list)) = place {
-                                focus_after_fix(at, list);
+                                // Held by the list while the fixed finding's item goes away.
+                                focus(&list);
+                                studio.when_checked(move || focus_after_fix(at, list));
                             }
                         }
-                        Err(e) => problem.set(Some(why_not(&e))),
-                    }
+                        // This item may be gone by the time the checker answers.
+                        Err(why) => {
+                            problem.try_set(Some(why));
+                        }
+                    });
                 }
             >
-                {format!("Fix: {}", fix.label)}
+                {button}
             </button>
             <p class="field-error fix-error" id=error_id role="alert">
                 {move || problem.get()}
             </p>
         }
     });
+    let rule_attr = finding.rule.clone();
     view! {
-        <li class=format!("finding {}", finding.severity) data-rule=finding.rule node_ref=item>
+        <li class=format!("finding {}", finding.severity) data-rule=rule_attr node_ref=item>
             <details>
                 <summary on:click=select>
                     <code class="rule">{finding.rule}</code>

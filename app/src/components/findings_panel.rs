@@ -1,9 +1,11 @@
-//! The report of `hsmnet_core::check` on the current design, updated on every edit: counts,
-//! how long the check took, then the findings grouped by severity, most severe first.
+//! The report of `hsmnet_core::check` on the current design, from the checker worker after
+//! every edit: counts, how long the check took (or that it is under way), then the findings
+//! grouped by severity, most severe first.
 
 use super::FindingItem;
 use crate::state::Studio;
-use hsmnet_core::{Finding, Severity};
+use hsmnet_core::service::{count, Listed};
+use hsmnet_core::Severity;
 use leptos::prelude::*;
 
 const GROUPS: [(Severity, &str, &str); 3] = [
@@ -18,7 +20,7 @@ pub fn FindingsPanel() -> impl IntoView {
     let counts = GROUPS
         .iter()
         .map(|(severity, _, noun)| {
-            let n = move || studio.report.with(|r| r.count(*severity));
+            let n = move || studio.report.with(|r| count(r, *severity));
             view! {
                 <li class=format!("count {severity}")>
                     <span class="n" data-severity=severity.to_string()>{n}</span>
@@ -28,10 +30,11 @@ pub fn FindingsPanel() -> impl IntoView {
             }
         })
         .collect_view();
-    // Every change of the design re-reads the time, even when the report stays the same (the
-    // memo then notifies no one); reading the report first makes the check happen.
+    // Re-read on every report, which sets the time first.
     let timing = move || {
-        studio.history.track();
+        if !studio.checked.get() {
+            return view! { <p class="timing">"Checking…"</p> }.into_any();
+        }
         studio.report.track();
         let ms = studio.check_ms.get_value();
         view! {
@@ -39,14 +42,14 @@ pub fn FindingsPanel() -> impl IntoView {
                 {format!("Checked in {} ms", rounded(ms))}
             </p>
         }
+        .into_any()
     };
     let groups = GROUPS
         .iter()
         .map(|(severity, title, _)| {
             let findings = Memo::new(move |_| {
                 studio.report.with(|r| {
-                    r.findings
-                        .iter()
+                    r.iter()
                         .filter(|f| f.severity == *severity)
                         .cloned()
                         .collect::<Vec<_>>()
@@ -68,11 +71,16 @@ pub fn FindingsPanel() -> impl IntoView {
         .collect_view();
     view! {
         // Focusable by script only: it keeps the keyboard focus after a fix leaves no finding.
-        <aside class="findings" aria-labelledby="findings-title" tabindex="-1">
+        <aside
+            class="findings"
+            aria-labelledby="findings-title"
+            tabindex="-1"
+            aria-busy=move || (!studio.checked.get()).to_string()
+        >
             <h2 id="findings-title">"Findings"</h2>
             <ul class="counts" aria-label="Finding counts">{counts}</ul>
             {timing}
-            <Show when=move || studio.report.with(|r| r.findings.is_empty())>
+            <Show when=move || studio.checked.get() && studio.report.with(Vec::is_empty)>
                 <p class="clean">"No findings."</p>
             </Show>
             {groups}
@@ -83,13 +91,8 @@ pub fn FindingsPanel() -> impl IntoView {
 /// A finding is the same finding while its rule, message, elements and fix label are: an edit
 /// elsewhere keeps it (and whether it is expanded) in place, and a fix that changed (a name
 /// now taken, or no fix any more) shows as it is now, never as a stale button.
-fn key(finding: &Finding) -> (&'static str, String, Vec<u32>, Option<String>) {
-    (
-        finding.rule,
-        finding.message.clone(),
-        finding.elements.iter().map(|id| id.0).collect(),
-        finding.fix.as_ref().map(|f| f.label.clone()),
-    )
+fn key(finding: &Listed) -> Listed {
+    finding.clone()
 }
 
 /// Milliseconds with a precision that means something: 0.42, 3.1, 27.

@@ -5,9 +5,8 @@
 use super::diagram::worst_by_element;
 use crate::shortcuts::{self, Command};
 use crate::state::Studio;
-use crate::{files, image};
-use hsmnet_core::export::{arm, bicep, deployment_note, Options, Valid};
-use hsmnet_core::rules::Severity;
+use crate::{checker, files, image};
+use hsmnet_core::service::{Answer, ExportFormat, Request};
 use hsmnet_core::{document, link, Design};
 use leptos::ev::{Event, KeyboardEvent};
 use leptos::prelude::*;
@@ -48,43 +47,24 @@ pub fn Toolbar() -> impl IntoView {
     on_cleanup(move || handle.remove());
 
     let export = move |what: Export| {
-        studio.with_design_untracked(|design| match Valid::new(design) {
-            Err(report) => {
-                let errors: Vec<String> = report
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity == Severity::Error)
-                    .map(|f| format!("{}: {}", f.rule, f.message))
-                    .collect();
-                studio.refuse(format!(
-                    "Not exported: the design has {} error{}. {}",
-                    errors.len(),
-                    if errors.len() == 1 { "" } else { "s" },
-                    errors.join(" · ")
-                ));
-            }
-            Ok(valid) => {
-                let options = Options::default();
-                let (name, mime, made) = match what {
-                    Export::Arm => (
-                        "azuredeploy.json",
-                        "application/json",
-                        arm::to_string(&valid, &options),
-                    ),
-                    Export::Bicep => ("main.bicep", "text/plain", bicep::render(&valid, &options)),
-                };
-                match made {
-                    Ok(text) => match (files::download(name, mime, &text), deployment_note(design))
-                    {
-                        (Ok(()), Some(note)) => studio.tell(format!("Saved {name}. {note}")),
-                        (Ok(()), None) => studio.tell(format!("Saved {name}.")),
-                        (Err(e), _) => studio.refuse(format!("{name} was not saved: {e}.")),
-                    },
-                    // Too large for one deployment: Azure would refuse the template.
-                    Err(refused) => studio.refuse(format!("Not exported: {refused}.")),
-                }
-            }
-        });
+        let (format, name, mime) = match what {
+            Export::Arm => (ExportFormat::Arm, "azuredeploy.json", "application/json"),
+            Export::Bicep => (ExportFormat::Bicep, "main.bicep", "text/plain"),
+        };
+        checker::ask_current(
+            studio.revision,
+            Request::Export { format },
+            move |answer| match answer {
+                Answer::Exported { text, note } => match (files::download(name, mime, &text), note)
+                {
+                    (Ok(()), Some(note)) => studio.tell(format!("Saved {name}. {note}")),
+                    (Ok(()), None) => studio.tell(format!("Saved {name}.")),
+                    (Err(e), _) => studio.refuse(format!("{name} was not saved: {e}.")),
+                },
+                Answer::Refused { message } => studio.refuse(format!("Not exported: {message}.")),
+                other => studio.refuse(format!("Not exported: {}.", checker::unexpected(&other))),
+            },
+        );
     };
     let save_design = move |_| match studio.with_design_untracked(document::to_document) {
         Ok(text) => save(studio, "design.json", "application/json", &text),

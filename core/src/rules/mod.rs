@@ -15,7 +15,7 @@ use crate::edit::Edit;
 use crate::graph::{Components, Link, Node, Topology};
 use crate::model::{Design, Id, Index};
 use crate::trace::Network;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::cell::OnceCell;
 use std::fmt;
 
@@ -100,7 +100,7 @@ pub(crate) mod testing;
 mod wording;
 
 /// How bad a finding is. Ordered: `Error` is the most severe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,

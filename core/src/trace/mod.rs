@@ -44,7 +44,7 @@ use crate::model::{Design, Id, Protocol};
 use dns::Resolution;
 pub use dns::NAME_RESOLUTION;
 use endpoint::{locate, Located, DESTINATION, SOURCE};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -54,7 +54,7 @@ use walk::Walk;
 pub use crate::azure::ports::LUNA_NTLS_PORT;
 
 /// Which way a hop carries the flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Leg {
     /// The request, from the client to the destination.
@@ -64,7 +64,7 @@ pub enum Leg {
 }
 
 /// A packet's addresses and destination port as a hop sees it (a reply keeps the service port).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Packet {
     pub src: Ipv4Addr,
     pub dst: Ipv4Addr,
@@ -72,7 +72,7 @@ pub struct Packet {
 }
 
 /// One step of a flow.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hop {
     pub leg: Leg,
     /// Where it happened, for the canvas: subnet and VNet, peering, gateway, connection,
@@ -88,7 +88,7 @@ pub struct Hop {
 }
 
 /// How a flow ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "result")]
 pub enum Verdict {
     /// The request arrived and the reply came back.
@@ -98,7 +98,7 @@ pub enum Verdict {
 }
 
 /// A traced flow, out and back.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trace {
     /// The source in words, with its address.
     pub from: String,
@@ -128,7 +128,7 @@ pub struct Trace {
 
 /// A load balancer whose backends do not all work: the client's sessions succeed or fail by
 /// the backend they are given.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtherSessions {
     pub balancer: Id,
     /// The backend of the traced session, which fails.
@@ -140,7 +140,7 @@ pub struct OtherSessions {
 }
 
 /// The device whose state made a flow fail further on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cause {
     /// An index into [`Trace::hops`].
     pub hop: usize,

@@ -8,12 +8,12 @@
 use crate::model::Id;
 use ipnet::Ipv4Net;
 use rustc_hash::FxHashMap as HashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::Ipv4Addr;
 
 /// Azure's next hop types, as its effective routes view names them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NextHopType {
     VnetLocal,
     VNetPeering,
@@ -38,7 +38,7 @@ impl fmt::Display for NextHopType {
 
 /// Where a route comes from. On equal prefixes `User` wins over `Gateway`, which wins over
 /// `Default`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum RouteSource {
     Default,
     Gateway,
@@ -56,7 +56,7 @@ impl fmt::Display for RouteSource {
 }
 
 /// `Invalid` marks a route that another with the same prefix overrides.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RouteState {
     Active,
     Invalid,
@@ -72,7 +72,7 @@ impl fmt::Display for RouteState {
 }
 
 /// One row of an effective routes table.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EffectiveRoute {
     pub prefix: Ipv4Net,
     pub next_hop_type: NextHopType,

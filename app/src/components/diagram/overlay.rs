@@ -5,7 +5,8 @@
 use crate::scene::{Scene, Shape};
 use hsmnet_core::draw::Item;
 use hsmnet_core::model::{Point, Rect};
-use hsmnet_core::{Id, Report, Severity};
+use hsmnet_core::service::Listed;
+use hsmnet_core::{Id, Severity};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -73,9 +74,9 @@ fn severity_class(s: Severity) -> &'static str {
 }
 
 /// The worst severity of the findings on each element, with how many there are.
-pub fn worst_by_element(report: &Report) -> BTreeMap<Id, (Severity, usize)> {
+pub fn worst_by_element(findings: &Vec<Listed>) -> BTreeMap<Id, (Severity, usize)> {
     let mut worst: BTreeMap<Id, (Severity, usize)> = BTreeMap::new();
-    for f in &report.findings {
+    for f in findings {
         for id in &f.elements {
             let entry = worst.entry(*id).or_insert((f.severity, 0));
             entry.1 += 1;
@@ -88,8 +89,8 @@ pub fn worst_by_element(report: &Report) -> BTreeMap<Id, (Severity, usize)> {
 }
 
 /// A small mark in the corner of each element that has findings, coloured by the worst.
-pub fn marks(scene: &Scene, report: &Report) -> AnyView {
-    worst_by_element(report)
+pub fn marks(scene: &Scene, findings: &Vec<Listed>) -> AnyView {
+    worst_by_element(findings)
         .into_iter()
         .filter_map(|(id, (severity, count))| {
             let at = match scene.shape_of(id)? {

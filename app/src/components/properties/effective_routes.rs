@@ -1,22 +1,33 @@
 //! A subnet's effective routes, laid out like Azure's "effective routes" view: source, state,
 //! address prefix, next hop type and next hop address. Computed by core's trace module.
 
+use crate::checker;
 use crate::state::Studio;
-use hsmnet_core::trace::{EffectiveRoute, Network};
+use hsmnet_core::service::{Answer, Request};
+use hsmnet_core::trace::EffectiveRoute;
 use hsmnet_core::Id;
 use leptos::prelude::*;
 
 #[component]
 pub fn EffectiveRoutes(subnet: Id) -> impl IntoView {
     let studio = expect_context::<Studio>();
-    let routes = move || {
-        studio.with_design(|d| {
-            Network::new(d)
-                .effective_routes(subnet)
-                .map(|set| set.routes().to_vec())
-                .unwrap_or_default()
-        })
-    };
+    // Asked of the checker again on every edit; the last answer is shown.
+    let shown = RwSignal::new(Vec::<EffectiveRoute>::new());
+    let asked = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        studio.history.track();
+        let question = asked.get_value() + 1;
+        asked.set_value(question);
+        let request = Request::EffectiveRoutes { subnet };
+        checker::ask_current(studio.revision, request, move |answer| {
+            if let (true, Answer::EffectiveRoutes { routes }) =
+                (asked.get_value() == question, answer)
+            {
+                shown.set(routes);
+            }
+        });
+    });
+    let routes = move || shown.get();
     view! {
         <details class="effective-routes">
             <summary>"Effective routes"</summary>
