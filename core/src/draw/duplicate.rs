@@ -227,6 +227,8 @@ fn copy_vnet(
         region,
         address_space: spaces.iter().map(|(_, new)| *new).collect(),
         subnets,
+        // A copy is drawn here, not declared elsewhere.
+        external: false,
         layout: v.layout.translated(dx, dy),
     })))?;
     copy_devices(plan, source, &subnet_map, dx, dy)

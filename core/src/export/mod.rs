@@ -17,6 +17,7 @@ pub mod bicep;
 mod resources;
 
 use crate::azure::offered::{TEMPLATE_MAX_BYTES, TEMPLATE_MAX_PARAMETERS, TEMPLATE_MAX_RESOURCES};
+use crate::import::facts::Facts;
 use crate::model::Design;
 use crate::rules::{check, Report};
 use std::fmt;
@@ -112,6 +113,9 @@ pub struct Options {
 pub struct Template {
     /// Template metadata: the design's name and description.
     pub metadata: Vec<(String, String)>,
+    /// What the design holds that no resource does, written into the ARM template's metadata
+    /// so that an import gets it back (`crate::import::facts`).
+    pub facts: Facts,
     pub parameters: Vec<Parameter>,
     pub resources: Vec<Resource>,
 }

@@ -42,6 +42,7 @@ impl Vnet {
             region,
             address_space,
             subnets: Vec::new(),
+            external: false,
             layout: Rect::default(),
         }
     }

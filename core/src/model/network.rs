@@ -32,6 +32,10 @@ pub struct Vnet {
     pub address_space: Vec<Ipv4Net>,
     #[serde(default)]
     pub subnets: Vec<Subnet>,
+    /// Declared elsewhere: an import met only a reference to it (a remote VNet of a peering, a
+    /// subnet passed as a parameter), so its address space and subnets may be unknown.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub external: bool,
     #[serde(default)]
     pub layout: Rect,
 }

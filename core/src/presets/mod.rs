@@ -366,6 +366,7 @@ pub(crate) fn app_vnet(
             hsm_client: true,
             layout: Rect::default(),
         }],
+        external: false,
         layout: Rect::default(),
     });
     let (here, there) = match transit {
