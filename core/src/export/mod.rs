@@ -272,6 +272,13 @@ pub fn template(valid: &Valid, options: &Options) -> Template {
     resources::build(valid.design(), options)
 }
 
+/// The deployment of any design, checked or not and over Azure's limits or not: what the
+/// import's benchmark and tests read at sizes no export writes. Users get [`template`].
+#[doc(hidden)]
+pub fn template_unchecked(design: &Design, options: &Options) -> Template {
+    resources::build(design, options)
+}
+
 /// Why a design that checks clean is still not exported: Azure Resource Manager would refuse
 /// its template, which breaks one of the template limits. Nothing is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

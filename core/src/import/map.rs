@@ -15,7 +15,7 @@ use crate::azure::regions::{display_name, location_key};
 use crate::model::*;
 use crate::naming;
 use ipnet::Ipv4Net;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 
 /// A resource type and the function that maps it, in the order they are mapped.
@@ -61,6 +61,14 @@ pub struct Mapping<'f> {
     pub design: Design,
     pub report: Report,
     facts: &'f Facts,
+    /// The facts' lists as sets and maps: every element looks itself up once.
+    client_subnets: HashSet<String>,
+    no_ip_check: HashSet<&'f str>,
+    no_snat: HashSet<&'f str>,
+    no_forwarding: HashSet<&'f str>,
+    peering_names: HashMap<(&'f str, &'f str), &'f str>,
+    site_of_local_gateway: HashMap<&'f str, &'f str>,
+    sites_by_name: HashMap<&'f str, Id>,
     next: u32,
     regions: HashMap<String, Id>,
     vnets: HashMap<String, usize>,
@@ -105,6 +113,33 @@ pub fn map(
         design: Design::default(),
         report,
         facts,
+        client_subnets: facts.hsm_client_subnets.iter().cloned().collect(),
+        no_ip_check: facts
+            .hsms_without_ip_check
+            .iter()
+            .map(String::as_str)
+            .collect(),
+        no_snat: facts.nvas_without_snat.iter().map(String::as_str).collect(),
+        no_forwarding: facts
+            .nvas_without_forwarding
+            .iter()
+            .map(String::as_str)
+            .collect(),
+        peering_names: facts
+            .peering_names
+            .iter()
+            .map(|n| ((n.a.as_str(), n.b.as_str()), n.name.as_str()))
+            .collect(),
+        site_of_local_gateway: facts
+            .sites
+            .iter()
+            .flat_map(|s| {
+                s.local_gateways
+                    .iter()
+                    .map(|l| (l.as_str(), s.name.as_str()))
+            })
+            .collect(),
+        sites_by_name: HashMap::new(),
         next: 1,
         regions: HashMap::new(),
         vnets: HashMap::new(),
@@ -327,8 +362,10 @@ impl Mapping<'_> {
 
     /// Sites the facts list, with their local network gateways.
     fn sites_from_facts(&mut self) {
-        for s in &self.facts.sites {
+        let facts = self.facts;
+        for s in &facts.sites {
             let id = self.id();
+            self.sites_by_name.entry(s.name.as_str()).or_insert(id);
             let prefixes = s.prefixes.iter().filter_map(|p| p.parse().ok()).collect();
             let device = s.vpn_device_ip.as_deref().and_then(|a| a.parse().ok());
             self.design.sites.push(OnPremSite::new(
@@ -341,12 +378,9 @@ impl Mapping<'_> {
         }
     }
 
+    /// A site the facts list, by name.
     fn site_named(&self, name: &str) -> Option<Id> {
-        self.design
-            .sites
-            .iter()
-            .find(|s| s.name == name)
-            .map(|s| s.id)
+        self.sites_by_name.get(name).copied()
     }
 
     fn point_to_site(&mut self) {
@@ -535,7 +569,7 @@ fn add_nsg_rule(m: &mut Mapping, nsg: Id, name: String, p: &Node) -> Result<(), 
             "source ports are not modelled (any is assumed)".into(),
         );
     }
-    if let Some(target) = m.design.nsgs.iter_mut().find(|n| n.id == nsg) {
+    if let Some(target) = m.design.nsgs.iter_mut().rev().find(|n| n.id == nsg) {
         target.rules.push(NsgRule {
             name,
             priority,
@@ -611,7 +645,13 @@ fn add_route(m: &mut Mapping, table: Id, name: String, p: &Node) -> Result<(), I
         other => return Err(hop.invalid(&format!("{other:?} is not a next hop type"))),
     };
     let next_hop_ip = p.get("nextHopIpAddress").map(|n| ip(&n)).transpose()?;
-    if let Some(t) = m.design.route_tables.iter_mut().find(|t| t.id == table) {
+    if let Some(t) = m
+        .design
+        .route_tables
+        .iter_mut()
+        .rev()
+        .find(|t| t.id == table)
+    {
         t.routes.push(Route {
             name,
             prefix,
@@ -718,25 +758,24 @@ fn add_subnet(
         None => None,
     };
     let nsg = match p.id_at("networkSecurityGroup")? {
-        Some(id) => policy_ref(m, &m.nsgs.clone(), id, p, "networkSecurityGroup", "NSG"),
+        Some(id) => {
+            let found = m.nsgs.get(&key(id)).copied();
+            policy_ref(m, found, id, p, "networkSecurityGroup", "NSG")
+        }
         None => None,
     };
     let route_table = match p.id_at("routeTable")? {
-        Some(id) => policy_ref(
-            m,
-            &m.route_tables.clone(),
-            id,
-            p,
-            "routeTable",
-            "route table",
-        ),
+        Some(id) => {
+            let found = m.route_tables.get(&key(id)).copied();
+            policy_ref(m, found, id, p, "routeTable", "route table")
+        }
         None => None,
     };
     let Some(&vi) = m.vnets.get(vnet_key) else {
         return Err(p.invalid("the subnet's VNet is not declared"));
     };
     let hsm_client = m.design.vnets[vi].name.clone() + "/" + &name;
-    let hsm_client = m.facts.hsm_client_subnets.contains(&hsm_client);
+    let hsm_client = m.client_subnets.contains(&hsm_client);
     let existing = m.subnets.get(&k).copied();
     let id = existing.unwrap_or_else(|| m.id());
     let subnet = Subnet {
@@ -758,13 +797,12 @@ fn add_subnet(
 /// An NSG or route table reference; one not declared here is reported and left off.
 fn policy_ref(
     m: &mut Mapping,
-    table: &HashMap<String, Id>,
+    found: Option<Id>,
     id: &str,
     p: &Node,
     key_name: &str,
     what: &str,
 ) -> Option<Id> {
-    let found = table.get(&key(id)).copied();
     if found.is_none() {
         m.report.note(
             NoteKind::External,
@@ -870,13 +908,8 @@ fn gateway(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
 fn local_gateway(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
     let name = r.name().to_string();
     // A site of the facts that this local gateway stands for, else a site of its own.
-    if let Some(site) = m
-        .facts
-        .sites
-        .iter()
-        .find(|s| s.local_gateways.contains(&name))
-    {
-        if let Some(id) = m.site_named(&site.name) {
+    if let Some(site) = m.site_of_local_gateway.get(name.as_str()) {
+        if let Some(id) = m.site_named(site) {
             let _ = p
                 .get("localNetworkAddressSpace")
                 .and_then(|a| a.get("addressPrefixes"));
@@ -1467,7 +1500,7 @@ fn virtual_machine(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), Import
         }
         None => None,
     };
-    let listed = m.facts.nvas_without_forwarding.contains(&name);
+    let listed = m.no_forwarding.contains(name.as_str());
     let Some(nic) = nic.filter(|n| n.forwarding || listed) else {
         m.report.note(
             NoteKind::NotModelled,
@@ -1488,7 +1521,7 @@ fn virtual_machine(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), Import
     let id = m.id();
     let mut nva = Nva::new(id, name.clone(), subnet, nic.address);
     nva.ip_forwarding = nic.forwarding;
-    nva.snat = !m.facts.nvas_without_snat.contains(&name);
+    nva.snat = !m.no_snat.contains(name.as_str());
     if let Some(size) = p
         .get("hardwareProfile")
         .and_then(|h| h.text_at("vmSize").transpose())
@@ -1537,7 +1570,7 @@ fn hsm(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
         let _ = management.id_at("subnet")?;
         h.management_ip = address_of(m, &management)?;
     }
-    h.ntls_ip_check = !m.facts.hsms_without_ip_check.contains(&name);
+    h.ntls_ip_check = !m.no_ip_check.contains(name.as_str());
     m.design.hsms.push(h);
     Ok(())
 }
@@ -1672,11 +1705,9 @@ fn add_peering_side(
                 m.design.vnets[remote_index].name.clone(),
             );
             let name = m
-                .facts
                 .peering_names
-                .iter()
-                .find(|n| n.a == a && n.b == b)
-                .map(|n| n.name.clone())
+                .get(&(a.as_str(), b.as_str()))
+                .map(|n| n.to_string())
                 .unwrap_or_else(|| default_peering_name(&a, &b));
             let id = m.id();
             let mut peering = Peering::new(id, name, own, remote);
