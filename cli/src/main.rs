@@ -4,6 +4,7 @@
 mod check;
 mod export;
 mod fix;
+mod import;
 mod input;
 mod link;
 mod migrate;
@@ -164,6 +165,32 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Import an ARM deployment template or Azure resources (the portal's "Export template",
+    /// `az … show`/`list` output, REST bodies) as a design document.
+    ///
+    /// Template parameters take their defaults, then the parameter file's values, then --param
+    /// values; a parameter the import needs that has none is refused, naming it. The design
+    /// goes to OUT or standard output, the import report (what could not be modelled, by JSON
+    /// path) to standard error.
+    /// Exit status: 0 imported, 2 the input cannot be read or imported, or the output cannot be
+    /// written.
+    Import {
+        /// The template or export; `-` reads standard input.
+        file: String,
+        /// An ARM parameter file (`{"parameters": {"name": {"value": …}}}`).
+        #[arg(long = "parameters", value_name = "FILE")]
+        parameters: Option<String>,
+        /// A parameter value (repeat for several); `resourceGroup().location=REGION` gives the
+        /// resource group's location.
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// Write the design to this file instead of standard output.
+        #[arg(short = 'o', long = "out")]
+        out: Option<String>,
+        /// How the import report is written on standard error.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        report: Format,
+    },
     /// Share a design as a link that carries it whole (`…/#d=v1.…`), or read one back.
     Link {
         #[command(subcommand)]
@@ -208,6 +235,19 @@ fn main() -> ExitCode {
             out,
             format,
         } => migrate::run(to, &file, out.as_deref(), format),
+        Command::Import {
+            file,
+            parameters,
+            params,
+            out,
+            report,
+        } => import::run(
+            &file,
+            parameters.as_deref(),
+            &params,
+            out.as_deref(),
+            report,
+        ),
         Command::Trace {
             file,
             from,

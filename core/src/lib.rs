@@ -13,11 +13,12 @@
 //! - [`export`]: ARM and Bicep templates of a checked design.
 //! - [`link`]: share links, the whole design compressed into a URL fragment.
 //! - [`presets`]: the reference architectures of the source document, at any size.
+//! - [`import`]: ARM templates and Azure resource exports become designs, with a report.
 //! - [`form`]: field-by-field editing for the properties panel.
 //!
 //! The modules import one another in one order, bottom to top (ARCHITECTURE.md, "Architecture
 //! invariants"; `tests/import_order.rs` enforces it): azure and sort, model, addressing and
-//! naming, document, edit, graph, trace, draw, form, presets, rules, export, link.
+//! naming, document, edit, graph, trace, draw, form, presets and import, rules, export, link.
 //!
 //! Nothing here does IO; the CLI and the browser app are thin shells over this crate.
 
@@ -29,6 +30,7 @@ pub mod edit;
 pub mod export;
 pub mod form;
 pub mod graph;
+pub mod import;
 pub mod link;
 pub mod migrate;
 pub mod model;

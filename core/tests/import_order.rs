@@ -22,7 +22,7 @@ const LEVELS: &[&[&str]] = &[
     &["trace"],
     &["draw"],
     &["form"],
-    &["presets"],
+    &["presets", "import"],
     &["rules"],
     &["export", "migrate"],
     &["link", "service"],

@@ -236,6 +236,8 @@ fn copy_vnet(
         address_space: spaces.iter().map(|(_, new)| *new).collect(),
         subnets,
         tags: v.tags.clone(),
+        // A copy is drawn here, not declared elsewhere.
+        external: false,
         layout: v.layout.translated(dx, dy),
     })))?;
     copy_devices(plan, source, &subnet_map, dx, dy)

@@ -9,6 +9,7 @@
 //! [`Value`](serde_json::Value) of [`template`] and the text of [`to_string`].
 
 use super::{Options, Parameter, Ref, Refused, Resource, Template, Val, Valid};
+use crate::import::facts::{Facts, KEY as FACTS_KEY};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -138,18 +139,28 @@ impl Serialize for View<'_> {
         let mut map = s.serialize_map(Some(5))?;
         map.serialize_entry("$schema", SCHEMA)?;
         map.serialize_entry("contentVersion", CONTENT_VERSION)?;
-        map.serialize_entry("metadata", &Metadata(&t.metadata))?;
+        map.serialize_entry("metadata", &Metadata(&t.metadata, &t.facts))?;
         map.serialize_entry("parameters", &Parameters(&t.parameters))?;
         map.serialize_entry("resources", &Resources(self))?;
         map.end()
     }
 }
 
-struct Metadata<'a>(&'a [(String, String)]);
+struct Metadata<'a>(&'a [(String, String)], &'a Facts);
 
 impl Serialize for Metadata<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        object(s, self.0.iter().map(|(k, v)| (k, lit(v))))
+        let mut entries: Vec<(&str, Value)> = self
+            .0
+            .iter()
+            .map(|(k, v)| (k.as_str(), Value::String(lit(v).into_owned())))
+            .collect();
+        if !self.1.is_empty() {
+            // Through a `Value`, so the keys are sorted like every other object here. Metadata
+            // is never evaluated by Azure, so its strings need no `[[` escape.
+            entries.push((FACTS_KEY, serde_json::to_value(self.1).unwrap_or_default()));
+        }
+        object(s, entries)
     }
 }
 

@@ -30,6 +30,7 @@ pub fn deployment_note(design: &crate::model::Design) -> Option<&'static str> {
 }
 
 use crate::azure::offered::{TEMPLATE_MAX_BYTES, TEMPLATE_MAX_PARAMETERS, TEMPLATE_MAX_RESOURCES};
+use crate::import::facts::Facts;
 use crate::model::Design;
 use crate::rules::{check, Report};
 use std::fmt;
@@ -125,6 +126,9 @@ pub struct Options {
 pub struct Template {
     /// Template metadata: the design's name and description.
     pub metadata: Vec<(String, String)>,
+    /// What the design holds that no resource does, written into the ARM template's metadata
+    /// so that an import gets it back (`crate::import::facts`).
+    pub facts: Facts,
     pub parameters: Vec<Parameter>,
     pub resources: Vec<Resource>,
 }
@@ -281,6 +285,13 @@ impl Template {
 /// Builds the deployment of a checked design.
 pub fn template(valid: &Valid, options: &Options) -> Template {
     resources::build(valid.design(), options)
+}
+
+/// The deployment of any design, checked or not and over Azure's limits or not: what the
+/// import's benchmark and tests read at sizes no export writes. Users get [`template`].
+#[doc(hidden)]
+pub fn template_unchecked(design: &Design, options: &Options) -> Template {
+    resources::build(design, options)
 }
 
 /// Why a design that checks clean is still not exported: Azure Resource Manager would refuse

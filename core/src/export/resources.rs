@@ -6,6 +6,7 @@
 //! make that case rare and it never panics.
 
 use super::{Options, Parameter, Ref, Resource, Template, Val, COMPUTE_API, NETWORK_API};
+use crate::import::facts::Facts;
 use crate::model::{
     Access, ConnectionKind, Design, Direction, GatewayKind, Id, NextHop, Protocol, Vnet, VpnType,
 };
@@ -132,6 +133,7 @@ pub(super) fn build(design: &Design, options: &Options) -> Template {
     }
     Template {
         metadata,
+        facts: Facts::of(design),
         parameters: b.parameters,
         resources: b.resources,
     }

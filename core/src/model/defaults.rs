@@ -43,6 +43,7 @@ impl Vnet {
             address_space,
             subnets: Vec::new(),
             tags: Default::default(),
+            external: false,
             layout: Rect::default(),
         }
     }

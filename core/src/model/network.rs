@@ -37,6 +37,10 @@ pub struct Vnet {
     /// `fastpathenabled: true`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// Declared elsewhere: an import met only a reference to it (a remote VNet of a peering, a
+    /// subnet passed as a parameter), so its address space and subnets may be unknown.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub external: bool,
     #[serde(default)]
     pub layout: Rect,
 }

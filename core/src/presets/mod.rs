@@ -460,6 +460,7 @@ pub(crate) fn app_vnet(
             layout: Rect::default(),
         }],
         tags: Default::default(),
+        external: false,
         layout: Rect::default(),
     });
     let (here, there) = match transit {

@@ -1,0 +1,261 @@
+//! Import of small hand-written inputs: each shape the importer reads and each way it refuses.
+
+use super::*;
+use crate::model::GatewayKind;
+use serde_json::json;
+use std::net::Ipv4Addr;
+
+fn import_json(v: serde_json::Value) -> Result<Imported, ImportError> {
+    import(&v.to_string(), &Inputs::default())
+}
+
+const SUB: &str = "/subscriptions/1111/resourceGroups/prod/providers";
+
+/// A Dedicated HSM deployment as a template writes it, with the HSM API version's subnet key.
+fn hsm_template(subnet_key: &str, api: &str) -> serde_json::Value {
+    json!({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "parameters": {
+            "location": {"type": "string", "defaultValue": "[resourceGroup().location]"},
+            "vnetName": {"type": "string", "defaultValue": "hsm-vnet"},
+            "hsmCount": {"type": "int", "defaultValue": 2}
+        },
+        "variables": {"subnetId": "[resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('vnetName'), 'hsmsubnet')]"},
+        "resources": [
+            {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2020-11-01", "name": "[parameters('vnetName')]",
+             "location": "[parameters('location')]",
+             "properties": {"addressSpace": {"addressPrefixes": ["10.2.0.0/16"]},
+                "Subnets": [{"name": "hsmsubnet", "properties": {"addressPrefix": "10.2.1.0/24",
+                    "delegations": [{"name": "HSMDelegation", "properties": {"serviceName": "microsoft.hardwaresecuritymodules/dedicatedHSMs"}}]}}]}},
+            {"type": "Microsoft.Network/virtualNetworks/subnets", "apiVersion": "2020-11-01",
+             "name": "[concat(parameters('vnetName'), '/GatewaySubnet')]",
+             "dependsOn": ["[parameters('vnetName')]"],
+             "properties": {"addressPrefix": "10.2.255.0/26"}},
+            {"type": "Microsoft.HardwareSecurityModules/dedicatedHSMs", "apiVersion": api,
+             "name": "[concat('hsm', copyIndex(1))]", "location": "[parameters('location')]",
+             "copy": {"name": "hsms", "count": "[parameters('hsmCount')]"},
+             "sku": {"name": "SafeNet Luna Network HSM A790"},
+             "properties": {"stampId": "[concat('stamp', copyIndex(1))]",
+                "networkProfile": {"subnet": {(subnet_key): "[variables('subnetId')]"},
+                    "NetworkInterfaces": [{"privateIpaddress": "[format('10.2.1.{0}', add(4, copyIndex()))]"}]}}}
+        ]
+    })
+}
+
+#[test]
+fn a_template_with_copy_loops_children_and_either_hsm_subnet_key_imports() {
+    for (key, api) in [
+        ("id", "2018-10-31-preview"),
+        ("id", "2021-11-30"),
+        ("resourceId", "2025-03-31"),
+    ] {
+        let text = hsm_template(key, api).to_string();
+        let values = [("location".to_string(), "westeurope".to_string())];
+        let imported = import(
+            &text,
+            &Inputs {
+                parameter_file: None,
+                values: &values,
+            },
+        )
+        .unwrap();
+        let d = &imported.design;
+        assert_eq!(d.vnets.len(), 1);
+        let subnets: Vec<&str> = d.vnets[0].subnets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            subnets,
+            ["hsmsubnet", "GatewaySubnet"],
+            "the child subnet joins its VNet"
+        );
+        assert!(
+            d.vnets[0].subnets[0].is_hsm_delegated(),
+            "delegation read in any letter case"
+        );
+        assert_eq!(d.hsms.len(), 2);
+        assert_eq!(d.hsms[1].private_ip, Some(Ipv4Addr::new(10, 2, 1, 5)));
+        assert_eq!(d.hsms[1].stamp, "stamp2");
+        assert_eq!(d.regions[0].name, "West Europe");
+        assert!(
+            imported.report.notes.is_empty(),
+            "{}",
+            imported.report.to_text()
+        );
+    }
+}
+
+#[test]
+fn the_resource_group_location_is_asked_for_not_guessed() {
+    let e = import_json(hsm_template("id", "2021-11-30")).unwrap_err();
+    assert!(e.to_string().contains("resourceGroup().location"), "{e}");
+    assert!(e.to_string().starts_with("resources[0].location"), "{e}");
+    let values = [(RG_LOCATION.to_string(), "uksouth".to_string())];
+    let text = hsm_template("id", "2021-11-30").to_string();
+    let d = import(
+        &text,
+        &Inputs {
+            parameter_file: None,
+            values: &values,
+        },
+    )
+    .unwrap()
+    .design;
+    assert_eq!(d.regions[0].location, "uksouth");
+}
+
+#[test]
+fn a_parameter_without_value_is_named_with_how_to_give_it() {
+    let t = json!({"parameters": {"vnetName": {"type": "string"}}, "resources": [
+        {"type": "Microsoft.Network/virtualNetworks", "name": "[parameters('vnetName')]", "location": "westeurope", "properties": {}}]});
+    let e = import_json(t.clone()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "resources[0].name: the parameter 'vnetName' has no value: give it in a parameter file \
+         (--parameters FILE) or with --param vnetName=VALUE"
+    );
+    let file = r#"{"parameters": {"vnetName": {"value": "from-file"}}}"#;
+    let d = import(
+        &t.to_string(),
+        &Inputs {
+            parameter_file: Some(file),
+            values: &[],
+        },
+    )
+    .unwrap()
+    .design;
+    assert_eq!(d.vnets[0].name, "from-file");
+}
+
+#[test]
+fn broken_input_names_line_column_or_template_path() {
+    let e = import("{\n  \"resources\": [\n    {,}\n  ]\n}", &Inputs::default()).unwrap_err();
+    assert!(matches!(e, ImportError::Json { line: 3, .. }), "{e}");
+    assert!(e.to_string().contains("line 3, column 6"), "{e}");
+    let t = json!({"resources": [{"type": "Microsoft.Network/virtualNetworks", "name": "[concat('a', ]", "location": "x"}]});
+    let e = import_json(t).unwrap_err().to_string();
+    assert!(e.starts_with("resources[0].name: "), "{e}");
+    assert!(e.contains("at character"), "{e}");
+    let t = json!({"variables": {"a": "[variables('b')]", "b": "[variables('a')]"},
+        "resources": [{"type": "Microsoft.Network/virtualNetworks", "name": "[variables('a')]", "location": "x"}]});
+    assert!(import_json(t).unwrap_err().to_string().contains("cycle"));
+    assert!(matches!(
+        import_json(json!({"x": 1})),
+        Err(ImportError::NotRecognised(_))
+    ));
+}
+
+#[test]
+fn a_byte_order_mark_crlf_and_tabs_are_read() {
+    let text = format!(
+        "\u{feff}{}",
+        serde_json::to_string_pretty(&hsm_template("id", "2021-11-30")).unwrap()
+    )
+    .replace('\n', "\r\n")
+    .replace("  ", "\t");
+    let values = [("location".to_string(), "westeurope".to_string())];
+    assert!(import(
+        &text,
+        &Inputs {
+            parameter_file: None,
+            values: &values
+        }
+    )
+    .is_ok());
+}
+
+#[test]
+fn a_resource_export_with_literal_ids_and_read_only_properties_imports() {
+    let vnet_id = format!("{SUB}/Microsoft.Network/virtualNetworks/hsm-vnet");
+    let export = json!({"value": [
+        {"id": vnet_id, "name": "hsm-vnet", "type": "Microsoft.Network/virtualNetworks", "location": "northeurope",
+         "etag": "W/\"x\"", "properties": {"provisioningState": "Succeeded", "resourceGuid": "g",
+            "addressSpace": {"addressPrefixes": ["10.3.0.0/16"]},
+            "subnets": [{"id": format!("{vnet_id}/subnets/hsmsubnet"), "name": "hsmsubnet", "etag": "e",
+                "properties": {"addressPrefix": "10.3.1.0/24", "provisioningState": "Succeeded",
+                    "delegations": [{"name": "d", "properties": {"serviceName": "Microsoft.HardwareSecurityModules/dedicatedHSMs"}}],
+                    "serviceEndpoints": [{"service": "Microsoft.Storage"}]}}],
+            "virtualNetworkPeerings": [{"name": "to-hub", "properties": {
+                "remoteVirtualNetwork": {"id": "/subscriptions/1111/resourceGroups/network/providers/Microsoft.Network/virtualNetworks/hub"},
+                "remoteAddressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+                "allowForwardedTraffic": true, "peeringState": "Connected"}}]}},
+        {"id": format!("{SUB}/Microsoft.HardwareSecurityModules/dedicatedHSMs/hsm1"), "name": "hsm1",
+         "type": "Microsoft.HardwareSecurityModules/dedicatedHSMs", "location": "northeurope",
+         "sku": {"name": "SafeNet Luna Network HSM A790"},
+         "properties": {"stampId": "stamp1", "provisioningState": "Succeeded",
+            "networkProfile": {"subnet": {"id": format!("{vnet_id}/subnets/hsmsubnet")},
+                "networkInterfaces": [{"id": format!("{SUB}/Microsoft.Network/networkInterfaces/hsm1-nic")}]}}},
+        {"id": format!("{SUB}/Microsoft.Network/networkInterfaces/hsm1-nic"), "name": "hsm1-nic",
+         "type": "Microsoft.Network/networkInterfaces", "location": "northeurope",
+         "properties": {"ipConfigurations": [{"name": "ipconfig1", "properties": {"privateIPAddress": "10.3.1.4",
+            "subnet": {"id": format!("{vnet_id}/subnets/hsmsubnet")}}}]}},
+        {"id": format!("{SUB}/Microsoft.Storage/storageAccounts/logs"), "name": "logs", "type": "Microsoft.Storage/storageAccounts", "location": "northeurope"}
+    ]});
+    let imported = import_json(export).unwrap();
+    let d = &imported.design;
+    assert_eq!(
+        d.hsms[0].private_ip,
+        Some(Ipv4Addr::new(10, 3, 1, 4)),
+        "address through the NIC id"
+    );
+    let hub = d.vnets.iter().find(|v| v.name == "hub").unwrap();
+    assert!(
+        hub.external,
+        "a peered VNet in another resource group is external"
+    );
+    assert_eq!(hub.address_space[0].to_string(), "10.0.0.0/16");
+    assert_eq!(d.peerings.len(), 1);
+    let report = imported.report.to_text();
+    assert!(
+        report.contains(
+            "value[0].properties.subnets[0].properties.serviceEndpoints: property not modelled"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("value[3]: Microsoft.Storage/storageAccounts 'logs'"),
+        "{report}"
+    );
+    assert!(
+        report.contains("VNet 'hub' (resource group 'network')"),
+        "{report}"
+    );
+    assert!(!report.contains("provisioningState"), "{report}");
+    assert!(!report.contains("etag"), "{report}");
+}
+
+#[test]
+fn a_subnet_passed_as_a_parameter_becomes_an_external_vnet() {
+    let t = json!({"parameters": {"subnetId": {"type": "string"}}, "resources": [
+        {"type": "Microsoft.HardwareSecurityModules/dedicatedHSMs", "name": "hsm1", "location": "uksouth",
+         "properties": {"stampId": "stamp1", "networkProfile": {"subnet": {"resourceId": "[parameters('subnetId')]"}}}}]});
+    let values = [(
+        "subnetId".to_string(),
+        format!("{SUB}/Microsoft.Network/virtualNetworks/v/subnets/s"),
+    )];
+    let imported = import(
+        &t.to_string(),
+        &Inputs {
+            parameter_file: None,
+            values: &values,
+        },
+    )
+    .unwrap();
+    let d = &imported.design;
+    assert!(d.vnets[0].external);
+    assert_eq!(d.hsms[0].subnet, d.vnets[0].subnets[0].id);
+    assert_eq!(d.hsms[0].private_ip, None, "no address: Azure assigns one");
+    assert_eq!(imported.report.notes_of(NoteKind::External).count(), 2);
+}
+
+#[test]
+fn legacy_expressroute_gateway_skus_are_kept() {
+    let t = json!({"resources": [
+        {"type": "Microsoft.Network/virtualNetworks", "name": "v", "location": "westeurope",
+         "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+            "subnets": [{"name": "GatewaySubnet", "properties": {"addressPrefix": "10.0.255.0/27"}}]}},
+        {"type": "Microsoft.Network/virtualNetworkGateways", "name": "ergw", "location": "westeurope",
+         "properties": {"gatewayType": "ExpressRoute", "sku": {"name": "HighPerformance", "tier": "HighPerformance"},
+            "ipConfigurations": [{"name": "c", "properties": {"subnet": {"id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'v', 'GatewaySubnet')]"}}}]}}]});
+    let d = import_json(t).unwrap().design;
+    assert_eq!(d.gateways[0].kind, GatewayKind::ExpressRoute);
+    assert_eq!(d.gateways[0].sku, "HighPerformance");
+}
