@@ -265,8 +265,14 @@ fn symbol(out: &mut Writer, s: &Symbol) {
     }
     // The canvas cuts a name longer than the room before the next symbol; the image shows it
     // whole: on two lines, smaller as far as needed, so that neighbours do not run together.
-    let y = crate::scene::SYMBOL_RADIUS + 11.0;
+    // Below the symbol, or above it (its last line just over the symbol) as the canvas has it.
     let (lines, fit) = label_lines(&s.name, s.label_chars);
+    let y = if s.label_above {
+        let fit = (fit * 100.0).round() / 100.0;
+        -(crate::scene::SYMBOL_RADIUS + 4.0) - (lines.len() - 1) as f64 * LINE_HEIGHT * fit
+    } else {
+        crate::scene::SYMBOL_RADIUS + 11.0
+    };
     let mut placed = format!("translate(0 {})", number(y));
     if fit < 1.0 {
         placed.push_str(&format!(" scale({})", (fit * 100.0).round() / 100.0));
@@ -504,9 +510,11 @@ mod tests {
         );
         let design = presets::build("hub-nva-proxy", &Size::default()).unwrap();
         let doc = image(&Scene::of(&design), &BTreeMap::new());
+        // In the crowded row of the load balancer and its two NVAs, the middle name goes above
+        // its symbol and has room for itself whole.
         assert!(
             doc.contains(
-                ">nva-</text><text class=\"symbol-name\" y=\"8.5\" text-anchor=\"middle\">proxy-1<"
+                "<g transform=\"translate(0 -17)\"><text class=\"symbol-name\" y=\"0\" text-anchor=\"middle\">nva-proxy-1<"
             ),
             "{doc}"
         );

@@ -2,7 +2,7 @@
 // of the selection, the gallery's blank design, and how long a check takes in WebAssembly.
 
 import { execFileSync } from "node:child_process";
-import { HSMNET, assert, assertEqual, choosePreset, cli, design, errorCount, test } from "../harness.mjs";
+import { HSMNET, assert, assertEqual, choosePreset, cli, design, errorCount, test, openGallery } from "../harness.mjs";
 import { freshPage, importFile, scratchFile, shownRules, status, waitForSaved } from "./studio.mjs";
 
 let page;
@@ -130,6 +130,7 @@ test("panels: the address helper suggests the next free prefix and uses it", asy
 });
 
 test("panels: Blank design opens an empty design in one undoable step", async () => {
+  await openGallery(page);
   await page.getByRole("button", { name: "Blank design", exact: true }).click();
   const blank = await waitForSaved(page, (d) => (d.vnets ?? []).length === 0, "blank");
   assertEqual([blank.regions ?? [], blank.hsms ?? []], [[], []], "blank design");

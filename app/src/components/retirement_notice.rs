@@ -1,4 +1,5 @@
-//! The service notice every page shows until the user dismisses it.
+//! The service notice every page shows until the user dismisses it, on one line (the rest of
+//! what it says is its tooltip).
 
 use leptos::prelude::*;
 
@@ -8,11 +9,10 @@ pub fn RetirementNotice() -> impl IntoView {
     view! {
         <Show when=move || open.get()>
             <aside class="notice" role="note" aria-label="Service notice">
-                <p>
-                    <strong>"Azure Dedicated HSM takes no new customers."</strong>
-                    " Existing deployments are supported until 2028-07-31; "
-                    "Azure Cloud HSM is its successor. These designs help you run, "
-                    "review or migrate what you already have."
+                <p title="These designs help you run, review or migrate what you already have.">
+                    <strong>"Azure Dedicated HSM takes no new customers:"</strong>
+                    " existing deployments are supported until 2028-07-31; "
+                    "Azure Cloud HSM is its successor."
                 </p>
                 <button
                     type="button"

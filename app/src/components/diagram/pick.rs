@@ -4,7 +4,23 @@
 use hsmnet_core::Id;
 use leptos::ev::PointerEvent;
 use leptos::prelude::*;
+use leptos::reactive::computed::Selector;
 use wasm_bindgen::JsCast;
+
+/// The canvas's roving focus (the WAI-ARIA composite widget pattern): the one element the
+/// keyboard is on, the canvas's only tab stop; the arrow keys move it (`draw::roving`).
+#[derive(Clone)]
+pub struct Roving(pub Selector<Option<Id>>);
+
+/// An element's tab index: 0 for the one the keyboard is on, -1 for the others (no tab stop,
+/// but focusable by a click or by the arrow keys).
+pub fn tab_index(id: Id) -> impl Fn() -> &'static str + Send + Sync + Clone + 'static {
+    let roving = use_context::<Roving>();
+    move || match &roving {
+        Some(r) if r.0.selected(&Some(id)) => "0",
+        _ => "-1",
+    }
+}
 
 /// The element drawn under the event's target, by its `data-id`.
 pub fn element_id(ev: &PointerEvent) -> Option<Id> {
@@ -87,11 +103,14 @@ pub fn focus_first(svg_ref: NodeRef<leptos::svg::Svg>, ids: Vec<Id>) {
             return;
         }
         for id in ids {
-            if let Ok(Some(el)) = svg.query_selector(&format!("[data-id=\"{}\"]", id.0)) {
-                if let Ok(el) = el.dyn_into::<web_sys::SvgElement>() {
-                    let _ = el.focus();
-                    return;
-                }
+            // The last drawn with that id: a circuit's symbol, drawn over its own line.
+            let Ok(all) = svg.query_selector_all(&format!("[data-id=\"{}\"]", id.0)) else {
+                continue;
+            };
+            let last = all.length().checked_sub(1).and_then(|i| all.item(i));
+            if let Some(el) = last.and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok()) {
+                let _ = el.focus();
+                return;
             }
         }
     });

@@ -1,5 +1,6 @@
 //! A device, on-premises site or circuit: a symbol with its name below.
 
+use super::pick::tab_index;
 use super::short;
 use crate::scene::{Part, Symbol, SymbolKind, SYMBOL_RADIUS};
 use leptos::prelude::*;
@@ -9,6 +10,12 @@ pub fn SymbolMark(symbol: Symbol) -> impl IntoView {
     let label = format!("{} {}", symbol.kind.label(), symbol.name);
     let tooltip = format!("{label}: {}", symbol.detail);
     let transform = format!("translate({:.1} {:.1})", symbol.at.x, symbol.at.y);
+    // Below the symbol, or above it in a crowded row (`scene::fit_labels`).
+    let label_y = if symbol.label_above {
+        -(SYMBOL_RADIUS + 4.0)
+    } else {
+        SYMBOL_RADIUS + 11.0
+    };
     view! {
         <g
             class=format!("symbol {}", symbol.kind.class())
@@ -16,11 +23,11 @@ pub fn SymbolMark(symbol: Symbol) -> impl IntoView {
             role="img"
             aria-label=label
             data-id=symbol.id.0
-            tabindex="0"
+            tabindex=tab_index(symbol.id)
         >
             <title>{tooltip}</title>
             {glyph(symbol.kind)}
-            <text class="symbol-name" y=SYMBOL_RADIUS + 11.0 text-anchor="middle">
+            <text class="symbol-name" y=label_y text-anchor="middle">
                 {short(&symbol.name, symbol.label_chars)}
             </text>
         </g>
