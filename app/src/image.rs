@@ -265,14 +265,9 @@ fn symbol(out: &mut Writer, s: &Symbol) {
     }
     // The canvas cuts a name longer than the room before the next symbol; the image shows it
     // whole: on two lines, smaller as far as needed, so that neighbours do not run together.
-    // Below the symbol, or above it (its last line just over the symbol) as the canvas has it.
+    // Where the canvas has it: below the symbol, a line lower in a crowded row.
+    let y = s.label_y();
     let (lines, fit) = label_lines(&s.name, s.label_chars);
-    let y = if s.label_above {
-        let fit = (fit * 100.0).round() / 100.0;
-        -(crate::scene::SYMBOL_RADIUS + 4.0) - (lines.len() - 1) as f64 * LINE_HEIGHT * fit
-    } else {
-        crate::scene::SYMBOL_RADIUS + 11.0
-    };
     let mut placed = format!("translate(0 {})", number(y));
     if fit < 1.0 {
         placed.push_str(&format!(" scale({})", (fit * 100.0).round() / 100.0));
@@ -510,11 +505,11 @@ mod tests {
         );
         let design = presets::build("hub-nva-proxy", &Size::default()).unwrap();
         let doc = image(&Scene::of(&design), &BTreeMap::new());
-        // In the crowded row of the load balancer and its two NVAs, the middle name goes above
-        // its symbol and has room for itself whole.
+        // In the crowded row of the load balancer and its two NVAs, the middle name drops a
+        // line and has room for itself whole.
         assert!(
             doc.contains(
-                "<g transform=\"translate(0 -17)\"><text class=\"symbol-name\" y=\"0\" text-anchor=\"middle\">nva-proxy-1<"
+                "<g transform=\"translate(0 34)\"><text class=\"symbol-name\" y=\"0\" text-anchor=\"middle\">nva-proxy-1<"
             ),
             "{doc}"
         );

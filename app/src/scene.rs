@@ -131,8 +131,20 @@ pub struct Symbol {
     pub at: Point,
     /// How many characters of the name fit under the symbol before the next one in its row.
     pub label_chars: usize,
-    /// Whether the name goes above the symbol: every other one in a crowded row.
-    pub label_above: bool,
+    /// Whether the name drops a line lower: every other one in a crowded row, so that
+    /// neighbours' names do not run together.
+    pub label_dropped: bool,
+}
+
+/// How much lower a dropped name is drawn.
+const LABEL_DROP: f64 = 10.0;
+
+impl Symbol {
+    /// Where its name's baseline is, below its centre.
+    pub fn label_y(&self) -> f64 {
+        let drop = if self.label_dropped { LABEL_DROP } else { 0.0 };
+        SYMBOL_RADIUS + 11.0 + drop
+    }
 }
 
 /// A policy attached to subnets, drawn as a small badge.
@@ -328,7 +340,7 @@ impl Scene {
                 detail,
                 at,
                 label_chars: 0,
-                label_above: false,
+                label_dropped: false,
             })
         };
         for s in &design.sites {
@@ -614,12 +626,12 @@ impl Scene {
         for s in &self.symbols {
             let chars = s.name.chars().count().min(s.label_chars) as f64;
             let w = chars * LABEL_CHAR_W + 2.0;
-            let y = if s.label_above {
-                s.at.y - SYMBOL_RADIUS - 11.0
-            } else {
-                s.at.y + SYMBOL_RADIUS + 3.0
-            };
-            out.push(Rect::new(s.at.x - w / 2.0, y, w, 9.0));
+            out.push(Rect::new(
+                s.at.x - w / 2.0,
+                s.at.y + s.label_y() - 8.0,
+                w,
+                9.0,
+            ));
         }
         out
     }
@@ -654,8 +666,8 @@ impl Scene {
 }
 
 /// Gives each symbol's label the room up to its nearest neighbour in the same row. In a row
-/// where some name is cut so, every other label goes above its symbol: a label then shares its
-/// side only with the symbols two steps away, and has twice the room. Rows are found by one
+/// where some name is cut so, every other label drops a line lower: a label then shares its
+/// line only with the symbols two steps away, and has twice the room. Rows are found by one
 /// sort, so the cost grows as n log n.
 fn fit_labels(symbols: &mut [Symbol]) {
     /// The room of a label with no neighbour on its side.
@@ -680,7 +692,7 @@ fn fit_labels(symbols: &mut [Symbol]) {
         let cut = (0..row.len()).any(|k| lengths[row[k]] > chars(room(k, 1)));
         for k in 0..row.len() {
             let s = &mut symbols[row[k]];
-            s.label_above = cut && k % 2 == 1;
+            s.label_dropped = cut && k % 2 == 1;
             s.label_chars = chars(room(k, if cut { 2 } else { 1 }));
         }
     }
@@ -1091,11 +1103,11 @@ mod tests {
             .find(|s| s.kind == SymbolKind::Hsm)
             .unwrap();
         assert_eq!(hsm.label_chars, 7, "(44 - 4) / 5.4: its name fits");
-        assert!(!hsm.label_above);
+        assert!(!hsm.label_dropped);
     }
 
     #[test]
-    fn in_a_crowded_row_every_other_label_goes_above_with_twice_the_room() {
+    fn in_a_crowded_row_every_other_label_drops_a_line_with_twice_the_room() {
         let mut design = two_vnets_and_a_site();
         let first = design.hsms[0].clone();
         design.hsms[0].name = "hsm-eastus-primary".into();
@@ -1112,8 +1124,11 @@ mod tests {
             .iter()
             .filter(|s| s.kind == SymbolKind::Hsm)
             .collect();
-        let above: Vec<bool> = hsms.iter().map(|s| s.label_above).collect();
-        assert!(above[0] != above[1] && above[1] != above[2], "{above:?}");
+        let dropped: Vec<bool> = hsms.iter().map(|s| s.label_dropped).collect();
+        assert!(
+            dropped[0] != dropped[1] && dropped[1] != dropped[2],
+            "{dropped:?}"
+        );
         assert!(
             hsms.iter().all(|s| s.label_chars >= 15),
             "at least (88 - 4) / 5.4 each"

@@ -100,6 +100,8 @@ test("layout: at 100 spokes the page has a few dozen tab stops, the canvas one",
   await p.keyboard.press("ArrowRight"); // the first element: the region
   await p.keyboard.press("ArrowRight"); // into it: its first VNet
   for (let i = 0; i < 60; i++) await p.keyboard.press("ArrowDown");
+  // The last move is drawn and focused within a frame or two.
+  await p.waitForFunction(() => /^VNet spoke-/.test(document.activeElement?.getAttribute("aria-label") ?? ""), null, { timeout: 3_000 }).catch(() => {});
   const label = await p.evaluate(() => document.activeElement?.getAttribute("aria-label"));
   assert(label && /VNet spoke-/.test(label), `focus after the arrows: ${label}`);
   assertEqual(await p.$$eval("svg.canvas [tabindex]", (es) => es.filter((e) => e.tabIndex >= 0).length), 1, "tab stops after moving");

@@ -121,6 +121,7 @@ test("a preset opens at the size chosen on its card; a size out of range is flag
     );
     assertEqual(await errorCount(ctx.page), 0, `errors with ${want} spokes`);
     // Out of range: flagged, and opening keeps the last valid size.
+    await openGallery(ctx.page);
     await ctx.page.fill(input, String(max + 1));
     await ctx.page.press(input, "Enter");
     assertEqual(await ctx.page.getAttribute(input, "aria-invalid"), "true", "aria-invalid");

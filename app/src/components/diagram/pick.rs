@@ -92,28 +92,37 @@ pub fn hold_focus(svg_ref: NodeRef<leptos::svg::Svg>) {
 }
 
 /// After the next frame (the edit drawn), focuses the first of `ids` that is drawn, unless
-/// the user has moved the focus elsewhere meanwhile; returns nothing, leaving the focus on
-/// the canvas when none of them is drawn.
+/// the user has moved the focus elsewhere meanwhile. None drawn yet (a large drawing draws
+/// what the view moved to a frame or two later): tried again for a few frames, then the focus
+/// stays on the canvas.
 pub fn focus_first(svg_ref: NodeRef<leptos::svg::Svg>, ids: Vec<Id>) {
-    request_animation_frame(move || {
-        let Some(svg) = svg_ref.get_untracked() else {
-            return;
-        };
-        if !focus_is_free(&svg) {
-            return;
-        }
-        for id in ids {
-            // The last drawn with that id: a circuit's symbol, drawn over its own line.
-            let Ok(all) = svg.query_selector_all(&format!("[data-id=\"{}\"]", id.0)) else {
-                continue;
+    /// Frames to wait for one of them to be drawn.
+    const TRIES: u8 = 6;
+    fn attempt(svg_ref: NodeRef<leptos::svg::Svg>, ids: Vec<Id>, left: u8) {
+        request_animation_frame(move || {
+            let Some(svg) = svg_ref.get_untracked() else {
+                return;
             };
-            let last = all.length().checked_sub(1).and_then(|i| all.item(i));
-            if let Some(el) = last.and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok()) {
-                let _ = el.focus();
+            if !focus_is_free(&svg) {
                 return;
             }
-        }
-    });
+            for id in &ids {
+                // The last drawn with that id: a circuit's symbol, drawn over its own line.
+                let Ok(all) = svg.query_selector_all(&format!("[data-id=\"{}\"]", id.0)) else {
+                    continue;
+                };
+                let last = all.length().checked_sub(1).and_then(|i| all.item(i));
+                if let Some(el) = last.and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok()) {
+                    let _ = el.focus();
+                    return;
+                }
+            }
+            if left > 0 {
+                attempt(svg_ref, ids, left - 1);
+            }
+        });
+    }
+    attempt(svg_ref, ids, TRIES);
 }
 
 /// The focusable elements drawn on the canvas, in document order.

@@ -2,7 +2,7 @@
 
 use super::pick::tab_index;
 use super::short;
-use crate::scene::{Part, Symbol, SymbolKind, SYMBOL_RADIUS};
+use crate::scene::{Part, Symbol, SymbolKind};
 use leptos::prelude::*;
 
 #[component]
@@ -10,12 +10,8 @@ pub fn SymbolMark(symbol: Symbol) -> impl IntoView {
     let label = format!("{} {}", symbol.kind.label(), symbol.name);
     let tooltip = format!("{label}: {}", symbol.detail);
     let transform = format!("translate({:.1} {:.1})", symbol.at.x, symbol.at.y);
-    // Below the symbol, or above it in a crowded row (`scene::fit_labels`).
-    let label_y = if symbol.label_above {
-        -(SYMBOL_RADIUS + 4.0)
-    } else {
-        SYMBOL_RADIUS + 11.0
-    };
+    // Below the symbol; a line lower in a crowded row (`scene::fit_labels`).
+    let label_y = symbol.label_y();
     view! {
         <g
             class=format!("symbol {}", symbol.kind.class())
