@@ -49,8 +49,9 @@ pub const LANE: f64 = 5.0;
 pub const ARRIVE_SHORT: f64 = 15.0;
 /// The radius of a hop number's mark.
 pub const NUMBER_R: f64 = 7.0;
-/// How far a number sits from its point.
-const NUMBER_OFF: f64 = 17.0;
+/// How far a number sits from its point: past a symbol's edge (its radius, 13), so that the
+/// mark never hides the symbol it numbers.
+const NUMBER_OFF: f64 = 21.0;
 
 /// Lays out the flow through `waypoints` around `labels`.
 pub fn lay_out(waypoints: &[Waypoint], labels: &[Rect]) -> Drawing {
