@@ -42,7 +42,8 @@ use link::{LinkPath, TrunkPath};
 use live::Live;
 pub(crate) use overlay::worst_by_element;
 use pick::{
-    drawn_order, element_id, focus_first, handle_id, hold_focus, id_at, target_id, typing, Roving,
+    drawn_order, element_id, focus_drawn, focus_first, handle_id, hold_focus, id_at, target_id,
+    typing, Roving,
 };
 use rename::RenameBox;
 use selection::{
@@ -808,8 +809,12 @@ pub fn Diagram() -> impl IntoView {
             if let Some(to) = to {
                 active.set(Some(to));
                 reveal(to);
-                hold_focus(svg_ref);
-                focus_first(svg_ref, vec![to]);
+                // Drawn already: focused at once, so that a key held down never races a
+                // frame. Else (a large drawing draws it once the view has moved) after it.
+                if !focus_drawn(svg_ref, to) {
+                    hold_focus(svg_ref);
+                    focus_first(svg_ref, vec![to]);
+                }
             }
             return;
         }

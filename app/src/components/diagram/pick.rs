@@ -106,16 +106,8 @@ pub fn focus_first(svg_ref: NodeRef<leptos::svg::Svg>, ids: Vec<Id>) {
             if !focus_is_free(&svg) {
                 return;
             }
-            for id in &ids {
-                // The last drawn with that id: a circuit's symbol, drawn over its own line.
-                let Ok(all) = svg.query_selector_all(&format!("[data-id=\"{}\"]", id.0)) else {
-                    continue;
-                };
-                let last = all.length().checked_sub(1).and_then(|i| all.item(i));
-                if let Some(el) = last.and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok()) {
-                    let _ = el.focus();
-                    return;
-                }
+            if ids.iter().any(|id| focus_drawn(svg_ref, *id)) {
+                return;
             }
             if left > 0 {
                 attempt(svg_ref, ids, left - 1);
@@ -123,6 +115,22 @@ pub fn focus_first(svg_ref: NodeRef<leptos::svg::Svg>, ids: Vec<Id>) {
         });
     }
     attempt(svg_ref, ids, TRIES);
+}
+
+/// Focuses the element drawn for `id`, if it is drawn; says whether it was. The last drawn
+/// with that id: a circuit's symbol, drawn over its own line.
+pub fn focus_drawn(svg_ref: NodeRef<leptos::svg::Svg>, id: Id) -> bool {
+    let Some(svg) = svg_ref.get_untracked() else {
+        return false;
+    };
+    let Ok(all) = svg.query_selector_all(&format!("[data-id=\"{}\"]", id.0)) else {
+        return false;
+    };
+    let last = all.length().checked_sub(1).and_then(|i| all.item(i));
+    match last.and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok()) {
+        Some(el) => el.focus().is_ok(),
+        None => false,
+    }
 }
 
 /// The focusable elements drawn on the canvas, in document order.
