@@ -19,6 +19,7 @@ import "./suites/panels.mjs";
 import "./suites/io.mjs";
 import "./suites/editor.mjs";
 import "./suites/canvas.mjs";
+import "./suites/layout.mjs";
 import "./suites/trace.mjs";
 import "./suites/fixes.mjs";
 import "./suites/payment.mjs";

@@ -174,6 +174,19 @@ export function watch(p, into) {
 
 export async function ready(p) {
   await p.waitForSelector("svg.canvas g.symbols", { timeout: 20_000 });
+  // A first visit opens the gallery over the canvas: closed, as a returning user finds the page.
+  if (await p.$("dialog.gallery[open]")) {
+    await p.click("dialog.gallery button.close");
+    await p.waitForSelector("dialog.gallery[open]", { state: "detached" });
+  }
+}
+
+/** Opens the gallery dialog from the toolbar, unless it is open. */
+export async function openGallery(p) {
+  if (!(await p.$("dialog.gallery[open]"))) {
+    await p.click("button.open-gallery");
+    await p.waitForSelector("dialog.gallery[open]");
+  }
 }
 
 /** The checker's time for the design as it is now, in ms: waits for its report (the findings
@@ -205,6 +218,7 @@ export async function errorCount(p) {
 /** Opens a preset from the gallery at its default size (optionally with spokes). */
 export async function choosePreset(p, name, spokes) {
   const card = `.card[data-preset="${name}"]`;
+  await openGallery(p);
   if (spokes !== undefined) {
     await p.fill(`${card} #spokes-${name}`, String(spokes));
     await p.press(`${card} #spokes-${name}`, "Enter");

@@ -265,7 +265,8 @@ fn symbol(out: &mut Writer, s: &Symbol) {
     }
     // The canvas cuts a name longer than the room before the next symbol; the image shows it
     // whole: on two lines, smaller as far as needed, so that neighbours do not run together.
-    let y = crate::scene::SYMBOL_RADIUS + 11.0;
+    // Where the canvas has it: below the symbol, a line lower in a crowded row.
+    let y = s.label_y();
     let (lines, fit) = label_lines(&s.name, s.label_chars);
     let mut placed = format!("translate(0 {})", number(y));
     if fit < 1.0 {
@@ -504,9 +505,11 @@ mod tests {
         );
         let design = presets::build("hub-nva-proxy", &Size::default()).unwrap();
         let doc = image(&Scene::of(&design), &BTreeMap::new());
+        // In the crowded row of the load balancer and its two NVAs, the middle name drops a
+        // line and has room for itself whole.
         assert!(
             doc.contains(
-                ">nva-</text><text class=\"symbol-name\" y=\"8.5\" text-anchor=\"middle\">proxy-1<"
+                "<g transform=\"translate(0 34)\"><text class=\"symbol-name\" y=\"0\" text-anchor=\"middle\">nva-proxy-1<"
             ),
             "{doc}"
         );

@@ -51,6 +51,17 @@ impl AreaKind {
             AreaKind::Subnet => "subnet",
         }
     }
+
+    /// How its title is drawn: the corner radius, the name's baseline below the top, the
+    /// characters of the name shown before it is cut, and the width of one (the style sheet's
+    /// font sizes: 13, 12 and 10 px).
+    pub fn title(self) -> (f64, f64, usize, f64) {
+        match self {
+            AreaKind::Region => (14.0, 21.0, 40, 7.4),
+            AreaKind::Vnet => (8.0, 15.0, 34, 6.8),
+            AreaKind::Subnet => (4.0, 14.0, 22, 5.7),
+        }
+    }
 }
 
 /// A container drawn as an area: a region, a VNet or a subnet.
@@ -133,6 +144,20 @@ pub struct Symbol {
     pub at: Point,
     /// How many characters of the name fit under the symbol before the next one in its row.
     pub label_chars: usize,
+    /// Whether the name drops a line lower: every other one in a crowded row, so that
+    /// neighbours' names do not run together.
+    pub label_dropped: bool,
+}
+
+/// How much lower a dropped name is drawn.
+const LABEL_DROP: f64 = 10.0;
+
+impl Symbol {
+    /// Where its name's baseline is, below its centre.
+    pub fn label_y(&self) -> f64 {
+        let drop = if self.label_dropped { LABEL_DROP } else { 0.0 };
+        SYMBOL_RADIUS + 11.0 + drop
+    }
 }
 
 /// A policy attached to subnets, drawn as a small badge.
@@ -328,6 +353,7 @@ impl Scene {
                 detail,
                 at,
                 label_chars: 0,
+                label_dropped: false,
             })
         };
         for s in &design.sites {
@@ -672,6 +698,41 @@ impl Scene {
         })
     }
 
+    /// Where the labels are drawn (areas' titles and address lines, symbols' names): what a
+    /// traced flow keeps clear of.
+    pub fn labels(&self) -> Vec<Rect> {
+        let mut out = Vec::with_capacity(self.regions.len() + self.vnets.len() * 2);
+        for a in self.regions.iter().chain(&self.vnets).chain(&self.subnets) {
+            let (_, name_y, max, char_w) = a.kind.title();
+            let r = a.rect;
+            let mut chars = a.name.chars().count().min(max) as f64;
+            if a.kind != AreaKind::Vnet {
+                chars += 1.5 + a.detail.chars().count() as f64;
+            }
+            out.push(Rect::new(
+                r.x + 8.0,
+                r.y + name_y - 11.0,
+                chars * char_w + 4.0,
+                13.0,
+            ));
+            if a.kind == AreaKind::Vnet {
+                let w = a.detail.chars().count() as f64 * 5.7 + 4.0;
+                out.push(Rect::new(r.x + 8.0, r.y + 18.0, w, 12.0));
+            }
+        }
+        for s in &self.symbols {
+            let chars = s.name.chars().count().min(s.label_chars) as f64;
+            let w = chars * LABEL_CHAR_W + 2.0;
+            out.push(Rect::new(
+                s.at.x - w / 2.0,
+                s.at.y + s.label_y() - 8.0,
+                w,
+                9.0,
+            ));
+        }
+        out
+    }
+
     /// The elements drawn wholly inside `band` (a rubber-band selection), in drawing order.
     pub fn inside(&self, band: Rect) -> Vec<Id> {
         let holds = |r: Rect| {
@@ -701,17 +762,36 @@ impl Scene {
     }
 }
 
-/// Gives each symbol's label the room up to its nearest neighbour in the same row.
+/// Gives each symbol's label the room up to its nearest neighbour in the same row. In a row
+/// where some name is cut so, every other label drops a line lower: a label then shares its
+/// line only with the symbols two steps away, and has twice the room. Rows are found by one
+/// sort, so the cost grows as n log n.
 fn fit_labels(symbols: &mut [Symbol]) {
-    let points: Vec<Point> = symbols.iter().map(|s| s.at).collect();
-    for (i, s) in symbols.iter_mut().enumerate() {
-        let room = points
-            .iter()
-            .enumerate()
-            .filter(|(j, p)| *j != i && (p.y - s.at.y).abs() < 1.0)
-            .map(|(_, p)| (p.x - s.at.x).abs())
-            .fold(120.0_f64, f64::min);
-        s.label_chars = ((room - 4.0) / LABEL_CHAR_W).floor().clamp(4.0, 24.0) as usize;
+    /// The room of a label with no neighbour on its side.
+    const ALONE: f64 = 120.0;
+    let chars = |room: f64| ((room - 4.0) / LABEL_CHAR_W).floor().clamp(4.0, 24.0) as usize;
+    let mut order: Vec<usize> = (0..symbols.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (p, q) = (symbols[a].at, symbols[b].at);
+        p.y.total_cmp(&q.y).then(p.x.total_cmp(&q.x))
+    });
+    let ys: Vec<f64> = symbols.iter().map(|s| s.at.y).collect();
+    let xs: Vec<f64> = symbols.iter().map(|s| s.at.x).collect();
+    let lengths: Vec<usize> = symbols.iter().map(|s| s.name.chars().count()).collect();
+    for row in order.chunk_by(|&a, &b| (ys[b] - ys[a]).abs() < 1.0) {
+        // The room up to the `step`-th neighbour on either side.
+        let room = |k: usize, step: usize| {
+            let x = xs[row[k]];
+            let before = k.checked_sub(step).map(|j| x - xs[row[j]]);
+            let after = row.get(k + step).map(|&j| xs[j] - x);
+            before.into_iter().chain(after).fold(ALONE, f64::min)
+        };
+        let cut = (0..row.len()).any(|k| lengths[row[k]] > chars(room(k, 1)));
+        for k in 0..row.len() {
+            let s = &mut symbols[row[k]];
+            s.label_dropped = cut && k % 2 == 1;
+            s.label_chars = chars(room(k, if cut { 2 } else { 1 }));
+        }
     }
 }
 
@@ -778,14 +858,11 @@ fn links(design: &Design) -> (Vec<Link>, Vec<Trunk>) {
         ));
     }
     for c in &design.connections {
-        let (kind, a, b) = match c.kind {
-            ConnectionKind::SiteToSite { gateway, site }
-            | ConnectionKind::PointToSite { gateway, site } => (LinkKind::Vpn, gateway, site),
-            ConnectionKind::VnetToVnet { a, b } => (LinkKind::Vpn, a, b),
-            ConnectionKind::ExpressRoute { gateway, circuit } => {
-                (LinkKind::ExpressRoute, gateway, circuit)
-            }
+        let kind = match c.kind {
+            ConnectionKind::ExpressRoute { .. } => LinkKind::ExpressRoute,
+            _ => LinkKind::Vpn,
         };
+        let [a, b] = c.kind.ends();
         let label = format!(
             "{} {}: {} to {}",
             capitalised(c.kind.label()),
@@ -1122,7 +1199,37 @@ mod tests {
             .iter()
             .find(|s| s.kind == SymbolKind::Hsm)
             .unwrap();
-        assert_eq!(hsm.label_chars, 7, "(44 - 4) / 5.4");
+        assert_eq!(hsm.label_chars, 7, "(44 - 4) / 5.4: its name fits");
+        assert!(!hsm.label_dropped);
+    }
+
+    #[test]
+    fn in_a_crowded_row_every_other_label_drops_a_line_with_twice_the_room() {
+        let mut design = two_vnets_and_a_site();
+        let first = design.hsms[0].clone();
+        design.hsms[0].name = "hsm-eastus-primary".into();
+        for k in 1..3 {
+            let mut next = first.clone();
+            next.id = design.next_id();
+            next.name = format!("hsm-eastus-{k}");
+            next.layout.x += k as f64 * hsmnet_core::model::metrics::DEVICE_STEP;
+            design.hsms.push(next);
+        }
+        let scene = Scene::of(&design);
+        let hsms: Vec<&Symbol> = scene
+            .symbols
+            .iter()
+            .filter(|s| s.kind == SymbolKind::Hsm)
+            .collect();
+        let dropped: Vec<bool> = hsms.iter().map(|s| s.label_dropped).collect();
+        assert!(
+            dropped[0] != dropped[1] && dropped[1] != dropped[2],
+            "{dropped:?}"
+        );
+        assert!(
+            hsms.iter().all(|s| s.label_chars >= 15),
+            "at least (88 - 4) / 5.4 each"
+        );
     }
 
     #[test]

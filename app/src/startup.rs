@@ -28,6 +28,13 @@ pub fn initial() -> (Design, Option<Notice>) {
     }
 }
 
+/// Whether the page was opened with a share link (read before `initial` removes it).
+pub fn has_link() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .is_some_and(|h| h.starts_with(&format!("#{}=", link::PARAM)))
+}
+
 /// Opens a link pasted into the address bar of a running studio (the page does not reload).
 pub fn on_fragment_change(studio: Studio) {
     match from_fragment() {

@@ -15,6 +15,11 @@ pub fn load() -> Option<Result<Design, String>> {
     Some(document::load(&text).map_err(|e| e.to_string()))
 }
 
+/// Whether nothing is autosaved: a first visit.
+pub fn is_empty() -> bool {
+    local_storage().is_none_or(|s| s.get_item(KEY).ok().flatten().is_none())
+}
+
 /// Saves a design document (`document::to_json`); says why when the browser refuses (storage
 /// full or turned off).
 pub fn save(document: &str) -> Result<(), String> {

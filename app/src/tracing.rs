@@ -19,6 +19,9 @@ pub struct Tracing {
     pub port: RwSignal<u16>,
     /// Nothing until both ends are given; then the trace, or why an end names nothing.
     pub result: RwSignal<Option<Result<Trace, String>>>,
+    /// The hop under the pointer (or the keyboard) in the hop list or on the canvas: both
+    /// highlight it.
+    pub hovered: RwSignal<Option<usize>>,
 }
 
 impl Tracing {
@@ -54,6 +57,7 @@ impl Tracing {
             to,
             port,
             result,
+            hovered: RwSignal::new(None),
         }
     }
 

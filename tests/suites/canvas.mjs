@@ -332,7 +332,7 @@ test("canvas: the status line names the last action, and the next action replace
   // A nudge names what moved.
   await page.focus(drawn(hsm));
   await page.keyboard.press("Enter");
-  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Shift+ArrowRight");
   assertEqual(await waitForStatus("Moved"), `Moved ${hsm}.`, "status after a nudge");
   // A property edit names itself too.
   await page.focus(drawn(hsm));

@@ -5,7 +5,7 @@
 
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { ARTIFACTS, assert, assertEqual, centre, choosePreset, ctx, drawn, dropFromPalette, errorCount, test, watch } from "../harness.mjs";
+import { ARTIFACTS, assert, assertEqual, centre, choosePreset, ctx, drawn, dropFromPalette, errorCount, test, watch, openGallery } from "../harness.mjs";
 
 let page = null;
 const problems = [];
@@ -80,6 +80,7 @@ test("editor: a blank design opens on a page of its own", async () => {
   }
   await page.goto(ctx.baseUrl, { waitUntil: "load" });
   await page.waitForSelector("svg.canvas g.symbols", { timeout: 20_000 });
+  await openGallery(page);
   await page.getByRole("button", { name: "Blank design", exact: true }).click();
   await page.waitForFunction(() => document.querySelectorAll("svg.canvas g.area").length === 0);
   await showEditor();
@@ -265,14 +266,14 @@ test("editor: keyboard add into the selected region, nudge, duplicate and delete
   await settle();
   await page.keyboard.press("Enter");
   await waitForLabel("VNet vnet-3");
-  // Nudge: the new VNet is selected; one arrow press moves it 8 units, one edit.
+  // Nudge: the new VNet is selected; one Shift+arrow press moves it 8 units, one edit.
   const before = await areaRect("VNet vnet-3");
   await page.focus(drawn("VNet vnet-3"));
   await settle();
-  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Shift+ArrowRight");
   // Positions are floats (a drop lands where the view puts it): compare within a rounding error.
   await page.waitForFunction((x) => Math.abs(Number(document.querySelector('svg.canvas [aria-label="VNet vnet-3"] > rect').getAttribute("x")) - (x + 8)) < 1e-6, before.x);
-  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Shift+ArrowDown");
   await page.waitForFunction((y) => Math.abs(Number(document.querySelector('svg.canvas [aria-label="VNet vnet-3"] > rect').getAttribute("y")) - (y + 8)) < 1e-6, before.y);
   // Duplicate with Ctrl+D: the copy is selected; Delete removes it again.
   const vnets = await count("svg.canvas g.vnet");

@@ -6,7 +6,7 @@
 
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { ARTIFACTS, assert, assertEqual, centre, ctx, drawn, dropFromPalette, errorCount, test, watch } from "../harness.mjs";
+import { ARTIFACTS, assert, assertEqual, centre, ctx, drawn, dropFromPalette, errorCount, test, watch, openGallery } from "../harness.mjs";
 import { freshPage, importFile, savedDesign, scratchFile } from "./studio.mjs";
 
 let page = null;
@@ -84,6 +84,7 @@ test("fixes: a blank design is drawn by drag and drop (region, VNet, HSM subnet,
   watch(page, ctx.problems);
   await page.goto(ctx.baseUrl, { waitUntil: "load" });
   await page.waitForSelector("svg.canvas g.symbols", { timeout: 20_000 });
+  await openGallery(page);
   await page.getByRole("button", { name: "Blank design", exact: true }).click();
   await page.waitForFunction(() => document.querySelectorAll("svg.canvas g.area").length === 0);
   await page.evaluate(() => document.querySelector(".palette").scrollIntoView({ block: "start" }));

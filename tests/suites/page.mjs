@@ -6,7 +6,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import {
   ARTIFACTS, HSMNET, assert, assertEqual, choosePreset, ctx, design, drawnNames, errorCount,
-  presetNames, ready, test, watch,
+  openGallery, presetNames, ready, test, watch,
 } from "../harness.mjs";
 
 test("the page loads with no console error or warning and no CSP violation", async () => {
@@ -46,13 +46,32 @@ test("the Content-Security-Policy is in force: inline script is refused", async 
   assert(blocked.startsWith("script-src"), `inline script was not refused: ${blocked}`);
 });
 
+test("the gallery is a dialog: open on a first visit, closed by Escape, opened from the toolbar", async () => {
+  const first = await ctx.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  watch(first, ctx.problems);
+  await first.goto(ctx.baseUrl, { waitUntil: "load" });
+  await first.waitForSelector("dialog.gallery[open]", { timeout: 20_000 });
+  await first.keyboard.press("Escape");
+  await first.waitForSelector("dialog.gallery[open]", { state: "detached" });
+  await first.click("button.open-gallery");
+  await first.waitForSelector("dialog.gallery[open]");
+  // A returning visit (the design autosaved) opens on the canvas.
+  await first.click('dialog.gallery button.close');
+  await first.reload({ waitUntil: "load" });
+  await first.waitForSelector("svg.canvas g.symbols", { timeout: 20_000 });
+  assertEqual(await first.$("dialog.gallery[open]"), null, "the gallery on a return visit");
+  await first.close();
+});
+
 test("the gallery offers every preset of the core, in order, and a blank design", async () => {
+  await openGallery(ctx.page);
   const cards = await ctx.page.$$eval(".card[data-preset]", (cs) => cs.map((c) => c.dataset.preset));
   const names = presetNames();
   assert(names.length > 0, "`hsmnet preset list` listed no preset");
   assertEqual(cards, names, "gallery cards");
   const blank = await ctx.page.getByRole("button", { name: "Blank design", exact: true }).count();
   assertEqual(blank, 1, "Blank design buttons");
+  await ctx.page.click("dialog.gallery button.close");
 });
 
 test("the service notice says when support ends and can be dismissed", async () => {
@@ -87,6 +106,7 @@ test("the service notice says when support ends and can be dismissed", async () 
 }
 
 test("a preset opens at the size chosen on its card; a size out of range is flagged", async () => {
+  await openGallery(ctx.page);
   for (const name of presetNames()) {
     const input = `#spokes-${name}`;
     if ((await ctx.page.$(input)) === null) continue;
@@ -102,13 +122,16 @@ test("a preset opens at the size chosen on its card; a size out of range is flag
     );
     assertEqual(await errorCount(ctx.page), 0, `errors with ${want} spokes`);
     // Out of range: flagged, and opening keeps the last valid size.
+    await openGallery(ctx.page);
     await ctx.page.fill(input, String(max + 1));
     await ctx.page.press(input, "Enter");
     assertEqual(await ctx.page.getAttribute(input, "aria-invalid"), "true", "aria-invalid");
     await ctx.page.click(`.card[data-preset="${name}"] button.open`);
     assertEqual(await ctx.page.$$eval("svg.canvas g.vnet", (g) => g.length), expected, "VNets after a bad value");
+    await openGallery(ctx.page);
     await ctx.page.fill(input, String(now));
     await ctx.page.press(input, "Enter");
+    await ctx.page.click("dialog.gallery button.close");
     return;
   }
   console.log("    (no preset takes spokes: nothing to check)");
@@ -123,8 +146,8 @@ test("zoom buttons change the view and Fit restores it", async () => {
   const width = (v) => Number(v.split(" ")[2]);
   assert(width(zoomed) < width(fitted), `zoom in widened the view: ${fitted} -> ${zoomed}`);
   await ctx.page.focus("svg.canvas");
-  await ctx.page.keyboard.press("ArrowRight");
-  assert((await viewBox()) !== zoomed, "arrow key did not pan");
+  await ctx.page.keyboard.press("Control+ArrowRight");
+  assert((await viewBox()) !== zoomed, "Ctrl+arrow key did not pan");
   await ctx.page.click('button[aria-label="Fit the diagram"]');
   assertEqual(await viewBox(), fitted, "viewBox after Fit");
 });

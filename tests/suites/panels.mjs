@@ -3,7 +3,7 @@
 
 import { execFileSync } from "node:child_process";
 import {
-  checkedMs, HSMNET, assert, assertEqual, choosePreset, cli, design, errorCount, test } from "../harness.mjs";
+  checkedMs, HSMNET, assert, assertEqual, choosePreset, cli, design, errorCount, test, openGallery } from "../harness.mjs";
 import { freshPage, importFile, scratchFile, shownRules, status, waitForSaved } from "./studio.mjs";
 
 let page;
@@ -131,6 +131,7 @@ test("panels: the address helper suggests the next free prefix and uses it", asy
 });
 
 test("panels: Blank design opens an empty design in one undoable step", async () => {
+  await openGallery(page);
   await page.getByRole("button", { name: "Blank design", exact: true }).click();
   const blank = await waitForSaved(page, (d) => (d.vnets ?? []).length === 0, "blank");
   assertEqual([blank.regions ?? [], blank.hsms ?? []], [[], []], "blank design");

@@ -62,6 +62,42 @@ test("trace: an on-premises client reaches the HSM through the hub, as the CLI s
   await page.close();
 });
 
+test("trace: on hub-nva-proxy at 1280×800 the path reads hop by hop: numbers as the list has them, hover linked both ways", async () => {
+  const doc = hubDocument();
+  const { page } = await openDesign(doc);
+  const site = doc.design.sites[0].name;
+  const hsm = doc.design.hsms[0].name;
+  await traceIn(page, site, hsm);
+  const hops = await page.$$eval(".trace-result .hop", (l) => l.length);
+  // Every hop's number is on the canvas once, in marks such as "6" or "6–9".
+  const marks = await page.$$eval("svg.canvas .trace-number text", (ts) => ts.map((t) => t.textContent));
+  const numbered = marks.flatMap((m) => {
+    const [a, b] = m.split("–").map(Number);
+    return Array.from({ length: (b ?? a) - a + 1 }, (_, i) => a + i);
+  });
+  assertEqual(numbered, Array.from({ length: hops }, (_, i) => i + 1), "hop numbers on the canvas");
+  // Out and back in two styles, each piece with its arrowhead.
+  const pieces = await page.$$eval("svg.canvas .trace-path .piece", (ps) => ps.map((p) => [p.classList.contains("back"), p.getAttribute("marker-end")]));
+  assert(pieces.some(([back]) => back) && pieces.some(([back]) => !back), "out and back pieces");
+  assert(pieces.every(([back, m]) => m === `url(#trace-arrow-${back ? "back" : "out"})`), "arrowheads");
+  // Hovering a hop in the list lights its mark; hovering a mark lights its hop in the list.
+  await page.hover(".trace-result .hop:nth-child(3)");
+  await page.waitForSelector("svg.canvas .trace-number.hot", { timeout: 2_000 });
+  const lit = await page.textContent("svg.canvas .trace-number.hot text");
+  assert(lit === "3" || lit.split("–").map(Number)[0] <= 3, `mark lit for hop 3: ${lit}`);
+  await page.mouse.move(0, 0);
+  await page.waitForFunction(() => !document.querySelector("svg.canvas .trace-number.hot"));
+  const mark = page.locator("svg.canvas .trace-number.back").first();
+  await mark.hover({ force: true });
+  await page.waitForSelector(".trace-result .hop.hot", { timeout: 2_000 });
+  const hot = await page.$eval(".trace-result .hop.hot", (li) => li.dataset.leg);
+  assertEqual(hot, "back", "the hop lit in the list");
+  await page.mouse.move(0, 0);
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, "trace-hub-nva-proxy.png") });
+  await page.close();
+});
+
 test("trace: an NVA without SNAT drops the reply at the hop the CLI names, marked on the canvas", async () => {
   const doc = hubDocument();
   for (const nva of doc.design.nvas) nva.snat = false;

@@ -1,12 +1,13 @@
-//! The page: the commands on top, the start points and messages under them, then the diagram
-//! beside the properties and the findings.
+//! The page: the commands on top, one line of messages under them, then the diagram filling
+//! the rest of the window beside the panels (properties, findings, trace), which collapse. The
+//! start points are a dialog (`Gallery`), shown on a first visit.
 //!
 //! It opens what `startup` chooses (a share link, the autosave, a preset) and autosaves every
 //! change of the design.
 
 use super::{
-    Diagram, FindingsPanel, Gallery, PropertiesPanel, RetirementNotice, StatusLine, Toolbar,
-    TracePanel,
+    Diagram, FindingsPanel, Gallery, GalleryOpen, PropertiesPanel, RetirementNotice, StatusLine,
+    Toolbar, TracePanel,
 };
 use crate::explanations::Explanations;
 use crate::state::Studio;
@@ -16,12 +17,16 @@ use leptos::prelude::*;
 
 #[component]
 pub fn App() -> impl IntoView {
+    // A first visit: nothing autosaved (read before `initial` opens anything) and no link.
+    let first_visit = storage::is_empty() && !startup::has_link();
     let (design, notice) = startup::initial();
     let studio = Studio::new(design);
     studio.notice.set(notice);
     provide_context(studio);
     provide_context(Tracing::new(studio));
     provide_context(Explanations::new());
+    provide_context(GalleryOpen(RwSignal::new(first_visit)));
+    let panels_shown = RwSignal::new(true);
 
     // Autosave: every change of the design, including undo and redo. One failure is reported;
     // later ones would only repeat it.
@@ -48,9 +53,16 @@ pub fn App() -> impl IntoView {
         <RetirementNotice/>
         <Gallery/>
         <StatusLine/>
-        <main class="workspace">
+        <main class="workspace" class:panels-hidden=move || !panels_shown.get()>
             <Diagram/>
-            <div class="side">
+            <button type="button" class="panels-toggle" aria-controls="side-panels"
+                aria-expanded=move || panels_shown.get().to_string()
+                title=move || if panels_shown.get() { "Hide the panels" } else { "Show the panels" }
+                on:click=move |_| panels_shown.update(|s| *s = !*s)>
+                {move || if panels_shown.get() { "›" } else { "‹" }}
+                <span class="visually-hidden">"Panels"</span>
+            </button>
+            <div class="side" id="side-panels" hidden=move || !panels_shown.get()>
                 <PropertiesPanel/>
                 <FindingsPanel/>
                 <TracePanel/>

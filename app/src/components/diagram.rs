@@ -27,6 +27,7 @@ use crate::state::{Place, Studio};
 use crate::viewport::{Screen, ViewBox};
 use area::AreaBox;
 use badge::PolicyBadge;
+use hsmnet_core::draw::roving::{Rover, Step};
 use hsmnet_core::draw::view::{Detail, Window};
 use hsmnet_core::draw::{self, Item, Refusal};
 use hsmnet_core::edit::Edit;
@@ -36,10 +37,14 @@ use hsmnet_core::Id;
 use legend::Legend;
 use leptos::ev::{FocusEvent, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
 use leptos::prelude::*;
+use leptos::reactive::computed::Selector;
 use link::{LinkPath, TrunkPath};
 use live::Live;
 pub(crate) use overlay::worst_by_element;
-use pick::{drawn_order, element_id, focus_first, handle_id, hold_focus, id_at, target_id, typing};
+use pick::{
+    drawn_order, element_id, focus_drawn, focus_first, handle_id, hold_focus, id_at, target_id,
+    typing, Roving,
+};
 use rename::RenameBox;
 use selection::{
     all_added, bounds_of, kind_of, last_added, named, outermost, selected_container, toggle,
@@ -228,6 +233,17 @@ pub fn Diagram() -> impl IntoView {
     // Whether the last input was a key rather than the pointer: the view follows the
     // keyboard's focus, never a click.
     let keyboard_input = StoredValue::new(false);
+    // The roving focus: the element the keyboard is on (the canvas's one tab stop), walked by
+    // the arrow keys through core's `Rover` (containment and links). It may lie outside what a
+    // large drawing puts on the page: the view follows it, which draws it.
+    let rover = Memo::new(move |_| studio.with_design(Rover::new));
+    let active = RwSignal::new(None::<Id>);
+    provide_context(Roving(Selector::new(move || active.get())));
+    // The canvas itself is the tab stop while the element the keyboard is on is not drawn.
+    let active_drawn = move || {
+        let Some(id) = active.get() else { return false };
+        window.with(|w| studio.scene.with(|s| drawn(s, w, id)))
+    };
 
     // The canvas point under client coordinates; `within` limits it to the canvas's box.
     let canvas_point = move |x: f64, y: f64, within: bool| -> Option<Point> {
@@ -771,8 +787,42 @@ pub fn Diagram() -> impl IntoView {
             .map(Id);
         let command = ev.ctrl_key() || ev.meta_key();
         let has_selection = studio.selection.with_untracked(|s| !s.is_empty());
-        let step = if ev.shift_key() { 4.0 * NUDGE } else { NUDGE };
+        let step = if ev.alt_key() { 4.0 * NUDGE } else { NUDGE };
         let key = ev.key();
+        // The arrows (and Home, End) move the keyboard from element to element.
+        let walk = match key.as_str() {
+            "ArrowDown" => Some(Step::Next),
+            "ArrowUp" => Some(Step::Previous),
+            "ArrowRight" => Some(Step::In),
+            "ArrowLeft" => Some(Step::Out),
+            "Home" => Some(Step::First),
+            "End" => Some(Step::Last),
+            _ => None,
+        };
+        if let Some(walk) = walk.filter(|_| !command && !ev.shift_key() && !ev.alt_key()) {
+            ev.prevent_default();
+            let from = focused.or_else(|| active.get_untracked());
+            let to = rover.with_untracked(|r| match from.filter(|id| r.has(*id)) {
+                Some(from) => r.step(from, walk),
+                None => r.first(),
+            });
+            if let Some(to) = to {
+                active.set(Some(to));
+                reveal(to);
+                // Drawn already: focused at once, so that a key held down never races a
+                // frame. Else (a large drawing draws it once the view has moved) after it.
+                if !focus_drawn(svg_ref, to) {
+                    hold_focus(svg_ref);
+                    focus_first(svg_ref, vec![to]);
+                }
+            }
+            return;
+        }
+        let arrow = key.starts_with("Arrow");
+        // Shift+arrows nudge the selection (Alt: four times as far), Ctrl+arrows pan.
+        if arrow && !(command || (ev.shift_key() && has_selection)) {
+            return;
+        }
         match key.as_str() {
             "Enter" | " " => {
                 let Some(id) = focused else { return };
@@ -813,16 +863,16 @@ pub fn Diagram() -> impl IntoView {
             "+" | "=" => zoom_by(ZOOM_STEP),
             "-" | "_" => zoom_by(1.0 / ZOOM_STEP),
             "0" => chosen.set(None),
-            "ArrowLeft" if has_selection => {
+            "ArrowLeft" if !command => {
                 nudge(-step, 0.0);
             }
-            "ArrowRight" if has_selection => {
+            "ArrowRight" if !command => {
                 nudge(step, 0.0);
             }
-            "ArrowUp" if has_selection => {
+            "ArrowUp" if !command => {
                 nudge(0.0, -step);
             }
-            "ArrowDown" if has_selection => {
+            "ArrowDown" if !command => {
                 nudge(0.0, step);
             }
             "ArrowLeft" => set_view(view.panned(-w * PAN_STEP, 0.0)),
@@ -850,12 +900,15 @@ pub fn Diagram() -> impl IntoView {
             start_rename(id);
         }
     };
-    // Tabbing to an element off the view brings it into view.
+    // The element focused (by a click, Tab or script) is where the keyboard is; tabbing to
+    // an element off the view brings it into view.
     let on_focus_in = move |ev: FocusEvent| {
+        let Some(id) = target_id(&ev) else { return };
+        if active.get_untracked() != Some(id) {
+            active.set(Some(id));
+        }
         if keyboard_input.get_value() {
-            if let Some(id) = target_id(&ev) {
-                reveal(id);
-            }
+            reveal(id);
         }
     };
     let canvas_message = move || {
@@ -922,7 +975,7 @@ pub fn Diagram() -> impl IntoView {
                 aria-roledescription="network diagram"
                 aria-label=move || format!("Network diagram of {}", design_name())
                 aria-describedby="diagram-help"
-                tabindex="0"
+                tabindex=move || if active_drawn() { "-1" } else { "0" }
                 on:wheel=on_wheel
                 on:pointerdown=on_pointer_down
                 on:pointermove=on_pointer_move
@@ -955,21 +1008,31 @@ pub fn Diagram() -> impl IntoView {
                 </g>
                 <RenameBox renaming=renaming svg_ref=svg_ref/>
             </svg>
-            <p class="help" id="diagram-help">
-                "Drag items from the palette into the diagram (the container that receives one "
-                "is highlighted; released off the canvas, the drag is cancelled), or select a "
-                "container and press Enter on an item. Drag empty canvas, Space+drag, the wheel "
-                "or two fingers pan; Ctrl+wheel or a pinch zooms; drag an "
-                "element to move it (a region by its title); Shift+drag selects with a box; "
-                "Alt+drag from one element to another, or drag the handle of a selected element, "
-                "connects them. Click or Enter selects, "
-                "Shift adds to the selection; C connects two selected elements, Delete removes, "
-                "Ctrl+D duplicates, Ctrl+C and Ctrl+V copy and paste under the pointer, "
-                "double-click or F2 renames, arrow keys nudge the selection (or pan when nothing "
-                "is selected), Escape cancels a drag; + and − zoom, 0 fits; Ctrl+Z undoes, "
-                "Ctrl+Y or Ctrl+Shift+Z redoes."
-            </p>
-            <Legend/>
+            <div class="diagram-foot">
+                <Legend/>
+                <details class="help-more">
+                    <summary>"Mouse and keys"</summary>
+                    <p class="help" id="diagram-help">
+                        "The diagram is one tab stop: the arrow keys move from element to "
+                        "element (Down and Up: the next and previous one beside it; Right: into "
+                        "what it holds, or along a link to its far end; Left: out to what holds "
+                        "it; Home and End: the first and last beside it). "
+                        "Drag items from the palette into the diagram (the container that "
+                        "receives one is highlighted; released off the canvas, the drag is "
+                        "cancelled), or select a container and press Enter on an item. Drag "
+                        "empty canvas, Space+drag, the wheel or two fingers pan; Ctrl+wheel or a "
+                        "pinch zooms; drag an element to move it (a region by its title); "
+                        "Shift+drag selects with a box; Alt+drag from one element to another, or "
+                        "drag the handle of a selected element, connects them. Click or Enter "
+                        "selects, Shift adds to the selection; C connects two selected elements, "
+                        "Delete removes, Ctrl+D duplicates, Ctrl+C and Ctrl+V copy and paste "
+                        "under the pointer, double-click or F2 renames, Shift+arrows nudge the "
+                        "selection (Alt+Shift: four times as far), Ctrl+arrows pan, Escape "
+                        "cancels a drag; + and − zoom, 0 fits; Ctrl+Z undoes, Ctrl+Y or "
+                        "Ctrl+Shift+Z redoes."
+                    </p>
+                </details>
+            </div>
         </section>
     }
 }
@@ -1080,6 +1143,33 @@ fn scene_view(scene: Memo<Scene>, window: Memo<Window>) -> impl IntoView {
                 children=|s| view! { <SymbolMark symbol=s/> }/>
         </g>
     }
+}
+
+/// Whether the element `id` is on the page: in the scene and inside the window (the same
+/// tests as `scene_view`'s layers).
+fn drawn(scene: &Scene, window: &Window, id: Id) -> bool {
+    if let Some(a) = scene
+        .regions
+        .iter()
+        .chain(&scene.vnets)
+        .chain(&scene.subnets)
+        .find(|a| a.id == id)
+    {
+        return window.shows(a.rect);
+    }
+    if let Some(s) = scene.symbols.iter().find(|s| s.id == id) {
+        return window.shows_around(s.at, SYMBOL_LABEL_REACH);
+    }
+    if let Some(b) = scene.badges.iter().find(|b| b.id == id) {
+        return window.shows_around(b.at, BADGE_REACH);
+    }
+    scene.links.iter().any(|l| {
+        l.id == id
+            && match &l.route {
+                Some(route) => window.shows_line(route),
+                None => window.shows_line(&[l.from, l.to]),
+            }
+    })
 }
 
 /// How far a badge reaches from its centre.

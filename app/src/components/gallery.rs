@@ -1,22 +1,77 @@
 //! The start points: each reference architecture as a card with its size options, and a blank
-//! design. Opening one replaces the design as one undoable step.
+//! design, in a dialog over the canvas. It opens by itself on a first visit (nothing
+//! autosaved, no link) and from the toolbar's Gallery button; opening a start point closes it
+//! and replaces the design as one undoable step.
 
 use super::PresetCard;
 use crate::state::Studio;
 use hsmnet_core::presets;
 use hsmnet_core::Design;
+use leptos::html::Dialog;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Whether the gallery is open, handed down by context: the toolbar opens it, a card closes it.
+#[derive(Clone, Copy)]
+pub struct GalleryOpen(pub RwSignal<bool>);
+
+/// After the dialog closes the browser gives the keyboard back to what had it before; on a
+/// first visit nothing had, and the keyboard would stay on a hidden button of the dialog (or
+/// drop to the page's body): it goes to the canvas.
+fn keyboard_to_canvas() {
+    request_animation_frame(|| {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        // On the page's body, or still on a button of the closed dialog.
+        let lost = document.active_element().is_none_or(|a| {
+            a.tag_name().eq_ignore_ascii_case("body")
+                || a.closest("dialog").ok().flatten().is_some()
+        });
+        if !lost {
+            return;
+        }
+        if let Ok(Some(canvas)) = document.query_selector("svg.canvas") {
+            if let Ok(canvas) = canvas.dyn_into::<web_sys::SvgElement>() {
+                let _ = canvas.focus();
+            }
+        }
+    });
+}
 
 #[component]
 pub fn Gallery() -> impl IntoView {
     let studio = expect_context::<Studio>();
+    let GalleryOpen(open) = expect_context::<GalleryOpen>();
+    let dialog = NodeRef::<Dialog>::new();
+    // The dialog element follows the signal: modal, so the page behind it is inert and Escape
+    // closes it (the browser's `close` event brings the signal back).
+    Effect::new(move |_| {
+        let Some(d) = dialog.get() else { return };
+        match (open.get(), d.open()) {
+            (true, false) => {
+                let _ = d.show_modal();
+            }
+            (false, true) => d.close(),
+            _ => {}
+        }
+    });
     let blank = move |_| {
         studio.open(Design::new("Untitled design"));
         studio.tell("Opened a blank design: drag elements from the palette onto the canvas.");
+        open.set(false);
     };
     view! {
-        <details class="gallery" open>
-            <summary>"Start from a reference architecture or a blank design"</summary>
+        <dialog class="gallery" node_ref=dialog aria-labelledby="gallery-title"
+            on:close=move |_| {
+                open.set(false);
+                keyboard_to_canvas();
+            }>
+            <div class="gallery-head">
+                <h2 id="gallery-title">"Start from a reference architecture or a blank design"</h2>
+                <button type="button" class="close" aria-label="Close the gallery"
+                    on:click=move |_| open.set(false)>"×"</button>
+            </div>
             <ul class="cards" aria-label="Start points">
                 {presets::ALL
                     .iter()
@@ -30,6 +85,6 @@ pub fn Gallery() -> impl IntoView {
                     </button>
                 </li>
             </ul>
-        </details>
+        </dialog>
     }
 }

@@ -21,7 +21,7 @@ pub use app::App;
 pub use diagram::Diagram;
 pub use finding_item::FindingItem;
 pub use findings_panel::FindingsPanel;
-pub use gallery::Gallery;
+pub use gallery::{Gallery, GalleryOpen};
 pub use palette::Palette;
 pub use preset_card::PresetCard;
 pub use properties_panel::PropertiesPanel;

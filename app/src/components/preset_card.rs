@@ -1,6 +1,7 @@
 //! One reference architecture in the gallery: its title and summary, its size options, and a
 //! button that opens it at that size.
 
+use super::gallery::GalleryOpen;
 use super::SizeInput;
 use crate::state::Studio;
 use hsmnet_core::presets::{self, Preset, Size};
@@ -9,6 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn PresetCard(preset: &'static Preset) -> impl IntoView {
     let studio = expect_context::<Studio>();
+    let GalleryOpen(gallery) = expect_context::<GalleryOpen>();
     let spokes = RwSignal::new(preset.default_spokes);
     let regions = RwSignal::new(preset.default_regions);
     let open = move |_| {
@@ -20,6 +22,7 @@ pub fn PresetCard(preset: &'static Preset) -> impl IntoView {
             Ok(design) => {
                 studio.open(design);
                 studio.tell(format!("Opened {}.", preset.title));
+                gallery.set(false);
             }
             Err(e) => studio.refuse(format!("{} cannot be built: {e}", preset.title)),
         }

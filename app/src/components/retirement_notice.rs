@@ -1,5 +1,6 @@
 //! The notice that Dedicated HSM is retiring, shown while the design holds a Dedicated HSM (not
-//! for a design of payment HSMs only) until the user dismisses it.
+//! for a design of payment HSMs only) until the user dismisses it, on one line (the rest of
+//! what it says is its tooltip).
 
 use crate::state::Studio;
 use leptos::prelude::*;
@@ -13,11 +14,10 @@ pub fn RetirementNotice() -> impl IntoView {
     view! {
         <Show when=move || open.get() && dedicated.get()>
             <aside class="notice" role="note" aria-label="Service notice">
-                <p>
-                    <strong>"Azure Dedicated HSM takes no new customers."</strong>
-                    " Existing deployments are supported until 2028-07-31; "
-                    "Azure Cloud HSM is its successor. These designs help you run, "
-                    "review or migrate what you already have."
+                <p title="These designs help you run, review or migrate what you already have.">
+                    <strong>"Azure Dedicated HSM takes no new customers:"</strong>
+                    " existing deployments are supported until 2028-07-31; "
+                    "Azure Cloud HSM is its successor."
                 </p>
                 <button
                     type="button"

@@ -3,6 +3,7 @@
 //! the findings marks or without), the share link and importing a design file.
 
 use super::diagram::worst_by_element;
+use super::GalleryOpen;
 use crate::shortcuts::{self, Command};
 use crate::state::Studio;
 use crate::{checker, files, image};
@@ -21,6 +22,7 @@ enum Export {
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let studio = expect_context::<Studio>();
+    let GalleryOpen(gallery) = expect_context::<GalleryOpen>();
     let share_url = RwSignal::new(None::<String>);
     // A link shows the design it was made of: an edit makes it stale, so it goes.
     Effect::watch(
@@ -150,6 +152,11 @@ pub fn Toolbar() -> impl IntoView {
 
     view! {
         <nav class="toolbar" aria-label="Design commands">
+            <div class="tool-group">
+                <button type="button" class="open-gallery" aria-haspopup="dialog"
+                    title="Start from a reference architecture or a blank design"
+                    on:click=move |_| gallery.set(true)>"Gallery…"</button>
+            </div>
             <div class="tool-group">
                 <button
                     type="button"

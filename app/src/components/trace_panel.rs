@@ -2,7 +2,7 @@
 //! every hop out and back with what decided it, and the verdict. It answers as you type (once
 //! typing rests for a moment), on Enter or leaving a box, and on the Trace button. The canvas
 //! draws the same path (diagram/trace_path.rs) and says the verdict above it (`TraceSummary`).
-//! Clicking a hop selects its elements.
+//! Clicking a hop selects its elements; pointing at one highlights it on the canvas.
 
 use crate::state::Studio;
 use crate::tracing::Tracing;
@@ -104,7 +104,7 @@ pub fn TracePanel() -> impl IntoView {
         }
         .into_any(),
         Some(Err(error)) => view! { <p class="trace-error" role="alert">{error}</p> }.into_any(),
-        Some(Ok(trace)) => trace_view(studio, trace).into_any(),
+        Some(Ok(trace)) => trace_view(studio, tracing, trace).into_any(),
     };
     view! {
         <section class="trace-panel" aria-labelledby="trace-title">
@@ -140,7 +140,7 @@ pub fn TracePanel() -> impl IntoView {
     }
 }
 
-fn trace_view(studio: Studio, trace: Trace) -> impl IntoView {
+fn trace_view(studio: Studio, tracing: Tracing, trace: Trace) -> impl IntoView {
     let failing = match &trace.verdict {
         Verdict::Dropped { hop, .. } => Some(*hop),
         Verdict::Delivered => None,
@@ -169,7 +169,7 @@ fn trace_view(studio: Studio, trace: Trace) -> impl IntoView {
         .hops
         .into_iter()
         .enumerate()
-        .map(|(i, hop)| hop_view(studio, i, hop, failing == Some(i)))
+        .map(|(i, hop)| hop_view(studio, tracing, i, hop, failing == Some(i)))
         .collect_view();
     view! {
         {verdict}
@@ -179,7 +179,13 @@ fn trace_view(studio: Studio, trace: Trace) -> impl IntoView {
     }
 }
 
-fn hop_view(studio: Studio, index: usize, hop: Hop, failed: bool) -> impl IntoView {
+fn hop_view(
+    studio: Studio,
+    tracing: Tracing,
+    index: usize,
+    hop: Hop,
+    failed: bool,
+) -> impl IntoView {
     let leg = match hop.leg {
         Leg::Out => "out",
         Leg::Back => "back",
@@ -190,9 +196,13 @@ fn hop_view(studio: Studio, index: usize, hop: Hop, failed: bool) -> impl IntoVi
     );
     let elements = hop.elements.clone();
     let class = if failed { "hop failed" } else { "hop" };
+    // Pointing at a hop (or focusing its button) highlights it on the canvas, and the reverse.
+    let hovered = tracing.hovered;
+    let hover = move |on: bool| hovered.set(on.then_some(index));
     view! {
-        <li class=class data-leg=leg>
-            <button type="button" class="hop-select"
+        <li class=class data-leg=leg class:hot=move || hovered.get() == Some(index)
+            on:mouseenter=move |_| hover(true) on:mouseleave=move |_| hover(false)>
+            <button type="button" class="hop-select" on:focus=move |_| hover(true) on:blur=move |_| hover(false)
                 aria-label=format!("Hop {} ({leg}): {}", index + 1, hop.decision)
                 on:click=move |_| studio.selection.set(elements.clone())>
                 <span class="leg">{leg}</span>

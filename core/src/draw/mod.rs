@@ -19,6 +19,7 @@ pub mod bundle;
 mod catalogue;
 mod connect;
 mod duplicate;
+pub mod flow;
 mod geometry;
 mod hit;
 mod moving;
@@ -28,6 +29,7 @@ mod paste;
 mod place;
 mod plan;
 mod remove;
+pub mod roving;
 pub mod view;
 
 pub use catalogue::Item;

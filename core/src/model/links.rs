@@ -111,6 +111,16 @@ impl ConnectionKind {
         }
     }
 
+    /// The two elements it joins: the gateway first (for VNet-to-VNet, `a`).
+    pub fn ends(&self) -> [Id; 2] {
+        match *self {
+            ConnectionKind::SiteToSite { gateway, site }
+            | ConnectionKind::PointToSite { gateway, site } => [gateway, site],
+            ConnectionKind::VnetToVnet { a, b } => [a, b],
+            ConnectionKind::ExpressRoute { gateway, circuit } => [gateway, circuit],
+        }
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             ConnectionKind::SiteToSite { .. } => "site-to-site VPN",

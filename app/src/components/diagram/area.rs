@@ -1,5 +1,6 @@
 //! A container: a region, a VNet or a subnet, drawn as a labelled rounded rectangle.
 
+use super::pick::tab_index;
 use super::short;
 use crate::scene::{Area, AreaKind};
 use leptos::prelude::*;
@@ -18,11 +19,7 @@ pub fn AreaBox(area: Area) -> impl IntoView {
         true => format!("area {} hsm-delegated", area.kind.class()),
         false => format!("area {}", area.kind.class()),
     };
-    let (corner, name_y, max_name) = match area.kind {
-        AreaKind::Region => (14.0, 21.0, 40),
-        AreaKind::Vnet => (8.0, 15.0, 34),
-        AreaKind::Subnet => (4.0, 14.0, 22),
-    };
+    let (corner, name_y, max_name, _) = area.kind.title();
     // VNets show their address space on a second line, the others after the name.
     let (inline_detail, detail) = if area.kind == AreaKind::Vnet {
         let y = r.y + 27.0;
@@ -37,7 +34,7 @@ pub fn AreaBox(area: Area) -> impl IntoView {
         )
     };
     view! {
-        <g class=class role="group" aria-label=label data-id=area.id.0 tabindex="0">
+        <g class=class role="group" aria-label=label data-id=area.id.0 tabindex=tab_index(area.id)>
             <title>{tooltip}</title>
             <rect x=r.x y=r.y width=r.w height=r.h rx=corner/>
             <text class="area-name" x=r.x + 10.0 y=r.y + name_y>

@@ -1,5 +1,6 @@
 //! A route table or NSG attached to a subnet, drawn as a small pill at the subnet's edge.
 
+use super::pick::tab_index;
 use crate::scene::{Badge, BadgeKind};
 use leptos::prelude::*;
 
@@ -13,7 +14,7 @@ pub fn PolicyBadge(badge: Badge) -> impl IntoView {
     let tooltip = format!("{label} ({} {entries})", badge.entries);
     let transform = format!("translate({:.1} {:.1})", badge.at.x, badge.at.y);
     view! {
-        <g class=class transform=transform role="img" aria-label=label data-id=badge.id.0 tabindex="0">
+        <g class=class transform=transform role="img" aria-label=label data-id=badge.id.0 tabindex=tab_index(badge.id)>
             <title>{tooltip}</title>
             <rect x="-14" y="-7.5" width="28" height="15" rx="7.5"/>
             <text y="3.5" text-anchor="middle">{text}</text>

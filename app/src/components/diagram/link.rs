@@ -2,17 +2,23 @@
 //! peering in a hub's bundle draws only its own part (its stretch of the bus and the drop to its
 //! spoke); its whole route shows when it is hovered, focused or selected.
 
+use super::pick::tab_index;
 use crate::scene::{Link, Trunk};
 use leptos::prelude::*;
 
 #[component]
 pub fn LinkPath(link: Link) -> impl IntoView {
     let title = link.label.clone();
+    // A circuit's line to its site carries the circuit's id: the keyboard stops at the
+    // circuit's symbol, not at its line too.
+    let own_line = link.ends.contains(&link.id);
+    let roving = tab_index(link.id);
+    let tab = move || if own_line { "-1" } else { roving() };
     let Some(_) = link.route else {
         let d = link.path();
         let class = format!("link {}", link.kind.class());
         return view! {
-            <g class=class role="img" aria-label=link.label data-id=link.id.0 tabindex="0">
+            <g class=class role="img" aria-label=link.label data-id=link.id.0 tabindex=tab.clone()>
                 <title>{title}</title>
                 // A wide transparent twin makes the thin line easy to hover.
                 <path class="hit" d=d.clone()/>
@@ -24,7 +30,7 @@ pub fn LinkPath(link: Link) -> impl IntoView {
     let own = link.own_path();
     let class = format!("link {} bundled", link.kind.class());
     view! {
-        <g class=class role="img" aria-label=link.label data-id=link.id.0 tabindex="0">
+        <g class=class role="img" aria-label=link.label data-id=link.id.0 tabindex=tab>
             <title>{title}</title>
             <path class="hit" d=own.clone()/>
             <path class="own" d=own/>

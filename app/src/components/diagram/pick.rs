@@ -4,7 +4,23 @@
 use hsmnet_core::Id;
 use leptos::ev::PointerEvent;
 use leptos::prelude::*;
+use leptos::reactive::computed::Selector;
 use wasm_bindgen::JsCast;
+
+/// The canvas's roving focus (the WAI-ARIA composite widget pattern): the one element the
+/// keyboard is on, the canvas's only tab stop; the arrow keys move it (`draw::roving`).
+#[derive(Clone)]
+pub struct Roving(pub Selector<Option<Id>>);
+
+/// An element's tab index: 0 for the one the keyboard is on, -1 for the others (no tab stop,
+/// but focusable by a click or by the arrow keys).
+pub fn tab_index(id: Id) -> impl Fn() -> &'static str + Send + Sync + Clone + 'static {
+    let roving = use_context::<Roving>();
+    move || match &roving {
+        Some(r) if r.0.selected(&Some(id)) => "0",
+        _ => "-1",
+    }
+}
 
 /// The element drawn under the event's target, by its `data-id`.
 pub fn element_id(ev: &PointerEvent) -> Option<Id> {
@@ -76,25 +92,45 @@ pub fn hold_focus(svg_ref: NodeRef<leptos::svg::Svg>) {
 }
 
 /// After the next frame (the edit drawn), focuses the first of `ids` that is drawn, unless
-/// the user has moved the focus elsewhere meanwhile; returns nothing, leaving the focus on
-/// the canvas when none of them is drawn.
+/// the user has moved the focus elsewhere meanwhile. None drawn yet (a large drawing draws
+/// what the view moved to a frame or two later): tried again for a few frames, then the focus
+/// stays on the canvas.
 pub fn focus_first(svg_ref: NodeRef<leptos::svg::Svg>, ids: Vec<Id>) {
-    request_animation_frame(move || {
-        let Some(svg) = svg_ref.get_untracked() else {
-            return;
-        };
-        if !focus_is_free(&svg) {
-            return;
-        }
-        for id in ids {
-            if let Ok(Some(el)) = svg.query_selector(&format!("[data-id=\"{}\"]", id.0)) {
-                if let Ok(el) = el.dyn_into::<web_sys::SvgElement>() {
-                    let _ = el.focus();
-                    return;
-                }
+    /// Frames to wait for one of them to be drawn.
+    const TRIES: u8 = 6;
+    fn attempt(svg_ref: NodeRef<leptos::svg::Svg>, ids: Vec<Id>, left: u8) {
+        request_animation_frame(move || {
+            let Some(svg) = svg_ref.get_untracked() else {
+                return;
+            };
+            if !focus_is_free(&svg) {
+                return;
             }
-        }
-    });
+            if ids.iter().any(|id| focus_drawn(svg_ref, *id)) {
+                return;
+            }
+            if left > 0 {
+                attempt(svg_ref, ids, left - 1);
+            }
+        });
+    }
+    attempt(svg_ref, ids, TRIES);
+}
+
+/// Focuses the element drawn for `id`, if it is drawn; says whether it was. The last drawn
+/// with that id: a circuit's symbol, drawn over its own line.
+pub fn focus_drawn(svg_ref: NodeRef<leptos::svg::Svg>, id: Id) -> bool {
+    let Some(svg) = svg_ref.get_untracked() else {
+        return false;
+    };
+    let Ok(all) = svg.query_selector_all(&format!("[data-id=\"{}\"]", id.0)) else {
+        return false;
+    };
+    let last = all.length().checked_sub(1).and_then(|i| all.item(i));
+    match last.and_then(|n| n.dyn_into::<web_sys::SvgElement>().ok()) {
+        Some(el) => el.focus().is_ok(),
+        None => false,
+    }
 }
 
 /// The focusable elements drawn on the canvas, in document order.

@@ -1,7 +1,8 @@
 //! A device, on-premises site or circuit: a symbol with its name below.
 
+use super::pick::tab_index;
 use super::short;
-use crate::scene::{Part, Symbol, SymbolKind, SYMBOL_RADIUS};
+use crate::scene::{Part, Symbol, SymbolKind};
 use leptos::prelude::*;
 
 #[component]
@@ -9,6 +10,8 @@ pub fn SymbolMark(symbol: Symbol) -> impl IntoView {
     let label = format!("{} {}", symbol.kind.label(), symbol.name);
     let tooltip = format!("{label}: {}", symbol.detail);
     let transform = format!("translate({:.1} {:.1})", symbol.at.x, symbol.at.y);
+    // Below the symbol; a line lower in a crowded row (`scene::fit_labels`).
+    let label_y = symbol.label_y();
     view! {
         <g
             class=format!("symbol {}", symbol.kind.class())
@@ -16,11 +19,11 @@ pub fn SymbolMark(symbol: Symbol) -> impl IntoView {
             role="img"
             aria-label=label
             data-id=symbol.id.0
-            tabindex="0"
+            tabindex=tab_index(symbol.id)
         >
             <title>{tooltip}</title>
             {glyph(symbol.kind)}
-            <text class="symbol-name" y=SYMBOL_RADIUS + 11.0 text-anchor="middle">
+            <text class="symbol-name" y=label_y text-anchor="middle">
                 {short(&symbol.name, symbol.label_chars)}
             </text>
         </g>

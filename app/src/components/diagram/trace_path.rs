@@ -1,8 +1,13 @@
-//! The traced flow on the canvas: a line through the hops out (and back, dashed, where the reply
-//! goes another way), and a mark with the reason at the hop where the flow was dropped.
+//! The traced flow on the canvas, laid out by core's `draw::flow`: the path runs from element
+//! to element along the links the hops cross (a site, its circuit and the gateway; a peering's
+//! middle), with an arrowhead on each piece and each hop's number beside where it happens, as
+//! the hop list numbers it. The reply runs in its own dashed lane. The hop that dropped the
+//! flow is marked with its reason. Hovering a number (or a piece) highlights the hop here and
+//! in the list, and hovering the list highlights it here.
 
-use crate::scene::Scene;
+use crate::scene::{AreaKind, Scene, Shape};
 use crate::tracing::Tracing;
+use hsmnet_core::draw::flow::{self, Waypoint, NUMBER_R};
 use hsmnet_core::model::Point;
 use hsmnet_core::trace::{Leg, Trace, Verdict};
 use leptos::prelude::*;
@@ -12,35 +17,67 @@ pub fn TracePath(#[prop(into)] scene: Signal<Scene>) -> impl IntoView {
     let tracing = expect_context::<Tracing>();
     move || {
         let trace = tracing.shown()?;
-        Some(scene.with(|scene| path_view(scene, &trace)))
+        Some(scene.with(|scene| path_view(scene, &trace, tracing)))
     }
 }
 
-fn path_view(scene: &Scene, trace: &Trace) -> impl IntoView {
-    let leg_points = |leg: Leg| -> Vec<Point> {
-        let mut points: Vec<Point> = Vec::new();
-        for hop in trace.hops.iter().filter(|h| h.leg == leg) {
-            if let Some(p) = hop.elements.iter().find_map(|id| scene.anchor_of(*id)) {
-                if points.last() != Some(&p) {
-                    points.push(p);
+/// Where each hop happens, in the order the packet passes: the symbols and peerings among its
+/// elements; a hop decided by a subnet alone (a route lookup, an NSG) happens where the packet
+/// already is when that is inside the subnet, else at the subnet's right end.
+pub fn waypoints(scene: &Scene, trace: &Trace) -> Vec<Waypoint> {
+    let mut out: Vec<Waypoint> = Vec::new();
+    let mut here: Option<Point> = None;
+    for (i, hop) in trace.hops.iter().enumerate() {
+        let back = hop.leg == Leg::Back;
+        let mut points: Vec<Point> = hop
+            .elements
+            .iter()
+            .filter_map(|id| match scene.shape_of(*id)? {
+                Shape::Symbol(p) => Some(p),
+                Shape::Link(_) => scene.anchor_of(*id),
+                Shape::Area(_) | Shape::Badge(_) => None,
+            })
+            .collect();
+        if points.is_empty() {
+            let area = hop.elements.iter().find_map(|id| {
+                let subnet = scene.subnets.iter().find(|a| a.id == *id);
+                subnet.or_else(|| scene.vnets.iter().find(|a| a.id == *id))
+            });
+            let Some(area) = area else { continue };
+            let r = area.rect;
+            match here.filter(|p| r.contains(*p)) {
+                Some(p) => points.push(p),
+                None if area.kind == AreaKind::Subnet => {
+                    points.push(Point::new(r.x + r.w - 20.0, r.y + r.h / 2.0))
                 }
+                None => points.push(Point::new(r.x + r.w / 2.0, r.y + r.h / 2.0)),
             }
         }
-        points
-    };
-    let out = leg_points(Leg::Out);
-    let mut back = leg_points(Leg::Back);
-    back.reverse();
-    // The reply usually retraces the request: draw it only where it differs.
-    let back = (back != out).then_some(back);
-    let delivered = trace.verdict == Verdict::Delivered;
-    let failure = match &trace.verdict {
-        Verdict::Dropped { hop, reason } => trace.hops.get(*hop).and_then(|h| {
-            h.elements
-                .iter()
-                .find_map(|id| scene.anchor_of(*id))
-                .map(|at| (at, format!("Dropped at hop {}: {reason}", hop + 1)))
-        }),
+        for (k, at) in points.iter().enumerate() {
+            out.push(Waypoint {
+                at: *at,
+                hop: (k == 0).then_some(i),
+                back,
+            });
+        }
+        here = points.last().copied();
+    }
+    out
+}
+
+/// "3" or "6–9": the hops numbered at one mark, as the list numbers them (from 1).
+fn numbered(hops: &[usize]) -> String {
+    match hops {
+        [one] => (one + 1).to_string(),
+        [first, .., last] => format!("{}–{}", first + 1, last + 1),
+        [] => String::new(),
+    }
+}
+
+fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
+    let drawing = flow::lay_out(&waypoints(scene, trace), &scene.labels());
+    let failing = match &trace.verdict {
+        Verdict::Dropped { hop, reason } => Some((*hop, reason.clone())),
         Verdict::Delivered => None,
     };
     let label = match &trace.verdict {
@@ -52,32 +89,138 @@ fn path_view(scene: &Scene, trace: &Trace) -> impl IntoView {
             )
         }
     };
-    let class = if delivered {
+    let class = if failing.is_none() {
         "trace-path delivered"
     } else {
         "trace-path dropped"
     };
+    let hovered = tracing.hovered;
+    let hover = move |hop: Option<usize>| move |_| hovered.set(hop);
+    let pieces = drawing
+        .pieces
+        .iter()
+        .map(|p| {
+            let hop = p.hop;
+            let leg = if p.back { "back" } else { "out" };
+            let points = p
+                .points
+                .iter()
+                .map(|q| format!("{:.1},{:.1}", q.x, q.y))
+                .collect::<Vec<_>>()
+                .join(" ");
+            view! {
+                <polyline class=format!("piece {leg}") data-hop=hop points=points
+                    class:hot=move || hovered.get() == Some(hop)
+                    marker-end=format!("url(#trace-arrow-{leg})")
+                    on:pointerenter=hover(Some(hop)) on:pointerleave=hover(None)/>
+            }
+        })
+        .collect_view();
+    let numbers = drawing
+        .numbers
+        .iter()
+        .map(|n| {
+            let text = numbered(&n.hops);
+            let hops = n.hops.clone();
+            let first = n.hops[0];
+            let failed = failing.as_ref().is_some_and(|(h, _)| hops.contains(h));
+            let leg = if n.back { "back" } else { "out" };
+            let half_w = (NUMBER_R).max(text.chars().count() as f64 * 2.9 + 3.0);
+            let title = match failing.as_ref().filter(|_| failed) {
+                Some((h, reason)) => format!("Hop {}: dropped, {reason}", h + 1),
+                None if hops.len() == 1 => format!("Hop {} ({leg})", first + 1),
+                None => format!("Hops {text} ({leg})"),
+            };
+            let lit = hops.clone();
+            view! {
+                <g class=format!("trace-number {leg}") class:failed=failed
+                    class:hot=move || hovered.get().is_some_and(|h| lit.contains(&h))
+                    transform=format!("translate({:.1} {:.1})", n.at.x, n.at.y)
+                    on:pointerenter=hover(Some(first)) on:pointerleave=hover(None)>
+                    <title>{title}</title>
+                    <rect x=-half_w y=-NUMBER_R width=2.0 * half_w height=2.0 * NUMBER_R
+                        rx=NUMBER_R/>
+                    <text y="3" text-anchor="middle">{text}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    // The reason beside the failing hop's mark, clear of the labels where it can be.
+    let failure = failing.and_then(|(hop, reason)| {
+        let n = drawing.numbers.iter().find(|n| n.hops.contains(&hop))?;
+        let text = format!("Dropped at hop {}: {reason}", hop + 1);
+        let shown = super::short(&text, 60);
+        Some(view! {
+            <g class="trace-failure" transform=format!("translate({:.1} {:.1})", n.at.x, n.at.y)>
+                <title>{text}</title>
+                <circle r=NUMBER_R + 4.0/>
+                <text class="trace-reason" x=NUMBER_R + 8.0 y="3">{shown}</text>
+            </g>
+        })
+    });
     let title = label.clone();
     view! {
         <g class=class role="img" aria-label=label>
             <title>{title}</title>
-            <polyline class="out" points=points_attr(&out)/>
-            {back.map(|b| view! { <polyline class="back" points=points_attr(&b)/> })}
-            {failure.map(|(at, reason)| view! {
-                <g class="trace-failure" transform=format!("translate({:.1} {:.1})", at.x, at.y)>
-                    <title>{reason}</title>
-                    <circle r="11"/>
-                    <path d="M-5 -5L5 5M5 -5L-5 5"/>
-                </g>
-            })}
+            <defs>
+                <marker id="trace-arrow-out" class="out" viewBox="0 0 10 10" refX="9" refY="5"
+                    markerWidth="5" markerHeight="5" orient="auto-start-reverse">
+                    <path d="M0 0L10 5L0 10z"/>
+                </marker>
+                <marker id="trace-arrow-back" class="back" viewBox="0 0 10 10" refX="9" refY="5"
+                    markerWidth="5" markerHeight="5" orient="auto-start-reverse">
+                    <path d="M0 0L10 5L0 10z"/>
+                </marker>
+            </defs>
+            {pieces}
+            {failure}
+            {numbers}
         </g>
     }
 }
 
-fn points_attr(points: &[Point]) -> String {
-    points
-        .iter()
-        .map(|p| format!("{:.1},{:.1}", p.x, p.y))
-        .collect::<Vec<_>>()
-        .join(" ")
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hsmnet_core::presets::{self, Size};
+    use hsmnet_core::trace::{self as tracer, Endpoint};
+
+    #[test]
+    fn the_hub_trace_passes_the_site_circuit_gateway_firewall_proxy_and_hsm_in_order() {
+        let d = presets::build("hub-nva-proxy", &Size::default()).unwrap();
+        let scene = Scene::of(&d);
+        let from = Endpoint::parse(&d, &d.sites[0].name).unwrap();
+        let to = Endpoint::parse(&d, &d.hsms[0].name).unwrap();
+        let t = tracer::trace(&d, from, to, hsmnet_core::model::Protocol::Tcp, 1792).unwrap();
+        let w = waypoints(&scene, &t);
+        let numbered: Vec<usize> = w.iter().filter_map(|w| w.hop).collect();
+        assert_eq!(
+            numbered,
+            (0..t.hops.len()).collect::<Vec<_>>(),
+            "every hop, in order"
+        );
+        let at = |id| scene.anchor_of(id).unwrap();
+        let firsts: Vec<Point> = w.iter().map(|w| w.at).collect();
+        let order = [
+            d.sites[0].id,
+            d.circuits[0].id,
+            d.gateways[1].id,
+            d.firewalls[0].id,
+            d.hsms[0].id,
+        ];
+        let mut from = 0;
+        for id in order {
+            let found = firsts[from..].iter().position(|p| *p == at(id));
+            assert!(found.is_some(), "{id:?} after waypoint {from}");
+            from += found.unwrap();
+        }
+        let drawing = flow::lay_out(&w, &scene.labels());
+        for piece in &drawing.pieces {
+            assert_eq!(
+                flow::crossings(&piece.points, &scene.labels()),
+                0,
+                "{piece:?}"
+            );
+        }
+    }
 }

@@ -1,0 +1,379 @@
+//! How a traced flow is drawn on the canvas, as geometry: the app says where each hop happens
+//! (its waypoints, in the order the packet passes them) and where the labels are; this lays
+//! out the pieces of line between waypoints so that none crosses a label when a detour avoids
+//! it (straight, one elbow either way, or two through the middle), an arrowhead at the end of
+//! each piece, and each hop's number beside the point where it happens, clear of the labels
+//! and of the other numbers. Out and back run in two lanes a few units apart.
+
+use crate::model::{Point, Rect};
+
+/// Where a flow passes, in order.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Waypoint {
+    pub at: Point,
+    /// The hop (0-based, as in the trace) decided here, if any: a hop passes through several
+    /// waypoints (a site, its circuit, the gateway) and is numbered at its first.
+    pub hop: Option<usize>,
+    /// On the way back (the reply).
+    pub back: bool,
+}
+
+/// One piece of line from a waypoint to the next.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Piece {
+    /// The polyline, its last point where the arrowhead's tip goes.
+    pub points: Vec<Point>,
+    /// The hop this piece belongs to: the last hop decided at or before its start.
+    pub hop: usize,
+    pub back: bool,
+}
+
+/// A hop's number on the canvas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Number {
+    /// The hops numbered here (0-based): hops decided at the same point share one mark.
+    pub hops: Vec<usize>,
+    pub at: Point,
+    pub back: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Drawing {
+    pub pieces: Vec<Piece>,
+    pub numbers: Vec<Number>,
+}
+
+/// Units between the out and the back lanes.
+pub const LANE: f64 = 5.0;
+/// How far an arrowhead stops short of the point it arrives at (a symbol's edge).
+pub const ARRIVE_SHORT: f64 = 15.0;
+/// The radius of a hop number's mark.
+pub const NUMBER_R: f64 = 7.0;
+/// How far a number sits from its point: past a symbol's edge (its radius, 13), so that the
+/// mark never hides the symbol it numbers.
+const NUMBER_OFF: f64 = 21.0;
+
+/// Lays out the flow through `waypoints` around `labels`.
+pub fn lay_out(waypoints: &[Waypoint], labels: &[Rect]) -> Drawing {
+    let lane = |w: &Waypoint| {
+        let d = if w.back { LANE } else { 0.0 };
+        Point::new(w.at.x + d, w.at.y + d)
+    };
+    let mut drawing = Drawing::default();
+    let mut current: Option<usize> = None;
+    let mut taken: Vec<Rect> = Vec::new();
+    for (i, w) in waypoints.iter().enumerate() {
+        if let Some(hop) = w.hop {
+            current = Some(hop);
+            number(&mut drawing, &mut taken, labels, hop, w);
+        }
+        let (Some(next), Some(hop)) = (waypoints.get(i + 1), current) else {
+            continue;
+        };
+        let (a, b) = (lane(w), lane(next));
+        if near(a, b) {
+            continue;
+        }
+        let mut points = detour(a, b, labels);
+        shorten_end(&mut points, ARRIVE_SHORT);
+        drawing.pieces.push(Piece {
+            points,
+            hop,
+            back: w.back,
+        });
+    }
+    drawing
+}
+
+fn near(a: Point, b: Point) -> bool {
+    (a.x - b.x).hypot(a.y - b.y) < 1.0
+}
+
+/// Numbers hop `hop` at waypoint `w`: joins the mark already at that point on the same leg, or
+/// puts a new one at the first spot around the point clear of labels and other marks.
+fn number(drawing: &mut Drawing, taken: &mut Vec<Rect>, labels: &[Rect], hop: usize, w: &Waypoint) {
+    if let Some(n) = drawing
+        .numbers
+        .iter_mut()
+        .rev()
+        .take(1)
+        .find(|n| n.back == w.back && n.hops.last().is_some_and(|h| h + 1 == hop))
+        .filter(|n| {
+            let (dx, dy) = (n.at.x - w.at.x, n.at.y - w.at.y);
+            dx.hypot(dy) <= NUMBER_OFF * 1.5
+        })
+    {
+        n.hops.push(hop);
+        return;
+    }
+    // Out above, back below first: the two legs' numbers at one element stay apart.
+    let (o, d) = (NUMBER_OFF, NUMBER_OFF * std::f64::consts::FRAC_1_SQRT_2);
+    let out = [
+        (-d, -d),
+        (0.0, -o),
+        (-o, 0.0),
+        (d, -d),
+        (o, 0.0),
+        (-d, d),
+        (d, d),
+        (0.0, o),
+    ];
+    let back = [
+        (d, d),
+        (0.0, o),
+        (o, 0.0),
+        (-d, d),
+        (-o, 0.0),
+        (d, -d),
+        (-d, -d),
+        (0.0, -o),
+    ];
+    let spots = if w.back { back } else { out };
+    let box_at = |p: Point| {
+        Rect::new(
+            p.x - NUMBER_R,
+            p.y - NUMBER_R,
+            2.0 * NUMBER_R,
+            2.0 * NUMBER_R,
+        )
+    };
+    let candidates = || {
+        spots
+            .iter()
+            .map(|(dx, dy)| Point::new(w.at.x + dx, w.at.y + dy))
+    };
+    let clear = |p: &Point| {
+        let r = box_at(*p);
+        !labels.iter().chain(taken.iter()).any(|l| overlaps(r, *l))
+    };
+    let at = candidates()
+        .find(clear)
+        .unwrap_or_else(|| candidates().next().unwrap_or(w.at));
+    taken.push(box_at(at));
+    drawing.numbers.push(Number {
+        hops: vec![hop],
+        at,
+        back: w.back,
+    });
+}
+
+/// The path from `a` to `b` that crosses the fewest labels, the shortest of those: straight,
+/// an elbow either way, two elbows through the middle, or a step aside first (to leave a
+/// symbol beside its own label, or to reach one whose container's title lies above it).
+fn detour(a: Point, b: Point, labels: &[Rect]) -> Vec<Point> {
+    let (mx, my) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+    let mut candidates = vec![
+        vec![a, b],
+        vec![a, Point::new(b.x, a.y), b],
+        vec![a, Point::new(a.x, b.y), b],
+        vec![a, Point::new(mx, a.y), Point::new(mx, b.y), b],
+        vec![a, Point::new(a.x, my), Point::new(b.x, my), b],
+    ];
+    for d in ASIDE {
+        for d in [d, -d] {
+            candidates.push(vec![
+                a,
+                Point::new(a.x + d, a.y),
+                Point::new(a.x + d, b.y),
+                b,
+            ]);
+            candidates.push(vec![
+                a,
+                Point::new(a.x, a.y + d),
+                Point::new(b.x, a.y + d),
+                b,
+            ]);
+            candidates.push(vec![
+                a,
+                Point::new(b.x + d, a.y),
+                Point::new(b.x + d, b.y),
+                b,
+            ]);
+            candidates.push(vec![
+                a,
+                Point::new(a.x, b.y + d),
+                Point::new(b.x, b.y + d),
+                b,
+            ]);
+        }
+    }
+    candidates
+        .into_iter()
+        .min_by(|p, q| {
+            let key = |path: &[Point]| (crossings(path, labels), length(path));
+            let ((cp, lp), (cq, lq)) = (key(p), key(q));
+            cp.cmp(&cq).then(lp.total_cmp(&lq))
+        })
+        .unwrap_or_else(|| vec![a, b])
+}
+
+/// How far a path may step aside before it turns.
+const ASIDE: [f64; 3] = [24.0, 48.0, 72.0];
+
+fn length(path: &[Point]) -> f64 {
+    path.windows(2)
+        .map(|s| (s[1].x - s[0].x).hypot(s[1].y - s[0].y))
+        .sum()
+}
+
+/// How many labels a polyline crosses.
+pub fn crossings(path: &[Point], labels: &[Rect]) -> usize {
+    labels
+        .iter()
+        .filter(|r| path.windows(2).any(|s| segment_meets(s[0], s[1], **r)))
+        .count()
+}
+
+/// Moves the last point back along the last piece by `by` (less when the piece is shorter):
+/// the arrowhead touches the symbol's edge rather than its middle.
+fn shorten_end(points: &mut [Point], by: f64) {
+    let n = points.len();
+    if n < 2 {
+        return;
+    }
+    let (a, b) = (points[n - 2], points[n - 1]);
+    let len = (b.x - a.x).hypot(b.y - a.y);
+    if len <= 0.0 {
+        return;
+    }
+    let cut = by.min(len / 2.0);
+    points[n - 1] = Point::new(b.x - (b.x - a.x) / len * cut, b.y - (b.y - a.y) / len * cut);
+}
+
+fn overlaps(a: Rect, b: Rect) -> bool {
+    a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+}
+
+/// Whether the segment from `p` to `q` meets the rectangle (Liang–Barsky clipping).
+fn segment_meets(p: Point, q: Point, r: Rect) -> bool {
+    let (dx, dy) = (q.x - p.x, q.y - p.y);
+    let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+    for (edge_p, edge_q) in [
+        (-dx, p.x - r.x),
+        (dx, r.x + r.w - p.x),
+        (-dy, p.y - r.y),
+        (dy, r.y + r.h - p.y),
+    ] {
+        if edge_p == 0.0 {
+            if edge_q < 0.0 {
+                return false;
+            }
+            continue;
+        }
+        let t = edge_q / edge_p;
+        if edge_p < 0.0 {
+            t0 = t0.max(t);
+        } else {
+            t1 = t1.min(t);
+        }
+        if t0 > t1 {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn out(x: f64, y: f64, hop: Option<usize>) -> Waypoint {
+        Waypoint {
+            at: Point::new(x, y),
+            hop,
+            back: false,
+        }
+    }
+
+    #[test]
+    fn a_clear_straight_line_stays_straight_and_stops_short_of_its_end() {
+        let d = lay_out(&[out(0.0, 0.0, Some(0)), out(100.0, 0.0, Some(1))], &[]);
+        assert_eq!(d.pieces.len(), 1);
+        let p = &d.pieces[0].points;
+        assert_eq!(p.len(), 2);
+        assert_eq!(
+            p[1],
+            Point::new(100.0 - ARRIVE_SHORT, 0.0),
+            "the arrow touches the edge"
+        );
+        assert_eq!(d.pieces[0].hop, 0);
+    }
+
+    #[test]
+    fn a_line_that_would_cross_a_label_goes_around_it() {
+        let label = Rect::new(40.0, 40.0, 30.0, 10.0);
+        let (a, b) = (Point::new(0.0, 0.0), Point::new(100.0, 100.0));
+        assert_eq!(
+            crossings(&[a, b], &[label]),
+            1,
+            "the straight line crosses it"
+        );
+        let d = lay_out(
+            &[out(0.0, 0.0, Some(0)), out(100.0, 100.0, Some(1))],
+            &[label],
+        );
+        let mut path = d.pieces[0].points.clone();
+        *path.last_mut().unwrap() = b;
+        assert_eq!(crossings(&path, &[label]), 0, "{path:?}");
+        assert!(path.len() > 2);
+    }
+
+    #[test]
+    fn numbers_keep_clear_of_labels_and_of_each_other_and_share_a_point() {
+        // A label up and to the left of the first point: its number goes elsewhere.
+        let label = Rect::new(-30.0, -30.0, 25.0, 25.0);
+        let points = [
+            out(0.0, 0.0, Some(0)),
+            out(0.0, 0.0, Some(1)),
+            out(60.0, 0.0, Some(2)),
+            Waypoint {
+                at: Point::new(60.0, 0.0),
+                hop: Some(3),
+                back: true,
+            },
+        ];
+        let d = lay_out(&points, &[label]);
+        let hops: Vec<Vec<usize>> = d.numbers.iter().map(|n| n.hops.clone()).collect();
+        assert_eq!(
+            hops,
+            [vec![0, 1], vec![2], vec![3]],
+            "hops 0 and 1 share a point"
+        );
+        for n in &d.numbers {
+            let r = Rect::new(
+                n.at.x - NUMBER_R,
+                n.at.y - NUMBER_R,
+                2.0 * NUMBER_R,
+                2.0 * NUMBER_R,
+            );
+            assert!(!overlaps(r, label), "{n:?}");
+        }
+        let (out2, back3) = (&d.numbers[1], &d.numbers[2]);
+        assert!(
+            (out2.at.y - back3.at.y).abs() > NUMBER_R,
+            "out above, back below"
+        );
+    }
+
+    #[test]
+    fn the_back_lane_runs_beside_the_out_lane() {
+        let there = [out(0.0, 0.0, Some(0)), out(100.0, 0.0, Some(1))];
+        let back = [
+            Waypoint {
+                at: Point::new(100.0, 0.0),
+                hop: Some(2),
+                back: true,
+            },
+            Waypoint {
+                at: Point::new(0.0, 0.0),
+                hop: Some(3),
+                back: true,
+            },
+        ];
+        let d = lay_out(&[there.as_slice(), &back].concat(), &[]);
+        let (o, b) = (&d.pieces[0], &d.pieces[2]);
+        assert!(!o.back && b.back);
+        assert_eq!(b.points[0].y - o.points[0].y, LANE);
+        assert_eq!(d.pieces.len(), 3, "out, the turn at the far end, back");
+    }
+}
