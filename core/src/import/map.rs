@@ -171,11 +171,13 @@ pub fn map(
                 return Err((e, m.report));
             }
             m.report.count(&r.kind);
-            if r.has_tags {
+            // A VNet keeps its tags (`vnet`); no other element has any.
+            let tagged = r.tags.as_object().is_some_and(|t| !t.is_empty());
+            if tagged && !kind.eq_ignore_ascii_case("Microsoft.Network/virtualNetworks") {
                 m.report.note(
                     NoteKind::NotModelled,
                     format!("{}.tags", r.path),
-                    "tags are not part of the design yet".into(),
+                    "tags are kept on VNets only".into(),
                 );
             }
             let mut unread = Vec::new();
@@ -662,6 +664,30 @@ fn add_route(m: &mut Mapping, table: Id, name: String, p: &Node) -> Result<(), I
     Ok(())
 }
 
+/// A VNet's tags as Azure keeps them, names and values as text (Payment HSM's
+/// `fastpathenabled` is written `"true"` or `true`); a value that is not text, a number or a
+/// boolean is reported.
+fn vnet_tags(m: &mut Mapping, r: &Resource) -> std::collections::BTreeMap<String, String> {
+    let mut tags = std::collections::BTreeMap::new();
+    for (name, value) in r.tags.as_object().into_iter().flatten() {
+        let text = match value {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Bool(b) => b.to_string(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => {
+                m.report.note(
+                    NoteKind::NotModelled,
+                    format!("{}.tags.{name}", r.path),
+                    "a tag value that is not text".into(),
+                );
+                continue;
+            }
+        };
+        tags.insert(name.clone(), text);
+    }
+    tags
+}
+
 fn vnet(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
     let location = m.location(r, p)?;
     let region = m.region(&location);
@@ -683,19 +709,23 @@ fn vnet(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
             Err(e) => return Err(e),
         }
     }
+    let tags = vnet_tags(m, r);
     let id = m.id();
-    if let Some(&existing) = m.vnets.get(&r.key) {
+    let at = if let Some(&existing) = m.vnets.get(&r.key) {
         // Made external by an earlier reference: now declared.
         let v = &mut m.design.vnets[existing];
         v.external = false;
         v.address_space = address_space;
         v.region = region;
+        existing
     } else {
         m.design
             .vnets
             .push(Vnet::new(id, r.name().to_string(), region, address_space));
         m.vnets.insert(r.key.clone(), m.design.vnets.len() - 1);
-    }
+        m.design.vnets.len() - 1
+    };
+    m.design.vnets[at].tags = tags;
     for s in p.get("subnets").map(|n| n.items()).unwrap_or_default() {
         let name = s.text_at("name")?.unwrap_or_default().to_string();
         let props = s.get("properties").unwrap_or(s.clone());

@@ -27,7 +27,8 @@ pub struct Resource {
     pub location: Option<Value>,
     pub sku: Value,
     pub properties: Value,
-    pub has_tags: bool,
+    /// The resource's tags as written (evaluated in a template), `Null` when it has none.
+    pub tags: Value,
 }
 
 impl Resource {
@@ -347,7 +348,7 @@ fn one(
     };
     let sku = value(scope, "sku")?;
     let properties = value(scope, "properties")?;
-    let has_tags = field(r, "tags").is_some_and(|t| t.as_object().is_some_and(|m| !m.is_empty()));
+    let tags = value(scope, "tags")?;
     push(
         out,
         Resource {
@@ -358,7 +359,7 @@ fn one(
             location,
             sku,
             properties,
-            has_tags,
+            tags,
         },
     )?;
     if let Some(children) = field(r, "resources").and_then(Value::as_array) {
@@ -422,8 +423,7 @@ fn export<'v>(items: impl Iterator<Item = &'v Value>, prefix: &str) -> Result<So
         if Unknown::of(&properties).is_some() {
             continue;
         }
-        let has_tags =
-            field(r, "tags").is_some_and(|t| t.as_object().is_some_and(|m| !m.is_empty()));
+        let tags = field(r, "tags").cloned().unwrap_or(Value::Null);
         push(
             &mut out,
             Resource {
@@ -434,7 +434,7 @@ fn export<'v>(items: impl Iterator<Item = &'v Value>, prefix: &str) -> Result<So
                 location,
                 sku,
                 properties,
-                has_tags,
+                tags,
             },
         )?;
     }

@@ -259,3 +259,30 @@ fn legacy_expressroute_gateway_skus_are_kept() {
     assert_eq!(d.gateways[0].kind, GatewayKind::ExpressRoute);
     assert_eq!(d.gateways[0].sku, "HighPerformance");
 }
+
+#[test]
+fn vnet_tags_are_kept_as_text_and_tags_elsewhere_are_reported() {
+    let t = json!({"resources": [
+        {"type": "Microsoft.Network/virtualNetworks", "name": "phsm-vnet", "location": "eastus",
+         "tags": {"fastpathenabled": "[toLower('TRUE')]", "tier": 2},
+         "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}},
+        {"type": "Microsoft.Network/networkSecurityGroups", "name": "nsg", "location": "eastus",
+         "tags": {"owner": "payments"}, "properties": {}}]});
+    let imported = import_json(t).unwrap();
+    let tags = &imported.design.vnets[0].tags;
+    assert_eq!(
+        tags.get("fastpathenabled").map(String::as_str),
+        Some("true")
+    );
+    assert_eq!(tags.get("tier").map(String::as_str), Some("2"));
+    let paths: Vec<&str> = imported
+        .report
+        .notes_of(report::NoteKind::NotModelled)
+        .map(|n| n.path.as_str())
+        .collect();
+    assert!(paths.contains(&"resources[1].tags"), "{paths:?}");
+    assert!(
+        !paths.iter().any(|p| p.starts_with("resources[0].tags")),
+        "{paths:?}"
+    );
+}
