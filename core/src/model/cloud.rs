@@ -86,9 +86,7 @@ pub struct PrivateDnsZone {
 impl PrivateEndpoint {
     /// The static addresses it takes in its subnet, one per cluster node, when it has them.
     pub fn static_addresses(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
-        self.private_ip
-            .into_iter()
-            .flat_map(node_addresses)
+        self.private_ip.into_iter().flat_map(node_addresses)
     }
 }
 
