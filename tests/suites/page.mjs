@@ -90,8 +90,11 @@ test("the service notice says when support ends and can be dismissed", async () 
       const d = design(name);
       // Luna HSMs are labelled "HSM …", payShields "Payment HSM …" (no preset mixes them).
       const hsms = [...(await drawnNames(ctx.page, "HSM")), ...(await drawnNames(ctx.page, "Payment HSM"))];
-      assert(d.hsms.length > 0, `the core's ${name} has no HSM`);
+      const clusters = d.cloud_hsm_clusters ?? [];
+      assert(d.hsms.length + clusters.length > 0, `the core's ${name} has no HSM`);
       assertEqual(hsms, d.hsms.map((h) => h.name), "HSMs drawn");
+      const drawnClusters = await drawnNames(ctx.page, "Cloud HSM cluster");
+      assertEqual(drawnClusters, clusters.map((c) => c.name), "Cloud HSM clusters drawn");
       const vnets = await drawnNames(ctx.page, "VNet");
       assertEqual(vnets, d.vnets.map((v) => v.name), "VNets drawn");
       const errors = await errorCount(ctx.page);

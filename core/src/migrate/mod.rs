@@ -102,10 +102,12 @@ pub fn plan(source: &Design) -> Result<Migration, MigrateError> {
     let mut best: Option<(usize, Design, Edit)> = None;
     for choice in 0..2 {
         let (design, edit) = build(source, &hsms, &regions, &former, choice).map_err(refused)?;
+        let net = Network::new(&design);
         let reached = former
             .iter()
-            .filter(|c| reaches_all(&design, c.endpoint, cluster_of(&design, c)))
+            .filter(|c| reaches_all(&net, c.endpoint, cluster_of(&design, c)))
             .count();
+        drop(net);
         let better = best.as_ref().is_none_or(|(n, ..)| reached > *n);
         if better {
             best = Some((reached, design, edit));
@@ -115,7 +117,12 @@ pub fn plan(source: &Design) -> Result<Migration, MigrateError> {
         }
     }
     let (_, target, edit) = best.expect("one choice at least");
-    let clients = former.iter().map(|c| client_check(&target, c)).collect();
+    let net = Network::new(&target);
+    let clients = former
+        .iter()
+        .map(|c| client_check(&target, &net, c))
+        .collect();
+    drop(net);
     let diff = diff(source, &target);
     Ok(Migration {
         target,
@@ -173,18 +180,16 @@ fn cluster_of(target: &Design, client: &Former) -> Option<Id> {
         .map(|c| c.id)
 }
 
-fn reaches_all(target: &Design, from: Endpoint, cluster: Option<Id>) -> bool {
+fn reaches_all(net: &Network, from: Endpoint, cluster: Option<Id>) -> bool {
     let Some(cluster) = cluster else { return false };
-    let net = Network::new(target);
     CLOUD_HSM_CLIENT_PORTS.iter().all(|&port| {
         net.reaches(from, Endpoint::CloudHsm(cluster), Protocol::Tcp, port)
             .unwrap_or(false)
     })
 }
 
-fn client_check(target: &Design, client: &Former) -> ClientCheck {
+fn client_check(target: &Design, net: &Network, client: &Former) -> ClientCheck {
     let cluster = cluster_of(target, client).unwrap_or(Id(0));
-    let net = Network::new(target);
     let to = Endpoint::CloudHsm(cluster);
     let traces: Vec<Trace> = CLOUD_HSM_CLIENT_PORTS
         .iter()
