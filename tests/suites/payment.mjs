@@ -2,7 +2,7 @@
 // hold one; a payment HSM dragged from the palette into a delegated subnet, its management
 // subnet set in the properties panel, and the fastpathenabled fix applied. On a page of its own.
 
-import { assert, assertEqual, choosePreset, drawn, dropFromPalette, errorCount, test } from "../harness.mjs";
+import { assert, assertEqual, choosePreset, drawn, dropFromPalette, errorCount, openGallery, test } from "../harness.mjs";
 import { freshPage, waitForSaved } from "./studio.mjs";
 
 let page = null;
@@ -31,6 +31,7 @@ test("payment: a payment-only design shows no Dedicated HSM retirement notice", 
 });
 
 test("payment: a payment HSM dragged into a delegated subnet, its management subnet set, the fastpath fix applied", async () => {
+  await openGallery(page);
   await page.getByRole("button", { name: "Blank design", exact: true }).click();
   await page.waitForFunction(() => document.querySelectorAll("svg.canvas g.area").length === 0);
   await page.evaluate(() => document.querySelector(".palette").scrollIntoView({ block: "start" }));

@@ -16,14 +16,17 @@ pub fn EffectiveRoutes(subnet: Id) -> impl IntoView {
     let asked = StoredValue::new(0u64);
     Effect::new(move |_| {
         studio.history.track();
-        let question = asked.get_value() + 1;
+        // The panel may be gone (another selection) before this runs or the checker answers.
+        let Some(question) = asked.try_get_value().map(|q| q + 1) else {
+            return;
+        };
         asked.set_value(question);
         let request = Request::EffectiveRoutes { subnet };
         checker::ask_current(studio.revision, request, move |answer| {
-            if let (true, Answer::EffectiveRoutes { routes }) =
-                (asked.get_value() == question, answer)
+            if let (Some(true), Answer::EffectiveRoutes { routes }) =
+                (asked.try_get_value().map(|q| q == question), answer)
             {
-                shown.set(routes);
+                shown.try_set(routes);
             }
         });
     });
