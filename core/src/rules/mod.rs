@@ -74,6 +74,7 @@ mod payshield_manager_reachable;
 mod payshield_no_er_fastpath;
 mod payshield_no_global_peering;
 mod payshield_no_load_balancer;
+mod payshield_no_private_endpoint_vnet;
 mod payshield_one_delegated_subnet;
 mod payshield_vpn_active_passive;
 mod peering_limit;
@@ -307,6 +308,7 @@ pub static ALL: &[&Rule] = &[
     &payshield_no_er_fastpath::RULE,
     &payshield_vpn_active_passive::RULE,
     &payshield_no_load_balancer::RULE,
+    &payshield_no_private_endpoint_vnet::RULE,
     &payshield_ha::RULE,
     &payshield_manager_reachable::RULE,
     &cloudhsm_private_endpoint::RULE,
