@@ -16,6 +16,7 @@ const TEMPLATE: &str = r#"{
          "delegations": [{"name": "d", "properties": {"serviceName": "Microsoft.HardwareSecurityModules/dedicatedHSMs"}}]}}]}},
     {"type": "Microsoft.HardwareSecurityModules/dedicatedHSMs", "name": "[concat('hsm', copyIndex(1))]", "location": "westeurope",
      "copy": {"name": "h", "count": "[parameters('count')]"},
+     "tags": {"owner": "payments"},
      "sku": {"name": "SafeNet Luna Network HSM A790"},
      "properties": {"stampId": "stamp1", "networkProfile": {"subnet": {"id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('vnetName'), 'hsmsubnet')]"}}}}
   ]
@@ -37,9 +38,11 @@ fn a_template_imports_into_a_design_that_check_reads() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(doc["design"]["hsms"].as_array().unwrap().len(), 2);
+    // A VNet keeps its tags; the HSMs' are reported (one per copy).
+    assert_eq!(doc["design"]["vnets"][0]["tags"]["fastpathenabled"], "true");
     let report = stderr(&out);
     assert!(
-        report.contains("resources[0].tags: tags are not part of the design yet"),
+        report.contains("resources[1][copy 1].tags: tags are kept on VNets only"),
         "{report}"
     );
     let check = hsmnet(&["check", "-"], Some(&stdout(&out)));
@@ -55,7 +58,7 @@ fn the_report_can_be_json() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report: Value = serde_json::from_str(stderr(&out).trim()).unwrap();
     assert_eq!(report["shape"], "template");
-    assert_eq!(report["notes"][0]["path"], "resources[0].tags");
+    assert_eq!(report["notes"][0]["path"], "resources[1][copy 0].tags");
 }
 
 #[test]
