@@ -16,7 +16,7 @@ const times = [];
 await page.focus('svg.canvas [aria-label="VNet spoke-7"]');
 await page.keyboard.press("Enter");
 for (let i = 0; i < 20; i++) {
-  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Shift+ArrowRight");
   await page.waitForTimeout(150);
   times.push(await timing());
 }
