@@ -468,20 +468,23 @@ pub enum Part {
     },
 }
 
+/// The box both kinds of HSM are drawn as (a Luna keyhole or payShield's "PAY" on it).
+const HSM_BOX: Part = Part::Rect {
+    class: "shape",
+    x: -12.0,
+    y: -10.0,
+    w: 24.0,
+    h: 20.0,
+    rx: 3.0,
+};
+
 impl SymbolKind {
     /// The pieces of its glyph: a coloured `shape` with white marks on it.
     pub fn glyph(self) -> &'static [Part] {
         use Part::*;
         match self {
             SymbolKind::Hsm => &[
-                Rect {
-                    class: "shape",
-                    x: -12.0,
-                    y: -10.0,
-                    w: 24.0,
-                    h: 20.0,
-                    rx: 3.0,
-                },
+                HSM_BOX,
                 Circle {
                     class: "glyph",
                     cx: 0.0,
@@ -494,14 +497,7 @@ impl SymbolKind {
                 },
             ],
             SymbolKind::PaymentHsm => &[
-                Rect {
-                    class: "shape",
-                    x: -12.0,
-                    y: -10.0,
-                    w: 24.0,
-                    h: 20.0,
-                    rx: 3.0,
-                },
+                HSM_BOX,
                 Text {
                     class: "glyph-text",
                     y: 2.5,
