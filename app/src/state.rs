@@ -172,6 +172,13 @@ impl Studio {
     /// finding.
     pub fn fix(&self, finding: &Listed, done: impl FnOnce(Result<(), String>) + 'static) {
         let studio = *self;
+        // The list shown may be about the design before the last edit, and the checker numbers
+        // findings by its own, current report: wait for that report, then find the finding in
+        // it (it may be gone: fixed by that edit).
+        if !self.checked.get_untracked() {
+            let finding = finding.clone();
+            return self.when_checked(move || studio.fix(&finding, done));
+        }
         let revision = self.revision.get_value();
         let Some(index) = self
             .report
