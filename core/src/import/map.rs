@@ -874,12 +874,16 @@ fn gateway(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
     let Some(config) = configs.first() else {
         return Err(p.invalid("the gateway has no ipConfigurations"));
     };
-    if configs.len() > 1 {
-        m.report.note(
-            NoteKind::NotModelled,
-            configs[1].path.clone(),
-            "a second IP configuration (active-active) is not modelled yet".into(),
-        );
+    // Active-active: said outright, or shown by a second IP configuration (an export).
+    let active_active =
+        p.get("activeActive").and_then(|n| n.value.as_bool()) == Some(true) || configs.len() > 1;
+    for extra in configs.iter().skip(1) {
+        // The second instance's subnet and public address: read as the sign of active-active
+        // (the model keeps one configuration), not reported as unknown.
+        let props = extra.get("properties").unwrap_or(extra.clone());
+        for k in ["subnet", "privateIPAllocationMethod", "publicIPAddress"] {
+            let _ = props.get(k);
+        }
     }
     let cprops = config.get("properties").unwrap_or(config.clone());
     let Some(subnet_id) = cprops.id_at("subnet")? else {
@@ -906,6 +910,7 @@ fn gateway(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
     let id = m.id();
     let mut g = Gateway::new(id, r.name().to_string(), subnet, kind);
     g.sku = sku;
+    g.active_active = active_active;
     if kind == GatewayKind::Vpn {
         g.vpn_type = match p
             .text_at("vpnType")?
@@ -1097,16 +1102,10 @@ fn connection(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError
     };
     let _ = p.get("sharedKey");
     let _ = p.get("connectionProtocol");
-    if let Some(n) = p
+    let fastpath = p
         .get("expressRouteGatewayBypass")
-        .filter(|n| n.value.as_bool() == Some(true))
-    {
-        m.report.note(
-            NoteKind::NotModelled,
-            n.path.clone(),
-            "FastPath is not modelled yet".into(),
-        );
-    }
+        .and_then(|n| n.value.as_bool())
+        == Some(true);
     let name = r.name().to_string();
     let kind = match kind.as_str() {
         "ipsec" => {
@@ -1165,7 +1164,9 @@ fn connection(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError
         }
     };
     let id = m.id();
-    m.design.connections.push(Connection::new(id, name, kind));
+    let mut connection = Connection::new(id, name, kind);
+    connection.fastpath = fastpath;
+    m.design.connections.push(connection);
     Ok(())
 }
 

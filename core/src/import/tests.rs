@@ -286,3 +286,54 @@ fn vnet_tags_are_kept_as_text_and_tags_elsewhere_are_reported() {
         "{paths:?}"
     );
 }
+
+/// An ARM export of `preset` with one of its resources changed by `edit`, imported back.
+fn reimported(preset: &str, edit: impl Fn(&mut serde_json::Value)) -> Imported {
+    use crate::export::{arm, Options, Valid};
+    let design = crate::presets::build(preset, &crate::presets::Size::default()).unwrap();
+    let valid = Valid::new(&design).unwrap();
+    let mut template: serde_json::Value =
+        serde_json::from_str(&arm::to_string(&valid, &Options::default()).unwrap()).unwrap();
+    for r in template["resources"].as_array_mut().unwrap() {
+        edit(r);
+    }
+    import_json(template).unwrap()
+}
+
+#[test]
+fn fastpath_and_active_active_are_read_not_reported() {
+    let imported = reimported("hub-nva-proxy", |r| {
+        if r["type"] == "Microsoft.Network/connections" {
+            r["properties"]["expressRouteGatewayBypass"] = json!(true);
+        }
+    });
+    assert!(imported.design.connections.iter().any(|c| c.fastpath));
+    assert!(
+        imported.report.notes.is_empty(),
+        "{}",
+        imported.report.to_text()
+    );
+    let imported = reimported("cross-region-ha", |r| {
+        if r["type"] == "Microsoft.Network/virtualNetworkGateways"
+            && r["properties"]["gatewayType"] == "Vpn"
+        {
+            r["properties"]["activeActive"] = json!(true);
+            let first = r["properties"]["ipConfigurations"][0].clone();
+            r["properties"]["ipConfigurations"]
+                .as_array_mut()
+                .unwrap()
+                .push(first);
+        }
+    });
+    let vpn = imported
+        .design
+        .gateways
+        .iter()
+        .filter(|g| g.kind == GatewayKind::Vpn);
+    assert!(vpn.clone().count() > 0 && vpn.into_iter().all(|g| g.active_active));
+    assert!(
+        imported.report.notes.is_empty(),
+        "{}",
+        imported.report.to_text()
+    );
+}
