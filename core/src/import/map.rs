@@ -1083,23 +1083,30 @@ fn connection(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError
         .text_at("connectionType")?
         .unwrap_or("")
         .to_ascii_lowercase();
-    let gateway = |m: &mut Mapping, k: &str| -> Result<Option<Id>, ImportError> {
+    // The element connection end `k` refers to, from `table`; one the file does not declare is
+    // noted, and the connection is left out.
+    let end = |m: &mut Mapping,
+               table: for<'m> fn(&'m Mapping<'_>) -> &'m HashMap<String, Id>,
+               k: &str,
+               what: &str|
+     -> Result<Option<Id>, ImportError> {
         let Some(id) = p.id_at(k)? else {
             return Err(p.invalid(&format!("the connection has no {k}")));
         };
-        let found = m.gateways.get(&key(id)).copied();
+        let found = table(m).get(&key(id)).copied();
         if found.is_none() {
             m.report.note(
                 NoteKind::External,
                 format!("{}.{k}", p.path),
                 format!(
-                    "the gateway {id:?} is not declared here; connection '{}' is left out",
+                    "the {what} {id:?} is not declared here; connection '{}' is left out",
                     r.name()
                 ),
             );
         }
         Ok(found)
     };
+    let gateway = |m: &mut Mapping, k: &str| end(m, |m| &m.gateways, k, "gateway");
     let _ = p.get("sharedKey");
     let _ = p.get("connectionProtocol");
     let fastpath = p
@@ -1112,11 +1119,14 @@ fn connection(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError
             let Some(gw) = gateway(m, "virtualNetworkGateway1")? else {
                 return Ok(());
             };
-            let Some(lng) = p.id_at("localNetworkGateway2")? else {
-                return Err(p.invalid("the IPsec connection has no localNetworkGateway2"));
-            };
-            let Some(&site) = m.local_gateways.get(&key(lng)) else {
-                m.report.note(NoteKind::External, format!("{}.localNetworkGateway2", p.path), format!("the local network gateway {lng:?} is not declared here; connection '{name}' is left out"));
+            let local_gateway = "local network gateway";
+            let Some(site) = end(
+                m,
+                |m| &m.local_gateways,
+                "localNetworkGateway2",
+                local_gateway,
+            )?
+            else {
                 return Ok(());
             };
             ConnectionKind::SiteToSite { gateway: gw, site }
@@ -1142,11 +1152,7 @@ fn connection(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError
             let Some(gw) = gateway(m, "virtualNetworkGateway1")? else {
                 return Ok(());
             };
-            let Some(peer) = p.id_at("peer")? else {
-                return Err(p.invalid("the ExpressRoute connection has no peer (circuit)"));
-            };
-            let Some(&circuit) = m.circuits.get(&key(peer)) else {
-                m.report.note(NoteKind::External, format!("{}.peer", p.path), format!("the circuit {peer:?} is not declared here; connection '{name}' is left out"));
+            let Some(circuit) = end(m, |m| &m.circuits, "peer", "circuit")? else {
                 return Ok(());
             };
             ConnectionKind::ExpressRoute {
