@@ -9,8 +9,8 @@
 //! a property that needs it fails, naming the parameter.
 
 use super::expr::{self, Expr, Text};
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 
 /// The subscription of the deployment: a placeholder (ids compare equal within one import).
 pub const SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000000";
@@ -92,7 +92,7 @@ impl<'t> Scope<'t> {
             declared,
             given: given.into_iter().map(|(k, v)| (lower(&k), v)).collect(),
             variables,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
             evaluating: Vec::new(),
             loops: Vec::new(),
             steps: 0,
@@ -917,7 +917,7 @@ mod tests {
     use serde_json::json;
 
     fn scope(template: &Value) -> Scope<'_> {
-        Scope::new(template.as_object().unwrap(), HashMap::new())
+        Scope::new(template.as_object().unwrap(), HashMap::default())
     }
 
     fn eval(template: &Value, s: &str) -> Result<Value, EvalError> {
@@ -1014,7 +1014,7 @@ mod tests {
         );
         let mut s = Scope::new(
             t.as_object().unwrap(),
-            HashMap::from([("loc".to_string(), json!("uksouth"))]),
+            HashMap::from_iter([("loc".to_string(), json!("uksouth"))]),
         );
         assert_eq!(s.string("[parameters('loc')]").unwrap(), json!("uksouth"));
         // In a value, the unknown becomes a marker that names it.

@@ -15,7 +15,7 @@ use crate::azure::regions::{display_name, location_key};
 use crate::model::*;
 use crate::naming;
 use ipnet::Ipv4Net;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::net::Ipv4Addr;
 
 /// A resource type and the function that maps it, in the order they are mapped.
@@ -139,24 +139,24 @@ pub fn map(
                     .map(|l| (l.as_str(), s.name.as_str()))
             })
             .collect(),
-        sites_by_name: HashMap::new(),
+        sites_by_name: HashMap::default(),
         next: 1,
-        regions: HashMap::new(),
-        vnets: HashMap::new(),
-        subnets: HashMap::new(),
-        nsgs: HashMap::new(),
-        route_tables: HashMap::new(),
-        public_ip_skus: HashMap::new(),
-        gateways: HashMap::new(),
-        local_gateways: HashMap::new(),
-        circuits: HashMap::new(),
-        policies: HashMap::new(),
-        load_balancers: HashMap::new(),
-        nics: HashMap::new(),
-        peerings: HashMap::new(),
-        vnet_to_vnet: HashMap::new(),
+        regions: HashMap::default(),
+        vnets: HashMap::default(),
+        subnets: HashMap::default(),
+        nsgs: HashMap::default(),
+        route_tables: HashMap::default(),
+        public_ip_skus: HashMap::default(),
+        gateways: HashMap::default(),
+        local_gateways: HashMap::default(),
+        circuits: HashMap::default(),
+        policies: HashMap::default(),
+        load_balancers: HashMap::default(),
+        nics: HashMap::default(),
+        peerings: HashMap::default(),
+        vnet_to_vnet: HashMap::default(),
     };
-    let mut by_type: HashMap<String, Vec<&Resource>> = HashMap::new();
+    let mut by_type: HashMap<String, Vec<&Resource>> = HashMap::default();
     for r in resources {
         by_type.entry(r.kind_key()).or_default().push(r);
     }
@@ -235,7 +235,7 @@ fn one_of<'a>(m: &mut Mapping, n: &Node<'a>, key: &str, keys: &str) -> Option<No
     if items.len() > 1 {
         m.report.note(
             NoteKind::NotModelled,
-            items[1].path.clone(),
+            items[1].path(),
             format!("only the first of {} values is kept", items.len()),
         );
     }
@@ -316,7 +316,7 @@ impl Mapping<'_> {
         self.subnets.insert(k, sid);
         self.report.note(
             NoteKind::External,
-            at.path.clone(),
+            at.path(),
             format!(
                 "subnet '{}' of VNet '{}' is not declared here: it is added as external, its \
                  prefix unknown (0.0.0.0/32 stands for it)",
@@ -356,7 +356,7 @@ impl Mapping<'_> {
             .unwrap_or_default();
         self.report.note(
             NoteKind::External,
-            at.path.clone(),
+            at.path(),
             format!("VNet '{name}'{group} is not declared here: it is added as external"),
         );
         i
@@ -509,7 +509,7 @@ fn add_nsg_rule(m: &mut Mapping, nsg: Id, name: String, p: &Node) -> Result<(), 
         None => {
             m.report.note(
                 NoteKind::NotModelled,
-                protocol_node.path.clone(),
+                protocol_node.path(),
                 format!(
                     "NSG rule '{name}': protocol {:?} is not modelled; the rule is left out",
                     protocol_node.text()?
@@ -540,7 +540,7 @@ fn add_nsg_rule(m: &mut Mapping, nsg: Id, name: String, p: &Node) -> Result<(), 
             Err(_) => {
                 m.report.note(
                     NoteKind::NotModelled,
-                    n.path.clone(),
+                    n.path(),
                     format!("NSG rule '{name}': {text:?} (a service tag or group) is not modelled; the rule is left out"),
                 );
                 Ok(None)
@@ -567,7 +567,7 @@ fn add_nsg_rule(m: &mut Mapping, nsg: Id, name: String, p: &Node) -> Result<(), 
     {
         m.report.note(
             NoteKind::NotModelled,
-            n.path.clone(),
+            n.path(),
             "source ports are not modelled (any is assumed)".into(),
         );
     }
@@ -630,7 +630,7 @@ fn add_route(m: &mut Mapping, table: Id, name: String, p: &Node) -> Result<(), I
     let Ok(prefix) = text.trim().parse::<Ipv4Net>() else {
         m.report.note(
             NoteKind::NotModelled,
-            prefix_node.path.clone(),
+            prefix_node.path(),
             format!("route '{name}': {text:?} (a service tag or IPv6) is not modelled; the route is left out"),
         );
         return Ok(());
@@ -703,7 +703,7 @@ fn vnet(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
             // IPv6 spaces are not modelled.
             Err(_) if n.text().is_ok_and(|t| t.contains(':')) => m.report.note(
                 NoteKind::NotModelled,
-                n.path.clone(),
+                n.path(),
                 "IPv6 address spaces are not modelled".into(),
             ),
             Err(e) => return Err(e),
@@ -772,7 +772,7 @@ fn add_subnet(
     if delegations.len() > 1 {
         m.report.note(
             NoteKind::NotModelled,
-            delegations[1].path.clone(),
+            delegations[1].path(),
             "only the first delegation is kept".into(),
         );
     }
@@ -836,7 +836,7 @@ fn policy_ref(
     if found.is_none() {
         m.report.note(
             NoteKind::External,
-            format!("{}.{key_name}", p.path),
+            format!("{}.{key_name}", p.path()),
             format!("the {what} {id:?} is not declared here; the subnet is imported without it"),
         );
     }
@@ -1054,7 +1054,7 @@ fn add_private_peering(m: &mut Mapping, circuit: Id, p: &Node) -> Result<(), Imp
     if !kind.eq_ignore_ascii_case("AzurePrivatePeering") {
         m.report.note(
             NoteKind::NotModelled,
-            p.path.clone(),
+            p.path(),
             format!("{kind} is not modelled"),
         );
         return Ok(());
@@ -1097,7 +1097,7 @@ fn connection(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError
         if found.is_none() {
             m.report.note(
                 NoteKind::External,
-                format!("{}.{k}", p.path),
+                format!("{}.{k}", p.path()),
                 format!(
                     "the {what} {id:?} is not declared here; connection '{}' is left out",
                     r.name()
@@ -1163,7 +1163,7 @@ fn connection(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError
         other => {
             m.report.note(
                 NoteKind::NotModelled,
-                format!("{}.connectionType", p.path),
+                format!("{}.connectionType", p.path()),
                 format!("connection type {other:?} is not modelled"),
             );
             return Ok(());
@@ -1231,7 +1231,7 @@ fn rule_collection_group(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), 
             {
                 m.report.note(
                     NoteKind::NotModelled,
-                    rule.path.clone(),
+                    rule.path(),
                     "only network rules are modelled".into(),
                 );
                 continue;
@@ -1269,7 +1269,7 @@ fn firewall_rule(
     let Some(protocol) = protocol else {
         m.report.note(
             NoteKind::NotModelled,
-            rule.path.clone(),
+            rule.path(),
             format!("firewall rule '{name}': protocol not modelled; left out"),
         );
         return Ok(None);
@@ -1288,7 +1288,7 @@ fn firewall_rule(
                 Err(_) => {
                     m.report.note(
                         NoteKind::NotModelled,
-                        n.path.clone(),
+                        n.path(),
                         format!(
                             "firewall rule '{name}': {t:?} is not modelled; the rule is left out"
                         ),
@@ -1352,7 +1352,7 @@ fn firewall(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> 
                 rules.sort_by_key(|(g, c, n, _)| (*g, *c, *n));
                 fw.rules = rules.into_iter().map(|(_, _, _, r)| r).collect();
             }
-            None => m.report.note(NoteKind::External, format!("{}.firewallPolicy", p.path), format!("the firewall policy {policy:?} is not declared here; the firewall has no rules (it denies everything)")),
+            None => m.report.note(NoteKind::External, format!("{}.firewallPolicy", p.path()), format!("the firewall policy {policy:?} is not declared here; the firewall has no rules (it denies everything)")),
         }
     }
     // Classic rules, on the firewall itself.
@@ -1622,7 +1622,7 @@ fn address_of(m: &mut Mapping, network: &Node) -> Result<Option<Ipv4Addr>, Impor
     if nics.len() > 1 {
         m.report.note(
             NoteKind::NotModelled,
-            nics[1].path.clone(),
+            nics[1].path(),
             "only the first host address is kept".into(),
         );
     }
@@ -1639,7 +1639,7 @@ fn address_of(m: &mut Mapping, network: &Node) -> Result<Option<Ipv4Addr>, Impor
         }
         m.report.note(
             NoteKind::External,
-            first.path.clone(),
+            first.path(),
             format!("the NIC {id:?} is not in the file: the HSM's address is taken as dynamic"),
         );
     }
@@ -1718,7 +1718,7 @@ fn add_peering_side(
     {
         m.report.note(
             NoteKind::NotModelled,
-            n.path.clone(),
+            n.path(),
             "a peering without VNet access is not modelled (taken as allowed)".into(),
         );
     }

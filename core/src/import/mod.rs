@@ -27,8 +27,8 @@ pub use source::Shape;
 
 use crate::document::{check_integrity, MAX_BYTES};
 use crate::model::{lay_out, Design};
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::fmt;
 
 /// What the user gives besides the file: a parameter file's text and `NAME=VALUE` values
@@ -167,7 +167,7 @@ pub fn import_with_report(
 /// The values of parameters: a parameter file's, then the user's `NAME=VALUE`s (as JSON when
 /// the parameter is not a string, so `count=3` is the number 3).
 fn given_values(root: &Value, inputs: &Inputs) -> Result<HashMap<String, Value>, ImportError> {
-    let mut given = HashMap::new();
+    let mut given = HashMap::default();
     if let Some(text) = inputs.parameter_file {
         let file = source::parse_json(text, "the parameter file")?;
         let params = eval::field(&file, "parameters")

@@ -1,12 +1,14 @@
-//! A read-tracking view of an evaluated resource: every property read is remembered by its JSON
-//! path, so that what was not read can be listed in the import report ("not modelled") without
-//! a hand-kept list per type. Property names match in any letter case, as in ARM.
+//! A read-tracking view of an evaluated resource: every property read is remembered, so that
+//! what was not read can be listed in the import report ("not modelled") by its JSON path
+//! without a hand-kept list per type. Property names match in any letter case, as in ARM.
 
 use super::eval::Unknown;
 use super::ImportError;
+use rustc_hash::FxHashSet;
 use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::fmt;
+use std::rc::Rc;
 
 /// Properties Azure sets itself; never reported as not modelled.
 const READ_ONLY: &[&str] = &[
@@ -49,40 +51,49 @@ const READ_ONLY: &[&str] = &[
     "routingWeight",
 ];
 
-/// Seen paths, shared by every node of one import.
+/// The values read, shared by every node of one import. A value is known by its address: every
+/// node views the resources' evaluated properties, which stay in place while they are mapped,
+/// so no path is written out unless it is reported.
 #[derive(Default)]
-pub struct Seen(RefCell<HashSet<String>>);
+pub struct Seen(RefCell<FxHashSet<*const Value>>);
 
 impl Seen {
-    fn mark(&self, path: &str) {
-        self.0.borrow_mut().insert(path.to_string());
+    fn mark(&self, value: &Value) {
+        self.0.borrow_mut().insert(value);
     }
 
     /// Keys under `value` at `path` that were never read (nor lie under a key that was read
     /// whole), as JSON paths; read-only properties are left out.
     pub fn unread(&self, value: &Value, path: &str, out: &mut Vec<String>) {
         let seen = self.0.borrow();
-        unread(&seen, value, path, out);
+        let mut at = path.to_string();
+        unread(&seen, value, &mut at, out);
     }
 }
 
-fn unread(seen: &HashSet<String>, value: &Value, path: &str, out: &mut Vec<String>) {
+/// `at` is the path of `value`; it is extended for each child and restored after.
+fn unread(seen: &FxHashSet<*const Value>, value: &Value, at: &mut String, out: &mut Vec<String>) {
+    let len = at.len();
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                let p = format!("{path}.{k}");
-                if seen.contains(&p) {
-                    unread(seen, v, &p, out);
+                if seen.contains(&(v as *const Value)) {
+                    at.push('.');
+                    at.push_str(k);
+                    unread(seen, v, at, out);
+                    at.truncate(len);
                 } else if !READ_ONLY.iter().any(|r| r.eq_ignore_ascii_case(k)) && !is_empty(v) {
-                    out.push(p);
+                    out.push(format!("{at}.{k}"));
                 }
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                let p = format!("{path}[{i}]");
-                if seen.contains(&p) {
-                    unread(seen, v, &p, out);
+                if seen.contains(&(v as *const Value)) {
+                    use std::fmt::Write as _;
+                    let _ = write!(at, "[{i}]");
+                    unread(seen, v, at, out);
+                    at.truncate(len);
                 }
             }
         }
@@ -106,14 +117,40 @@ fn is_empty(v: &Value) -> bool {
 #[derive(Clone)]
 pub struct Node<'a> {
     pub value: &'a Value,
-    pub path: String,
+    path: Rc<Step<'a>>,
     seen: &'a Seen,
+}
+
+/// A JSON path, kept as its steps and written out only when an error or a note needs it.
+enum Step<'a> {
+    Root(String),
+    Key(Rc<Step<'a>>, &'a str),
+    Index(Rc<Step<'a>>, usize),
+}
+
+impl fmt::Display for Step<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Root(path) => f.write_str(path),
+            Step::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Step::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
 }
 
 impl<'a> Node<'a> {
     pub fn new(value: &'a Value, path: String, seen: &'a Seen) -> Self {
-        seen.mark(&path);
+        Self::at(value, Rc::new(Step::Root(path)), seen)
+    }
+
+    fn at(value: &'a Value, path: Rc<Step<'a>>, seen: &'a Seen) -> Self {
+        seen.mark(value);
         Node { value, path, seen }
+    }
+
+    /// The JSON path of this value.
+    pub fn path(&self) -> String {
+        self.path.to_string()
     }
 
     /// A property, in any letter case; marked as read.
@@ -125,7 +162,11 @@ impl<'a> Node<'a> {
         if v.is_null() {
             return None;
         }
-        Some(Node::new(v, format!("{}.{k}", self.path), self.seen))
+        Some(Node::at(
+            v,
+            Rc::new(Step::Key(self.path.clone(), k)),
+            self.seen,
+        ))
     }
 
     /// The items of an array (none when absent or not an array).
@@ -135,7 +176,9 @@ impl<'a> Node<'a> {
             .map(|a| {
                 a.iter()
                     .enumerate()
-                    .map(|(i, v)| Node::new(v, format!("{}[{i}]", self.path), self.seen))
+                    .map(|(i, v)| {
+                        Node::at(v, Rc::new(Step::Index(self.path.clone(), i)), self.seen)
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -146,7 +189,7 @@ impl<'a> Node<'a> {
         match Unknown::of(self.value) {
             Some(name) => Err(ImportError::MissingValue {
                 name: name.to_string(),
-                path: self.path.clone(),
+                path: self.path(),
             }),
             None => Ok(()),
         }
@@ -203,7 +246,7 @@ impl<'a> Node<'a> {
 
     pub fn invalid(&self, message: &str) -> ImportError {
         ImportError::Invalid {
-            path: self.path.clone(),
+            path: self.path(),
             message: message.to_string(),
         }
     }

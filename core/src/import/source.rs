@@ -6,8 +6,8 @@
 use super::eval::{field, EvalError, Scope, Unknown, RESOURCE_GROUP, SUBSCRIPTION};
 use super::facts::{Facts, KEY as FACTS_KEY};
 use super::ImportError;
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 
 /// Most resources one import may hold after `copy` loops (far above Azure's 800 per template:
 /// an export of a whole subscription is bigger).
@@ -472,7 +472,7 @@ mod tests {
                 {"condition": false, "type": "Microsoft.Network/routeTables", "name": "rt"},
             ]
         });
-        let s = read(&t, HashMap::new()).unwrap();
+        let s = read(&t, HashMap::default()).unwrap();
         let names: Vec<String> = s.resources.iter().map(|r| r.names.join("/")).collect();
         assert_eq!(names, ["v1", "v1/s", "v2", "v2/s", "v3", "v3/s"]);
         assert_eq!(
@@ -485,7 +485,7 @@ mod tests {
     #[test]
     fn a_name_that_does_not_fit_its_type_names_the_place() {
         let t = json!({"resources": [{"type": "Microsoft.Network/virtualNetworks/subnets", "name": "only-one"}]});
-        let Err(ImportError::Invalid { path, message }) = read(&t, HashMap::new()) else {
+        let Err(ImportError::Invalid { path, message }) = read(&t, HashMap::default()) else {
             panic!()
         };
         assert_eq!(path, "resources[0].name");
