@@ -36,12 +36,26 @@ pub fn lay_out(design: &mut Design) {
     // VNets in a grid per region; regions side by side.
     let mut x = SITE_COLUMN_W + GAP;
     let region_ids: Vec<Id> = design.regions.iter().map(|r| r.id).collect();
+    // Members of each region gathered in one pass: an imported design may have many regions.
+    let mut vnets_of: HashMap<Id, Vec<usize>> = HashMap::new();
+    for (i, vnet) in design.vnets.iter().enumerate() {
+        vnets_of.entry(vnet.region).or_default().push(i);
+    }
+    let mut clusters_of: HashMap<Id, Vec<usize>> = HashMap::new();
+    for (i, cluster) in design.cloud_hsm_clusters.iter().enumerate() {
+        clusters_of.entry(cluster.region).or_default().push(i);
+    }
+    let crowded = vnets_of.len().max(1);
     let mut region_rects: HashMap<Id, Rect> = HashMap::new();
     for region in region_ids {
-        let members: Vec<usize> = (0..design.vnets.len())
-            .filter(|i| design.vnets[*i].region == region)
-            .collect();
-        let columns = (members.len() as f64).sqrt().ceil().max(1.0) as usize;
+        let members = vnets_of.remove(&region).unwrap_or_default();
+        // Square grids side by side would make a wide strip of many regions: each region's
+        // grid has as many times more rows than columns as there are regions, so that together
+        // they keep the proportions of one square grid.
+        let columns = (members.len() as f64 / crowded as f64)
+            .sqrt()
+            .ceil()
+            .max(1.0) as usize;
         let cell_w = SUBNET_W + 3.0 * GAP;
         let mut row_top = HEADER + GAP;
         let mut row_h: f64 = 0.0;
@@ -60,15 +74,13 @@ pub fn lay_out(design: &mut Design) {
         }
         let mut rect = Rect::new(x, GAP, width + GAP, row_top + row_h + GAP);
         // Cloud HSM clusters in a row along the region's bottom, below its VNets.
-        let mut n = 0;
-        for cluster in design.cloud_hsm_clusters.iter_mut() {
-            if cluster.region == region {
-                cluster.layout = Point::new(
-                    x + GAP + DEVICE_X + n as f64 * DEVICE_STEP,
-                    rect.y + rect.h + DEVICE_Y - GAP,
-                );
-                n += 1;
-            }
+        let clusters = clusters_of.remove(&region).unwrap_or_default();
+        let n = clusters.len();
+        for (k, i) in clusters.into_iter().enumerate() {
+            design.cloud_hsm_clusters[i].layout = Point::new(
+                x + GAP + DEVICE_X + k as f64 * DEVICE_STEP,
+                rect.y + rect.h + DEVICE_Y - GAP,
+            );
         }
         if n > 0 {
             rect.h += SUBNET_H;
