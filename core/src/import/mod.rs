@@ -14,7 +14,7 @@
 //! evaluation steps, resources, and the design's own caps (`document::check_integrity`).
 
 mod eval;
-mod expr;
+pub mod expr;
 pub mod facts;
 mod map;
 mod node;
