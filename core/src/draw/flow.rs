@@ -144,7 +144,7 @@ fn number(drawing: &mut Drawing, taken: &mut Vec<Rect>, labels: &[Rect], hop: us
     };
     let clear = |p: &Point| {
         let r = box_at(*p);
-        !labels.iter().chain(taken.iter()).any(|l| overlaps(r, *l))
+        !labels.iter().chain(taken.iter()).any(|l| r.overlaps(l))
     };
     let at = candidates()
         .find(clear)
@@ -238,10 +238,6 @@ fn shorten_end(points: &mut [Point], by: f64) {
     }
     let cut = by.min(len / 2.0);
     points[n - 1] = Point::new(b.x - (b.x - a.x) / len * cut, b.y - (b.y - a.y) / len * cut);
-}
-
-fn overlaps(a: Rect, b: Rect) -> bool {
-    a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
 }
 
 /// Whether the segment from `p` to `q` meets the rectangle (Liang–Barsky clipping).
@@ -346,7 +342,7 @@ mod tests {
                 2.0 * NUMBER_R,
                 2.0 * NUMBER_R,
             );
-            assert!(!overlaps(r, label), "{n:?}");
+            assert!(!r.overlaps(&label), "{n:?}");
         }
         let (out2, back3) = (&d.numbers[1], &d.numbers[2]);
         assert!(

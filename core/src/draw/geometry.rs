@@ -16,10 +16,6 @@ pub(crate) fn union(a: Rect, b: Rect) -> Rect {
     Rect::new(x, y, right - x, bottom - y)
 }
 
-pub(crate) fn intersects(a: Rect, b: Rect) -> bool {
-    a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
-}
-
 /// The space a symbol at `p` takes, its label included.
 pub(crate) fn symbol_rect(p: Point) -> Rect {
     Rect::new(
@@ -34,7 +30,7 @@ pub(crate) fn symbol_rect(p: Point) -> Rect {
 pub(crate) fn clear_of(mut wanted: Rect, others: &[Rect]) -> Rect {
     // Each step moves past one overlapped rectangle, so this ends after at most others.len() steps.
     for _ in 0..=others.len() {
-        match others.iter().find(|o| intersects(wanted, **o)) {
+        match others.iter().find(|o| wanted.overlaps(o)) {
             Some(o) => wanted.x = o.x + o.w + GAP,
             None => break,
         }

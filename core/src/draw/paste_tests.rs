@@ -1,5 +1,4 @@
 use super::*;
-use crate::draw::geometry;
 use crate::draw::remove;
 use crate::model::builder::net;
 use crate::rules::testing::proxy_hub;
@@ -136,7 +135,7 @@ fn pasting_twice_makes_two_copies_with_different_names_and_addresses() {
     assert_eq!(copies[1].name, "spoke-a-3");
     assert_ne!(copies[0].address_space, copies[1].address_space);
     assert!(
-        !geometry::intersects(copies[0].layout, copies[1].layout),
+        !copies[0].layout.overlaps(&copies[1].layout),
         "the second copy moves past the first"
     );
 }

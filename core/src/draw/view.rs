@@ -122,7 +122,7 @@ impl Window {
 
     /// Whether any of `r` lies in the window.
     pub fn shows(&self, r: Rect) -> bool {
-        overlaps(self.area, r)
+        self.area.meets(&r)
     }
 
     /// Whether a shape of `radius` around `at` (a symbol with its label, a badge) lies in it.
@@ -139,11 +139,6 @@ impl Window {
     pub fn shows_line(&self, points: &[Point]) -> bool {
         bounding_box(points).is_some_and(|b| self.shows(b))
     }
-}
-
-/// Whether two rectangles share any point (touching counts).
-pub fn overlaps(a: Rect, b: Rect) -> bool {
-    a.x <= b.x + b.w && b.x <= a.x + a.w && a.y <= b.y + b.h && b.y <= a.y + a.h
 }
 
 /// The smallest rectangle holding `points`; none for no points.

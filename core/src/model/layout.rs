@@ -43,6 +43,15 @@ impl Rect {
             && other.y < self.y + self.h
     }
 
+    /// Whether the two share any point, touching edges included: a line along an edge, which
+    /// has no area, still meets the rectangle.
+    pub fn meets(&self, other: &Rect) -> bool {
+        self.x <= other.x + other.w
+            && other.x <= self.x + self.w
+            && self.y <= other.y + other.h
+            && other.y <= self.y + self.h
+    }
+
     /// Whether `other` lies wholly inside this rectangle.
     pub fn encloses(&self, other: &Rect) -> bool {
         other.x >= self.x
