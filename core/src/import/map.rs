@@ -1601,45 +1601,48 @@ fn hsm(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
     {
         h.sku = sku.to_string();
     }
-    h.private_ip = address_of(m, &network)?;
+    let mut host = addresses_of(m, &network)?.into_iter();
+    h.private_ip = host.next().flatten();
+    h.more_host_ips = host.flatten().collect();
     if let Some(management) = p.get("managementNetworkProfile") {
         h.management_nic = true;
-        let _ = management.id_at("subnet")?;
-        h.management_ip = address_of(m, &management)?;
+        if let Some(management_id) = management.id_at("subnet")? {
+            let management_subnet = m.subnet_ref(management_id, &management, region)?;
+            h.management_subnet = (management_subnet != subnet).then_some(management_subnet);
+        }
+        h.management_ip = addresses_of(m, &management)?.into_iter().next().flatten();
     }
     h.ntls_ip_check = !m.no_ip_check.contains(name.as_str());
     m.design.hsms.push(h);
     Ok(())
 }
 
-/// The private address of an HSM network profile: written, or through the NIC it names; none
-/// means Azure assigns it.
-fn address_of(m: &mut Mapping, network: &Node) -> Result<Option<Ipv4Addr>, ImportError> {
+/// The private addresses of an HSM network profile's NICs, in order: written, or through the
+/// NIC each names; none means Azure assigns it.
+fn addresses_of(m: &mut Mapping, network: &Node) -> Result<Vec<Option<Ipv4Addr>>, ImportError> {
     let nics = network
         .get("networkInterfaces")
         .map(|n| n.items())
         .unwrap_or_default();
-    if nics.len() > 1 {
-        m.report.note(
-            NoteKind::NotModelled,
-            nics[1].path(),
-            "only the first host address is kept".into(),
-        );
+    let mut out = Vec::with_capacity(nics.len());
+    for nic in &nics {
+        out.push(address_of_nic(m, nic)?);
     }
-    let Some(first) = nics.first() else {
-        return Ok(None);
-    };
-    if let Some(a) = first.get("privateIpAddress") {
+    Ok(out)
+}
+
+fn address_of_nic(m: &mut Mapping, nic: &Node) -> Result<Option<Ipv4Addr>, ImportError> {
+    if let Some(a) = nic.get("privateIpAddress") {
         return ip(&a).map(Some);
     }
-    if let Some(id) = first.get("id") {
+    if let Some(id) = nic.get("id") {
         let id = id.text()?;
-        if let Some(nic) = m.nics.get(&key(id)) {
-            return Ok(nic.address);
+        if let Some(found) = m.nics.get(&key(id)) {
+            return Ok(found.address);
         }
         m.report.note(
             NoteKind::External,
-            first.path(),
+            nic.path(),
             format!("the NIC {id:?} is not in the file: the HSM's address is taken as dynamic"),
         );
     }

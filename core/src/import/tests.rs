@@ -337,3 +337,51 @@ fn fastpath_and_active_active_are_read_not_reported() {
         imported.report.to_text()
     );
 }
+
+#[test]
+fn a_payment_hsm_keeps_every_host_address_and_its_management_subnet_in_another_vnet() {
+    let delegated = |prefix: &str| {
+        json!([{"name": "hsm", "properties": {"addressPrefix": prefix,
+            "delegations": [{"name": "d", "properties": {"serviceName": "Microsoft.HardwareSecurityModules/dedicatedHSMs"}}]}}])
+    };
+    let subnet = |vnet: &str| {
+        format!("[resourceId('Microsoft.Network/virtualNetworks/subnets', '{vnet}', 'hsm')]")
+    };
+    let t = json!({
+        "resources": [
+            {"type": "Microsoft.Network/virtualNetworks", "name": "host", "location": "westeurope",
+             "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/24"]}, "subnets": delegated("10.0.0.0/28")}},
+            {"type": "Microsoft.Network/virtualNetworks", "name": "mgmt", "location": "westeurope",
+             "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/24"]}, "subnets": delegated("10.1.0.0/28")}},
+            {"type": "Microsoft.HardwareSecurityModules/dedicatedHSMs", "name": "phsm", "location": "westeurope",
+             "sku": {"name": "payShield10K_LMK1_CPS60"},
+             "properties": {"stampId": "stamp1",
+                "networkProfile": {"subnet": {"id": subnet("host")},
+                    "networkInterfaces": [{"privateIpAddress": "10.0.0.4"}, {"privateIpAddress": "10.0.0.5"}]},
+                "managementNetworkProfile": {"subnet": {"id": subnet("mgmt")},
+                    "networkInterfaces": [{"privateIpAddress": "10.1.0.4"}]}}}
+        ]
+    });
+    let imported = import_json(t).unwrap();
+    let d = &imported.design;
+    let hsm = &d.hsms[0];
+    assert_eq!(hsm.private_ip, Some(Ipv4Addr::new(10, 0, 0, 4)));
+    assert_eq!(hsm.more_host_ips, [Ipv4Addr::new(10, 0, 0, 5)]);
+    assert_eq!(hsm.management_ip, Some(Ipv4Addr::new(10, 1, 0, 4)));
+    let management = hsm.management_subnet.expect("another subnet");
+    let vnet = d
+        .vnets
+        .iter()
+        .find(|v| v.subnets.iter().any(|s| s.id == management))
+        .unwrap();
+    assert_eq!(vnet.name, "mgmt");
+    assert!(
+        imported
+            .report
+            .notes
+            .iter()
+            .all(|n| !n.path.contains("networkInterfaces")),
+        "{:?}",
+        imported.report.notes
+    );
+}
