@@ -18,6 +18,8 @@ use ipnet::Ipv4Net;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::net::Ipv4Addr;
 
+mod cloud;
+
 /// A resource type and the function that maps it, in the order they are mapped.
 type Mapper = fn(&mut Mapping, &Resource, &Node) -> Result<(), ImportError>;
 
@@ -54,6 +56,20 @@ const MAPPERS: &[(&str, Mapper)] = &[
         "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
         peering,
     ),
+    (
+        "Microsoft.HardwareSecurityModules/cloudHsmClusters",
+        cloud::cluster,
+    ),
+    ("Microsoft.Network/privateDnsZones", cloud::zone),
+    (
+        "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+        cloud::zone_link,
+    ),
+    ("Microsoft.Network/privateEndpoints", cloud::endpoint),
+    (
+        "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+        cloud::zone_group,
+    ),
 ];
 
 /// The design being built, with what later resources look up by id.
@@ -87,6 +103,13 @@ pub struct Mapping<'f> {
     peerings: HashMap<(Id, Id), usize>,
     /// VNet-to-VNet connections by unordered gateway pair.
     vnet_to_vnet: HashMap<(Id, Id), usize>,
+    clusters: HashMap<String, Id>,
+    /// Private DNS zones by key: their positions in the design.
+    zones: HashMap<String, usize>,
+    endpoints: HashMap<String, Id>,
+    /// Set by a mapper that left its resource out of the design (and said why in the report):
+    /// the resource is then neither counted as modelled nor are its properties listed.
+    left_out: bool,
 }
 
 /// A firewall policy: SNAT always, and its network rules keyed by (group priority, collection
@@ -155,6 +178,10 @@ pub fn map(
         nics: HashMap::default(),
         peerings: HashMap::default(),
         vnet_to_vnet: HashMap::default(),
+        clusters: HashMap::default(),
+        zones: HashMap::default(),
+        endpoints: HashMap::default(),
+        left_out: false,
     };
     let mut by_type: HashMap<String, Vec<&Resource>> = HashMap::default();
     for r in resources {
@@ -169,6 +196,9 @@ pub fn map(
             let props = Node::new(&r.properties, format!("{}.properties", r.path), &seen);
             if let Err(e) = mapper(&mut m, r, &props) {
                 return Err((e, m.report));
+            }
+            if std::mem::take(&mut m.left_out) {
+                continue;
             }
             m.report.count(&r.kind);
             // A VNet keeps its tags (`vnet`); no other element has any.

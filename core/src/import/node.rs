@@ -49,6 +49,16 @@ const READ_ONLY: &[&str] = &[
     "allowVirtualNetworkAccess",
     "useRemoteGateways",
     "routingWeight",
+    "privateLinkServiceConnectionState",
+    "customDnsConfigs",
+    "numberOfRecordSets",
+    "maxNumberOfRecordSets",
+    "numberOfVirtualNetworkLinks",
+    "maxNumberOfVirtualNetworkLinks",
+    "numberOfVirtualNetworkLinksWithRegistration",
+    "maxNumberOfVirtualNetworkLinksWithRegistration",
+    "virtualNetworkLinkState",
+    "internalId",
 ];
 
 /// The values read, shared by every node of one import. A value is known by its address: every

@@ -385,3 +385,87 @@ fn a_payment_hsm_keeps_every_host_address_and_its_management_subnet_in_another_v
         imported.report.notes
     );
 }
+
+/// Cloud HSM resources as Azure returns them (REST bodies with their read-only members): a
+/// cluster, its endpoint with every node's address and its zone group, the zone and a link to a
+/// VNet of another resource group; and an endpoint to a storage account, which is not modelled.
+#[test]
+fn cloud_hsm_resources_import_and_other_private_endpoints_are_reported() {
+    let vnet = format!("{SUB}/Microsoft.Network/virtualNetworks/app");
+    let other =
+        "/subscriptions/1111/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub";
+    let cluster = format!("{SUB}/Microsoft.HardwareSecurityModules/cloudHsmClusters/chsm");
+    let zone = format!("{SUB}/Microsoft.Network/privateDnsZones/privatelink.cloudhsm.azure.net");
+    let endpoint = format!("{SUB}/Microsoft.Network/privateEndpoints/chsm-pe");
+    let config = |member: &str, ip: &str| json!({"name": format!("chsm-pe-{member}"), "properties": {"groupId": "cloudHsm", "memberName": member, "privateIPAddress": ip}});
+    let export = json!([
+        {"id": vnet, "name": "app", "type": "Microsoft.Network/virtualNetworks", "location": "uksouth",
+         "properties": {"provisioningState": "Succeeded", "addressSpace": {"addressPrefixes": ["10.9.0.0/24"]},
+            "subnets": [{"id": format!("{vnet}/subnets/pe"), "name": "pe", "properties": {"addressPrefix": "10.9.0.0/27"}}]}},
+        {"id": cluster, "name": "chsm", "type": "Microsoft.HardwareSecurityModules/cloudHsmClusters", "location": "uksouth",
+         "sku": {"family": "B", "name": "Standard_B1"},
+         "properties": {"provisioningState": "Succeeded", "publicNetworkAccess": "Disabled"}},
+        {"id": zone, "name": "privatelink.cloudhsm.azure.net", "type": "Microsoft.Network/privateDnsZones", "location": "global",
+         "etag": "x", "properties": {"numberOfRecordSets": 4, "maxNumberOfRecordSets": 25000, "provisioningState": "Succeeded"}},
+        {"id": format!("{zone}/virtualNetworkLinks/hub-link"), "name": "hub-link", "location": "global",
+         "type": "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+         "properties": {"registrationEnabled": false, "virtualNetwork": {"id": other}, "virtualNetworkLinkState": "Completed"}},
+        {"id": endpoint, "name": "chsm-pe", "type": "Microsoft.Network/privateEndpoints", "location": "uksouth",
+         "properties": {"subnet": {"id": format!("{vnet}/subnets/pe")},
+            "privateLinkServiceConnections": [{"name": "chsm-pe-connection", "properties": {
+                "privateLinkServiceId": cluster, "groupIds": ["cloudHsm"],
+                "privateLinkServiceConnectionState": {"status": "Approved"}}}],
+            "ipConfigurations": [config("hsm2", "10.9.0.5"), config("hsm1", "10.9.0.4"), config("hsm3", "10.9.0.6")],
+            "customDnsConfigs": [{"fqdn": "chsm.privatelink.cloudhsm.azure.net"}]}},
+        {"id": format!("{endpoint}/privateDnsZoneGroups/default"), "name": "default",
+         "type": "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+         "properties": {"privateDnsZoneConfigs": [{"name": "z", "properties": {"privateDnsZoneId": zone}}]}},
+        {"id": format!("{SUB}/Microsoft.Network/privateEndpoints/blob-pe"), "name": "blob-pe",
+         "type": "Microsoft.Network/privateEndpoints", "location": "uksouth",
+         "properties": {"subnet": {"id": format!("{vnet}/subnets/pe")},
+            "privateLinkServiceConnections": [{"name": "blob", "properties": {
+                "privateLinkServiceId": format!("{SUB}/Microsoft.Storage/storageAccounts/logs"), "groupIds": ["blob"]}}]}}
+    ]);
+    let imported = import_json(export).unwrap();
+    let d = &imported.design;
+    assert_eq!(d.cloud_hsm_clusters.len(), 1);
+    assert!(!d.cloud_hsm_clusters[0].public_network_access);
+    assert_eq!(
+        d.private_endpoints.len(),
+        1,
+        "the storage endpoint is left out"
+    );
+    let e = &d.private_endpoints[0];
+    assert_eq!(e.target, d.cloud_hsm_clusters[0].id);
+    assert_eq!(
+        e.private_ip,
+        Some(Ipv4Addr::new(10, 9, 0, 4)),
+        "the first node's"
+    );
+    let z = &d.private_dns_zones[0];
+    assert_eq!(z.records, [e.id]);
+    let hub = d
+        .vnets
+        .iter()
+        .find(|v| v.name == "hub")
+        .expect("an external VNet");
+    assert!(hub.external);
+    assert_eq!(z.vnet_links, [hub.id]);
+    let notes: Vec<&str> = imported
+        .report
+        .notes
+        .iter()
+        .map(|n| n.message.as_str())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("blob-pe") && n.contains("only endpoints to Cloud HSM")),
+        "{notes:?}"
+    );
+    assert!(
+        !notes.iter().any(|n| n.contains("property not modelled")),
+        "read-only members are not reported: {:?}",
+        imported.report.notes
+    );
+}
