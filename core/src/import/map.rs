@@ -893,7 +893,14 @@ fn gateway(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
     let region = location.map(|l| m.region(&l));
     let subnet = m.subnet_ref(subnet_id, &cprops, region)?;
     let _ = cprops.get("privateIPAllocationMethod");
-    let _ = cprops.id_at("publicIPAddress")?;
+    // The public IP's SKU, when the file declares it: a Basic one is kept (`er-gateway-basic-ip`).
+    let public_ip_sku = match cprops
+        .id_at("publicIPAddress")?
+        .and_then(|id| m.public_ip_skus.get(&key(id)))
+    {
+        Some(sku) if sku.eq_ignore_ascii_case("Basic") => PublicIpSku::Basic,
+        _ => PublicIpSku::Standard,
+    };
     let sku = p
         .get("sku")
         .and_then(|s| s.text_at("name").transpose())
@@ -911,6 +918,7 @@ fn gateway(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
     let mut g = Gateway::new(id, r.name().to_string(), subnet, kind);
     g.sku = sku;
     g.active_active = active_active;
+    g.public_ip_sku = public_ip_sku;
     if kind == GatewayKind::Vpn {
         g.vpn_type = match p
             .text_at("vpnType")?
@@ -1601,45 +1609,64 @@ fn hsm(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
     {
         h.sku = sku.to_string();
     }
-    h.private_ip = address_of(m, &network)?;
+    // Host addresses: the first is `private_ip`; a payShield's further ones (its host NIC's
+    // other interfaces) are kept when pinned. An interface without an address is dynamic:
+    // Azure assigns it, and the design leaves it out.
+    let mut host = addresses_of(m, &network)?.into_iter();
+    h.private_ip = host.next().flatten();
+    h.more_host_ips = host.flatten().collect();
     if let Some(management) = p.get("managementNetworkProfile") {
         h.management_nic = true;
-        let _ = management.id_at("subnet")?;
-        h.management_ip = address_of(m, &management)?;
+        if let Some(id) = management.id_at("subnet")? {
+            let own = m.subnet_ref(id, &management, region)?;
+            h.management_subnet = (own != subnet).then_some(own);
+        }
+        let addresses = addresses_of(m, &management)?;
+        if addresses.len() > 1 {
+            m.report.note(
+                NoteKind::NotModelled,
+                format!("{}.networkInterfaces[1]", management.path),
+                "a management NIC has one address: only the first is kept".into(),
+            );
+        }
+        h.management_ip = addresses.into_iter().next().flatten();
     }
     h.ntls_ip_check = !m.no_ip_check.contains(name.as_str());
     m.design.hsms.push(h);
     Ok(())
 }
 
-/// The private address of an HSM network profile: written, or through the NIC it names; none
-/// means Azure assigns it.
-fn address_of(m: &mut Mapping, network: &Node) -> Result<Option<Ipv4Addr>, ImportError> {
+/// The private address of each interface of an HSM network profile, in order: written, or
+/// through the NIC it names; `None` means Azure assigns it.
+fn addresses_of(m: &mut Mapping, network: &Node) -> Result<Vec<Option<Ipv4Addr>>, ImportError> {
     let nics = network
         .get("networkInterfaces")
         .map(|n| n.items())
         .unwrap_or_default();
-    if nics.len() > 1 {
-        m.report.note(
-            NoteKind::NotModelled,
-            nics[1].path.clone(),
-            "only the first host address is kept".into(),
-        );
+    let mut out = Vec::with_capacity(nics.len());
+    for nic in &nics {
+        out.push(address_of(m, nic)?);
     }
-    let Some(first) = nics.first() else {
-        return Ok(None);
-    };
-    if let Some(a) = first.get("privateIpAddress") {
+    Ok(out)
+}
+
+/// The private address of one interface of an HSM network profile.
+fn address_of(m: &mut Mapping, nic: &Node) -> Result<Option<Ipv4Addr>, ImportError> {
+    if let Some(a) = nic.get("privateIpAddress") {
+        // An empty address is how some exports write a dynamic one.
+        if a.value.as_str().is_some_and(|t| t.trim().is_empty()) {
+            return Ok(None);
+        }
         return ip(&a).map(Some);
     }
-    if let Some(id) = first.get("id") {
+    if let Some(id) = nic.get("id") {
         let id = id.text()?;
-        if let Some(nic) = m.nics.get(&key(id)) {
-            return Ok(nic.address);
+        if let Some(known) = m.nics.get(&key(id)) {
+            return Ok(known.address);
         }
         m.report.note(
             NoteKind::External,
-            first.path.clone(),
+            nic.path.clone(),
             format!("the NIC {id:?} is not in the file: the HSM's address is taken as dynamic"),
         );
     }

@@ -47,3 +47,22 @@ pub(super) fn client_ports(cx: &Context) -> String {
         }
     }
 }
+
+/// The HSM services of `hsms` as a message names them: "Dedicated HSM", "Payment HSM", or both
+/// joined by `and`; Dedicated HSM when there is none. So that a rule shared by the services
+/// never says "Dedicated HSM" of a design holding only payShields.
+pub(super) fn services(cx: &Context, hsms: impl IntoIterator<Item = Id>) -> &'static str {
+    let (mut dedicated, mut payment) = (false, false);
+    for hsm in hsms.into_iter().filter_map(|id| cx.index().hsm(id)) {
+        if hsm.is_payment() {
+            payment = true;
+        } else {
+            dedicated = true;
+        }
+    }
+    match (dedicated, payment) {
+        (false, true) => "Payment HSM",
+        (true, true) => "Dedicated HSM and Payment HSM",
+        _ => "Dedicated HSM",
+    }
+}
