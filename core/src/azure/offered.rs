@@ -103,8 +103,9 @@ pub const VPN_GATEWAY_SKUS_CLOSED: [(&str, Option<&str>); 7] = [
 /// Where the ExpressRoute gateway SKU lists come from.
 pub const ER_GATEWAY_SKUS_SOURCE: &str =
     "expressroute/expressroute-about-virtual-network-gateways.md 'Gateway SKUs' \
-     (includes/expressroute-gwsku-include.md, 2025-11); dedicated-hsm migration guide 'Migrate \
-     Dedicated HSM from ExpressRoute Basic SKU' (Basic to Standard)";
+     (includes/expressroute-gwsku-include.md, 2025-11); expressroute/gateway-migration.md (the \
+     SKUs an ExpressRoute gateway can have, Basic not among them; Standard, HighPerformance and \
+     UltraPerformance recommended to move to ErGw1AZ-ErGw3AZ, not retired)";
 
 /// The SKUs an ExpressRoute gateway can use.
 pub const ER_GATEWAY_SKUS: [&str; 7] = [
