@@ -185,6 +185,8 @@ fn hsmnet_rules_lists_every_payment_hsm_rule_and_the_payment_presets_check_clean
         "payshield-no-er-fastpath",
         "payshield-vpn-active-passive",
         "payshield-no-load-balancer",
+        "payshield-no-private-endpoint-vnet",
+        "payshield-udr-specific",
         "payshield-ha",
         "payshield-manager-reachable",
     ] {

@@ -541,6 +541,24 @@ mod tests {
     }
 
     #[test]
+    fn gateway_and_connection_settings_are_omitted_at_their_defaults_and_kept_otherwise() {
+        use crate::model::PublicIpSku;
+        let mut design =
+            crate::presets::build("hub-nva-proxy", &crate::presets::Size::default()).unwrap();
+        assert!(!design.gateways.is_empty() && !design.connections.is_empty());
+        let written = to_json(&design);
+        for key in ["public_ip_sku", "active_active", "fastpath"] {
+            assert!(!written.contains(key), "{key} written at its default");
+        }
+        // An older document, without the new keys, loads with the defaults.
+        assert_eq!(load(&written).unwrap(), design);
+        design.gateways[0].public_ip_sku = PublicIpSku::Basic;
+        let written = to_json(&design);
+        assert!(written.contains(r#""public_ip_sku": "Basic""#), "{written}");
+        assert_eq!(load(&written).unwrap(), design);
+    }
+
+    #[test]
     fn a_management_subnet_must_name_a_subnet() {
         let err = load(&doc(
             &PAYMENT.replace(r#""management_subnet":5"#, r#""management_subnet":4"#)

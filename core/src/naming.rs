@@ -63,6 +63,11 @@ const PUBLIC_IP: Affix = Affix {
     prefix: "",
     suffix: "-pip",
 };
+/// The public IP of an active-active gateway's second instance.
+const SECOND_PUBLIC_IP: Affix = Affix {
+    prefix: "",
+    suffix: "-pip2",
+};
 const FIREWALL_POLICY: Affix = Affix {
     prefix: "",
     suffix: "-policy",
@@ -112,6 +117,11 @@ const CONNECTION: Affix = Affix {
 /// The name of a gateway's or firewall's public IP.
 pub fn public_ip(owner: &str) -> String {
     PUBLIC_IP.of(owner)
+}
+
+/// The name of the public IP of an active-active gateway's second instance.
+pub fn second_public_ip(gateway: &str) -> String {
+    SECOND_PUBLIC_IP.of(gateway)
 }
 
 /// The name of a firewall's policy.
@@ -350,6 +360,16 @@ pub fn planned<'d>(index: &Index<'d>, arena: &'d mut String) -> Vec<Planned<'d>>
             General,
             true,
         );
+        if g.is_active_active() {
+            add(
+                g.id,
+                "public IP",
+                top("pip"),
+                Name::Affixed(SECOND_PUBLIC_IP, &g.name),
+                General,
+                true,
+            );
+        }
     }
     for l in local_gateways(design) {
         add(

@@ -454,6 +454,73 @@ fn payment_hsm_exports_carry_tags_management_profiles_host_addresses_and_the_fea
     );
 }
 
+/// What no preset has but imported designs do: an active-active VPN gateway (its second IP
+/// configuration and public IP, as Azure requires), an ExpressRoute connection with FastPath
+/// and a gateway's Basic public IP. Each is written, and the template stays valid.
+#[test]
+fn active_active_fastpath_and_a_basic_public_ip_are_written_and_valid() {
+    use hsmnet_core::export::{arm, Options, Valid};
+    use hsmnet_core::model::{ConnectionKind, GatewayKind, PublicIpSku};
+    let mut design = presets::build("cross-region-ha", &Default::default()).unwrap();
+    for g in &mut design.gateways {
+        match g.kind {
+            GatewayKind::Vpn => g.active_active = true,
+            GatewayKind::ExpressRoute => g.public_ip_sku = PublicIpSku::Basic,
+        }
+    }
+    let valid = Valid::new(&design).unwrap_or_else(|r| panic!("{r:?}"));
+    let template = arm::template(&valid, &Options::default());
+    let failures = all_failures(&template);
+    assert!(failures.is_empty(), "{failures:#?}");
+    let resources = template["resources"].as_array().unwrap();
+    let vpn = design
+        .gateways
+        .iter()
+        .find(|g| g.kind == GatewayKind::Vpn)
+        .unwrap();
+    let gateway = resources.iter().find(|r| r["name"] == vpn.name).unwrap();
+    assert_eq!(gateway["properties"]["activeActive"], true);
+    let configs = gateway["properties"]["ipConfigurations"]
+        .as_array()
+        .unwrap();
+    assert_eq!(configs.len(), 2, "one IP configuration per instance");
+    let second_pip = format!("{}-pip2", vpn.name);
+    let pip = resources.iter().find(|r| r["name"] == second_pip).unwrap();
+    assert_eq!(pip["sku"]["name"], "Standard");
+    assert!(
+        configs[1]["properties"]["publicIPAddress"]["id"]
+            .as_str()
+            .unwrap()
+            .contains(&second_pip),
+        "{}",
+        configs[1]
+    );
+    let er = design
+        .gateways
+        .iter()
+        .find(|g| g.kind == GatewayKind::ExpressRoute)
+        .unwrap();
+    let er_pip = format!("{}-pip", er.name);
+    let pip = resources.iter().find(|r| r["name"] == er_pip).unwrap();
+    assert_eq!(pip["sku"]["name"], "Basic");
+
+    let mut design = presets::build("hub-nva-proxy", &Default::default()).unwrap();
+    let connection = design
+        .connections
+        .iter_mut()
+        .find(|c| matches!(c.kind, ConnectionKind::ExpressRoute { .. }))
+        .unwrap();
+    connection.fastpath = true;
+    let name = connection.name.clone();
+    let valid = Valid::new(&design).unwrap_or_else(|r| panic!("{r:?}"));
+    let template = arm::template(&valid, &Options::default());
+    let failures = all_failures(&template);
+    assert!(failures.is_empty(), "{failures:#?}");
+    let resources = template["resources"].as_array().unwrap();
+    let written = resources.iter().find(|r| r["name"] == name).unwrap();
+    assert_eq!(written["properties"]["expressRouteGatewayBypass"], true);
+}
+
 #[test]
 fn every_preset_exports_a_template_that_passes_the_schemas_and_the_facts() {
     use hsmnet_core::export::{arm, HsmApiVersion, Options, Valid};

@@ -5,6 +5,7 @@
 
 use hsmnet_core::export::{arm, HsmApiVersion, Options, Valid};
 use hsmnet_core::import::{import, Inputs};
+use hsmnet_core::model::{ConnectionKind, GatewayKind, PublicIpSku};
 use hsmnet_core::presets::{self, Size};
 use hsmnet_core::{check, Design};
 use proptest::prelude::*;
@@ -132,6 +133,21 @@ fn every_preset_survives_export_and_import_at_several_sizes() {
                 (None, None) => panic!("{} holds no HSM", preset.name),
             }
             assert_ne!(canonical(&other), canonical(&design));
+            // So does every setting the exports write: active-active, FastPath, the public
+            // IP's SKU, round-tripped on a copy with each one turned (where the preset has
+            // the element and the copy still exports).
+            let mut turned = design.clone();
+            for flip in [
+                Flip::ActiveActive(0),
+                Flip::FastPath(0),
+                Flip::BasicPublicIp(0),
+            ] {
+                apply(&mut turned, &flip);
+            }
+            if turned != design && Valid::new(&turned).is_ok() {
+                let back = round_trip(&turned, HsmApiVersion::V2025_03_31);
+                assert_same(&turned, &back, &format!("{} {spokes} turned", preset.name));
+            }
             for version in HsmApiVersion::ALL {
                 let back = round_trip(&design, version);
                 assert_same(
@@ -154,6 +170,9 @@ enum Flip {
     Propagation(usize),
     HsmAddress(usize),
     SiteRole(usize),
+    ActiveActive(usize),
+    FastPath(usize),
+    BasicPublicIp(usize),
 }
 
 fn apply(design: &mut Design, flip: &Flip) {
@@ -202,6 +221,34 @@ fn apply(design: &mut Design, flip: &Flip) {
                 s.roles.backup_site = !s.roles.backup_site;
             }
         }
+        Flip::ActiveActive(i) => {
+            let mut vpn: Vec<_> = design
+                .gateways
+                .iter_mut()
+                .filter(|g| g.kind == GatewayKind::Vpn)
+                .collect();
+            if let Some(g) = pick(&mut vpn, i) {
+                g.active_active = !g.active_active;
+            }
+        }
+        Flip::FastPath(i) => {
+            let mut er: Vec<_> = design
+                .connections
+                .iter_mut()
+                .filter(|c| matches!(c.kind, ConnectionKind::ExpressRoute { .. }))
+                .collect();
+            if let Some(c) = pick(&mut er, i) {
+                c.fastpath = !c.fastpath;
+            }
+        }
+        Flip::BasicPublicIp(i) => {
+            if let Some(g) = pick(&mut design.gateways, i) {
+                g.public_ip_sku = match g.public_ip_sku {
+                    PublicIpSku::Basic => PublicIpSku::Standard,
+                    PublicIpSku::Standard => PublicIpSku::Basic,
+                };
+            }
+        }
     }
 }
 
@@ -214,7 +261,10 @@ fn flip() -> impl Strategy<Value = Flip> {
         i.clone().prop_map(Flip::ForwardedTraffic),
         i.clone().prop_map(Flip::Propagation),
         i.clone().prop_map(Flip::HsmAddress),
-        i.prop_map(Flip::SiteRole),
+        i.clone().prop_map(Flip::SiteRole),
+        i.clone().prop_map(Flip::ActiveActive),
+        i.clone().prop_map(Flip::FastPath),
+        i.prop_map(Flip::BasicPublicIp),
     ]
 }
 

@@ -103,8 +103,9 @@ pub const VPN_GATEWAY_SKUS_CLOSED: [(&str, Option<&str>); 7] = [
 /// Where the ExpressRoute gateway SKU lists come from.
 pub const ER_GATEWAY_SKUS_SOURCE: &str =
     "expressroute/expressroute-about-virtual-network-gateways.md 'Gateway SKUs' \
-     (includes/expressroute-gwsku-include.md, 2025-11); dedicated-hsm migration guide 'Migrate \
-     Dedicated HSM from ExpressRoute Basic SKU' (Basic to Standard)";
+     (includes/expressroute-gwsku-include.md, 2025-11); expressroute/gateway-migration.md (the \
+     SKUs an ExpressRoute gateway can have, Basic not among them; Standard, HighPerformance and \
+     UltraPerformance recommended to move to ErGw1AZ-ErGw3AZ, not retired)";
 
 /// The SKUs an ExpressRoute gateway can use.
 pub const ER_GATEWAY_SKUS: [&str; 7] = [
@@ -119,6 +120,20 @@ pub const ER_GATEWAY_SKUS: [&str; 7] = [
 
 /// ExpressRoute gateway SKUs Azure no longer offers, each with its successor.
 pub const ER_GATEWAY_SKUS_CLOSED: [(&str, Option<&str>); 1] = [("Basic", Some("Standard"))];
+
+/// Where the Basic public IP facts come from.
+pub const BASIC_PUBLIC_IP_SOURCE: &str = "expressroute/gateway-migration.md (azure-docs, \
+     2025-05): 'On September 30, 2025, Basic SKU public IPs will be retired', and the gateway \
+     migration from Basic IP to Standard IP; dedicated-hsm/migration-basic-standard.md \
+     (azure-security-docs 4a14bea9, 2026-08-20): 'Microsoft extended support for the Basic \
+     Public IP SKU ExpressRoute gateway used by Azure Dedicated HSM until March 31, 2027', and \
+     that gateway 'can't' go through the standard migration";
+
+/// When Azure retired Basic public IP addresses.
+pub const BASIC_PUBLIC_IP_RETIRED: &str = "2025-09-30";
+
+/// Until when the ExpressRoute gateway of a Dedicated HSM VNet may keep its Basic public IP.
+pub const DEDICATED_HSM_BASIC_IP_GATEWAY_UNTIL: &str = "2027-03-31";
 
 /// Where [`VM_SIZES`] comes from.
 pub const VM_SIZES_SOURCE: &str = "Azure/azure-resource-manager-schemas, Microsoft.Compute \

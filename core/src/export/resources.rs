@@ -8,7 +8,8 @@
 use super::{Options, Parameter, Ref, Resource, Template, Val, COMPUTE_API, NETWORK_API};
 use crate::import::facts::Facts;
 use crate::model::{
-    Access, ConnectionKind, Design, Direction, GatewayKind, Id, NextHop, Protocol, Vnet, VpnType,
+    Access, ConnectionKind, Design, Direction, GatewayKind, Id, NextHop, Protocol, PublicIpSku,
+    Vnet, VpnType,
 };
 use crate::naming::{self, LB_BACKEND_POOL, LB_FRONTEND, RULE_COLLECTION_GROUP};
 use std::collections::{HashMap, HashSet};
@@ -442,9 +443,9 @@ impl<'d> Builder<'d> {
         }
     }
 
-    /// A Standard, static public IP; returns its symbol.
-    fn public_ip(&mut self, owner: &str, location: Val) -> String {
-        let name = naming::public_ip(owner);
+    /// A static public IP named `name` of the SKU given (Standard unless a gateway kept a
+    /// Basic one); returns its symbol.
+    fn public_ip(&mut self, name: String, sku: PublicIpSku, location: Val) -> String {
         let symbol = self.fresh("pip", &name);
         self.push(
             symbol.clone(),
@@ -453,7 +454,7 @@ impl<'d> Builder<'d> {
             None,
             name,
             Some(location),
-            Some(obj! { "name": "Standard", "tier": "Regional" }),
+            Some(obj! { "name": sku.as_str(), "tier": "Regional" }),
             obj! {
                 "publicIPAllocationMethod": "Static",
                 "publicIPAddressVersion": "IPv4",
@@ -471,9 +472,28 @@ impl<'d> Builder<'d> {
                 continue;
             };
             let location = self.subnet_location(gateway.subnet);
-            let pip = self.public_ip(&gateway.name, location.clone());
+            let sku = gateway.public_ip_sku;
+            let pip = self.public_ip(naming::public_ip(&gateway.name), sku, location.clone());
+            // Azure requires an active-active gateway's second instance to have its own IP
+            // configuration and public IP.
+            let second = gateway.is_active_active().then(|| {
+                let name = naming::second_public_ip(&gateway.name);
+                self.public_ip(name, sku, location.clone())
+            });
             let symbol = self.fresh("gw", &gateway.name);
             self.symbol.insert(gateway.id, symbol.clone());
+            let config = |name: &str, pip: &str| {
+                obj! {
+                    "name": name,
+                    "properties": obj! {
+                        "privateIPAllocationMethod": "Dynamic",
+                        "subnet": Val::id(subnet.clone()),
+                        "publicIPAddress": Val::id(Ref::to(pip)),
+                    },
+                }
+            };
+            let mut configs = vec![config("default", &pip)];
+            configs.extend(second.as_deref().map(|pip| config("activeActive", pip)));
             let mut props = vec![
                 (
                     "gatewayType",
@@ -486,19 +506,10 @@ impl<'d> Builder<'d> {
                     "sku",
                     obj! { "name": gateway.sku.as_str(), "tier": gateway.sku.as_str() },
                 ),
-                (
-                    "ipConfigurations",
-                    Val::Arr(vec![obj! {
-                        "name": "default",
-                        "properties": obj! {
-                            "privateIPAllocationMethod": "Dynamic",
-                            "subnet": Val::id(subnet),
-                            "publicIPAddress": Val::id(Ref::to(&pip)),
-                        },
-                    }]),
-                ),
+                ("ipConfigurations", Val::Arr(configs)),
             ];
             if gateway.kind == GatewayKind::Vpn {
+                props.push(("activeActive", Val::Bool(gateway.is_active_active())));
                 let vpn_type = match gateway.vpn_type.unwrap_or(VpnType::RouteBased) {
                     VpnType::RouteBased => "RouteBased",
                     VpnType::PolicyBased => "PolicyBased",
@@ -748,6 +759,7 @@ impl<'d> Builder<'d> {
                             "virtualNetworkGateway1": gateway_ref(&gw),
                             "peer": Val::id(Ref::to(&erc)),
                             "routingWeight": 0_i64,
+                            "expressRouteGatewayBypass": c.fastpath,
                         },
                         depends_on,
                     );
@@ -796,7 +808,11 @@ impl<'d> Builder<'d> {
                 continue;
             };
             let location = self.subnet_location(fw.subnet);
-            let pip = self.public_ip(&fw.name, location.clone());
+            let pip = self.public_ip(
+                naming::public_ip(&fw.name),
+                PublicIpSku::Standard,
+                location.clone(),
+            );
             let policy_name = naming::firewall_policy(&fw.name);
             let policy = self.fresh("fwp", &policy_name);
             // Threat intelligence denies traffic to and from known-malicious addresses and

@@ -456,7 +456,7 @@ fn parse(design: &Design, ty: Ty, path: &str, text: &str) -> Result<Option<Value
         }
         Ty::U32 => Value::from(number(path, trimmed, u32::MAX.into())?),
         Ty::Bool(_) => Value::from(parse_bool(path, trimmed)?),
-        Ty::Choice(options) | Ty::OptChoice(options) => {
+        Ty::Choice(options) | Ty::OptChoice(options) | Ty::ChoiceOr(options, _) => {
             if !options.contains(&trimmed) {
                 return Err(error(
                     path,
@@ -767,6 +767,7 @@ fn display(design: &Design, ty: Ty, value: Option<&Value>) -> String {
     match (ty, value) {
         (Ty::Bool(default), None) => default.to_string(),
         (Ty::Port(default), None) => default.to_string(),
+        (Ty::ChoiceOr(_, default), None) => default.to_string(),
         (Ty::Tags, v) => v
             .and_then(Value::as_object)
             .map(|tags| {
@@ -813,7 +814,7 @@ fn input(design: &Design, ty: Ty, current: &str) -> Input {
     };
     match ty {
         Ty::Bool(_) => Input::Checkbox,
-        Ty::Choice(options) => Input::Select(choices(options, false)),
+        Ty::Choice(options) | Ty::ChoiceOr(options, _) => Input::Select(choices(options, false)),
         Ty::OptChoice(options) => Input::Select(choices(options, true)),
         Ty::Ref(kind) => Input::Select(elements(kind, false)),
         Ty::OptRef(kind) => Input::Select(elements(kind, true)),

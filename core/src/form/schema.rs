@@ -32,6 +32,8 @@ pub(super) enum Ty {
     /// One of a list; a value outside it that the element already has stays offered.
     Choice(&'static [&'static str]),
     OptChoice(&'static [&'static str]),
+    /// One of a list, and the value it has when the document leaves it out.
+    ChoiceOr(&'static [&'static str], &'static str),
     /// The id of another element of this kind.
     Ref(Kind),
     OptRef(Kind),
@@ -77,6 +79,7 @@ const STAMPS: &[&str] = &HSM_STAMPS;
 const DELEGATIONS: &[&str] = &[HSM_DELEGATION];
 const GATEWAY_KINDS: &[&str] = &["ExpressRoute", "Vpn"];
 const VPN_TYPES: &[&str] = &["RouteBased", "PolicyBased"];
+const PUBLIC_IP_SKUS: &[&str] = &["Standard", "Basic"];
 const LB_SKUS: &[&str] = &["Standard", "Basic"];
 const PROTOCOLS: &[&str] = &["Tcp", "Udp", "Icmp", "Any"];
 const DIRECTIONS: &[&str] = &["Inbound", "Outbound"];
@@ -230,6 +233,11 @@ pub(super) fn specs(tag: &str) -> &'static [Spec] {
                 f("sku", "SKU", Ty::Text),
                 f("vpn_type", "VPN type", Ty::OptChoice(VPN_TYPES)),
                 f("active_active", "Active-active", Ty::Bool(false)),
+                f(
+                    "public_ip_sku",
+                    "Public IP SKU",
+                    Ty::ChoiceOr(PUBLIC_IP_SKUS, "Standard"),
+                ),
                 f("p2s_pool", "Point-to-site address pool", Ty::OptPrefix),
             ];
             S

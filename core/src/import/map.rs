@@ -923,7 +923,14 @@ fn gateway(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
     let region = location.map(|l| m.region(&l));
     let subnet = m.subnet_ref(subnet_id, &cprops, region)?;
     let _ = cprops.get("privateIPAllocationMethod");
-    let _ = cprops.id_at("publicIPAddress")?;
+    // The public IP's SKU, when the file declares it: a Basic one is kept (`er-gateway-basic-ip`).
+    let public_ip_sku = match cprops
+        .id_at("publicIPAddress")?
+        .and_then(|id| m.public_ip_skus.get(&key(id)))
+    {
+        Some(sku) if sku.eq_ignore_ascii_case("Basic") => PublicIpSku::Basic,
+        _ => PublicIpSku::Standard,
+    };
     let sku = p
         .get("sku")
         .and_then(|s| s.text_at("name").transpose())
@@ -941,6 +948,7 @@ fn gateway(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
     let mut g = Gateway::new(id, r.name().to_string(), subnet, kind);
     g.sku = sku;
     g.active_active = active_active;
+    g.public_ip_sku = public_ip_sku;
     if kind == GatewayKind::Vpn {
         g.vpn_type = match p
             .text_at("vpnType")?
@@ -1631,24 +1639,35 @@ fn hsm(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> {
     {
         h.sku = sku.to_string();
     }
+    // Host addresses: the first is `private_ip`; a payShield's further ones (its host NIC's
+    // other interfaces) are kept when pinned. An interface without an address is dynamic:
+    // Azure assigns it, and the design leaves it out.
     let mut host = addresses_of(m, &network)?.into_iter();
     h.private_ip = host.next().flatten();
     h.more_host_ips = host.flatten().collect();
     if let Some(management) = p.get("managementNetworkProfile") {
         h.management_nic = true;
-        if let Some(management_id) = management.id_at("subnet")? {
-            let management_subnet = m.subnet_ref(management_id, &management, region)?;
-            h.management_subnet = (management_subnet != subnet).then_some(management_subnet);
+        if let Some(id) = management.id_at("subnet")? {
+            let own = m.subnet_ref(id, &management, region)?;
+            h.management_subnet = (own != subnet).then_some(own);
         }
-        h.management_ip = addresses_of(m, &management)?.into_iter().next().flatten();
+        let addresses = addresses_of(m, &management)?;
+        if addresses.len() > 1 {
+            m.report.note(
+                NoteKind::NotModelled,
+                format!("{}.networkInterfaces[1]", management.path()),
+                "a management NIC has one address: only the first is kept".into(),
+            );
+        }
+        h.management_ip = addresses.into_iter().next().flatten();
     }
     h.ntls_ip_check = !m.no_ip_check.contains(name.as_str());
     m.design.hsms.push(h);
     Ok(())
 }
 
-/// The private addresses of an HSM network profile's NICs, in order: written, or through the
-/// NIC each names; none means Azure assigns it.
+/// The private address of each interface of an HSM network profile, in order: written, or
+/// through the NIC it names; `None` means Azure assigns it.
 fn addresses_of(m: &mut Mapping, network: &Node) -> Result<Vec<Option<Ipv4Addr>>, ImportError> {
     let nics = network
         .get("networkInterfaces")
@@ -1656,19 +1675,24 @@ fn addresses_of(m: &mut Mapping, network: &Node) -> Result<Vec<Option<Ipv4Addr>>
         .unwrap_or_default();
     let mut out = Vec::with_capacity(nics.len());
     for nic in &nics {
-        out.push(address_of_nic(m, nic)?);
+        out.push(address_of(m, nic)?);
     }
     Ok(out)
 }
 
-fn address_of_nic(m: &mut Mapping, nic: &Node) -> Result<Option<Ipv4Addr>, ImportError> {
+/// The private address of one interface of an HSM network profile.
+fn address_of(m: &mut Mapping, nic: &Node) -> Result<Option<Ipv4Addr>, ImportError> {
     if let Some(a) = nic.get("privateIpAddress") {
+        // An empty address is how some exports write a dynamic one.
+        if a.value.as_str().is_some_and(|t| t.trim().is_empty()) {
+            return Ok(None);
+        }
         return ip(&a).map(Some);
     }
     if let Some(id) = nic.get("id") {
         let id = id.text()?;
-        if let Some(found) = m.nics.get(&key(id)) {
-            return Ok(found.address);
+        if let Some(known) = m.nics.get(&key(id)) {
+            return Ok(known.address);
         }
         m.report.note(
             NoteKind::External,

@@ -469,3 +469,125 @@ fn cloud_hsm_resources_import_and_other_private_endpoints_are_reported() {
         imported.report.notes
     );
 }
+
+#[test]
+fn a_gateways_public_ip_sku_is_read_and_a_basic_one_kept() {
+    let gateway = |pip_sku: Option<&str>| {
+        let mut pip = json!({"type": "Microsoft.Network/publicIPAddresses", "name": "ergw-pip",
+            "location": "westeurope", "properties": {"publicIPAllocationMethod": "Dynamic"}});
+        if let Some(sku) = pip_sku {
+            pip["sku"] = json!({"name": sku});
+        }
+        json!({"resources": [
+            {"type": "Microsoft.Network/virtualNetworks", "name": "v", "location": "westeurope",
+             "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+                "subnets": [{"name": "GatewaySubnet", "properties": {"addressPrefix": "10.0.255.0/27"}}]}},
+            pip,
+            {"type": "Microsoft.Network/virtualNetworkGateways", "name": "ergw", "location": "westeurope",
+             "properties": {"gatewayType": "ExpressRoute", "sku": {"name": "Standard", "tier": "Standard"},
+                "ipConfigurations": [{"name": "c", "properties": {
+                    "subnet": {"id": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'v', 'GatewaySubnet')]"},
+                    "publicIPAddress": {"id": "[resourceId('Microsoft.Network/publicIPAddresses', 'ergw-pip')]"}}}]}}]})
+    };
+    let imported = import_json(gateway(Some("Basic"))).unwrap();
+    let d = &imported.design;
+    assert_eq!(d.gateways[0].sku, "Standard", "a legacy SKU is kept");
+    assert_eq!(
+        d.gateways[0].public_ip_sku,
+        crate::model::PublicIpSku::Basic
+    );
+    assert!(
+        imported.report.notes.is_empty(),
+        "{}",
+        imported.report.to_text()
+    );
+    let report = crate::rules::check(d);
+    assert_eq!(report.of_rule("er-gateway-basic-ip").count(), 1);
+    assert_eq!(
+        report.of_rule("known-values").count(),
+        0,
+        "Standard is offered"
+    );
+
+    let d = import_json(gateway(Some("Standard"))).unwrap().design;
+    assert_eq!(
+        d.gateways[0].public_ip_sku,
+        crate::model::PublicIpSku::Standard
+    );
+    // A public IP with no SKU is Azure's default, Basic.
+    let d = import_json(gateway(None)).unwrap().design;
+    assert_eq!(
+        d.gateways[0].public_ip_sku,
+        crate::model::PublicIpSku::Basic
+    );
+}
+
+/// A payment HSM deployment written by hand the way real ones are: delegations named their own
+/// way with the service in lower case, host interfaces some pinned and some left to Azure, a
+/// management profile in another VNet with no address.
+#[test]
+fn dynamic_addresses_and_other_delegation_names_import_and_check_sensibly() {
+    let subnet = |vnet: &str, s: &str| {
+        format!("[resourceId('Microsoft.Network/virtualNetworks/subnets', '{vnet}', '{s}')]")
+    };
+    let vnet = |name: &str, space: &str, hsm_prefix: &str| {
+        json!({"type": "Microsoft.Network/virtualNetworks", "name": name, "location": "eastus",
+            "tags": {"fastpathenabled": "true"},
+            "properties": {"addressSpace": {"addressPrefixes": [space]},
+                "subnets": [{"name": "hsmSubnet", "properties": {"addressPrefix": hsm_prefix,
+                    "delegations": [{"name": "Microsoft.HardwareSecurityModules.dedicatedHSMs",
+                        "properties": {"serviceName": "microsoft.hardwaresecuritymodules/dedicatedhsms"}}]}}]}})
+    };
+    let payment = |name: &str, stamp: &str, host: serde_json::Value| {
+        json!({"type": "Microsoft.HardwareSecurityModules/dedicatedHSMs", "apiVersion": "2021-11-30",
+            "name": name, "location": "eastus", "sku": {"name": "payShield10K_LMK1_CPS60"},
+            "properties": {"stampId": stamp,
+                "networkProfile": {"subnet": {"id": subnet("host-vnet", "hsmSubnet")}, "networkInterfaces": host},
+                "managementNetworkProfile": {"subnet": {"id": subnet("mgmt-vnet", "hsmSubnet")},
+                    "networkInterfaces": [{"privateIpAddress": ""}]}}})
+    };
+    let t = json!({"resources": [
+        vnet("host-vnet", "10.0.0.0/16", "10.0.0.0/24"),
+        vnet("mgmt-vnet", "10.1.0.0/16", "10.1.0.0/24"),
+        {"type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "name": "host-vnet/to-mgmt",
+         "properties": {"remoteVirtualNetwork": {"id": "[resourceId('Microsoft.Network/virtualNetworks', 'mgmt-vnet')]"}}},
+        {"type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "name": "mgmt-vnet/to-host",
+         "properties": {"remoteVirtualNetwork": {"id": "[resourceId('Microsoft.Network/virtualNetworks', 'host-vnet')]"}}},
+        payment("phsm1", "stamp1", json!([{"privateIpAddress": "10.0.0.5"}, {"privateIpAddress": "10.0.0.6"}])),
+        payment("phsm2", "stamp2", json!([{}, {}]))
+    ]});
+    let imported = import_json(t).unwrap();
+    assert!(
+        imported.report.notes.is_empty(),
+        "{}",
+        imported.report.to_text()
+    );
+    let d = &imported.design;
+    let (host, mgmt) = (&d.vnets[0], &d.vnets[1]);
+    assert!(host.subnets[0].is_hsm_delegated() && mgmt.subnets[0].is_hsm_delegated());
+    let [one, two] = [&d.hsms[0], &d.hsms[1]];
+    assert_eq!(one.private_ip, Some(Ipv4Addr::new(10, 0, 0, 5)));
+    assert_eq!(one.more_host_ips, vec![Ipv4Addr::new(10, 0, 0, 6)]);
+    assert_eq!(
+        (two.private_ip, two.more_host_ips.len()),
+        (None, 0),
+        "dynamic"
+    );
+    for h in [one, two] {
+        assert_eq!(h.management_subnet, Some(mgmt.subnets[0].id));
+        assert_eq!(h.management_ip, None, "an empty address is a dynamic one");
+    }
+    let report = crate::rules::check(d);
+    for rule in [
+        "hsm-subnet-delegated",
+        "hsm-private-ip-valid",
+        "hsm-subnet-capacity",
+        "payshield-one-delegated-subnet",
+        "payshield-fastpath-tag",
+        "hsm-region-offered",
+        "known-values",
+    ] {
+        let found: Vec<_> = report.of_rule(rule).collect();
+        assert!(found.is_empty(), "{rule}: {found:#?}");
+    }
+}

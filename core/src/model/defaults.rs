@@ -115,6 +115,7 @@ impl Gateway {
             sku: sku.to_string(),
             vpn_type,
             active_active: false,
+            public_ip_sku: PublicIpSku::Standard,
             p2s_pool: None,
             layout: Point::default(),
         }

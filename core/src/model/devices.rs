@@ -135,6 +135,36 @@ pub enum GatewayKind {
     Vpn,
 }
 
+impl Gateway {
+    /// Whether the gateway runs two active instances, each with its own IP configuration and
+    /// public IP: an active-active VPN gateway (the setting means nothing on ExpressRoute).
+    pub fn is_active_active(&self) -> bool {
+        self.active_active && self.kind == GatewayKind::Vpn
+    }
+}
+
+/// The SKU of a public IP address, as Azure names it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PublicIpSku {
+    Basic,
+    #[default]
+    Standard,
+}
+
+impl PublicIpSku {
+    pub fn is_standard(&self) -> bool {
+        *self == PublicIpSku::Standard
+    }
+
+    /// Azure's name of the SKU.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PublicIpSku::Basic => "Basic",
+            PublicIpSku::Standard => "Standard",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VpnType {
     RouteBased,
@@ -158,6 +188,11 @@ pub struct Gateway {
     /// traffic does not support it). Zone redundancy comes with the `AZ` SKUs.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub active_active: bool,
+    /// The SKU of the gateway's public IP (of both, when active-active). Standard unless an
+    /// imported gateway still has a Basic one: Azure retired Basic public IPs on 2025-09-30
+    /// (`azure::offered::BASIC_PUBLIC_IP_RETIRED`).
+    #[serde(default, skip_serializing_if = "PublicIpSku::is_standard")]
+    pub public_ip_sku: PublicIpSku,
     /// The point-to-site client address pool (VPN gateways only).
     #[serde(
         with = "serde_ip::opt_prefix",

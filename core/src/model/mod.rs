@@ -29,7 +29,8 @@ use std::fmt;
 pub use auto_layout::lay_out;
 pub use cloud::{node_addresses, CloudHsmCluster, PrivateDnsZone, PrivateEndpoint};
 pub use devices::{
-    Firewall, FirewallRule, Gateway, GatewayKind, Hsm, LbProbe, LbRule, LoadBalancer, Nva, VpnType,
+    Firewall, FirewallRule, Gateway, GatewayKind, Hsm, LbProbe, LbRule, LoadBalancer, Nva,
+    PublicIpSku, VpnType,
 };
 pub use index::Index;
 pub use layout::{Point, Rect};

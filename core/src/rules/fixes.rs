@@ -1,22 +1,24 @@
 //! Edit builders shared by the rules' one-click fixes: a gateway made RouteBased, a subnet grown
-//! or moved (with the addresses pinned in it), a gateway added to a VNet's GatewaySubnet (made
-//! when missing), a new route table attached to a subnet, and a site-to-site connection to a
-//! gateway from which the HSMs are reachable.
+//! or moved (with the addresses pinned in it), an HA partner for an HSM, a gateway added to a
+//! VNet's GatewaySubnet (made when missing), two VNets joined by VNet-to-VNet VPN instead of a
+//! peering, a new route table attached to a subnet, and a site-to-site connection to a gateway
+//! from which the HSMs are reachable.
 //!
 //! Shared so that every rule that offers the same kind of fix builds the same edit the same way,
 //! and a fix of one rule does not trip another. A fix that adds an element makes it with
 //! `draw::new`, as drawing does: the same defaults, a name no element has in any letter case,
 //! free addresses, and a place inside its container, which grows to hold it.
 
+use super::select::{gateway_subnet_of, vpn_gateway_in};
 use super::Context;
-use crate::addressing::{next_free_prefix, overlaps};
+use crate::addressing::{next_free_prefix, overlaps, usable_addresses};
 use crate::azure::ports::LUNA_NTLS_PORT;
 use crate::draw::new::{self, Spot, SubnetRole};
 use crate::draw::{Plan, Refusal};
 use crate::edit::{Edit, Element};
 use crate::model::{
-    ConnectionKind, Design, Gateway, GatewayKind, Id, NsgRule, OnPremSite, Protocol, Route, Subnet,
-    Vnet, VpnType,
+    ConnectionKind, Design, Gateway, GatewayKind, Hsm, Id, NsgRule, OnPremSite, Peering, Protocol,
+    Route, Subnet, Vnet, VpnType,
 };
 use crate::trace::{Endpoint, Network};
 use ipnet::Ipv4Net;
@@ -77,8 +79,8 @@ fn same_offset(addr: Ipv4Addr, from: Ipv4Net, to: Ipv4Net) -> Option<Ipv4Addr> {
 }
 
 /// One edit that moves `subnet` of `vnet` to the prefix `to` (of the same size or larger) and
-/// moves every address pinned in it (HSM private and management IPs, NVA IPs, load balancer
-/// frontends) to the same offset in the new prefix, so that valid pins stay valid and unique.
+/// moves every address pinned in it (HSM host addresses, management IPs, NVA IPs, load
+/// balancer frontends) to the same offset in the new prefix, so that valid pins stay valid and unique.
 /// Pins that were outside the old prefix are left for `hsm-private-ip-valid` to report.
 pub(super) fn relocate(cx: &Context, vnet: Id, subnet: &Subnet, to: Ipv4Net) -> Edit {
     let from = subnet.prefix.trunc();
@@ -91,12 +93,26 @@ pub(super) fn relocate(cx: &Context, vnet: Id, subnet: &Subnet, to: Ipv4Net) -> 
         subnet: moved,
     })];
     let d = cx.design;
-    for hsm in d.hsms.iter().filter(|h| h.subnet == subnet.id) {
-        let (private_ip, management_ip) = (shift(hsm.private_ip), shift(hsm.management_ip));
-        if (private_ip, management_ip) != (hsm.private_ip, hsm.management_ip) {
-            let mut h = hsm.clone();
-            h.private_ip = private_ip;
-            h.management_ip = management_ip;
+    for hsm in d
+        .hsms
+        .iter()
+        .filter(|h| h.subnets().any(|s| s == subnet.id))
+    {
+        // Only the addresses of the NICs in this subnet move: host addresses live in the host
+        // subnet, the management address in the management subnet.
+        let host = hsm.subnet == subnet.id;
+        let management = hsm.management_subnet() == Some(subnet.id);
+        let mut h = hsm.clone();
+        if host {
+            h.private_ip = shift(hsm.private_ip);
+            for a in &mut h.more_host_ips {
+                *a = shift(Some(*a)).unwrap_or(*a);
+            }
+        }
+        if management {
+            h.management_ip = shift(hsm.management_ip);
+        }
+        if h != *hsm {
             edits.push(Edit::Replace(Element::Hsm(h)));
         }
     }
@@ -223,6 +239,81 @@ pub(super) fn site_to_site_fix(cx: &Context, site: &OnPremSite, id: Id) -> Optio
                     edit,
                 )
             })
+    })
+}
+
+/// Adds an HA partner for `hsm` in its subnet, on the other stamp (as `draw::new` makes one), with
+/// the next free address for each address the original pins; `None` when the subnet has no
+/// room for it.
+pub(super) fn partner(cx: &Context, hsm: &Hsm) -> Option<(String, Edit)> {
+    let (_, subnet) = cx.index().subnet(hsm.subnet)?;
+    let nics: usize = cx
+        .design
+        .hsms
+        .iter()
+        .map(|h| h.addresses_in(subnet.id))
+        .sum();
+    if usable_addresses(&subnet.prefix) < (nics + hsm.addresses_in(subnet.id)) as u64 {
+        return None;
+    }
+    let mut plan = Plan::new(cx.design);
+    let id = new::hsm(&mut plan, subnet.id, &hsm.name, Some(hsm)).ok()?;
+    let added = plan.work.hsm(id)?;
+    let label = format!(
+        "Add HSM '{}' on {} beside {}",
+        added.name,
+        added.stamp,
+        cx.name(hsm.id)
+    );
+    Some((label, plan.finish_unchecked().ok()?))
+}
+
+/// Removes the peering and links the two VNets by VPN gateways, adding what is missing.
+pub(super) fn vpn_instead(cx: &Context, p: &Peering, va: &Vnet, vb: &Vnet) -> Option<Edit> {
+    planned(cx.design, |plan| {
+        plan.push(Edit::Remove(p.id))?;
+        let mut ends = Vec::new();
+        for vnet in [va, vb] {
+            if let Some(g) = vpn_gateway_in(cx, vnet.id) {
+                if g.vpn_type != Some(VpnType::RouteBased) {
+                    plan.push(Edit::Replace(Element::Gateway(route_based(g))))?;
+                }
+                ends.push(g.id);
+                continue;
+            }
+            // A VPN gateway beside an ExpressRoute one needs a /27 and a non-Basic SKU.
+            if let Some(s) = gateway_subnet_of(vnet) {
+                if let Some(prefix) = enlarged(vnet, s, 27) {
+                    let mut s = s.clone();
+                    s.prefix = prefix;
+                    plan.push(Edit::Replace(Element::Subnet {
+                        vnet: vnet.id,
+                        subnet: s,
+                    }))?;
+                }
+            }
+            for id in cx.index().gateways_of(vnet.id) {
+                if let Some(er) = cx.index().gateway(*id) {
+                    if er.kind == GatewayKind::ExpressRoute && er.sku.eq_ignore_ascii_case("Basic")
+                    {
+                        let mut standard = er.clone();
+                        standard.sku = "Standard".to_string();
+                        plan.push(Edit::Replace(Element::Gateway(standard)))?;
+                    }
+                }
+            }
+            ends.push(add_gateway(plan, vnet, GatewayKind::Vpn)?);
+        }
+        let (a, b) = (ends[0], ends[1]);
+        let linked = cx.design.connections.iter().any(|c| {
+            matches!(c.kind, ConnectionKind::VnetToVnet { a: x, b: y } if (x, y) == (a, b) || (x, y) == (b, a))
+        });
+        if !linked {
+            let id = plan.id();
+            let connection = new::connection(&plan.work, id, ConnectionKind::VnetToVnet { a, b });
+            plan.push(Edit::Add(connection))?;
+        }
+        Ok(())
     })
 }
 

@@ -1,11 +1,8 @@
 //! `ha-pair`: at least two HSMs in every region that has HSMs.
 
+use super::fixes::partner;
 use super::select::hsms_by_region;
 use super::{Context, Finding, Rule, Severity};
-use crate::addressing::usable_addresses;
-use crate::draw::{new, Plan};
-use crate::edit::Edit;
-use crate::model::Hsm;
 
 pub static RULE: Rule = Rule {
     name: "ha-pair",
@@ -45,32 +42,6 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
-}
-
-/// Adds a partner for `hsm` in its subnet, on the other stamp (as `draw::new` makes one), with
-/// the next free address for each address the original pins; `None` when the subnet has no
-/// room for it.
-fn partner(cx: &Context, hsm: &Hsm) -> Option<(String, Edit)> {
-    let (_, subnet) = cx.index().subnet(hsm.subnet)?;
-    let nics: usize = cx
-        .design
-        .hsms
-        .iter()
-        .map(|h| h.addresses_in(subnet.id))
-        .sum();
-    if usable_addresses(&subnet.prefix) < (nics + hsm.addresses_in(subnet.id)) as u64 {
-        return None;
-    }
-    let mut plan = Plan::new(cx.design);
-    let id = new::hsm(&mut plan, subnet.id, &hsm.name, Some(hsm)).ok()?;
-    let added = plan.work.hsm(id)?;
-    let label = format!(
-        "Add HSM '{}' on {} beside {}",
-        added.name,
-        added.stamp,
-        cx.name(hsm.id)
-    );
-    Some((label, plan.finish_unchecked().ok()?))
 }
 
 #[cfg(test)]

@@ -14,8 +14,9 @@ pub static RULE: Rule = Rule {
     summary: "A pinned HSM private IP lies in its subnet, is not reserved by Azure, and is unique.",
     #[cfg(feature = "explanations")]
     explanation: super::Explanation {
-        checks: "Each fixed private IP of an HSM (and the management IP of a payShield HSM) lies \
-                 inside the HSM's subnet, is not one of the five addresses Azure reserves there \
+        checks: "Each fixed private IP of an HSM (for a payShield HSM: every host address of its \
+                 host NIC, and its management IP in the management subnet) lies inside that \
+                 NIC's subnet, is not one of the five addresses Azure reserves there \
                  (the first four and the last), and is used by no other HSM NIC, NVA or load \
                  balancer frontend in that subnet.",
         why: "The HSM's NIC is created with exactly the address given in the template. An \
@@ -32,22 +33,33 @@ pub static RULE: Rule = Rule {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Nic {
+    /// The first host address.
     Private,
+    /// A further host address of a payShield's host NIC: `more_host_ips[i]`.
+    MoreHost(usize),
     Management,
 }
 
 impl Nic {
-    fn label(self) -> &'static str {
+    /// Every address an HSM may pin, in order: its host addresses, then its management one.
+    fn all(hsm: &Hsm) -> impl Iterator<Item = Nic> {
+        std::iter::once(Nic::Private)
+            .chain((0..hsm.more_host_ips.len()).map(Nic::MoreHost))
+            .chain(std::iter::once(Nic::Management))
+    }
+
+    fn label(self) -> String {
         match self {
-            Nic::Private => "private IP",
-            Nic::Management => "management IP",
+            Nic::Private => "private IP".to_string(),
+            Nic::MoreHost(i) => format!("host IP #{}", i + 2),
+            Nic::Management => "management IP".to_string(),
         }
     }
 
     /// The subnet this NIC sits in: a management NIC may have a subnet of its own.
     fn subnet(self, hsm: &Hsm) -> Id {
         match self {
-            Nic::Private => hsm.subnet,
+            Nic::Private | Nic::MoreHost(_) => hsm.subnet,
             Nic::Management => hsm.management_subnet().unwrap_or(hsm.subnet),
         }
     }
@@ -55,8 +67,20 @@ impl Nic {
     fn of(self, hsm: &Hsm) -> Option<Ipv4Addr> {
         match self {
             Nic::Private => hsm.private_ip,
+            Nic::MoreHost(i) => hsm.more_host_ips.get(i).copied(),
             Nic::Management => hsm.management_ip,
         }
+    }
+
+    /// A copy of `hsm` with this address moved to `to`.
+    fn moved(self, hsm: &Hsm, to: Ipv4Addr) -> Hsm {
+        let mut moved = hsm.clone();
+        match self {
+            Nic::Private => moved.private_ip = Some(to),
+            Nic::MoreHost(i) => moved.more_host_ips[i] = to,
+            Nic::Management => moved.management_ip = Some(to),
+        }
+        moved
     }
 }
 
@@ -83,7 +107,7 @@ fn lowest_free(
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let d = cx.design;
-    let pinned = |h: &Hsm| h.private_ip.is_some() || h.management_ip.is_some();
+    let pinned = |h: &Hsm| Nic::all(h).any(|nic| nic.of(h).is_some());
     let subnets: HashSet<Id> = d
         .hsms
         .iter()
@@ -97,7 +121,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     // Every address held in those subnets: HSM NICs first (design order), then the others.
     let mut claims: HashMap<(Id, Ipv4Addr), Vec<Claim>> = HashMap::new();
     for hsm in &d.hsms {
-        for nic in [Nic::Private, Nic::Management] {
+        for nic in Nic::all(hsm) {
             if let Some(addr) = nic.of(hsm) {
                 let claim = Claim {
                     owner: hsm.id,
@@ -126,7 +150,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 
     for hsm in &d.hsms {
-        for nic in [Nic::Private, Nic::Management] {
+        for nic in Nic::all(hsm) {
             let Some(addr) = nic.of(hsm) else { continue };
             let Some((_, subnet)) = cx.index().subnet(nic.subnet(hsm)) else {
                 continue;
@@ -187,14 +211,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 elements,
             );
             if let Some(free) = free {
-                let mut moved = hsm.clone();
-                match nic {
-                    Nic::Private => moved.private_ip = Some(free),
-                    Nic::Management => moved.management_ip = Some(free),
-                }
                 finding = finding.with_fix(
                     format!("Pin the {} to {free}", nic.label()),
-                    Edit::Replace(Element::Hsm(moved)),
+                    Edit::Replace(Element::Hsm(nic.moved(hsm, free))),
                 );
             }
             out.push(finding);
@@ -320,6 +339,37 @@ mod tests {
             fixed.hsm(ids.hsm1).unwrap().management_ip,
             Some(ip("10.10.1.6"))
         );
+        assert!(findings(&fixed, "hsm-private-ip-valid").is_empty());
+    }
+
+    #[test]
+    fn every_host_address_of_a_payshield_is_checked() {
+        let (mut b, ids) = hsm_vnet();
+        let hsm = b.hsm_mut(ids.hsm1);
+        hsm.sku = PAYSHIELD_SKUS[0].to_string();
+        // Its second host address lies outside the subnet; its third is hsm2's (.5), and
+        // hsm1 comes first in the design, so hsm2 is the one reported for that address.
+        hsm.more_host_ips = vec![ip("10.10.9.9"), ip("10.10.1.5")];
+        let design = b.finish();
+        let found = findings(&design, "hsm-private-ip-valid");
+        assert_eq!(found.len(), 2, "{found:#?}");
+        let (outside, taken) = (&found[0].message, &found[1].message);
+        assert!(
+            outside.contains("'hsm1' has host IP #2 10.10.9.9") && outside.contains("outside"),
+            "{outside}"
+        );
+        assert!(
+            taken.contains("'hsm2' has private IP 10.10.1.5")
+                && taken.contains("the host IP #3 of HSM 'hsm1'"),
+            "{taken}"
+        );
+        let fixed = apply_first_fix(&design, "hsm-private-ip-valid");
+        assert_eq!(
+            fixed.hsm(ids.hsm1).unwrap().more_host_ips,
+            vec![ip("10.10.1.6"), ip("10.10.1.5")],
+            "the lowest free address, the other host address kept"
+        );
+        let fixed = apply_first_fix(&fixed, "hsm-private-ip-valid");
         assert!(findings(&fixed, "hsm-private-ip-valid").is_empty());
     }
 

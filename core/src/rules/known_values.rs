@@ -19,7 +19,9 @@ pub static RULE: Rule = Rule {
         checks: "Each HSM's stamp is stamp1 or stamp2. Each VPN gateway's SKU is one a new VPN \
                  gateway can have (Basic, VpnGw1AZ to VpnGw5AZ) and each ExpressRoute gateway's \
                  one an ExpressRoute gateway can have (ErGw1AZ, ErGw2AZ, ErGw3AZ, ErGwScale, \
-                 Standard, HighPerformance, UltraPerformance). Each subnet delegation names a \
+                 and the non-zone-redundant Standard, HighPerformance and UltraPerformance, \
+                 which Azure recommends migrating but has not retired: what it retired is the \
+                 Basic public IP they were paired with, which er-gateway-basic-ip reports). Each subnet delegation names a \
                  service subnets can be delegated to. These are errors. Each NVA's VM size is \
                  one the virtual-machine template schema lists; a size missing there is a \
                  warning, since Azure may still offer it in the region. Letter case is ignored, \
@@ -39,8 +41,7 @@ pub static RULE: Rule = Rule {
                  specification dedicatedhsm.json types stampId as a free string. VPN SKUs: \
                  vpn-gateway/about-gateway-skus.md and gateway-sku-consolidation.md. \
                  ExpressRoute SKUs: expressroute/expressroute-about-virtual-network-gateways.md \
-                 'Gateway SKUs' and the Dedicated HSM guide 'Migrate Dedicated HSM from \
-                 ExpressRoute Basic SKU'. VM sizes: Microsoft.Compute 2024-07-01 template schema, \
+                 'Gateway SKUs' and expressroute/gateway-migration.md. VM sizes: Microsoft.Compute 2024-07-01 template schema, \
                  HardwareProfile.vmSize. Delegations: the azurerm provider's \
                  subnetDelegationServiceNames.",
     },
@@ -246,6 +247,12 @@ mod tests {
         b.nva(apps, "nva1", "10.10.2.4");
         b.design.nvas[0].vm_size = "Standard_D4s_v3".into();
         assert!(findings(&b.finish(), RULE).is_empty());
+        // The legacy, non-zone-redundant ExpressRoute SKUs are not retired.
+        for legacy in ["Standard", "HighPerformance", "UltraPerformance"] {
+            let (mut b, _) = hsm_vnet();
+            b.design.gateways[0].sku = legacy.into();
+            assert!(findings(&b.finish(), RULE).is_empty(), "{legacy}");
+        }
     }
 
     #[test]

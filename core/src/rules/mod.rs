@@ -29,6 +29,7 @@ mod cloudhsm_private_endpoint;
 mod cloudhsm_region_offered;
 mod coexist_gateway_sku;
 mod cross_region_vpn;
+mod er_gateway_basic_ip;
 mod er_private_peering;
 mod firewall_default_deny;
 mod firewall_subnet;
@@ -76,6 +77,7 @@ mod payshield_no_global_peering;
 mod payshield_no_load_balancer;
 mod payshield_no_private_endpoint_vnet;
 mod payshield_one_delegated_subnet;
+mod payshield_udr_specific;
 mod payshield_vpn_active_passive;
 mod peering_limit;
 mod peering_same_region;
@@ -266,6 +268,7 @@ pub static ALL: &[&Rule] = &[
     &address_overlap_connected::RULE,
     &hsm_vnet_er_gateway::RULE,
     &hsm_er_gateway_not_onprem::RULE,
+    &er_gateway_basic_ip::RULE,
     &gateway_one_per_type::RULE,
     &gateway_subnet_name::RULE,
     &gateway_subnet_size::RULE,
@@ -309,6 +312,7 @@ pub static ALL: &[&Rule] = &[
     &payshield_vpn_active_passive::RULE,
     &payshield_no_load_balancer::RULE,
     &payshield_no_private_endpoint_vnet::RULE,
+    &payshield_udr_specific::RULE,
     &payshield_ha::RULE,
     &payshield_manager_reachable::RULE,
     &cloudhsm_private_endpoint::RULE,
@@ -414,7 +418,7 @@ mod tests {
             );
         }
         // Rules of the project beyond the catalogue.
-        let extra = ["azure-name-valid"];
+        let extra = ["azure-name-valid", "er-gateway-basic-ip"];
         for name in extra {
             assert!(rule(name).is_some(), "{name} is not registered");
             assert!(!names.contains(&name), "{name} is in the catalogue too");

@@ -1,9 +1,17 @@
 //! `payshield-ha`: payment HSMs come in pairs on two stamps in a region, and a second region
 //! holds payment HSMs for disaster recovery. (`ha-pair`, `ha-stamps` and `ha-regions` are about
 //! Luna HA groups of Dedicated HSMs and leave payment HSMs to this rule.)
+//!
+//! Fixes: a lone payment HSM gets a partner on the other stamp in its subnet (as `ha-pair`
+//! adds one), and of HSMs all on one stamp the last moves to the other. A missing second
+//! region has no fix: disaster recovery there is a whole second stack (a VNet in a region
+//! offering Payment HSM, its delegated subnet, HSMs, the application and the connectivity the
+//! customer chooses, ExpressRoute or VPN), a design decision rather than an edit to derive.
 
-use super::select::{hsms_by_region, stamp_key};
+use super::fixes::partner;
+use super::select::{hsms_by_region, other_stamp, stamp_key};
 use super::{Context, Finding, Rule, Severity};
+use crate::edit::{Edit, Element};
 use crate::model::Id;
 
 pub static RULE: Rule = Rule {
@@ -18,11 +26,13 @@ pub static RULE: Rule = Rule {
         why: "Microsoft deploys payment HSMs in stamps: a customer needs two HSMs in a region \
               from two separate stamps for high availability, and HSMs in another region for \
               disaster recovery (switching the whole application stack over). Without a high \
-              availability setup in production, Microsoft does not give S2 support. The \
+              availability setup in production, Microsoft does not give Severity A support. The \
               payShields are stateless servers: the payment application balances across them \
               itself.",
         fix: "Add a payment HSM on the other stamp in the region (same SKU, same subnet), and \
-              deploy a pair in a second region with its own application stack.",
+              deploy a pair in a second region with its own application stack. The one-click \
+              fixes add the partner (when the subnet has room) or move one HSM to the other \
+              stamp; the second region is left to you.",
         source: "Azure Payment HSM deployment scenarios (payment-hsm/deployment-scenarios.md): \
                  'High availability deployment', 'Disaster recovery deployment'.",
     },
@@ -37,7 +47,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let mut elements = ids.clone();
         elements.push(group.region);
         if ids.len() < 2 {
-            out.push(Finding::of(
+            let finding = Finding::of(
                 &RULE,
                 format!(
                     "{} is the only payment HSM in {region}: add a second one on the other \
@@ -45,20 +55,33 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     cx.name(ids[0])
                 ),
                 elements,
-            ));
+            );
+            out.push(match partner(cx, group.hsms[0]) {
+                Some((label, edit)) => finding.with_fix(label, edit),
+                None => finding,
+            });
             continue;
         }
         let first = stamp_key(&group.hsms[0].stamp);
         if group.hsms.iter().all(|h| stamp_key(&h.stamp) == first) {
-            out.push(Finding::of(
-                &RULE,
-                format!(
-                    "the {} payment HSMs in {region} all sit on {first}: one stamp failure \
-                     takes them all; put one on the other stamp",
-                    ids.len()
+            let last = group.hsms[group.hsms.len() - 1];
+            let mut moved = last.clone();
+            moved.stamp = other_stamp(&last.stamp).to_string();
+            out.push(
+                Finding::of(
+                    &RULE,
+                    format!(
+                        "the {} payment HSMs in {region} all sit on {first}: one stamp failure \
+                         takes them all; put one on the other stamp",
+                        ids.len()
+                    ),
+                    elements,
+                )
+                .with_fix(
+                    format!("Move {} to {}", cx.name(last.id), moved.stamp),
+                    Edit::Replace(Element::Hsm(moved)),
                 ),
-                elements,
-            ));
+            );
         }
     }
     if groups.len() == 1 {
@@ -96,6 +119,8 @@ mod tests {
             "{}",
             found[0].message
         );
+        let fixed = apply_first_fix(&design, "payshield-ha");
+        assert!(findings(&fixed, "payshield-ha").is_empty());
 
         let mut design = build("payment-hsm-multi-vnet", &Size::default()).unwrap();
         let gone = design.hsms[0].id;
@@ -106,6 +131,14 @@ mod tests {
             "{}",
             found[0].message
         );
+        let fixed = apply_first_fix(&design, "payshield-ha");
+        assert_eq!(fixed.hsms.len(), design.hsms.len() + 1);
+        let added = fixed.hsms.last().unwrap();
+        assert!(added.is_payment(), "the partner is a payment HSM");
+        assert!(findings(&fixed, "payshield-ha").is_empty());
+        // The second region is a design decision: no fix.
+        let design = build("payment-hsm", &Size::default()).unwrap();
+        assert!(findings(&design, "payshield-ha")[0].fix.is_none());
     }
 
     #[test]

@@ -2,11 +2,16 @@
 //! cross-region (global) peering. The flow tracer decides: its peering hop refuses to carry a
 //! packet across regions to or from a VNet holding a payment HSM's NIC, and this rule reports
 //! the clients whose traces it drops there.
+//!
+//! The fix is `peering-same-region`'s: the peering gives way to a VNet-to-VNet VPN between the
+//! two VNets (gateways added where missing), a path the sources allow ("without the use of
+//! ExpressRoute or a VPN gateway", deployment scenarios).
 
+use super::fixes::vpn_instead;
 use super::select::payment_hsms;
 use super::{Context, Finding, Rule, Severity};
 use crate::azure::regions::location_key;
-use crate::model::{Id, Protocol};
+use crate::model::{Id, Peering, Protocol};
 use crate::trace::{Endpoint, Verdict};
 
 pub static RULE: Rule = Rule {
@@ -25,7 +30,9 @@ pub static RULE: Rule = Rule {
         fix: "Serve each region's applications from that region's payment HSMs (peered in the \
               same region). Where a cross-region path is needed, use ExpressRoute or a VPN \
               gateway (VNet-to-VNet), or a firewall or NVA with SNAT, or a reverse proxy, in \
-              the payment HSM's region.",
+              the payment HSM's region. The one-click fix replaces the peering with a \
+              VNet-to-VNet VPN, adding a GatewaySubnet and a RouteBased VPN gateway \
+              (active-passive, as Payment HSM requires) where a VNet has none.",
         source: "Azure Payment HSM solution design (payment-hsm/solution-design.md), \
                  'Supported topologies': 'Connectivity to BM in a peered VNet (Cross region or \
                  global peering): No'; deployment-scenarios.md; inspect-traffic.md.",
@@ -68,14 +75,15 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 continue;
             };
             for client in far_vnet.subnets.iter().filter(|s| s.hsm_client) {
-                report(cx, p.id, client.id, hsms, out);
+                report(cx, p, client.id, hsms, out);
             }
         }
     }
 }
 
 /// Traces `client` to each payment HSM of `hsms` and reports the first drop at `peering`.
-fn report(cx: &Context, peering: Id, client: Id, hsms: &[Id], out: &mut Vec<Finding>) {
+fn report(cx: &Context, p: &Peering, client: Id, hsms: &[Id], out: &mut Vec<Finding>) {
+    let peering = p.id;
     for &hsm in hsms {
         let Some(port) = cx.index().hsm(hsm).map(|h| h.client_port()) else {
             continue;
@@ -97,7 +105,7 @@ fn report(cx: &Context, peering: Id, client: Id, hsms: &[Id], out: &mut Vec<Find
         if !at_peering {
             continue;
         }
-        out.push(Finding::of(
+        let finding = Finding::of(
             &RULE,
             format!(
                 "HSM client subnet {} is peered across regions with payment HSM {}'s VNet: \
@@ -106,7 +114,16 @@ fn report(cx: &Context, peering: Id, client: Id, hsms: &[Id], out: &mut Vec<Find
                 cx.name(hsm)
             ),
             vec![client, peering, hsm],
-        ));
+        );
+        let ends = (cx.index().vnet(p.a), cx.index().vnet(p.b));
+        let edit = match ends {
+            (Some(va), Some(vb)) => vpn_instead(cx, p, va, vb),
+            _ => None,
+        };
+        out.push(match edit {
+            Some(edit) => finding.with_fix("Replace the peering with a VNet-to-VNet VPN", edit),
+            None => finding,
+        });
         return;
     }
 }
@@ -138,6 +155,26 @@ mod tests {
             "{}",
             found[0].message
         );
+        let fixed = apply_first_fix(&design, "payshield-no-global-peering");
+        assert!(
+            fixed.peerings.iter().all(|p| p.id != id),
+            "the peering gives way"
+        );
+        for rule in [
+            "payshield-no-global-peering",
+            "peering-same-region",
+            "payshield-vpn-active-passive",
+            "cross-region-vpn",
+        ] {
+            assert!(findings(&fixed, rule).is_empty(), "{rule}");
+        }
+        let v2v = |d: &crate::model::Design| {
+            d.connections
+                .iter()
+                .filter(|c| matches!(c.kind, crate::model::ConnectionKind::VnetToVnet { .. }))
+                .count()
+        };
+        assert_eq!(v2v(&fixed), v2v(&design) + 1, "a VNet-to-VNet link instead");
     }
 
     #[test]

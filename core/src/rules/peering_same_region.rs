@@ -1,13 +1,12 @@
 //! `peering-same-region`: a peering that touches an HSM VNet joins VNets of the same region
-//! (global VNet peering is not supported with Dedicated HSM).
+//! (global VNet peering is supported neither with Dedicated HSM nor with Payment HSM; the
+//! message names the service of the HSMs at the peering's ends).
 
-use super::fixes::{add_gateway, enlarged, planned, route_based};
-use super::select::{gateway_subnet_of, hsm_vnets, vpn_gateway_in};
+use super::fixes::vpn_instead;
+use super::select::hsm_vnets;
+use super::wording::services;
 use super::{Context, Finding, Rule, Severity};
 use crate::azure::regions::location_key;
-use crate::draw::new;
-use crate::edit::{Edit, Element};
-use crate::model::{ConnectionKind, GatewayKind, Peering, Vnet, VpnType};
 
 /// Whether two Azure locations are the same, ignoring case and spaces ("West Europe" =
 /// "westeurope").
@@ -25,15 +24,19 @@ pub static RULE: Rule = Rule {
                  the same Azure location.",
         why: "Global (cross-region) VNet peering is not supported with Dedicated HSM: the subnet \
               delegation rules it out, so traffic from another region never reaches the HSMs \
-              over such a peering. Regions are joined with VPN gateways instead.",
+              over such a peering. Azure Payment HSM does not support it either: a VM in one \
+              region cannot reach a payment HSM in another without ExpressRoute or a VPN \
+              gateway. Regions are joined with VPN gateways instead.",
         fix: "Remove the peering and join the two VNets with a VNet-to-VNet VPN: each VNet gets a \
               GatewaySubnet (/27, first free place) when missing and a RouteBased VPN gateway \
               (VpnGw2AZ) when it has none, and a VNet-to-VNet connection links the two gateways. \
               Where a VPN gateway is added, a GatewaySubnet smaller than /27 grows to /27 and a \
               Basic ExpressRoute gateway beside it becomes Standard, as coexistence requires. \
               Alternatively connect the regions over ExpressRoute.",
-        source: "Networking considerations, the note under 'Cross region HA using VPN gateway', \
-                 'Networking Restrictions' and 'Alternative to using Global VNET Peering'.",
+        source: "Dedicated HSM networking considerations, the note under 'Cross region HA using \
+                 VPN gateway', 'Networking Restrictions' and 'Alternative to using Global VNET \
+                 Peering'. Payment HSM solution design, 'Supported topologies' (peered VNet, \
+                 cross region or global peering: No), and deployment scenarios.",
     },
     check,
 };
@@ -56,14 +59,18 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if same_location(la, lb) {
             continue;
         }
+        let hsms = [p.a, p.b]
+            .into_iter()
+            .flat_map(|v| cx.index().hsms_of(v).iter().copied());
         let finding = Finding::of(
             &RULE,
             format!(
                 "peering {} joins {} ({la}) and {} ({lb}); global VNet peering is not supported \
-                 with Dedicated HSM: connect the regions with a VNet-to-VNet VPN instead",
+                 with {}: connect the regions with a VNet-to-VNet VPN instead",
                 cx.name(p.id),
                 cx.name(va.id),
-                cx.name(vb.id)
+                cx.name(vb.id),
+                services(cx, hsms),
             ),
             vec![p.id, va.id, vb.id],
         );
@@ -72,55 +79,6 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             None => finding,
         });
     }
-}
-
-/// Removes the peering and links the two VNets by VPN gateways, adding what is missing.
-fn vpn_instead(cx: &Context, p: &Peering, va: &Vnet, vb: &Vnet) -> Option<Edit> {
-    planned(cx.design, |plan| {
-        plan.push(Edit::Remove(p.id))?;
-        let mut ends = Vec::new();
-        for vnet in [va, vb] {
-            if let Some(g) = vpn_gateway_in(cx, vnet.id) {
-                if g.vpn_type != Some(VpnType::RouteBased) {
-                    plan.push(Edit::Replace(Element::Gateway(route_based(g))))?;
-                }
-                ends.push(g.id);
-                continue;
-            }
-            // A VPN gateway beside an ExpressRoute one needs a /27 and a non-Basic SKU.
-            if let Some(s) = gateway_subnet_of(vnet) {
-                if let Some(prefix) = enlarged(vnet, s, 27) {
-                    let mut s = s.clone();
-                    s.prefix = prefix;
-                    plan.push(Edit::Replace(Element::Subnet {
-                        vnet: vnet.id,
-                        subnet: s,
-                    }))?;
-                }
-            }
-            for id in cx.index().gateways_of(vnet.id) {
-                if let Some(er) = cx.index().gateway(*id) {
-                    if er.kind == GatewayKind::ExpressRoute && er.sku.eq_ignore_ascii_case("Basic")
-                    {
-                        let mut standard = er.clone();
-                        standard.sku = "Standard".to_string();
-                        plan.push(Edit::Replace(Element::Gateway(standard)))?;
-                    }
-                }
-            }
-            ends.push(add_gateway(plan, vnet, GatewayKind::Vpn)?);
-        }
-        let (a, b) = (ends[0], ends[1]);
-        let linked = cx.design.connections.iter().any(|c| {
-            matches!(c.kind, ConnectionKind::VnetToVnet { a: x, b: y } if (x, y) == (a, b) || (x, y) == (b, a))
-        });
-        if !linked {
-            let id = plan.id();
-            let connection = new::connection(&plan.work, id, ConnectionKind::VnetToVnet { a, b });
-            plan.push(Edit::Add(connection))?;
-        }
-        Ok(())
-    })
 }
 
 #[cfg(test)]
@@ -286,6 +244,47 @@ mod tests {
         let design = b.finish();
         assert_eq!(findings(&design, RULE).len(), 1);
         assert_clean_after_fix(&design);
+    }
+
+    #[test]
+    fn the_message_names_the_service_of_the_hsms() {
+        use crate::azure::offered::PAYSHIELD_SKUS;
+        let (b, ..) = peered_with("northeurope");
+        let found = findings(&b.finish(), RULE);
+        assert!(
+            found[0]
+                .message
+                .contains("not supported with Dedicated HSM:"),
+            "{}",
+            found[0].message
+        );
+
+        let (mut b, ..) = peered_with("northeurope");
+        for h in &mut b.design.hsms {
+            h.sku = PAYSHIELD_SKUS[0].to_string();
+        }
+        let found = findings(&b.finish(), RULE);
+        assert!(
+            found[0].message.contains("not supported with Payment HSM:"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            !found[0].message.contains("Dedicated"),
+            "{}",
+            found[0].message
+        );
+
+        let (mut b, ..) = peered_with("northeurope");
+        b.design.hsms[0].sku = PAYSHIELD_SKUS[0].to_string();
+        let found = findings(&b.finish(), RULE);
+        assert!(
+            found[0]
+                .message
+                .contains("not supported with Dedicated HSM and Payment HSM:"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]

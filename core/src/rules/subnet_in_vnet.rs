@@ -135,6 +135,9 @@ mod tests {
         b.subnet_mut(ids.hsm_subnet).prefix = net("10.11.1.0/28");
         b.hsm_mut(ids.hsm1).private_ip = Some(ip("10.11.1.4"));
         b.hsm_mut(ids.hsm2).private_ip = Some(ip("10.11.1.9"));
+        // A payShield's further host address moves with the subnet too.
+        b.hsm_mut(ids.hsm2).sku = crate::azure::offered::PAYSHIELD_SKUS[0].into();
+        b.hsm_mut(ids.hsm2).more_host_ips = vec![ip("10.11.1.10")];
         let design = b.finish();
         let found = findings(&design, "subnet-in-vnet");
         assert_eq!(found.len(), 1);
@@ -160,6 +163,10 @@ mod tests {
         assert_eq!(
             fixed.hsm(ids.hsm2).unwrap().private_ip,
             Some(ip("10.10.0.9"))
+        );
+        assert_eq!(
+            fixed.hsm(ids.hsm2).unwrap().more_host_ips,
+            vec![ip("10.10.0.10")]
         );
         assert!(findings(&fixed, "subnet-overlap").is_empty());
         assert!(findings(&fixed, "hsm-private-ip-valid").is_empty());

@@ -4,6 +4,7 @@
 //! Shared so that every rule that names several elements words the list the same way.
 
 use super::Context;
+use crate::azure::regions::HsmService;
 use crate::model::Id;
 
 /// "a", "a and b", "a, b and c"; empty for no items.
@@ -45,5 +46,25 @@ pub(super) fn client_ports(cx: &Context) -> String {
             let each: Vec<String> = many.iter().map(u16::to_string).collect();
             format!("TCP {}", natural_list(&each).replace(" and ", " or "))
         }
+    }
+}
+
+/// The HSM services of `hsms` as a message names them: "Dedicated HSM", "Payment HSM", or both
+/// joined by `and`; Dedicated HSM when there is none. So that a rule shared by the services
+/// never says "Dedicated HSM" of a design holding only payShields.
+pub(super) fn services(cx: &Context, hsms: impl IntoIterator<Item = Id>) -> String {
+    let (mut dedicated, mut payment) = (false, false);
+    for hsm in hsms.into_iter().filter_map(|id| cx.index().hsm(id)) {
+        if hsm.is_payment() {
+            payment = true;
+        } else {
+            dedicated = true;
+        }
+    }
+    let (d, p) = (HsmService::Dedicated.label(), HsmService::Payment.label());
+    match (dedicated, payment) {
+        (false, true) => p.to_string(),
+        (true, true) => format!("{d} and {p}"),
+        _ => d.to_string(),
     }
 }

@@ -743,6 +743,37 @@ fn every_preset_is_valid_bicep_equivalent_to_its_arm_template() {
     }
 }
 
+/// What no preset has: active-active VPN gateways (a second IP configuration and public IP
+/// each), Basic public IPs and ExpressRoute FastPath; the Bicep still parses and matches the
+/// ARM template.
+#[test]
+fn active_active_basic_ips_and_fastpath_are_equivalent_bicep() {
+    use crate::model::{ConnectionKind, GatewayKind, PublicIpSku};
+    for name in ["cross-region-ha", "hub-nva-proxy"] {
+        let mut design = preset(name, None);
+        for g in &mut design.gateways {
+            match g.kind {
+                GatewayKind::Vpn => g.active_active = true,
+                GatewayKind::ExpressRoute => g.public_ip_sku = PublicIpSku::Basic,
+            }
+        }
+        for c in &mut design.connections {
+            c.fastpath = matches!(c.kind, ConnectionKind::ExpressRoute { .. });
+        }
+        let checked = assert_equivalent(&design, &Options::default());
+        let text = serde_json::to_string(&checked.resources).unwrap();
+        for needle in [r#""activeActive":true"#, r#""name":"Basic""#] {
+            assert!(
+                name != "cross-region-ha" || text.contains(needle),
+                "{name}: {needle}"
+            );
+        }
+        if name == "hub-nva-proxy" {
+            assert!(text.contains(r#""expressRouteGatewayBypass":true"#));
+        }
+    }
+}
+
 const NASTY: &str = "it's a \\ back\\slash ${evil} $x {y} '' \\' \\${x}\nnew line\r\ttab \"dq\" \
                      <script>alert('x')</script> ünïcødé 🔐 \u{7} end\\";
 
