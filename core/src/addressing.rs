@@ -5,51 +5,64 @@
 use crate::azure::addresses::{RESERVED_AT_END, RESERVED_AT_START, RESERVED_PER_SUBNET};
 use crate::model::{Design, Firewall, Id, Subnet, Vnet};
 use ipnet::Ipv4Net;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::net::Ipv4Addr;
+
+/// Every address a device holds, with the subnet it holds it in: HSM NICs, NVAs, load balancer
+/// frontends and private endpoints with a static address. (Azure Firewall's address follows
+/// from its subnet's prefix: see [`addresses_in_use`].)
+fn held_addresses(design: &Design) -> impl Iterator<Item = (Id, Ipv4Addr)> + '_ {
+    let hsms = design.hsms.iter().flat_map(|h| {
+        let host = h.host_ips().map(move |a| (h.subnet, a));
+        let management = h.management_subnet().zip(h.management_ip);
+        host.chain(management)
+    });
+    let nvas = design
+        .nvas
+        .iter()
+        .filter_map(|n| Some((n.subnet, n.private_ip?)));
+    let frontends = design
+        .load_balancers
+        .iter()
+        .filter_map(|l| Some((l.subnet, l.frontend_ip?)));
+    let endpoints = design
+        .private_endpoints
+        .iter()
+        .flat_map(|e| e.static_addresses().map(move |a| (e.subnet, a)));
+    hsms.chain(nvas).chain(frontends).chain(endpoints)
+}
 
 /// Addresses the devices of a subnet use: HSM NICs, NVAs, load balancer frontends, private
 /// endpoints with a static address, and the first usable address, which Azure Firewall takes.
 pub fn addresses_in_use(design: &Design, subnet: &Subnet) -> Vec<Ipv4Addr> {
-    let mut taken: Vec<Ipv4Addr> = Vec::new();
-    for h in &design.hsms {
-        if h.subnet == subnet.id {
-            taken.extend(h.host_ips());
-        }
-        if h.management_subnet() == Some(subnet.id) {
-            taken.extend(h.management_ip);
+    addresses_in_use_of(design, &[subnet])
+        .remove(&subnet.id)
+        .unwrap_or_default()
+}
+
+/// [`addresses_in_use`] of several subnets, in one pass over the design's devices.
+pub fn addresses_in_use_of(design: &Design, subnets: &[&Subnet]) -> FxHashMap<Id, Vec<Ipv4Addr>> {
+    let mut taken: FxHashMap<Id, Vec<Ipv4Addr>> =
+        subnets.iter().map(|s| (s.id, Vec::new())).collect();
+    for (subnet, address) in held_addresses(design) {
+        if let Some(list) = taken.get_mut(&subnet) {
+            list.push(address);
         }
     }
-    taken.extend(
-        design
-            .nvas
-            .iter()
-            .filter(|n| n.subnet == subnet.id)
-            .filter_map(|n| n.private_ip),
-    );
-    taken.extend(
-        design
-            .load_balancers
-            .iter()
-            .filter(|l| l.subnet == subnet.id)
-            .filter_map(|l| l.frontend_ip),
-    );
-    taken.extend(
-        design
-            .private_endpoints
-            .iter()
-            .filter(|e| e.subnet == subnet.id)
-            .flat_map(|e| e.static_addresses()),
-    );
-    if design.firewalls.iter().any(|f| f.subnet == subnet.id) {
-        taken.push(first_usable(&subnet.prefix));
+    let firewalled: FxHashSet<Id> = design.firewalls.iter().map(|f| f.subnet).collect();
+    for s in subnets {
+        if firewalled.contains(&s.id) {
+            if let Some(list) = taken.get_mut(&s.id) {
+                list.push(first_usable(&s.prefix));
+            }
+        }
     }
     taken
 }
 
 /// The addresses of a subnet that Azure does not reserve and no device uses, lowest first.
 pub fn free_addresses(design: &Design, subnet: &Subnet) -> impl Iterator<Item = Ipv4Addr> {
-    let taken = addresses_in_use(design, subnet);
+    let taken: FxHashSet<Ipv4Addr> = addresses_in_use(design, subnet).into_iter().collect();
     let prefix = subnet.prefix.trunc();
     (u32::from(first_usable(&prefix))..u32::from(prefix.broadcast()))
         .map(Ipv4Addr::from)
@@ -65,25 +78,47 @@ pub fn free_run(design: &Design, subnet: &Subnet, n: usize) -> Option<Ipv4Addr> 
 
 /// The first of `n` consecutive usable addresses of `subnet` not in `taken`.
 pub fn first_free_run(subnet: &Subnet, taken: &[Ipv4Addr], n: usize) -> Option<Ipv4Addr> {
-    let prefix = subnet.prefix.trunc();
-    let (start, end) = (
-        u32::from(first_usable(&prefix)),
-        u32::from(prefix.broadcast()),
-    );
-    // Each taken address ends at most one run: the search stops within (taken + 1) × n steps.
-    let taken: FxHashSet<Ipv4Addr> = taken.iter().copied().collect();
-    let mut run = 0;
-    for a in start..end {
-        if taken.contains(&Ipv4Addr::from(a)) {
-            run = 0;
-            continue;
-        }
-        run += 1;
-        if run == n {
-            return Some(Ipv4Addr::from(a + 1 - n as u32));
+    FreeRuns::new(subnet, taken).take(n)
+}
+
+/// Runs of free addresses of one subnet handed out in turn, lowest first, as Azure assigns
+/// dynamic addresses. The search goes on from where the last run ended, so handing out `k`
+/// runs of the same length costs one sweep of the subnet, not `k`: a gap that was too short
+/// for a run stays too short as addresses are taken.
+pub struct FreeRuns {
+    taken: FxHashSet<u32>,
+    next: u32,
+    end: u32,
+}
+
+impl FreeRuns {
+    pub fn new(subnet: &Subnet, taken: &[Ipv4Addr]) -> Self {
+        let prefix = subnet.prefix.trunc();
+        FreeRuns {
+            taken: taken.iter().map(|a| u32::from(*a)).collect(),
+            next: u32::from(first_usable(&prefix)),
+            end: u32::from(prefix.broadcast()),
         }
     }
-    None
+
+    /// The first of the next `n` consecutive free addresses, now taken; none when the subnet
+    /// has no such run left.
+    pub fn take(&mut self, n: usize) -> Option<Ipv4Addr> {
+        let mut run = 0;
+        while self.next < self.end {
+            let a = self.next;
+            self.next += 1;
+            if self.taken.contains(&a) {
+                run = 0;
+                continue;
+            }
+            run += 1;
+            if run == n {
+                return Some(Ipv4Addr::from(a + 1 - n as u32));
+            }
+        }
+        None
+    }
 }
 
 /// Addresses Azure lets resources use in a subnet of this prefix (0 when too small).
@@ -499,6 +534,21 @@ mod tests {
                 .ok()?
                 .find(|candidate| !taken.iter().any(|t| overlaps(t, candidate)))
         })
+    }
+
+    #[test]
+    fn free_runs_are_handed_out_in_turn_past_gaps_too_short() {
+        let subnet = Subnet::new(Id(1), "s".into(), net("10.0.0.0/28"));
+        // Usable: .4 to .14; .6 is taken, so .4–.5 is too short for three.
+        let taken = [Ipv4Addr::new(10, 0, 0, 6)];
+        let mut runs = FreeRuns::new(&subnet, &taken);
+        assert_eq!(runs.take(3), Some(Ipv4Addr::new(10, 0, 0, 7)));
+        assert_eq!(runs.take(3), Some(Ipv4Addr::new(10, 0, 0, 10)));
+        assert_eq!(runs.take(3), None, ".13–.14 is too short");
+        assert_eq!(
+            first_free_run(&subnet, &taken, 2),
+            Some(Ipv4Addr::new(10, 0, 0, 4))
+        );
     }
 
     #[test]

@@ -9,8 +9,9 @@
 
 use hsmnet_core::model::builder::{net, nsg_rule, route};
 use hsmnet_core::model::{
-    Access, Connection, ConnectionKind, Design, Direction, Gateway, Id, LoadBalancer, NextHop,
-    OnPremSite, Peering, PeeringSide, Protocol, Region, Subnet, Vnet,
+    Access, CloudHsmCluster, Connection, ConnectionKind, Design, Direction, Gateway, Id,
+    LoadBalancer, NextHop, OnPremSite, Peering, PeeringSide, PrivateEndpoint, Protocol, Region,
+    Subnet, Vnet,
 };
 use hsmnet_core::presets::{self, Size};
 use ipnet::Ipv4Net;
@@ -66,6 +67,10 @@ pub const ALL: &[Shape] = &[
     Shape {
         name: "cheapest-hsms",
         build: cheapest_hsms,
+    },
+    Shape {
+        name: "dynamic-endpoints",
+        build: dynamic_endpoints,
     },
 ];
 
@@ -327,6 +332,48 @@ pub fn cheapest_hsms(n: usize) -> Design {
         };
         d.hsms.push(h);
     }
+    d
+}
+
+/// A Cloud HSM cluster and `n/2` private endpoints to it without a pinned address, whose
+/// addresses Azure would assign: half in one wide subnet (each takes the run after the last),
+/// half one per small subnet (each subnet's used addresses gathered).
+pub fn dynamic_endpoints(n: usize) -> Design {
+    let mut d = hub(1);
+    let region = d.regions[0].id;
+    let mut ids = next_id(&d)..;
+    let mut id = || Id(ids.next().expect("ids left"));
+    let cluster = id();
+    d.cloud_hsm_clusters
+        .push(CloudHsmCluster::new(cluster, "chsm".into(), region));
+    let mut vnet = Vnet::new(id(), "endpoints".into(), region, vec![net("172.16.0.0/12")]);
+    let wide = id();
+    vnet.subnets
+        .push(Subnet::new(wide, "wide".into(), net("172.16.0.0/14")));
+    let small = n / 4;
+    let base = u32::from(Ipv4Addr::new(172, 20, 0, 0));
+    for k in 0..small {
+        let prefix = Ipv4Net::new(Ipv4Addr::from(base + 16 * k as u32), 28).expect("a /28");
+        let s = Subnet::new(id(), format!("pe{k}"), prefix);
+        d.private_endpoints.push(PrivateEndpoint::new(
+            id(),
+            format!("pe-small-{k}"),
+            s.id,
+            cluster,
+            None,
+        ));
+        vnet.subnets.push(s);
+    }
+    for k in 0..n / 2 - small {
+        d.private_endpoints.push(PrivateEndpoint::new(
+            id(),
+            format!("pe-wide-{k}"),
+            wide,
+            cluster,
+            None,
+        ));
+    }
+    d.vnets.push(vnet);
     d
 }
 

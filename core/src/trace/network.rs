@@ -13,14 +13,14 @@ use super::routes::{
     best_of, in_virtual_network, push_default_routes, EffectiveRoute, NextHopType, RouteSet,
     RouteSource, RouteState, VnetScope,
 };
-use crate::addressing::{addresses_in_use, first_free_run, first_usable};
+use crate::addressing::{addresses_in_use_of, first_usable, FreeRuns};
 use crate::azure::cloud_hsm;
 use crate::model::{
     node_addresses, ConnectionKind, Design, Firewall, Gateway, Hsm, Id, Index, LoadBalancer,
     NextHop, Nsg, Nva, Peering, RouteTable, Subnet, Vnet,
 };
 use ipnet::Ipv4Net;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::{OnceCell, RefCell};
 use std::net::Ipv4Addr;
 
@@ -44,25 +44,50 @@ pub enum Device {
 }
 
 /// The address of each private endpoint's first node: its static one, else the first of a run
-/// of free addresses of its subnet (one per node), as Azure assigns dynamic ones (the used
-/// addresses are gathered once per subnet that holds a dynamic endpoint).
+/// of free addresses of its subnet (one per node), as Azure assigns dynamic ones. The used
+/// addresses of every subnet holding a dynamic endpoint are gathered in one pass, and each
+/// subnet's runs are handed out in one sweep.
 fn endpoint_addresses(design: &Design, index: &Index) -> HashMap<Id, Ipv4Addr> {
     let mut out =
         HashMap::with_capacity_and_hasher(design.private_endpoints.len(), Default::default());
-    let mut taken: HashMap<Id, Vec<Ipv4Addr>> = HashMap::default();
+    let mut dynamic_subnets = Vec::new();
+    let mut seen = HashSet::default();
     for e in &design.private_endpoints {
-        if let Some(ip) = e.private_ip {
-            out.insert(e.id, ip);
-            continue;
+        match e.private_ip {
+            Some(ip) => {
+                out.insert(e.id, ip);
+            }
+            None => {
+                if let Some((_, subnet)) = index.subnet(e.subnet) {
+                    if seen.insert(subnet.id) {
+                        dynamic_subnets.push(subnet);
+                    }
+                }
+            }
         }
-        let Some((_, subnet)) = index.subnet(e.subnet) else {
-            continue;
-        };
-        let used = taken
-            .entry(subnet.id)
-            .or_insert_with(|| addresses_in_use(design, subnet));
-        if let Some(ip) = first_free_run(subnet, used, cloud_hsm::NODES.len()) {
-            used.extend(node_addresses(ip));
+    }
+    if dynamic_subnets.is_empty() {
+        return out;
+    }
+    let used = addresses_in_use_of(design, &dynamic_subnets);
+    let mut runs: HashMap<Id, FreeRuns> = dynamic_subnets
+        .iter()
+        .map(|s| {
+            (
+                s.id,
+                FreeRuns::new(s, used.get(&s.id).map_or(&[], Vec::as_slice)),
+            )
+        })
+        .collect();
+    for e in design
+        .private_endpoints
+        .iter()
+        .filter(|e| e.private_ip.is_none())
+    {
+        if let Some(ip) = runs
+            .get_mut(&e.subnet)
+            .and_then(|r| r.take(cloud_hsm::NODES.len()))
+        {
             out.insert(e.id, ip);
         }
     }
