@@ -49,7 +49,6 @@ use rename::RenameBox;
 use selection::{
     all_added, bounds_of, kind_of, last_added, named, outermost, selected_container, toggle,
 };
-pub(crate) use symbol::glyph;
 use symbol::SymbolMark;
 use trace_path::TracePath;
 use wasm_bindgen::closure::Closure;

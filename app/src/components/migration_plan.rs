@@ -6,17 +6,15 @@
 //! steps the network cannot show, each with its source. "Open the target design" replaces
 //! the design with the target as one undo step.
 
-use super::diagram::{glyph, retire_tag, short, RETIRE_TAG_W};
 use super::gallery::modal_while;
-use crate::checker;
-use crate::scene::{Scene, Symbol};
+use crate::scene::Scene;
 use crate::state::Studio;
+use crate::{checker, files, image};
 use hsmnet_core::migrate::Change;
 use hsmnet_core::service::{Answer, Planned, Request};
 use hsmnet_core::{document, Design, Id};
 use leptos::html::Dialog;
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 /// The plan shown, handed down by context: the toolbar asks for it, the dialog shows it while
 /// it is `Some`.
@@ -114,9 +112,7 @@ fn plan_view(
     open_target: impl Fn(leptos::ev::MouseEvent) + Clone + 'static,
 ) -> impl IntoView {
     let diff = &s.plan.diff;
-    let marks =
-        |target: bool| -> HashMap<Id, Change> { diff.highlights(target).into_iter().collect() };
-    let (source_marks, target_marks) = (marks(false), marks(true));
+    let (source_marks, target_marks) = (diff.highlights(false), diff.highlights(true));
     let source_label = format!(
         "The design now: {} changed and {} retirable elements highlighted",
         count(&source_marks, Change::Changed),
@@ -128,8 +124,8 @@ fn plan_view(
         count(&target_marks, Change::Changed),
         count(&target_marks, Change::Retirable)
     );
-    let source_picture = picture(&Scene::of(&s.source), &source_marks, source_label);
-    let target_picture = picture(&Scene::of(&s.target), &target_marks, target_label);
+    let source_picture = picture(&s.source, &source_marks, source_label);
+    let target_picture = picture(&s.target, &target_marks, target_label);
     let radio = move |value: Sides, id: &'static str, text: &'static str| {
         view! {
             <input type="radio" name="plan-sides" id=id
@@ -254,96 +250,26 @@ fn plan_view(
     }
 }
 
-fn count(marks: &HashMap<Id, Change>, change: Change) -> usize {
-    marks.values().filter(|c| **c == change).count()
+fn count(marks: &[(Id, Change)], change: Change) -> usize {
+    marks.iter().filter(|(_, c)| *c == change).count()
 }
 
-/// The class a highlight gives an element.
-fn mark_class(marks: &HashMap<Id, Change>, id: Id) -> &'static str {
-    match marks.get(&id) {
-        Some(Change::Added) => " mark-added",
-        Some(Change::Changed) => " mark-changed",
-        Some(Change::Retirable) => " mark-retirable",
-        None => "",
-    }
-}
-
-/// A still drawing of `scene`, fitted to its box, with the highlights of `marks`.
-fn picture(scene: &Scene, marks: &HashMap<Id, Change>, label: String) -> impl IntoView {
-    let b = scene.bounds;
-    let view_box = format!("{:.0} {:.0} {:.0} {:.0}", b.x, b.y, b.w, b.h);
-    let areas = scene
-        .regions
-        .iter()
-        .chain(&scene.vnets)
-        .chain(&scene.subnets)
-        .map(|a| {
-            let r = a.rect;
-            let class = format!("area {}{}", a.kind.class(), mark_class(marks, a.id));
-            let tag = (marks.get(&a.id) == Some(&Change::Retirable))
-                .then(|| retire_tag(r.x + r.w - RETIRE_TAG_W - 4.0, r.y + r.h - 16.0));
-            let (_, name_y, max, _) = a.kind.title();
-            view! {
-                <g class=class>
-                    <rect x=r.x y=r.y width=r.w height=r.h rx="6"/>
-                    <text class="area-name" x=r.x + 8.0 y=r.y + name_y>{short(&a.name, max)}</text>
-                    {tag}
-                </g>
-            }
-        })
-        .collect_view();
-    let links = scene
-        .links
-        .iter()
-        .map(|l| {
-            let class = format!("link {}", l.kind.class());
-            view! { <g class=class><path class="line" d=l.path()/></g> }
-        })
-        .collect_view();
-    let badges = scene
-        .badges
-        .iter()
-        .map(|b| {
-            let kind = match b.kind {
-                crate::scene::BadgeKind::Nsg => "nsg",
-                crate::scene::BadgeKind::RouteTable => "route-table",
-            };
-            let class = format!("badge {kind}{}", mark_class(marks, b.id));
-            let transform = format!("translate({:.1} {:.1})", b.at.x, b.at.y);
-            view! {
-                <g class=class transform=transform>
-                    <rect x="-14" y="-7.5" width="28" height="15" rx="7.5"/>
-                </g>
-            }
-        })
-        .collect_view();
-    let symbols = scene
-        .symbols
-        .iter()
-        .map(|s| symbol(s, marks))
-        .collect_view();
-    view! {
-        <svg class="plan-picture" viewBox=view_box role="img" aria-label=label>
-            {areas}
-            {links}
-            {badges}
-            {symbols}
-        </svg>
-    }
-}
-
-fn symbol(s: &Symbol, marks: &HashMap<Id, Change>) -> impl IntoView {
-    let mark = marks.get(&s.id).copied();
-    let class = format!("symbol {}{}", s.kind.class(), mark_class(marks, s.id));
-    let transform = format!("translate({:.1} {:.1})", s.at.x, s.at.y);
-    view! {
-        <g class=class transform=transform>
-            {glyph(s.kind)}
-            {mark.map(|_| view! { <circle class="mark-ring" r="18"/> })}
-            {(mark == Some(Change::Retirable)).then(|| retire_tag(-RETIRE_TAG_W / 2.0, -31.0))}
-            <text class="symbol-name" y=s.label_y() text-anchor="middle">
-                {short(&s.name, s.label_chars)}
-            </text>
-        </g>
-    }
+/// A still drawing of `design` with the highlights of `marks`: the SVG image the downloads
+/// make (`image::svg`, already in the page), shown as an image, with `label` as its text.
+fn picture(design: &Design, marks: &[(Id, Change)], label: String) -> impl IntoView {
+    let scene = Scene::of(design);
+    let style = files::light_style_rules();
+    let font = files::canvas_font();
+    let look = image::Look {
+        style: &style,
+        font: &font,
+        marks: &Default::default(),
+        highlights: marks,
+    };
+    let svg = image::svg(&scene, &look);
+    let src = format!(
+        "data:image/svg+xml;charset=utf-8,{}",
+        js_sys::encode_uri_component(&svg)
+    );
+    view! { <img class="plan-picture" src=src alt=label/> }
 }

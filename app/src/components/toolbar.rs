@@ -87,6 +87,7 @@ pub fn Toolbar() -> impl IntoView {
         };
         studio.scene.with_untracked(|scene| {
             let look = image::Look {
+                highlights: &[],
                 style: &style,
                 font: &font,
                 marks: &marks,
