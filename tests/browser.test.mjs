@@ -23,6 +23,7 @@ import "./suites/layout.mjs";
 import "./suites/trace.mjs";
 import "./suites/fixes.mjs";
 import "./suites/payment.mjs";
+import "./suites/migration.mjs";
 import "./suites/performance.mjs";
 import "./suites/images.mjs";
 

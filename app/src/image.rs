@@ -9,8 +9,11 @@
 //! XML whatever a design's names hold. `files.rs` gathers the style rules and the font stack
 //! from the page and turns the document into a PNG.
 
-use crate::scene::{mark_spot, Area, AreaKind, Badge, BadgeKind, Link, Part, Scene, Symbol, Trunk};
+use crate::scene::{
+    mark_spot, Area, AreaKind, Badge, BadgeKind, Link, Part, Scene, Shape, Symbol, Trunk,
+};
 use crate::xml::Writer;
+use hsmnet_core::migrate::Change;
 use hsmnet_core::model::Point;
 use hsmnet_core::{Id, Severity};
 use std::collections::BTreeMap;
@@ -24,6 +27,9 @@ pub struct Look<'a> {
     /// The findings marks to draw: the worst severity on each element and how many findings
     /// it has. Empty: none.
     pub marks: &'a BTreeMap<Id, (Severity, usize)>,
+    /// What a migration plan changes, outlined by kind (`migrate::Diff::highlights`). Empty:
+    /// nothing.
+    pub highlights: &'a [(Id, Change)],
 }
 
 /// The image's size in pixels at one pixel per canvas unit: the scene's bounds.
@@ -100,6 +106,11 @@ pub fn svg(scene: &Scene, look: &Look) -> String {
     });
     if !look.marks.is_empty() {
         layer(&mut out, "overlay", |out| marks(out, scene, look.marks));
+    }
+    if !look.highlights.is_empty() {
+        layer(&mut out, "highlights", |out| {
+            highlights(out, scene, look.highlights)
+        });
     }
     out.end("g");
     out.end("svg");
@@ -359,6 +370,47 @@ fn glyph_part(out: &mut Writer, part: &Part) {
     }
 }
 
+/// The outline of each highlighted element, its class the kind of change (`highlight added`).
+fn highlights(out: &mut Writer, scene: &Scene, changes: &[(Id, Change)]) {
+    for (id, change) in changes {
+        let class = attr("class", format!("highlight {}", change.label()));
+        match scene.shape_of(*id) {
+            Some(Shape::Area(r)) => out.empty(
+                "rect",
+                &[
+                    class,
+                    attr("x", number(r.x - 2.0)),
+                    attr("y", number(r.y - 2.0)),
+                    attr("width", number(r.w + 4.0)),
+                    attr("height", number(r.h + 4.0)),
+                    attr("rx", "6"),
+                ],
+            ),
+            Some(Shape::Symbol(p)) => out.empty(
+                "circle",
+                &[
+                    class,
+                    attr("cx", number(p.x)),
+                    attr("cy", number(p.y)),
+                    attr("r", "18"),
+                ],
+            ),
+            Some(Shape::Badge(p)) => out.empty(
+                "rect",
+                &[
+                    class,
+                    attr("x", number(p.x - 17.0)),
+                    attr("y", number(p.y - 10.5)),
+                    attr("width", "34"),
+                    attr("height", "21"),
+                    attr("rx", "10.5"),
+                ],
+            ),
+            Some(Shape::Link(_)) | None => {}
+        }
+    }
+}
+
 /// The findings marks, as the canvas's overlay draws them.
 fn marks(out: &mut Writer, scene: &Scene, worst: &BTreeMap<Id, (Severity, usize)>) {
     for (id, (severity, count)) in worst {
@@ -402,6 +454,7 @@ mod tests {
         svg(
             scene,
             &Look {
+                highlights: &[],
                 style: STYLE,
                 font: FONT,
                 marks,

@@ -75,6 +75,8 @@ pub struct Area {
     pub rect: Rect,
     /// Subnets only: delegated to Dedicated HSM.
     pub hsm_delegated: bool,
+    /// Marked retirable by a migration plan (`Design::retirable`).
+    pub retirable: bool,
 }
 
 /// What a device or site symbol looks like.
@@ -147,6 +149,8 @@ pub struct Symbol {
     /// Whether the name drops a line lower: every other one in a crowded row, so that
     /// neighbours' names do not run together.
     pub label_dropped: bool,
+    /// Marked retirable by a migration plan (`Design::retirable`).
+    pub retirable: bool,
 }
 
 /// How much lower a dropped name is drawn.
@@ -175,6 +179,8 @@ pub struct Badge {
     /// How many rules or routes it holds.
     pub entries: usize,
     pub at: Point,
+    /// Marked retirable by a migration plan (`Design::retirable`).
+    pub retirable: bool,
 }
 
 /// How a link is drawn.
@@ -185,6 +191,10 @@ pub enum LinkKind {
     Vpn,
     /// A gateway's connection to a circuit, and the circuit's own line to its site.
     ExpressRoute,
+    /// A private endpoint's line to the Cloud HSM cluster it connects to.
+    PrivateLink,
+    /// A private DNS zone's line to a VNet linked to it.
+    DnsLink,
 }
 
 impl LinkKind {
@@ -193,6 +203,8 @@ impl LinkKind {
             LinkKind::Peering => "peering",
             LinkKind::Vpn => "vpn",
             LinkKind::ExpressRoute => "expressroute",
+            LinkKind::PrivateLink => "private-link",
+            LinkKind::DnsLink => "dns-link",
         }
     }
 }
@@ -295,6 +307,10 @@ impl Scene {
 
     pub fn of(design: &Design) -> Scene {
         let mut scene = Scene::default();
+        // Sorted once: an element asks in log time whether it is retirable.
+        let mut marked = design.retirable.clone();
+        marked.sort_unstable();
+        let retirable = |id: Id| marked.binary_search(&id).is_ok();
         for r in &design.regions {
             scene.regions.push(Area {
                 id: r.id,
@@ -303,6 +319,7 @@ impl Scene {
                 detail: r.location.clone(),
                 rect: r.layout,
                 hsm_delegated: false,
+                retirable: retirable(r.id),
             });
         }
         for v in &design.vnets {
@@ -313,6 +330,7 @@ impl Scene {
                 detail: join(v.address_space.iter()),
                 rect: v.layout,
                 hsm_delegated: false,
+                retirable: retirable(v.id),
             });
             for s in &v.subnets {
                 scene.subnets.push(Area {
@@ -322,6 +340,7 @@ impl Scene {
                     detail: s.prefix.to_string(),
                     rect: s.layout,
                     hsm_delegated: s.is_hsm_delegated(),
+                    retirable: retirable(s.id),
                 });
             }
         }
@@ -332,6 +351,7 @@ impl Scene {
                 name: n.name.clone(),
                 entries: n.rules.len(),
                 at: n.layout,
+                retirable: retirable(n.id),
             });
         }
         for t in &design.route_tables {
@@ -341,6 +361,7 @@ impl Scene {
                 name: t.name.clone(),
                 entries: t.routes.len(),
                 at: t.layout,
+                retirable: retirable(t.id),
             });
         }
 
@@ -354,6 +375,7 @@ impl Scene {
                 at,
                 label_chars: 0,
                 label_dropped: false,
+                retirable: retirable(id),
             })
         };
         for s in &design.sites {
@@ -875,6 +897,38 @@ fn links(design: &Design) -> (Vec<Link>, Vec<Trunk>) {
             point_of(b),
         ));
     }
+    // A private endpoint's line to its cluster carries the endpoint's id, a zone's lines to its
+    // VNets the zone's: the keyboard stops at the symbols, not at their lines too.
+    for e in &design.private_endpoints {
+        let Some(cluster) = design.cloud_hsm_cluster(e.target) else {
+            continue;
+        };
+        let label = format!("Private link from {} to {}", e.name, cluster.name);
+        links.extend(between_points(
+            e.id,
+            LinkKind::PrivateLink,
+            label,
+            [e.id, cluster.id],
+            Some(e.layout),
+            Some(cluster.layout),
+        ));
+    }
+    for z in &design.private_dns_zones {
+        for v in z.vnet_links.iter().filter_map(|v| design.vnet(*v)) {
+            let to = exit_point(v.layout, z.layout);
+            let (from, _) = trim(z.layout, to, SYMBOL_RADIUS);
+            links.push(Link {
+                id: z.id,
+                kind: LinkKind::DnsLink,
+                label: format!("DNS zone {} linked to {}", z.name, v.name),
+                from,
+                to,
+                ends: [z.id, v.id],
+                bend: 0.0,
+                route: None,
+            });
+        }
+    }
     arc_over_rows(&mut links);
     spread_parallel(&mut links);
     let trunks = bundle_peerings(design, &mut links);
@@ -1350,5 +1404,56 @@ mod tests {
     fn an_empty_design_still_has_a_view() {
         let scene = Scene::of(&Design::new("empty"));
         assert!(scene.bounds.w > 0.0 && scene.bounds.h > 0.0);
+    }
+
+    #[test]
+    fn endpoints_and_zones_are_linked_to_their_cluster_and_vnets() {
+        let d = hsmnet_core::presets::build("cloud-hsm", &Default::default()).unwrap();
+        let scene = Scene::of(&d);
+        let endpoint = &d.private_endpoints[0];
+        let zone = &d.private_dns_zones[0];
+        let private: Vec<&Link> = scene
+            .links
+            .iter()
+            .filter(|l| l.kind == LinkKind::PrivateLink)
+            .collect();
+        assert_eq!(private.len(), 1);
+        assert_eq!(private[0].ends, [endpoint.id, endpoint.target]);
+        assert_eq!(private[0].id, endpoint.id, "the endpoint's own line");
+        let dns: Vec<&Link> = scene
+            .links
+            .iter()
+            .filter(|l| l.kind == LinkKind::DnsLink)
+            .collect();
+        assert_eq!(dns.len(), zone.vnet_links.len());
+        for (link, vnet) in dns.iter().zip(&zone.vnet_links) {
+            assert_eq!(link.ends, [zone.id, *vnet]);
+            let r = d.vnet(*vnet).unwrap().layout;
+            let on_edge = (link.to.x - r.x).abs() < 0.01
+                || (link.to.x - r.x - r.w).abs() < 0.01
+                || (link.to.y - r.y).abs() < 0.01
+                || (link.to.y - r.y - r.h).abs() < 0.01;
+            assert!(on_edge, "{:?} ends on the edge of {r:?}", link.to);
+        }
+    }
+
+    #[test]
+    fn retirable_elements_are_marked_and_others_not() {
+        let mut d = two_vnets_and_a_site();
+        let hsm = d.hsms[0].id;
+        let subnet = d.hsms[0].subnet;
+        let scene = Scene::of(&d);
+        assert!(scene.symbols.iter().all(|s| !s.retirable));
+        d.retirable = vec![subnet, hsm];
+        let scene = Scene::of(&d);
+        let marked: Vec<Id> = scene
+            .symbols
+            .iter()
+            .filter(|s| s.retirable)
+            .map(|s| s.id)
+            .chain(scene.subnets.iter().filter(|a| a.retirable).map(|a| a.id))
+            .collect();
+        assert_eq!(marked, vec![hsm, subnet]);
+        assert!(scene.vnets.iter().all(|v| !v.retirable));
     }
 }

@@ -4,7 +4,6 @@
 
 use crate::checker;
 use crate::state::Studio;
-use hsmnet_core::azure::ports::LUNA_NTLS_PORT;
 use hsmnet_core::service::{Answer, Request};
 use hsmnet_core::trace::Trace;
 use leptos::prelude::*;
@@ -16,7 +15,9 @@ pub struct Tracing {
     pub from: RwSignal<String>,
     /// The destination as typed: an HSM's name or an address.
     pub to: RwSignal<String>,
-    pub port: RwSignal<u16>,
+    /// The port typed; `None`: the port the destination listens on (`Endpoint::default_port`,
+    /// which the checker applies: 1792 for a Luna HSM, 2225 for a Cloud HSM cluster, …).
+    pub port: RwSignal<Option<u16>>,
     /// Nothing until both ends are given; then the trace, or why an end names nothing.
     pub result: RwSignal<Option<Result<Trace, String>>>,
     /// The hop under the pointer (or the keyboard) in the hop list or on the canvas: both
@@ -28,7 +29,7 @@ impl Tracing {
     pub fn new(studio: Studio) -> Self {
         let from = RwSignal::new(String::new());
         let to = RwSignal::new(String::new());
-        let port = RwSignal::new(LUNA_NTLS_PORT);
+        let port = RwSignal::new(None);
         let result = RwSignal::new(None);
         // Numbers the questions: only the answer to the last one is shown.
         let asked = StoredValue::new(0u64);
@@ -59,6 +60,15 @@ impl Tracing {
             result,
             hovered: RwSignal::new(None),
         }
+    }
+
+    /// The port of the flow as it is traced: the one typed, else the port of the trace shown
+    /// (the destination's).
+    pub fn port_shown(&self) -> Option<u16> {
+        self.port.get().or_else(|| match self.result.get() {
+            Some(Ok(trace)) => Some(trace.port),
+            _ => None,
+        })
     }
 
     /// The trace being shown, if both ends name something.

@@ -186,6 +186,26 @@ fn payshield_manager_is_reached_from_the_admin_workstation_on_443_by_default() {
 }
 
 #[test]
+fn a_cloud_hsm_cluster_is_traced_on_its_client_port_2225_by_default() {
+    let doc = preset(&["cloud-hsm"]);
+    let (code, out, err) = trace(
+        &doc,
+        &[
+            "--from",
+            "app-westeurope-1/workload",
+            "--to",
+            "chsm-westeurope",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.lines().next().unwrap().ends_with("on TCP 2225"),
+        "{out}"
+    );
+    assert!(out.contains("verdict: delivered, out and back"), "{out}");
+}
+
+#[test]
 fn a_trace_over_global_peering_to_a_payment_hsm_is_dropped_at_the_peering() {
     let doc = preset(&["payment-hsm-multi-vnet"]);
     let mut design: Value = serde_json::from_str(&doc).unwrap();

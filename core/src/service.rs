@@ -16,6 +16,7 @@
 
 use crate::document;
 use crate::export::{arm, bicep, deployment_note, Options, Valid};
+use crate::migrate::{self, ClientCheck, Diff};
 use crate::model::{Design, Id, Protocol};
 use crate::rules::{apply_fix, check, FixError, Report, Severity};
 use crate::trace::{EffectiveRoute, Endpoint, Network, Trace};
@@ -30,12 +31,20 @@ pub enum Request {
     Check { revision: u64, document: String },
     /// Applies the fix of finding `index` of the report on `revision`, as its rule offers it now.
     Fix { revision: u64, index: usize },
-    /// A TCP flow between two ends typed as the trace panel takes them.
-    Trace { from: String, to: String, port: u16 },
+    /// A TCP flow between two ends typed as the trace panel takes them, on `port` or, when
+    /// none is given, the port the destination listens on ([`Endpoint::default_port`]).
+    Trace {
+        from: String,
+        to: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        port: Option<u16>,
+    },
     /// A deployment template of the held design.
     Export { format: ExportFormat },
     /// A subnet's effective routes.
     EffectiveRoutes { subnet: Id },
+    /// The plan of the held design's migration to Azure Cloud HSM ([`migrate::plan`]).
+    Migrate,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +76,9 @@ pub enum Answer {
     EffectiveRoutes {
         routes: Vec<EffectiveRoute>,
     },
+    Migrated {
+        plan: Planned,
+    },
     /// The request could not be answered, in a sentence for the user.
     Refused {
         message: String,
@@ -82,6 +94,7 @@ impl Answer {
             Answer::Traced { .. } => "traced",
             Answer::Exported { .. } => "exported",
             Answer::EffectiveRoutes { .. } => "effective_routes",
+            Answer::Migrated { .. } => "migrated",
             Answer::Refused { .. } => "refused",
         }
     }
@@ -97,6 +110,25 @@ pub struct Listed {
     /// The label of its one-click fix, if it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+}
+
+/// A migration plan as the page shows it: the target as a design document (opened as one undo
+/// step), what it adds, changes and marks retirable, the trace of each former client, and the
+/// steps the network cannot show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Planned {
+    pub target: String,
+    pub diff: Diff,
+    pub clients: Vec<ClientCheck>,
+    pub checklist: Vec<ListedStep>,
+}
+
+/// A step of [`migrate::CHECKLIST`] as the page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedStep {
+    pub step: String,
+    pub source: String,
+    pub links: Vec<String>,
 }
 
 /// How many of `findings` are of `severity`.
@@ -209,6 +241,7 @@ impl Service {
                             .map_err(|e| format!("To: {e}"))
                     });
                 let traced = ends.and_then(|(source, target)| {
+                    let port = port.unwrap_or_else(|| target.default_port(&self.design));
                     Network::new(&self.design)
                         .trace(source, target, Protocol::Tcp, port)
                         .map_err(|e| e.to_string())
@@ -224,6 +257,25 @@ impl Service {
                     .effective_routes(subnet)
                     .map(|set| set.routes().to_vec())
                     .unwrap_or_default(),
+            },
+            Request::Migrate => match migrate::plan(&self.design) {
+                Ok(m) => Answer::Migrated {
+                    plan: Planned {
+                        target: document::to_json(&m.target),
+                        diff: m.diff,
+                        clients: m.clients,
+                        checklist: m
+                            .checklist
+                            .iter()
+                            .map(|s| ListedStep {
+                                step: s.step.to_string(),
+                                source: s.source.to_string(),
+                                links: s.links.iter().map(|l| l.to_string()).collect(),
+                            })
+                            .collect(),
+                    },
+                },
+                Err(e) => refused(format!("No migration plan: {e}")),
             },
         }
     }
@@ -394,7 +446,7 @@ mod tests {
             Request::Trace {
                 from: site,
                 to: hsm,
-                port,
+                port: Some(port),
             },
         );
         let Answer::Traced { trace } = reply.answer else {
@@ -412,7 +464,15 @@ mod tests {
         assert_eq!(trace, native);
         let from = "nowhere".to_string();
         let to = "10.0.0.1".to_string();
-        let reply = ask(&mut service, 3, Request::Trace { from, to, port });
+        let reply = ask(
+            &mut service,
+            3,
+            Request::Trace {
+                from,
+                to,
+                port: None,
+            },
+        );
         let Answer::Refused { message } = reply.answer else {
             panic!("{:?}", reply.answer)
         };
@@ -463,5 +523,60 @@ mod tests {
         );
         assert_eq!((reply.id, reply.revision), (5, 0));
         assert!(matches!(reply.answer, Answer::Refused { .. }));
+    }
+
+    #[test]
+    fn a_trace_without_a_port_takes_the_destinations() {
+        let mut service = Service::default();
+        let design = presets::build("cloud-hsm", &Size::default()).unwrap();
+        hold(&mut service, 1, &design);
+        let from = design
+            .vnets
+            .iter()
+            .flat_map(|v| v.subnets.iter().map(move |s| (v, s)))
+            .find(|(_, s)| s.hsm_client)
+            .map(|(v, s)| format!("{}/{}", v.name, s.name))
+            .unwrap();
+        let to = design.cloud_hsm_clusters[0].name.clone();
+        let reply = ask(
+            &mut service,
+            2,
+            Request::Trace {
+                from,
+                to,
+                port: None,
+            },
+        );
+        let Answer::Traced { trace } = reply.answer else {
+            panic!("{:?}", reply.answer)
+        };
+        assert_eq!(trace.port, 2225);
+        assert!(trace.delivered(), "{trace}");
+    }
+
+    #[test]
+    fn a_migration_plan_carries_the_target_its_diff_the_client_traces_and_the_checklist() {
+        let mut service = Service::default();
+        let design = hub();
+        hold(&mut service, 1, &design);
+        let reply = ask(&mut service, 2, Request::Migrate);
+        let Answer::Migrated { plan } = reply.answer else {
+            panic!("{:?}", reply.answer)
+        };
+        let native = migrate::plan(&design).unwrap();
+        assert_eq!(document::load(&plan.target).unwrap(), native.target);
+        assert_eq!(plan.diff, native.diff);
+        assert_eq!(plan.clients, native.clients);
+        assert!(plan.clients.iter().all(|c| c.reaches));
+        assert_eq!(plan.checklist.len(), migrate::CHECKLIST.len());
+        assert!(plan.checklist.iter().all(|s| !s.links.is_empty()));
+        // A design with no Dedicated HSM has no plan, and says so.
+        let cloud = presets::build("cloud-hsm", &Size::default()).unwrap();
+        hold(&mut service, 3, &cloud);
+        let reply = ask(&mut service, 4, Request::Migrate);
+        let Answer::Refused { message } = reply.answer else {
+            panic!("{:?}", reply.answer)
+        };
+        assert!(message.contains("no Dedicated HSM"), "{message}");
     }
 }

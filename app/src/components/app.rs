@@ -6,8 +6,8 @@
 //! change of the design.
 
 use super::{
-    Diagram, FindingsPanel, Gallery, GalleryOpen, PropertiesPanel, RetirementNotice, StatusLine,
-    Toolbar, TracePanel,
+    Diagram, FindingsPanel, Gallery, GalleryOpen, MigrationPlan, MigrationShown, PropertiesPanel,
+    RetirementNotice, StatusLine, Toolbar, TracePanel,
 };
 use crate::explanations::Explanations;
 use crate::state::Studio;
@@ -26,6 +26,7 @@ pub fn App() -> impl IntoView {
     provide_context(Tracing::new(studio));
     provide_context(Explanations::new());
     provide_context(GalleryOpen(RwSignal::new(first_visit)));
+    provide_context(MigrationShown(RwSignal::new(None)));
     let panels_shown = RwSignal::new(true);
 
     // Autosave: every change of the design, including undo and redo. One failure is reported;
@@ -52,6 +53,7 @@ pub fn App() -> impl IntoView {
         </header>
         <RetirementNotice/>
         <Gallery/>
+        <MigrationPlan/>
         <StatusLine/>
         <main class="workspace" class:panels-hidden=move || !panels_shown.get()>
             <Diagram/>

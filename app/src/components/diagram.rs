@@ -1177,6 +1177,29 @@ const BADGE_REACH: f64 = 16.0;
 /// How far a symbol and its label below reach from its centre.
 const SYMBOL_LABEL_REACH: f64 = 48.0;
 
+/// What an accessible name adds for an element a migration plan marked retirable.
+pub(crate) fn retirable_words(retirable: bool) -> &'static str {
+    if retirable {
+        ", retirable"
+    } else {
+        ""
+    }
+}
+
+/// The width of the tag on a retirable element.
+pub(crate) const RETIRE_TAG_W: f64 = 40.0;
+
+/// The tag drawn on a retirable element, its top left at (`x`, `y`); the legend shows it too.
+pub(crate) fn retire_tag(x: f64, y: f64) -> impl IntoView {
+    let transform = format!("translate({x:.1} {y:.1})");
+    view! {
+        <g class="retire-tag" transform=transform aria-hidden="true">
+            <rect width=RETIRE_TAG_W height="12" rx="3"/>
+            <text x=RETIRE_TAG_W / 2.0 y="9" text-anchor="middle">"retire"</text>
+        </g>
+    }
+}
+
 /// Cuts a label to `max` characters, marking the cut; the full name stays in the tooltip.
 pub(crate) fn short(name: &str, max: usize) -> String {
     if name.chars().count() <= max {

@@ -39,16 +39,12 @@ fn keyboard_to_canvas() {
     });
 }
 
-#[component]
-pub fn Gallery() -> impl IntoView {
-    let studio = expect_context::<Studio>();
-    let GalleryOpen(open) = expect_context::<GalleryOpen>();
-    let dialog = NodeRef::<Dialog>::new();
-    // The dialog element follows the signal: modal, so the page behind it is inert and Escape
-    // closes it (the browser's `close` event brings the signal back).
+/// The dialog element follows `open`: modal, so the page behind it is inert and Escape closes
+/// it (its `close` event must bring what `open` reads back).
+pub(super) fn modal_while(dialog: NodeRef<Dialog>, open: impl Fn() -> bool + 'static) {
     Effect::new(move |_| {
         let Some(d) = dialog.get() else { return };
-        match (open.get(), d.open()) {
+        match (open(), d.open()) {
             (true, false) => {
                 let _ = d.show_modal();
             }
@@ -56,6 +52,14 @@ pub fn Gallery() -> impl IntoView {
             _ => {}
         }
     });
+}
+
+#[component]
+pub fn Gallery() -> impl IntoView {
+    let studio = expect_context::<Studio>();
+    let GalleryOpen(open) = expect_context::<GalleryOpen>();
+    let dialog = NodeRef::<Dialog>::new();
+    modal_while(dialog, move || open.get());
     let blank = move |_| {
         studio.open(Design::new("Untitled design"));
         studio.tell("Opened a blank design: drag elements from the palette onto the canvas.");

@@ -9,8 +9,7 @@ use leptos::prelude::*;
 pub fn RetirementNotice() -> impl IntoView {
     let studio = expect_context::<Studio>();
     let (open, set_open) = signal(true);
-    let dedicated =
-        Memo::new(move |_| studio.with_design(|d| d.hsms.iter().any(|h| !h.is_payment())));
+    let dedicated = Memo::new(move |_| studio.with_design(|d| d.dedicated_hsms().next().is_some()));
     view! {
         <Show when=move || open.get() && dedicated.get()>
             <aside class="notice" role="note" aria-label="Service notice">

@@ -3,7 +3,7 @@
 //! the findings marks or without), the share link and importing a design file.
 
 use super::diagram::worst_by_element;
-use super::GalleryOpen;
+use super::{ask_plan, GalleryOpen, MigrationShown};
 use crate::shortcuts::{self, Command};
 use crate::state::Studio;
 use crate::{checker, files, image};
@@ -23,6 +23,9 @@ enum Export {
 pub fn Toolbar() -> impl IntoView {
     let studio = expect_context::<Studio>();
     let GalleryOpen(gallery) = expect_context::<GalleryOpen>();
+    let MigrationShown(plan) = expect_context::<MigrationShown>();
+    // The plan needs a Dedicated HSM to migrate (payment HSMs are another service).
+    let dedicated = Memo::new(move |_| studio.with_design(|d| d.dedicated_hsms().next().is_some()));
     let share_url = RwSignal::new(None::<String>);
     // A link shows the design it was made of: an edit makes it stale, so it goes.
     Effect::watch(
@@ -84,6 +87,7 @@ pub fn Toolbar() -> impl IntoView {
         };
         studio.scene.with_untracked(|scene| {
             let look = image::Look {
+                highlights: &[],
                 style: &style,
                 font: &font,
                 marks: &marks,
@@ -156,6 +160,11 @@ pub fn Toolbar() -> impl IntoView {
                 <button type="button" class="open-gallery" aria-haspopup="dialog"
                     title="Start from a reference architecture or a blank design"
                     on:click=move |_| gallery.set(true)>"Gallery…"</button>
+                <Show when=move || dedicated.get()>
+                    <button type="button" class="plan-migration" aria-haspopup="dialog"
+                        title="The design on Azure Cloud HSM, the successor of Dedicated HSM: what is added, changed and retirable, each former client's trace, and the steps outside the network"
+                        on:click=move |_| ask_plan(studio, plan)>"Plan migration to Cloud HSM…"</button>
+                </Show>
             </div>
             <div class="tool-group">
                 <button

@@ -46,7 +46,13 @@ pub fn TracePanel() -> impl IntoView {
         })
     });
     let targets = Memo::new(move |_| {
-        studio.with_design(|d| d.hsms.iter().map(|h| h.name.clone()).collect::<Vec<_>>())
+        studio.with_design(|d| {
+            d.hsms
+                .iter()
+                .map(|h| h.name.clone())
+                .chain(d.cloud_hsm_clusters.iter().map(|c| c.name.clone()))
+                .collect::<Vec<_>>()
+        })
     });
     let options = |names: Vec<String>| {
         names
@@ -62,21 +68,25 @@ pub fn TracePanel() -> impl IntoView {
     // Traces what the three boxes hold (a signal set only when its text changed, so that an
     // unchanged flow is not traced again).
     let take = move || {
+        // Whether the signal changed.
         let set = |signal: RwSignal<String>, input: NodeRef<Input>| {
-            if let Some(text) = input.get_untracked().map(|i| i.value()) {
-                if signal.with_untracked(|s| *s != text) {
-                    signal.set(text);
-                }
-            }
+            let text = input.get_untracked().map(|i| i.value())?;
+            signal
+                .with_untracked(|s| *s != text)
+                .then(|| signal.set(text))
         };
         set(tracing.from, from_box);
-        set(tracing.to, to_box);
-        let port = port_box
+        let to_changed = set(tracing.to, to_box).is_some();
+        let typed = port_box
             .get_untracked()
             .and_then(|i| i.value().trim().parse::<u16>().ok())
             .filter(|p| *p > 0);
-        if let Some(port) = port.filter(|p| *p != tracing.port.get_untracked()) {
-            tracing.port.set(port);
+        // A new destination brings its own port; otherwise the box holds either the port the
+        // user typed or the destination's, shown: only a different number is a choice.
+        if to_changed {
+            tracing.port.set(None);
+        } else if typed != untrack(|| tracing.port_shown()) {
+            tracing.port.set(typed);
         }
     };
     // Each key starts a short wait; only the last one's wait, when it ends, traces.
@@ -121,7 +131,7 @@ pub fn TracePanel() -> impl IntoView {
                 <div class="field">
                     <label for="trace-to">"To"</label>
                     <input id="trace-to" list="trace-targets" autocomplete="off"
-                        placeholder="HSM or address" node_ref=to_box
+                        placeholder="HSM, cluster or address" node_ref=to_box
                         prop:value=move || tracing.to.get()
                         on:input=on_typing on:change=move |_| trace_now()/>
                     <datalist id="trace-targets">{move || options(targets.get())}</datalist>
@@ -129,7 +139,9 @@ pub fn TracePanel() -> impl IntoView {
                 <div class="field port">
                     <label for="trace-port">"TCP port"</label>
                     <input id="trace-port" type="number" min="1" max="65535" node_ref=port_box
-                        prop:value=move || tracing.port.get().to_string()
+                        placeholder="the destination's"
+                        title="Empty: the port the destination listens on (1792 for a Luna HSM, 2225 for a Cloud HSM cluster, 1500 for a payShield host, 443 for its management address)"
+                        prop:value=move || tracing.port_shown().map(|p| p.to_string()).unwrap_or_default()
                         on:input=on_typing on:change=move |_| trace_now()/>
                 </div>
                 <button type="button" class="trace-now" on:click=move |_| trace_now()>"Trace"</button>

@@ -26,7 +26,11 @@ pub const CLOUD_HSM_PORTS_SOURCE: &str = "cloud-hsm/network-security.md, 'Requir
      `azcloudhsm_mgmt_util`; 445 is internal between the nodes) and its NSG rules example";
 
 /// The TCP ports every Cloud HSM client (`azcloudhsm_client`) opens to the private endpoint.
-pub const CLOUD_HSM_CLIENT_PORTS: [u16; 3] = [2224, 2225, 443];
+pub const CLOUD_HSM_CLIENT_PORTS: [u16; 3] = [2224, CLOUD_HSM_SESSION_PORT, 443];
+
+/// The client front-end port a flow to a cluster is traced on unless another is asked for
+/// (`hsmnet trace`, the studio's trace panel, a migration plan's client traces).
+pub const CLOUD_HSM_SESSION_PORT: u16 = 2225;
 
 /// The TCP port of the management utility (`azcloudhsm_mgmt_util`), used from admin hosts.
 pub const CLOUD_HSM_MANAGEMENT_PORT: u16 = 444;

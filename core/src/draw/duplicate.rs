@@ -9,7 +9,7 @@ use super::plan::Plan;
 use super::Refusal;
 use crate::azure::names::{is_firewall_subnet, is_gateway_subnet};
 use crate::edit::{Edit, Element};
-use crate::model::metrics::{CIRCUIT_STEP, SITE_STEP};
+use crate::model::metrics::{CIRCUIT_STEP, DEVICE_STEP, SITE_STEP};
 use crate::model::*;
 use ipnet::Ipv4Net;
 use std::collections::{HashMap, HashSet};
@@ -51,13 +51,23 @@ pub fn duplicate(design: &Design, ids: &[Id]) -> Result<Edit, Refusal> {
             Kind::Hsm | Kind::Nva | Kind::LoadBalancer => {
                 copy_device(&mut plan, design, id, None, None)?;
             }
-            Kind::Gateway
-            | Kind::Firewall
-            | Kind::Peering
-            | Kind::Connection
-            | Kind::CloudHsmCluster
-            | Kind::PrivateEndpoint
-            | Kind::PrivateDnsZone => return Err(not_copied(kind, "duplicate")),
+            Kind::Gateway | Kind::Firewall | Kind::Peering | Kind::Connection => {
+                return Err(not_copied(kind, "duplicate"))
+            }
+            Kind::CloudHsmCluster => {
+                let c = design.cloud_hsm_cluster(id).ok_or_else(|| gone(id))?;
+                let at = Point::new(c.layout.x + DEVICE_STEP, c.layout.y);
+                copy_cluster(&mut plan, design, id, c.region, at)?;
+            }
+            Kind::PrivateEndpoint => {
+                let e = design.private_endpoint(id).ok_or_else(|| gone(id))?;
+                copy_endpoint(&mut plan, design, id, e.subnet, e.target)?;
+            }
+            Kind::PrivateDnsZone => {
+                let z = design.private_dns_zone(id).ok_or_else(|| gone(id))?;
+                let at = Point::new(z.layout.x, z.layout.y + SITE_STEP);
+                copy_zone(&mut plan, design, id, at, &HashMap::new())?;
+            }
             Kind::Site => {
                 let at = design.site(id).expect("a site").layout;
                 copy_site(&mut plan, design, id, Point::new(at.x, at.y + SITE_STEP))?;
@@ -86,10 +96,6 @@ pub(super) fn not_copied(kind: Kind, verb: &str) -> Refusal {
     Refusal::new(match kind {
         Kind::Gateway => format!("A VNet holds one gateway of each kind: {verb} its VNet instead."),
         Kind::Firewall => format!("A VNet holds one firewall: {verb} its VNet instead."),
-        Kind::CloudHsmCluster | Kind::PrivateEndpoint | Kind::PrivateDnsZone => format!(
-            "A {} is not copied: add a new one from the palette.",
-            kind.label()
-        ),
         _ => format!("Links are not copied: {verb} what they join, then connect the copies."),
     })
 }
@@ -517,6 +523,86 @@ pub(super) fn copy_circuit(
     }
     c.layout = at;
     plan.push(Edit::Add(Element::Circuit(c)))
+}
+
+/// Copies Cloud HSM cluster `id` of `source` into `region` at `at` (the region grows to hold
+/// it), with its SKU and public access, under a new name. Returns the copy's id.
+pub(super) fn copy_cluster(
+    plan: &mut Plan,
+    source: &Design,
+    id: Id,
+    region: Id,
+    at: Point,
+) -> Result<Id, Refusal> {
+    let c = source.cloud_hsm_cluster(id).ok_or_else(|| gone(id))?;
+    let new_id = new::cloud_hsm_cluster(plan, region, at, &c.name)?;
+    let mut copy = plan
+        .work
+        .cloud_hsm_cluster(new_id)
+        .ok_or_else(|| gone(new_id))?
+        .clone();
+    copy.sku = c.sku.clone();
+    copy.public_network_access = c.public_network_access;
+    plan.push(Edit::Replace(Element::CloudHsmCluster(copy)))?;
+    Ok(new_id)
+}
+
+/// A new private endpoint like endpoint `id` of `source`, to `target` in `subnet` (both in
+/// the plan), made as every new one is: the subnet's next free slot, free addresses for the
+/// nodes (none when the original let Azure pick), a new name. Returns the copy's id.
+pub(super) fn copy_endpoint(
+    plan: &mut Plan,
+    source: &Design,
+    id: Id,
+    subnet: Id,
+    target: Id,
+) -> Result<Id, Refusal> {
+    let e = source.private_endpoint(id).ok_or_else(|| gone(id))?;
+    let new_id = new::private_endpoint(plan, subnet, target)?;
+    if e.private_ip.is_none() {
+        let mut copy = plan
+            .work
+            .private_endpoint(new_id)
+            .ok_or_else(|| gone(new_id))?
+            .clone();
+        copy.private_ip = None;
+        plan.push(Edit::Replace(Element::PrivateEndpoint(copy)))?;
+    }
+    Ok(new_id)
+}
+
+/// Copies private DNS zone `id` of `source` to `at` under a new name, linked to the VNets it
+/// was that are in the plan, and holding the records of the endpoints copied with it
+/// (`copies`: original to copy), not those of the originals, which their own zone holds.
+pub(super) fn copy_zone(
+    plan: &mut Plan,
+    source: &Design,
+    id: Id,
+    at: Point,
+    copies: &HashMap<Id, Id>,
+) -> Result<Id, Refusal> {
+    let z = source.private_dns_zone(id).ok_or_else(|| gone(id))?;
+    let name = copy_name(&plan.work, &z.name);
+    let new_id = new::private_dns_zone(plan, at)?;
+    let mut copy = plan
+        .work
+        .private_dns_zone(new_id)
+        .ok_or_else(|| gone(new_id))?
+        .clone();
+    copy.name = name;
+    copy.records = z
+        .records
+        .iter()
+        .filter_map(|e| copies.get(e).copied())
+        .collect();
+    copy.vnet_links = z
+        .vnet_links
+        .iter()
+        .filter(|v| plan.work.vnet(**v).is_some())
+        .copied()
+        .collect();
+    plan.push(Edit::Replace(Element::PrivateDnsZone(copy)))?;
+    Ok(new_id)
 }
 
 /// Copies NSG or route table `id` of `source`, attached to nothing, its badge at `at`.

@@ -148,6 +148,9 @@ pub fn element_names(design: &Design) -> impl Iterator<Item = &str> + Clone {
         .chain(d.circuits.iter().map(|e| e.name.as_str()))
         .chain(d.peerings.iter().map(|e| e.name.as_str()))
         .chain(d.connections.iter().map(|e| e.name.as_str()))
+        .chain(d.cloud_hsm_clusters.iter().map(|e| e.name.as_str()))
+        .chain(d.private_endpoints.iter().map(|e| e.name.as_str()))
+        .chain(d.private_dns_zones.iter().map(|e| e.name.as_str()))
 }
 
 #[cfg(test)]

@@ -5,8 +5,9 @@
 //! VNet, subnet, site…) and [`super::new`] (a copied device is a new device like it).
 
 use super::duplicate::{
-    copy_circuit, copy_device_into, copy_policy, copy_region, copy_site, copy_subnet,
-    copy_vnet_into, device_subnet, inside_chosen, not_copied, policy_point,
+    copy_circuit, copy_cluster, copy_device_into, copy_endpoint, copy_policy, copy_region,
+    copy_site, copy_subnet, copy_vnet_into, copy_zone, device_subnet, inside_chosen, not_copied,
+    policy_point,
 };
 use super::place::{outside_regions, under, workload_subnet};
 use super::plan::Plan;
@@ -58,13 +59,9 @@ pub fn copy(design: &Design, ids: &[Id]) -> Result<Copied, Refusal> {
             .describe(id)
             .ok_or_else(|| Refusal::new(format!("No element has id {}.", id.0)))?;
         match kind {
-            Kind::Gateway
-            | Kind::Firewall
-            | Kind::Peering
-            | Kind::Connection
-            | Kind::CloudHsmCluster
-            | Kind::PrivateEndpoint
-            | Kind::PrivateDnsZone => return Err(not_copied(kind, "copy")),
+            Kind::Gateway | Kind::Firewall | Kind::Peering | Kind::Connection => {
+                return Err(not_copied(kind, "copy"))
+            }
             Kind::Subnet if is_gateway_subnet(name) || is_firewall_subnet(name) => {
                 return Err(Refusal::new(format!(
                     "A VNet has only one {name}: copy the VNet instead."
@@ -100,10 +97,18 @@ pub fn paste(design: &Design, copied: &Copied, at: Point) -> Result<Edit, Refusa
         .fold(f64::INFINITY, f64::min);
     let wanted = |p: Point| Point::new(at.x + p.x - left, at.y + p.y - top);
     let under = under(design, at);
-    // What a pasted load balancer or circuit points at may be pasted with it: those go last.
+    // What a pasted load balancer, circuit or endpoint points at may be pasted with it: those
+    // go after it, and a zone, which holds the endpoints' records, last.
     let mut order = places.clone();
     order.sort_by_key(|(id, _)| {
-        source.load_balancer(*id).is_some() || source.circuit(*id).is_some()
+        if source.private_dns_zone(*id).is_some() {
+            2
+        } else {
+            let points_at = source.load_balancer(*id).is_some()
+                || source.circuit(*id).is_some()
+                || source.private_endpoint(*id).is_some();
+            usize::from(points_at)
+        }
     });
 
     let mut plan = Plan::new(design);
@@ -183,13 +188,37 @@ pub fn paste(design: &Design, copied: &Copied, at: Point) -> Result<Edit, Refusa
                 copy_policy(&mut plan, source, id, to)?;
                 None
             }
-            Kind::Gateway
-            | Kind::Firewall
-            | Kind::Peering
-            | Kind::Connection
-            | Kind::CloudHsmCluster
-            | Kind::PrivateEndpoint
-            | Kind::PrivateDnsZone => return Err(not_copied(kind, "paste")),
+            Kind::CloudHsmCluster => {
+                let region = under.region.ok_or_else(|| {
+                    Refusal::new("A Cloud HSM cluster goes into a region: paste it over one.")
+                })?;
+                Some(copy_cluster(&mut plan, source, id, region, to)?)
+            }
+            Kind::PrivateEndpoint => {
+                let subnet = workload_subnet(design, &under, "A private endpoint")?;
+                let target = source
+                    .private_endpoint(id)
+                    .map(|e| e.target)
+                    .ok_or_else(|| gone(id))?;
+                // The copied cluster when it was pasted too, else the original while it exists.
+                let target = pasted
+                    .get(&target)
+                    .copied()
+                    .or_else(|| design.cloud_hsm_cluster(target).map(|c| c.id))
+                    .ok_or_else(|| {
+                        Refusal::new(
+                            "A private endpoint connects to a Cloud HSM cluster: its cluster is gone, so copy the endpoint with a cluster.",
+                        )
+                    })?;
+                Some(copy_endpoint(&mut plan, source, id, subnet, target)?)
+            }
+            Kind::PrivateDnsZone => {
+                outside_regions(&under, "A private DNS zone")?;
+                Some(copy_zone(&mut plan, source, id, to, &pasted)?)
+            }
+            Kind::Gateway | Kind::Firewall | Kind::Peering | Kind::Connection => {
+                return Err(not_copied(kind, "paste"))
+            }
         };
         if let Some(new_id) = new_id {
             pasted.insert(id, new_id);
@@ -242,6 +271,9 @@ fn position(design: &Design, id: Id) -> Option<Point> {
         .or_else(|| design.load_balancer(id).map(|e| e.layout))
         .or_else(|| design.site(id).map(|e| e.layout))
         .or_else(|| design.circuit(id).map(|e| e.layout))
+        .or_else(|| design.cloud_hsm_cluster(id).map(|e| e.layout))
+        .or_else(|| design.private_endpoint(id).map(|e| e.layout))
+        .or_else(|| design.private_dns_zone(id).map(|e| e.layout))
         .or_else(|| policy_point(design, id))
 }
 

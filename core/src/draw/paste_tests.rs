@@ -208,3 +208,128 @@ fn links_gateways_and_named_subnets_are_not_copied() {
     let copied = copy(&d, &[ids.hub, ids.hub_er_gateway]).unwrap();
     assert_eq!(copied.ids(), [ids.hub]);
 }
+
+/// Every address the private endpoints of `design` take, one per cluster node.
+fn endpoint_addresses(design: &Design) -> Vec<std::net::Ipv4Addr> {
+    design
+        .private_endpoints
+        .iter()
+        .flat_map(|e| e.static_addresses())
+        .collect()
+}
+
+/// Whether the names of the Cloud HSM elements of `design` are all different.
+fn distinct_names(design: &Design) -> bool {
+    let names: Vec<String> = design
+        .cloud_hsm_clusters
+        .iter()
+        .map(|e| e.name.to_lowercase())
+        .chain(
+            design
+                .private_endpoints
+                .iter()
+                .map(|e| e.name.to_lowercase()),
+        )
+        .chain(
+            design
+                .private_dns_zones
+                .iter()
+                .map(|e| e.name.to_lowercase()),
+        )
+        .collect();
+    let unique: HashSet<&String> = names.iter().collect();
+    unique.len() == names.len()
+}
+
+#[test]
+fn a_cluster_its_endpoint_and_its_zone_are_duplicated_with_new_names_and_free_addresses() {
+    let d = crate::presets::build("cloud-hsm", &Default::default()).unwrap();
+    let (cluster, endpoint, zone) = (
+        d.cloud_hsm_clusters[0].clone(),
+        d.private_endpoints[0].clone(),
+        d.private_dns_zones[0].clone(),
+    );
+    let edit = crate::draw::duplicate(&d, &[cluster.id, endpoint.id, zone.id]).unwrap();
+    let after = d.apply(&edit).unwrap();
+    assert!(distinct_names(&after));
+    let c = after.cloud_hsm_clusters.last().unwrap();
+    assert_ne!(c.id, cluster.id);
+    assert_eq!((c.region, &c.sku), (cluster.region, &cluster.sku));
+    let e = after.private_endpoints.last().unwrap();
+    assert_ne!(e.id, endpoint.id);
+    assert_eq!(
+        (e.subnet, e.target),
+        (endpoint.subnet, endpoint.target),
+        "beside itself, to the same cluster"
+    );
+    let addresses = endpoint_addresses(&after);
+    let unique: HashSet<_> = addresses.iter().collect();
+    assert_eq!(
+        unique.len(),
+        addresses.len(),
+        "the copy's node addresses are free: {addresses:?}"
+    );
+    assert!(addresses.len() > endpoint_addresses(&d).len());
+    let z = after.private_dns_zones.last().unwrap();
+    assert_ne!(z.id, zone.id);
+    assert_ne!(z.name, zone.name);
+    assert_eq!(z.vnet_links, zone.vnet_links, "linked to the same VNets");
+    assert!(
+        z.records.is_empty(),
+        "the originals' records stay in their zone"
+    );
+}
+
+#[test]
+fn a_cluster_and_its_endpoint_are_pasted_together_the_endpoint_to_the_copied_cluster() {
+    let d = crate::presets::build("cloud-hsm", &Default::default()).unwrap();
+    let (cluster, endpoint) = (
+        d.cloud_hsm_clusters[0].clone(),
+        d.private_endpoints[0].clone(),
+    );
+    let copied = copy(&d, &[cluster.id, endpoint.id]).unwrap();
+    assert_eq!(copied.describe(), "2 elements");
+    let (_, subnet) = d.subnet(endpoint.subnet).unwrap();
+    let after = pasted(&d, &copied, centre(subnet.layout));
+    assert!(distinct_names(&after));
+    let c = after.cloud_hsm_clusters.last().unwrap();
+    let e = after.private_endpoints.last().unwrap();
+    assert_ne!(c.id, cluster.id);
+    assert_eq!(e.target, c.id, "to the cluster pasted with it");
+    assert_eq!(e.subnet, endpoint.subnet, "into the subnet under the point");
+    let addresses = endpoint_addresses(&after);
+    let unique: HashSet<_> = addresses.iter().collect();
+    assert_eq!(unique.len(), addresses.len(), "{addresses:?}");
+    // Alone, the endpoint connects to its cluster; without it, it says why not.
+    let alone = copy(&d, &[endpoint.id]).unwrap();
+    let after = pasted(&d, &alone, centre(subnet.layout));
+    assert_eq!(after.private_endpoints.last().unwrap().target, cluster.id);
+    let mut without = d.clone();
+    without.cloud_hsm_clusters.clear();
+    without.private_endpoints.clear();
+    without.private_dns_zones.clear();
+    assert!(refused(&without, &alone, centre(subnet.layout)).contains("its cluster is gone"));
+    // Off a subnet, an endpoint is refused in words; a cluster off a region too.
+    let far = Point::new(-5_000.0, -5_000.0);
+    assert_eq!(
+        refused(&d, &alone, far),
+        "A private endpoint goes into a subnet."
+    );
+    let cluster_only = copy(&d, &[cluster.id]).unwrap();
+    assert!(refused(&d, &cluster_only, far).starts_with("A Cloud HSM cluster goes into a region"));
+}
+
+#[test]
+fn a_zone_is_pasted_outside_the_regions_with_a_new_name_and_no_records_of_the_originals() {
+    let d = crate::presets::build("cloud-hsm", &Default::default()).unwrap();
+    let zone = d.private_dns_zones[0].clone();
+    let copied = copy(&d, &[zone.id]).unwrap();
+    let far = Point::new(-5_000.0, -5_000.0);
+    let after = pasted(&d, &copied, far);
+    let z = after.private_dns_zones.last().unwrap();
+    assert_ne!(z.name, zone.name);
+    assert_eq!((z.layout.x, z.layout.y), (far.x, far.y));
+    assert!(z.records.is_empty());
+    let inside = centre(d.regions[0].layout);
+    assert!(refused(&d, &copied, inside).starts_with("A private DNS zone"));
+}

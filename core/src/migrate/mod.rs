@@ -10,13 +10,14 @@
 //! cluster, its name resolved through the private DNS zone).
 
 mod checklist;
+mod diff;
 
 pub use checklist::{Step, CHECKLIST};
+pub use diff::{Change, Diff};
 
 use crate::addressing::overlaps;
 use crate::azure::cloud_hsm::PRIVATE_DNS_ZONE;
-use crate::azure::offered::PAYSHIELD_SKUS;
-use crate::azure::ports::{CLOUD_HSM_CLIENT_PORTS, LUNA_NTLS_PORT};
+use crate::azure::ports::{CLOUD_HSM_CLIENT_PORTS, CLOUD_HSM_SESSION_PORT, LUNA_NTLS_PORT};
 use crate::draw::new::{self, SubnetRole};
 use crate::draw::{Plan, Refusal};
 use crate::edit::{Edit, Element};
@@ -27,7 +28,7 @@ use crate::model::{
 use crate::rules::check;
 use crate::trace::{Endpoint, Network, Trace};
 use ipnet::Ipv4Net;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashSet};
 
 /// Why no plan was made.
@@ -40,23 +41,17 @@ pub enum MigrateError {
 }
 
 /// A former client and whether it reaches its cluster in the target.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientCheck {
     pub client: Id,
     pub name: String,
     pub cluster: Id,
     /// Delivered on every Cloud HSM client port.
     pub reaches: bool,
+    /// The verdict of that trace and its hops, on one line.
+    pub summary: String,
     /// The trace on TCP 2225 (the first failing port's when some fail), in words.
     pub trace: String,
-}
-
-/// What the target adds, changes and marks retirable, by id.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Diff {
-    pub added: Vec<Id>,
-    pub changed: Vec<Id>,
-    pub retirable: Vec<Id>,
 }
 
 /// The plan: the target design, the one edit that makes it from the source, and its summary.
@@ -71,18 +66,10 @@ pub struct Migration {
     pub checklist: &'static [Step],
 }
 
-/// Whether an HSM is a Dedicated HSM (payShield HSMs are Azure Payment HSM, not migrated).
-fn is_dedicated(sku: &str) -> bool {
-    !PAYSHIELD_SKUS.iter().any(|s| s.eq_ignore_ascii_case(sku))
-}
-
 /// Plans the migration of `source` to Cloud HSM.
 pub fn plan(source: &Design) -> Result<Migration, MigrateError> {
-    let hsms: Vec<&crate::model::Hsm> = source
-        .hsms
-        .iter()
-        .filter(|h| is_dedicated(&h.sku))
-        .collect();
+    // PayShield HSMs are Azure Payment HSM, not migrated.
+    let hsms: Vec<&crate::model::Hsm> = source.dedicated_hsms().collect();
     if hsms.is_empty() {
         return Err(MigrateError::NoDedicatedHsm);
     }
@@ -123,7 +110,7 @@ pub fn plan(source: &Design) -> Result<Migration, MigrateError> {
         .map(|c| client_check(&target, &net, c))
         .collect();
     drop(net);
-    let diff = diff(source, &target);
+    let diff = diff::diff(source, &target);
     Ok(Migration {
         target,
         edit,
@@ -199,9 +186,9 @@ fn client_check(target: &Design, net: &Network, client: &Former) -> ClientCheck 
     let shown = traces
         .iter()
         .find(|t| !t.delivered())
-        .or_else(|| traces.iter().find(|t| t.port == CLOUD_HSM_CLIENT_PORTS[1]))
-        .map(|t| t.to_string())
-        .unwrap_or_default();
+        .or_else(|| traces.iter().find(|t| t.port == CLOUD_HSM_SESSION_PORT));
+    let summary = shown.map(hop_summary).unwrap_or_default();
+    let shown = shown.map(|t| t.to_string()).unwrap_or_default();
     let name = match target.subnet(client.id) {
         Some((vnet, subnet)) => format!("{}/{}", vnet.name, subnet.name),
         None => target.name_of(client.id),
@@ -211,7 +198,26 @@ fn client_check(target: &Design, net: &Network, client: &Former) -> ClientCheck 
         name,
         cluster,
         reaches,
+        summary,
         trace: shown,
+    }
+}
+
+/// A trace on one line: its verdict, port and hops (`delivered on TCP 2225 in 6 hops out and
+/// back`, `dropped on TCP 2225 at hop 1 of 1: <reason>`).
+fn hop_summary(trace: &Trace) -> String {
+    let hops = trace.hops.len();
+    let plural = if hops == 1 { "" } else { "s" };
+    match &trace.verdict {
+        crate::trace::Verdict::Delivered => format!(
+            "delivered on TCP {} in {hops} hop{plural} out and back",
+            trace.port
+        ),
+        crate::trace::Verdict::Dropped { hop, reason } => format!(
+            "dropped on TCP {} at hop {} of {hops}: {reason}",
+            trace.port,
+            hop + 1
+        ),
     }
 }
 
@@ -520,62 +526,6 @@ fn open_ports(plan: &mut Plan, endpoints: &[Ipv4Net]) -> Result<(), Refusal> {
         }
     }
     Ok(())
-}
-
-/// Ids the target adds, ids whose element it changes, and the ids it marks retirable.
-fn diff(source: &Design, target: &Design) -> Diff {
-    let before: HashSet<Id> = source.ids().into_iter().collect();
-    let mut out = Diff::default();
-    for id in target.ids() {
-        if !before.contains(&id) {
-            out.added.push(id);
-        } else if crate::form::element(source, id) != crate::form::element(target, id) {
-            let moved_only = matches!(
-                (
-                    crate::form::element(source, id),
-                    crate::form::element(target, id)
-                ),
-                (Some(Element::Region(_)), Some(Element::Region(_)))
-                    | (Some(Element::Vnet(_)), Some(Element::Vnet(_)))
-                    | (Some(Element::Subnet { .. }), Some(Element::Subnet { .. }))
-            ) && same_but_layout(source, target, id);
-            if !moved_only {
-                out.changed.push(id);
-            }
-        }
-    }
-    out.retirable = target
-        .retirable
-        .iter()
-        .filter(|id| !source.retirable.contains(id))
-        .copied()
-        .collect();
-    out
-}
-
-/// Whether a container only grew on the canvas (to hold what was added).
-fn same_but_layout(source: &Design, target: &Design, id: Id) -> bool {
-    let strip = |d: &Design| {
-        crate::form::element(d, id).map(|e| match e {
-            Element::Region(mut r) => {
-                r.layout = Default::default();
-                Element::Region(r)
-            }
-            Element::Vnet(mut v) => {
-                v.layout = Default::default();
-                v.subnets
-                    .iter_mut()
-                    .for_each(|s| s.layout = Default::default());
-                Element::Vnet(v)
-            }
-            Element::Subnet { vnet, mut subnet } => {
-                subnet.layout = Default::default();
-                Element::Subnet { vnet, subnet }
-            }
-            other => other,
-        })
-    };
-    strip(source) == strip(target)
 }
 
 /// Whether the target checks without errors.

@@ -256,6 +256,11 @@ impl Design {
             .filter(move |g| vnet.subnets.iter().any(|s| s.id == g.subnet))
     }
 
+    /// The Dedicated HSMs (not the payment HSMs): what a migration to Cloud HSM replaces.
+    pub fn dedicated_hsms(&self) -> impl Iterator<Item = &Hsm> {
+        self.hsms.iter().filter(|h| !h.is_payment())
+    }
+
     /// Whether a VNet holds at least one HSM.
     pub fn is_hsm_vnet(&self, vnet: &Vnet) -> bool {
         self.hsms_in_vnet(vnet).next().is_some()

@@ -3,7 +3,7 @@
 
 use super::network::{Device, Network};
 use crate::addressing::first_usable;
-use crate::azure::ports::{LUNA_NTLS_PORT, PAYSHIELD_MANAGER_PORT};
+use crate::azure::ports::{CLOUD_HSM_SESSION_PORT, LUNA_NTLS_PORT, PAYSHIELD_MANAGER_PORT};
 use crate::model::{ConnectionKind, Design, Id};
 use serde::Serialize;
 use std::fmt;
@@ -69,7 +69,7 @@ pub(crate) const DESTINATION: &str = "the destination ";
 impl Endpoint {
     /// The port a flow to this endpoint uses unless told otherwise: an HSM's client port (Luna
     /// NTLS 1792, or a payShield's host port), payShield Manager's 443 for a management NIC,
-    /// else Luna's 1792.
+    /// the Cloud HSM client's 2225 for a cluster, else Luna's 1792.
     pub fn default_port(&self, design: &Design) -> u16 {
         match *self {
             Endpoint::Hsm(id) => design
@@ -78,6 +78,7 @@ impl Endpoint {
                 .find(|h| h.id == id)
                 .map_or(LUNA_NTLS_PORT, |h| h.client_port()),
             Endpoint::Management(_) => PAYSHIELD_MANAGER_PORT,
+            Endpoint::CloudHsm(_) => CLOUD_HSM_SESSION_PORT,
             _ => LUNA_NTLS_PORT,
         }
     }

@@ -1,24 +1,39 @@
 //! A container: a region, a VNet or a subnet, drawn as a labelled rounded rectangle.
 
 use super::pick::tab_index;
-use super::short;
+use super::{retirable_words, retire_tag, short, RETIRE_TAG_W};
 use crate::scene::{Area, AreaKind};
 use leptos::prelude::*;
 
 #[component]
 pub fn AreaBox(area: Area) -> impl IntoView {
     let r = area.rect;
-    let label = format!("{} {}", area.kind.label(), area.name);
+    let label = format!(
+        "{} {}{}",
+        area.kind.label(),
+        area.name,
+        retirable_words(area.retirable)
+    );
     let delegated = if area.hsm_delegated {
         ", delegated to Dedicated HSM"
     } else {
         ""
     };
     let tooltip = format!("{label} ({}{delegated})", area.detail);
-    let class = match area.hsm_delegated {
-        true => format!("area {} hsm-delegated", area.kind.class()),
-        false => format!("area {}", area.kind.class()),
-    };
+    let class = format!(
+        "area {}{}{}",
+        area.kind.class(),
+        if area.hsm_delegated {
+            " hsm-delegated"
+        } else {
+            ""
+        },
+        if area.retirable { " retirable" } else { "" }
+    );
+    // The tag sits at the bottom right, clear of the title and of the findings mark.
+    let tag = area
+        .retirable
+        .then(|| retire_tag(r.x + r.w - RETIRE_TAG_W - 4.0, r.y + r.h - 16.0));
     let (corner, name_y, max_name, _) = area.kind.title();
     // VNets show their address space on a second line, the others after the name.
     let (inline_detail, detail) = if area.kind == AreaKind::Vnet {
@@ -42,6 +57,7 @@ pub fn AreaBox(area: Area) -> impl IntoView {
                 {inline_detail}
             </text>
             {detail}
+            {tag}
         </g>
     }
 }

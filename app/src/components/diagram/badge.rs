@@ -1,6 +1,7 @@
 //! A route table or NSG attached to a subnet, drawn as a small pill at the subnet's edge.
 
 use super::pick::tab_index;
+use super::retirable_words;
 use crate::scene::{Badge, BadgeKind};
 use leptos::prelude::*;
 
@@ -10,7 +11,12 @@ pub fn PolicyBadge(badge: Badge) -> impl IntoView {
         BadgeKind::Nsg => ("badge nsg", "NSG", "Network security group", "rules"),
         BadgeKind::RouteTable => ("badge route-table", "RT", "Route table", "routes"),
     };
-    let label = format!("{what} {}", badge.name);
+    let label = format!("{what} {}{}", badge.name, retirable_words(badge.retirable));
+    let class = if badge.retirable {
+        format!("{class} retirable")
+    } else {
+        class.to_string()
+    };
     let tooltip = format!("{label} ({} {entries})", badge.entries);
     let transform = format!("translate({:.1} {:.1})", badge.at.x, badge.at.y);
     view! {

@@ -1,16 +1,20 @@
 //! What the line styles and symbols mean.
 
+use super::retire_tag;
 use super::symbol::glyph;
 use crate::scene::SymbolKind;
+use crate::state::Studio;
 use leptos::prelude::*;
 
-const LINKS: [(&str, &str); 3] = [
+const LINKS: [(&str, &str); 5] = [
     ("peering", "VNet peering"),
     (
         "vpn",
         "VPN connection (site-to-site, point-to-site, VNet-to-VNet)",
     ),
     ("expressroute", "ExpressRoute"),
+    ("private-link", "Private endpoint to its Cloud HSM cluster"),
+    ("dns-link", "Private DNS zone linked to a VNet"),
 ];
 
 const SYMBOLS: [SymbolKind; 12] = [
@@ -30,6 +34,7 @@ const SYMBOLS: [SymbolKind; 12] = [
 
 #[component]
 pub fn Legend() -> impl IntoView {
+    let studio = expect_context::<Studio>();
     let links = LINKS
         .iter()
         .map(|(class, text)| {
@@ -80,6 +85,15 @@ pub fn Legend() -> impl IntoView {
                 </svg>
                 "Route table"
             </li>
+            // Only in a design a migration plan made: elsewhere it would explain nothing.
+            <Show when=move || studio.with_design(|d| !d.retirable.is_empty())>
+                <li>
+                    <svg class="swatch retire-swatch" viewBox="0 0 42 14" aria-hidden="true">
+                        {retire_tag(1.0, 1.0)}
+                    </svg>
+                    "Retirable: kept until the migration to Cloud HSM is done"
+                </li>
+            </Show>
         </ul>
     }
 }

@@ -1,20 +1,29 @@
 //! A device, on-premises site or circuit: a symbol with its name below.
 
 use super::pick::tab_index;
-use super::short;
+use super::{retirable_words, retire_tag, short, RETIRE_TAG_W};
 use crate::scene::{Part, Symbol, SymbolKind};
 use leptos::prelude::*;
 
 #[component]
 pub fn SymbolMark(symbol: Symbol) -> impl IntoView {
-    let label = format!("{} {}", symbol.kind.label(), symbol.name);
+    let label = format!(
+        "{} {}{}",
+        symbol.kind.label(),
+        symbol.name,
+        retirable_words(symbol.retirable)
+    );
     let tooltip = format!("{label}: {}", symbol.detail);
     let transform = format!("translate({:.1} {:.1})", symbol.at.x, symbol.at.y);
     // Below the symbol; a line lower in a crowded row (`scene::fit_labels`).
     let label_y = symbol.label_y();
     view! {
         <g
-            class=format!("symbol {}", symbol.kind.class())
+            class=format!(
+                "symbol {}{}",
+                symbol.kind.class(),
+                if symbol.retirable { " retirable" } else { "" }
+            )
             transform=transform
             role="img"
             aria-label=label
@@ -23,6 +32,8 @@ pub fn SymbolMark(symbol: Symbol) -> impl IntoView {
         >
             <title>{tooltip}</title>
             {glyph(symbol.kind)}
+            {symbol.retirable.then(|| view! { <circle class="retire-ring" r="17"/> })}
+            {symbol.retirable.then(|| retire_tag(-RETIRE_TAG_W / 2.0, -30.0))}
             <text class="symbol-name" y=label_y text-anchor="middle">
                 {short(&symbol.name, symbol.label_chars)}
             </text>
