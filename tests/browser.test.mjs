@@ -17,6 +17,7 @@ import "./suites/page.mjs";
 import "./suites/load.mjs";
 import "./suites/panels.mjs";
 import "./suites/io.mjs";
+import "./suites/import.mjs";
 import "./suites/editor.mjs";
 import "./suites/canvas.mjs";
 import "./suites/layout.mjs";

@@ -7,6 +7,7 @@ mod components;
 mod explanations;
 mod files;
 mod image;
+mod importing;
 mod scene;
 mod shortcuts;
 mod startup;

@@ -16,6 +16,8 @@
 
 use crate::document;
 use crate::export::{arm, bicep, deployment_note, Options, Valid};
+use crate::import::files::{import_files, Named, Outcome, Wanted};
+use crate::import::report::Summary;
 use crate::migrate::{self, ClientCheck, Diff};
 use crate::model::{Design, Id, Protocol};
 use crate::rules::{apply_fix, check, FixError, Report, Severity};
@@ -45,6 +47,14 @@ pub enum Request {
     EffectiveRoutes { subnet: Id },
     /// The plan of the held design's migration to Azure Cloud HSM ([`migrate::plan`]).
     Migrate,
+    /// Files to import (a design document, or a template or resource export with its
+    /// parameter file) with the values the user gave (`NAME`, `VALUE`). The held design is
+    /// not touched: the page opens the answer, and sends it to be checked.
+    Import {
+        files: Vec<Named>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        values: Vec<(String, String)>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +89,16 @@ pub enum Answer {
     Migrated {
         plan: Planned,
     },
+    /// The imported design's document, and the import report (none for a design document,
+    /// which is opened as it is).
+    Imported {
+        document: String,
+        report: Option<Summary>,
+    },
+    /// The import needs values for these parameters: ask the user, then import again.
+    Wants {
+        parameters: Vec<Wanted>,
+    },
     /// The request could not be answered, in a sentence for the user.
     Refused {
         message: String,
@@ -95,6 +115,8 @@ impl Answer {
             Answer::Exported { .. } => "exported",
             Answer::EffectiveRoutes { .. } => "effective_routes",
             Answer::Migrated { .. } => "migrated",
+            Answer::Imported { .. } => "imported",
+            Answer::Wants { .. } => "wants",
             Answer::Refused { .. } => "refused",
         }
     }
@@ -276,6 +298,18 @@ impl Service {
                     },
                 },
                 Err(e) => refused(format!("No migration plan: {e}")),
+            },
+            Request::Import { files, values } => match import_files(&files, &values) {
+                Ok(Outcome::Opened(design)) => Answer::Imported {
+                    document: document::to_json(&design),
+                    report: None,
+                },
+                Ok(Outcome::Imported(imported)) => Answer::Imported {
+                    document: document::to_json(&imported.design),
+                    report: Some(imported.report.summary()),
+                },
+                Ok(Outcome::Wants(parameters)) => Answer::Wants { parameters },
+                Err(message) => refused(message),
             },
         }
     }
@@ -504,6 +538,76 @@ mod tests {
             panic!("{:?}", reply.answer)
         };
         assert!(message.contains("prefix-canonical"), "{message}");
+    }
+
+    #[test]
+    fn an_import_answers_with_the_design_the_parameters_to_ask_for_or_why_not() {
+        let mut service = Service::default();
+        let design = hub();
+        hold(&mut service, 3, &design);
+        let template = r#"{"parameters": {"vnetName": {"type": "string",
+            "metadata": {"description": "The VNet"}}},
+          "resources": [{"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01",
+            "name": "[parameters('vnetName')]", "location": "westeurope",
+            "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}}},
+            {"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01",
+             "name": "logs", "location": "westeurope"}]}"#;
+        let files = vec![Named {
+            name: "azuredeploy.json".into(),
+            text: template.into(),
+        }];
+        let reply = ask(
+            &mut service,
+            4,
+            Request::Import {
+                files: files.clone(),
+                values: Vec::new(),
+            },
+        );
+        let Answer::Wants { parameters } = reply.answer else {
+            panic!("{:?}", reply.answer)
+        };
+        assert_eq!(parameters[0].name, "vnetName");
+        assert_eq!(parameters[0].description.as_deref(), Some("The VNet"));
+        let values = vec![("vnetName".to_string(), "imported-vnet".to_string())];
+        let reply = ask(&mut service, 5, Request::Import { files, values });
+        let Answer::Imported {
+            document,
+            report: Some(report),
+        } = reply.answer
+        else {
+            panic!("{:?}", reply.answer)
+        };
+        assert_eq!(
+            document::load(&document).unwrap().vnets[0].name,
+            "imported-vnet"
+        );
+        assert!(
+            report.groups[0].paths[0].starts_with("resources[1]"),
+            "{report:?}"
+        );
+        // The held design is still the page's.
+        assert_eq!(reply.revision, 3);
+        assert_eq!(service.design, design);
+        let files = vec![Named {
+            name: "broken.json".into(),
+            text: template.replace("[parameters('vnetName')]", "[concat('a', ]"),
+        }];
+        let reply = ask(
+            &mut service,
+            6,
+            Request::Import {
+                files,
+                values: Vec::new(),
+            },
+        );
+        let Answer::Refused { message } = reply.answer else {
+            panic!("{:?}", reply.answer)
+        };
+        assert!(
+            message.starts_with("broken.json: resources[0].name: "),
+            "{message}"
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Public real-world templates import into designs that check: Microsoft's Payment HSM
-//! quickstart (tests/fixtures/import/, with its source, commit and licence in the README there).
+//! quickstart; and one with a mistake in it (Microsoft's troubleshooting quickstart) is refused
+//! naming the place (tests/fixtures/import/, each with its source, commit and licence in the
+//! README there).
 
 use hsmnet_core::import::{import, Inputs, NoteKind};
 use hsmnet_core::{check, Severity};
@@ -63,4 +65,43 @@ fn without_a_location_the_quickstart_is_refused_naming_the_place() {
          deployment knows: give the location with --param 'resourceGroup().location=REGION' (or \
          a value for the template's location parameter)"
     );
+}
+
+const TROUBLESHOOT: &str = include_str!("fixtures/import/troubleshoot-arm/troubleshoot.json");
+
+#[test]
+fn a_published_template_with_a_misspelled_section_is_refused_naming_it() {
+    let values = [("prefixName".to_string(), "storage".to_string())];
+    for values in [&[][..], &values[..]] {
+        let inputs = Inputs {
+            parameter_file: None,
+            values,
+        };
+        let e = import(TROUBLESHOOT, &inputs).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "parameterss: is not a section of a deployment template: \"parameters\" misspelled?"
+        );
+    }
+    // Corrected as the quickstart corrects it, the template imports: its storage account is
+    // reported, not modelled.
+    let fixed = TROUBLESHOOT.replacen("\"parameterss\"", "\"parameters\"", 1);
+    let values = [
+        ("prefixName".to_string(), "storage".to_string()),
+        ("location".to_string(), "westus".to_string()),
+    ];
+    let imported = import(
+        &fixed,
+        &Inputs {
+            parameter_file: None,
+            values: &values,
+        },
+    )
+    .unwrap();
+    let notes: Vec<&str> = imported
+        .report
+        .notes_of(NoteKind::NotModelled)
+        .map(|n| n.path.as_str())
+        .collect();
+    assert_eq!(notes, ["resources[0]"]);
 }

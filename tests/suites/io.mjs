@@ -116,11 +116,12 @@ test("io: an invalid design file is refused with the field and value, the design
   const doc = JSON.parse(cli("preset", "single-vnet"));
   doc.design.vnets[0].subnets[0].prefix = "10.0.0.0/33";
   await importFile(page, scratchFile("bad-prefix.json", JSON.stringify(doc)));
-  const text = await status(page, "bad-prefix.json was not opened");
+  const text = await status(page, "Not imported: bad-prefix.json: ");
   assert(text.includes("design.vnets[0].subnets[0].prefix"), `no field path: ${text}`);
   assert(text.includes('"10.0.0.0/33"'), `no value: ${text}`);
+  assert(text.includes("The design you had is kept"), `design not said to be kept: ${text}`);
   await importFile(page, scratchFile("not-json.json", "{ this is not json"));
-  await status(page, "not-json.json was not opened");
+  await status(page, "Not imported: not-json.json: the file is not valid JSON: line 1, column 3");
   assertEqual(await savedDesign(page), before, "design after bad imports");
 });
 

@@ -49,7 +49,7 @@ export function scratchFile(name, text) {
   return file;
 }
 
-/** Imports a design document through the toolbar's file input. */
+/** Imports files (a path or several) through the toolbar's file input. */
 export async function importFile(p, file) {
   await p.setInputFiles("#import-file", file);
 }

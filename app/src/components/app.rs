@@ -1,15 +1,17 @@
 //! The page: the commands on top, one line of messages under them, then the diagram filling
-//! the rest of the window beside the panels (properties, findings, trace), which collapse. The
-//! start points are a dialog (`Gallery`), shown on a first visit.
+//! the rest of the window beside the panels (properties, the last import's report, findings,
+//! trace), which collapse. The start points are a dialog (`Gallery`), shown on a first visit;
+//! the parameters an import needs are asked for in another (`ParameterDialog`).
 //!
 //! It opens what `startup` chooses (a share link, the autosave, a preset) and autosaves every
 //! change of the design.
 
 use super::{
-    Diagram, FindingsPanel, Gallery, GalleryOpen, MigrationPlan, MigrationShown, PropertiesPanel,
-    RetirementNotice, StatusLine, Toolbar, TracePanel,
+    Diagram, FindingsPanel, Gallery, GalleryOpen, ImportReport, MigrationPlan, MigrationShown,
+    ParameterDialog, PropertiesPanel, RetirementNotice, StatusLine, Toolbar, TracePanel,
 };
 use crate::explanations::Explanations;
+use crate::importing::Importing;
 use crate::state::Studio;
 use crate::tracing::Tracing;
 use crate::{startup, storage};
@@ -25,6 +27,7 @@ pub fn App() -> impl IntoView {
     provide_context(studio);
     provide_context(Tracing::new(studio));
     provide_context(Explanations::new());
+    provide_context(Importing::new());
     provide_context(GalleryOpen(RwSignal::new(first_visit)));
     provide_context(MigrationShown(RwSignal::new(None)));
     let panels_shown = RwSignal::new(true);
@@ -54,6 +57,7 @@ pub fn App() -> impl IntoView {
         <RetirementNotice/>
         <Gallery/>
         <MigrationPlan/>
+        <ParameterDialog/>
         <StatusLine/>
         <main class="workspace" class:panels-hidden=move || !panels_shown.get()>
             <Diagram/>
@@ -66,6 +70,7 @@ pub fn App() -> impl IntoView {
             </button>
             <div class="side" id="side-panels" hidden=move || !panels_shown.get()>
                 <PropertiesPanel/>
+                <ImportReport/>
                 <FindingsPanel/>
                 <TracePanel/>
             </div>

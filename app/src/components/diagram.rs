@@ -6,7 +6,8 @@
 //! Pointer: drag empty canvas (or the inside of a region) to pan, Shift+drag to select with a
 //! rubber band, drag an element to move it (a region by its title bar), Alt+drag from one
 //! element to another (or drag the connect handle of a lone selected element) to link them;
-//! click selects, Shift+click adds to the selection.
+//! click selects, Shift+click adds to the selection. Files dropped on the canvas are imported
+//! (`importing`), as "Import…" imports them.
 //! A drag previews live (see `live.rs`) and becomes one edit on release; Escape cancels it.
 
 mod area;
@@ -22,6 +23,7 @@ mod symbol;
 mod trace_path;
 
 use super::{Palette, TraceSummary};
+use crate::importing::Importing;
 use crate::scene::{Area, Badge, Link, LinkKind, Scene, Symbol, Trunk};
 use crate::state::{Place, Studio};
 use crate::viewport::{Screen, ViewBox};
@@ -35,7 +37,7 @@ use hsmnet_core::model::metrics::HEADER;
 use hsmnet_core::model::{Kind, Point, Rect};
 use hsmnet_core::Id;
 use legend::Legend;
-use leptos::ev::{FocusEvent, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
+use leptos::ev::{DragEvent, FocusEvent, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
 use leptos::prelude::*;
 use leptos::reactive::computed::Selector;
 use link::{LinkPath, TrunkPath};
@@ -902,6 +904,30 @@ pub fn Diagram() -> impl IntoView {
     };
     // The element focused (by a click, Tab or script) is where the keyboard is; tabbing to
     // an element off the view brings it into view.
+    // Files dragged over the canvas: accepted (the canvas shows it), and imported on release.
+    let importing = expect_context::<Importing>();
+    let files_over = RwSignal::new(false);
+    let carries_files = |ev: &DragEvent| {
+        ev.data_transfer()
+            .is_some_and(|d| d.types().includes(&"Files".into(), 0))
+    };
+    let on_drag_over = move |ev: DragEvent| {
+        if carries_files(&ev) {
+            ev.prevent_default();
+            if let Some(d) = ev.data_transfer() {
+                d.set_drop_effect("copy");
+            }
+            files_over.set(true);
+        }
+    };
+    let on_drop = move |ev: DragEvent| {
+        files_over.set(false);
+        if let Some(list) = ev.data_transfer().and_then(|d| d.files()) {
+            // Else the browser would open the file in place of the studio.
+            ev.prevent_default();
+            importing.files(studio, list);
+        }
+    };
     let on_focus_in = move |ev: FocusEvent| {
         let Some(id) = target_id(&ev) else { return };
         if active.get_untracked() != Some(id) {
@@ -968,6 +994,7 @@ pub fn Diagram() -> impl IntoView {
                 class="canvas"
                 class:outline=move || window.with(|w| w.detail == Detail::Outline)
                 class:zooming=move || zooming.get()
+                class:files-over=move || files_over.get()
                 xmlns="http://www.w3.org/2000/svg"
                 node_ref=svg_ref
                 viewBox=move || view_box().attr()
@@ -985,6 +1012,9 @@ pub fn Diagram() -> impl IntoView {
                 on:dblclick=on_double_click
                 on:focusin=on_focus_in
                 on:pointerleave=move |_| pointer_at.set_value(None)
+                on:dragover=on_drag_over
+                on:dragleave=move |_| files_over.set(false)
+                on:drop=on_drop
             >
                 {scene_view(studio.scene, window)}
                 <TracePath scene=studio.scene/>
@@ -1029,7 +1059,8 @@ pub fn Diagram() -> impl IntoView {
                         "under the pointer, double-click or F2 renames, Shift+arrows nudge the "
                         "selection (Alt+Shift: four times as far), Ctrl+arrows pan, Escape "
                         "cancels a drag; + and − zoom, 0 fits; Ctrl+Z undoes, Ctrl+Y or "
-                        "Ctrl+Shift+Z redoes."
+                        "Ctrl+Shift+Z redoes. Drop files on the canvas to import them (a design "
+                        "file, an ARM template with its parameter file, a resource export)."
                     </p>
                 </details>
             </div>

@@ -18,7 +18,7 @@ pub struct GalleryOpen(pub RwSignal<bool>);
 /// After the dialog closes the browser gives the keyboard back to what had it before; on a
 /// first visit nothing had, and the keyboard would stay on a hidden button of the dialog (or
 /// drop to the page's body): it goes to the canvas.
-fn keyboard_to_canvas() {
+pub(super) fn keyboard_to_canvas() {
     request_animation_frame(|| {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;

@@ -1,14 +1,16 @@
 //! The studio's commands: undo and redo (with Ctrl+Z, Ctrl+Shift+Z and Ctrl+Y anywhere but in
 //! a text field), the downloads (ARM template, Bicep file, design file, SVG and PNG images, with
-//! the findings marks or without), the share link and importing a design file.
+//! the findings marks or without), the share link and "Import…" (design documents, ARM
+//! templates with their parameter files, resource exports: `importing`).
 
 use super::diagram::worst_by_element;
 use super::{ask_plan, GalleryOpen, MigrationShown};
+use crate::importing::Importing;
 use crate::shortcuts::{self, Command};
 use crate::state::Studio;
 use crate::{checker, files, image};
 use hsmnet_core::service::{Answer, ExportFormat, Request};
-use hsmnet_core::{document, link, Design};
+use hsmnet_core::{document, link};
 use leptos::ev::{Event, KeyboardEvent};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -22,6 +24,7 @@ enum Export {
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let studio = expect_context::<Studio>();
+    let importing = expect_context::<Importing>();
     let GalleryOpen(gallery) = expect_context::<GalleryOpen>();
     let MigrationShown(plan) = expect_context::<MigrationShown>();
     // The plan needs a Dedicated HSM to migrate (payment HSMs are another service).
@@ -135,23 +138,13 @@ pub fn Toolbar() -> impl IntoView {
         else {
             return;
         };
-        let Some(file) = input.files().and_then(|list| list.get(0)) else {
+        let Some(list) = input.files() else {
             return;
         };
-        // Cleared so that choosing the same file again imports it again.
+        importing.files(studio, list);
+        // Cleared so that choosing the same file again imports it again (`files` has taken
+        // the files out of the list, which clearing empties).
         input.set_value("");
-        leptos::task::spawn_local(async move {
-            let name = file.name();
-            match files::read_text(file)
-                .await
-                .and_then(|text| document::load(&text).map_err(|e| e.to_string()))
-            {
-                Ok(design) => open_imported(studio, &name, design),
-                Err(e) => studio.refuse(format!(
-                    "{name} was not opened: {e}. The design you had is kept."
-                )),
-            }
-        });
     };
 
     view! {
@@ -214,9 +207,12 @@ pub fn Toolbar() -> impl IntoView {
                     id="import-file"
                     class="visually-hidden"
                     accept=".json,application/json"
+                    multiple
                     on:change=import
                 />
-                <label class="button" for="import-file">"Import design…"</label>
+                <label class="button" for="import-file"
+                    title="A design file, an ARM template (with its parameter file: choose both) \
+                        or a resource export; or drop them on the canvas">"Import…"</label>
             </div>
             <Show when=move || share_url.with(Option::is_some)>
                 <div class="share">
@@ -238,11 +234,6 @@ fn save(studio: Studio, name: &str, mime: &str, text: &str) {
         Ok(()) => studio.tell(format!("Saved {name}.")),
         Err(e) => studio.refuse(format!("{name} was not saved: {e}.")),
     }
-}
-
-fn open_imported(studio: Studio, name: &str, design: Design) {
-    studio.open(design);
-    studio.tell(format!("Opened {name}."));
 }
 
 /// The studio's own address (origin and path), which share links start with.

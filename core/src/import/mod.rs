@@ -8,7 +8,9 @@
 //! - `map.rs` turns resources into elements, one function per resource type;
 //! - `node.rs` tracks which properties were read, so the rest is reported;
 //! - `facts.rs` is what a design holds that no resource does, which the ARM export writes into
-//!   the template's metadata so that a round trip keeps it.
+//!   the template's metadata so that a round trip keeps it;
+//! - `files.rs` takes several files at once, as the studio does (which is the template, which
+//!   its parameter file, or a design document), and lists the parameters to ask the user for.
 //!
 //! Bounded like loading: the input's size ([`MAX_BYTES`]), copy counts, expression depth and
 //! evaluation steps, resources, and the design's own caps (`document::check_integrity`).
@@ -16,6 +18,7 @@
 mod eval;
 pub mod expr;
 pub mod facts;
+pub mod files;
 mod map;
 mod node;
 pub mod report;
@@ -125,15 +128,21 @@ pub fn import_with_report(
     text: &str,
     inputs: &Inputs,
 ) -> Result<Imported, (ImportError, Option<Report>)> {
-    let fail = |e| (e, None);
-    for t in [Some(text), inputs.parameter_file].into_iter().flatten() {
-        if t.len() > MAX_BYTES {
-            return Err(fail(ImportError::TooLarge { bytes: t.len() }));
-        }
+    if text.len() > MAX_BYTES {
+        return Err((ImportError::TooLarge { bytes: text.len() }, None));
     }
-    let root = source::parse_json(text, "the file").map_err(fail)?;
-    let given = given_values(&root, inputs).map_err(fail)?;
-    let src = source::read(&root, given).map_err(fail)?;
+    let root = source::parse_json(text, "the file").map_err(|e| (e, None))?;
+    import_value(&root, inputs)
+}
+
+/// As [`import_with_report`], from the file's JSON already read.
+fn import_value(root: &Value, inputs: &Inputs) -> Result<Imported, (ImportError, Option<Report>)> {
+    let fail = |e| (e, None);
+    if let Some(t) = inputs.parameter_file.filter(|t| t.len() > MAX_BYTES) {
+        return Err(fail(ImportError::TooLarge { bytes: t.len() }));
+    }
+    let given = given_values(root, inputs).map_err(fail)?;
+    let src = source::read(root, given).map_err(fail)?;
     let mut report = Report::new(src.shape, src.resources.len());
     for (path, kind) in &src.skipped {
         report.note(

@@ -149,11 +149,54 @@ pub fn read(root: &Value, given: HashMap<String, Value>) -> Result<Source, Impor
     }
 }
 
+/// The sections of a deployment template (languageVersion 2.0's included).
+const SECTIONS: [&str; 13] = [
+    "$schema",
+    "contentVersion",
+    "apiProfile",
+    "languageVersion",
+    "definitions",
+    "functions",
+    "imports",
+    "extensions",
+    "parameters",
+    "variables",
+    "resources",
+    "outputs",
+    "metadata",
+];
+
+/// A top-level key that is a section's name misspelled (`parameterss`) and the section itself
+/// missing: Azure refuses such a template, and every reference into that section would fail
+/// here with a less helpful message. Other unknown keys are left alone.
+fn misspelled_section(root: &Value, map: &Map<String, Value>) -> Result<(), ImportError> {
+    let missing: Vec<&str> = SECTIONS
+        .into_iter()
+        .filter(|section| field(root, section).is_none())
+        .collect();
+    for key in map.keys() {
+        let lower = key.to_ascii_lowercase();
+        let near = missing
+            .iter()
+            .find(|section| strsim::levenshtein(&section.to_ascii_lowercase(), &lower) <= 2);
+        if let Some(section) = near {
+            return Err(ImportError::Invalid {
+                path: key.clone(),
+                message: format!(
+                    "is not a section of a deployment template: \"{section}\" misspelled?"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn template(
     root: &Value,
     map: &Map<String, Value>,
     given: HashMap<String, Value>,
 ) -> Result<Source, ImportError> {
+    misspelled_section(root, map)?;
     let mut scope = Scope::new(map, given);
     if let Some(name) = scope.undeclared_given().first() {
         return Err(ImportError::Invalid {
