@@ -2,10 +2,12 @@
 //! properties panel's in `properties/`.
 
 mod app;
+mod collapsible;
 mod diagram;
 mod finding_item;
 mod findings_panel;
 mod gallery;
+mod menu;
 mod palette;
 mod preset_card;
 mod properties;
@@ -18,10 +20,12 @@ mod trace_panel;
 mod trace_summary;
 
 pub use app::App;
+pub use collapsible::Collapsible;
 pub use diagram::Diagram;
 pub use finding_item::FindingItem;
 pub use findings_panel::FindingsPanel;
 pub use gallery::{Gallery, GalleryOpen};
+pub use menu::Menu;
 pub use palette::Palette;
 pub use preset_card::PresetCard;
 pub use properties_panel::PropertiesPanel;
