@@ -23,6 +23,8 @@ const BEND_STEP: f64 = 28.0;
 /// The average width of a character of a symbol's label, for fitting: 8 px DejaVu Sans (the
 /// widest common sans-serif, Debian's default) measures 5.4 px in Chromium.
 const LABEL_CHAR_W: f64 = 5.4;
+/// Canvas units kept around a label's estimated box (`Scene::labels`).
+const LABEL_CLEARANCE: f64 = 2.0;
 /// A link longer than this along a row of symbols arcs over the row instead of crossing it.
 const ARC_MIN_LENGTH: f64 = 100.0;
 
@@ -747,6 +749,16 @@ impl Scene {
                 w,
                 9.0,
             ));
+        }
+        // The text as the browser lays it out reaches past these estimates (descenders, the
+        // line box): a line kept clear of them must not graze the glyphs.
+        for r in &mut out {
+            *r = Rect::new(
+                r.x - LABEL_CLEARANCE,
+                r.y - LABEL_CLEARANCE,
+                r.w + 2.0 * LABEL_CLEARANCE,
+                r.h + 2.0 * LABEL_CLEARANCE,
+            );
         }
         out
     }

@@ -69,6 +69,16 @@ impl ViewBox {
         ))
     }
 
+    /// The view centred on `target` with `margin` around it, zoomed to it but no closer than
+    /// `least` (a width and a height in canvas units): a traced path is shown whole and as
+    /// large as it reads, and a short one is not blown up.
+    pub fn framing(target: Rect, margin: f64, least: (f64, f64)) -> ViewBox {
+        let w = (target.w + 2.0 * margin).max(least.0);
+        let h = (target.h + 2.0 * margin).max(least.1);
+        let (cx, cy) = (target.x + target.w / 2.0, target.y + target.h / 2.0);
+        ViewBox(Rect::new(cx - w / 2.0, cy - h / 2.0, w, h))
+    }
+
     /// Pans by a wheel's or touchpad's scroll of (`dx`, `dy`) screen pixels, at `scale` pixels
     /// per canvas unit: the drawing moves the way the fingers do, as in draw.io and Figma.
     pub fn scrolled(&self, dx: f64, dy: f64, scale: f64) -> ViewBox {
@@ -167,6 +177,19 @@ mod tests {
         // Larger than the view: centred on it.
         let huge = view.showing(Rect::new(0.0, 0.0, 1000.0, 100.0), 0.0);
         assert_eq!(huge.0.x, 300.0);
+    }
+
+    #[test]
+    fn framing_centres_on_the_target_but_does_not_blow_a_small_one_up() {
+        let path = Rect::new(100.0, 100.0, 300.0, 100.0);
+        let framed = ViewBox::framing(path, 20.0, (200.0, 100.0));
+        assert_eq!(framed.0, Rect::new(80.0, 80.0, 340.0, 140.0));
+        let small = ViewBox::framing(Rect::new(0.0, 0.0, 10.0, 10.0), 20.0, (200.0, 100.0));
+        assert_eq!(
+            small.0,
+            Rect::new(-95.0, -45.0, 200.0, 100.0),
+            "no closer than the least"
+        );
     }
 
     #[test]

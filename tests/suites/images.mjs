@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ARTIFACTS, assert, assertEqual, choosePreset, ctx, presetNames, test } from "../harness.mjs";
-import { download, freshPage, savedDesign, status } from "./studio.mjs";
+import { download, freshPage, openDownloads, savedDesign, status } from "./studio.mjs";
 
 /** Width and height of a PNG file, from its IHDR chunk. */
 function pngSize(file) {
@@ -125,6 +125,7 @@ test("images: the findings marks are drawn only when asked for", async () => {
   assert(marks > 0, "the preset shows no findings marks on the canvas");
   let svg = await download(page, "SVG image");
   assert(!svg.text.includes('class="mark'), "marks without asking");
+  await openDownloads(page);
   await page.check("#image-findings");
   svg = await download(page, "SVG image");
   assertEqual(svg.text.match(/<g class="mark /g)?.length ?? 0, marks, "marks in the SVG asked for");

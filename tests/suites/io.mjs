@@ -4,7 +4,7 @@
 import { deflateRawSync } from "node:zlib";
 import { assert, assertEqual, choosePreset, cli, ctx, presetNames, test, watch } from "../harness.mjs";
 import {
-  download, freshPage, importFile, savedDesign, scratchFile, settled, status, waitForSaved,
+  download, freshPage, importFile, openDownloads, savedDesign, scratchFile, settled, status, waitForSaved,
 } from "./studio.mjs";
 
 let page;
@@ -50,9 +50,11 @@ test("io: an export of a design with errors is refused with the errors listed", 
   await status(page, "Opened with-errors.json");
   let downloaded = false;
   page.once("download", () => (downloaded = true));
+  await openDownloads(page);
   await page.getByRole("button", { name: "ARM template", exact: true }).click();
   const text = await status(page, "Not exported");
   assert(text.includes("hsm-subnet-delegated"), `refusal: ${text}`);
+  await openDownloads(page);
   await page.getByRole("button", { name: "Bicep file", exact: true }).click();
   await page.waitForTimeout(300);
   assert(!downloaded, "a design with errors was downloaded");

@@ -54,8 +54,16 @@ export async function importFile(p, file) {
   await p.setInputFiles("#import-file", file);
 }
 
-/** Clicks a control and returns the file it downloads: its suggested name and its text. */
+/** Opens the toolbar's Download menu, unless it is open: the downloads are behind it. */
+export async function openDownloads(p) {
+  if (!(await p.$("details.downloads[open]"))) await p.click("details.downloads > summary");
+  await p.waitForSelector("details.downloads[open] .menu-items", { state: "visible" });
+}
+
+/** Clicks a download in the toolbar's menu and returns the file it downloads: its suggested
+ * name and its text. */
 export async function download(p, name) {
+  await openDownloads(p);
   const [dl] = await Promise.all([
     p.waitForEvent("download", { timeout: 10_000 }).catch(async (err) => {
       throw new Error(`${name}: no download (status: ${await p.textContent("#status")}): ${err.message}`);

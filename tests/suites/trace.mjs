@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { ARTIFACTS, HSMNET, assert, assertEqual, cli, ctx, design, test } from "../harness.mjs";
+import { ARTIFACTS, HSMNET, assert, assertEqual, choosePreset, cli, ctx, design, test } from "../harness.mjs";
 import { freshPage, scratchFile } from "./studio.mjs";
 
 /** The CLI's trace of a design file; exit 1 (dropped) still prints the trace. */
@@ -44,6 +44,53 @@ async function shownTrace(page) {
 }
 
 const hubDocument = () => JSON.parse(cli("preset", "hub-nva-proxy"));
+
+/** The labels on the canvas (element names and details, as the browser lays them out) that a
+ * piece of the traced line crosses: [hop, label text] pairs. */
+async function labelsCrossed(page) {
+  return page.evaluate(() => {
+    const labels = [...document.querySelectorAll("svg.canvas :is(.area-name, .area-detail, .symbol-name)")]
+      .filter((t) => t.textContent.trim() !== "" && t.getClientRects().length > 0)
+      .map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+    // Liang–Barsky: whether the segment from p to q meets the rectangle.
+    const meets = (p, q, r) => {
+      const [dx, dy] = [q.x - p.x, q.y - p.y];
+      let [t0, t1] = [0, 1];
+      for (const [ep, eq] of [[-dx, p.x - r.left], [dx, r.right - p.x], [-dy, p.y - r.top], [dy, r.bottom - p.y]]) {
+        if (ep === 0) {
+          if (eq < 0) return false;
+          continue;
+        }
+        const t = eq / ep;
+        if (ep < 0) t0 = Math.max(t0, t);
+        else t1 = Math.min(t1, t);
+        if (t0 > t1) return false;
+      }
+      return true;
+    };
+    const crossed = [];
+    for (const line of document.querySelectorAll("svg.canvas .trace-path .piece")) {
+      const m = line.getScreenCTM();
+      const points = [...line.points].map((pt) => new DOMPoint(pt.x, pt.y).matrixTransform(m));
+      for (const l of labels)
+        for (let i = 1; i < points.length; i++)
+          if (meets(points[i - 1], points[i], l.r)) {
+            crossed.push([Number(line.dataset.hop) + 1, l.text]);
+            break;
+          }
+    }
+    return crossed;
+  });
+}
+
+/** Whether every mark of the traced path lies inside the canvas's box. */
+async function pathInView(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector("svg.canvas").getBoundingClientRect();
+    const marks = [...document.querySelectorAll("svg.canvas .trace-path :is(.piece, .trace-number)")].map((e) => e.getBoundingClientRect());
+    return marks.length > 0 && marks.every((r) => r.left >= c.left - 0.5 && r.right <= c.right + 0.5 && r.top >= c.top - 0.5 && r.bottom <= c.bottom + 0.5);
+  });
+}
 
 test("trace: an on-premises client reaches the HSM through the hub, as the CLI says", async () => {
   const doc = hubDocument();
@@ -85,6 +132,10 @@ test("trace: on hub-nva-proxy at 1280×800 the path reads hop by hop: numbers as
   await page.waitForSelector("svg.canvas .trace-number.hot", { timeout: 2_000 });
   const lit = await page.textContent("svg.canvas .trace-number.hot text");
   assert(lit === "3" || lit.split("–").map(Number)[0] <= 3, `mark lit for hop 3: ${lit}`);
+  // The hop's pieces of line are lit too.
+  const hopOfPiece = Number(await page.getAttribute("svg.canvas .trace-path .piece.back", "data-hop"));
+  await page.hover(`.trace-result .hop:nth-child(${hopOfPiece + 1})`);
+  await page.waitForSelector(`svg.canvas .trace-path .piece.hot[data-hop="${hopOfPiece}"]`, { timeout: 2_000 });
   await page.mouse.move(0, 0);
   await page.waitForFunction(() => !document.querySelector("svg.canvas .trace-number.hot"));
   const mark = page.locator("svg.canvas .trace-number.back").first();
@@ -93,6 +144,9 @@ test("trace: on hub-nva-proxy at 1280×800 the path reads hop by hop: numbers as
   const hot = await page.$eval(".trace-result .hop.hot", (li) => li.dataset.leg);
   assertEqual(hot, "back", "the hop lit in the list");
   await page.mouse.move(0, 0);
+  // The line never crosses a label, and the view shows all of it.
+  assertEqual(await labelsCrossed(page), [], "labels crossed by the traced line ([hop, label])");
+  assert(await pathInView(page), "the whole path in view");
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, "trace-hub-nva-proxy.png") });
   await page.close();
@@ -117,7 +171,47 @@ test("trace: an NVA without SNAT drops the reply at the hop the CLI names, marke
   assert(expected.cause, "the CLI names a cause");
   assertEqual(shown.cause, `Cause, at hop ${expected.cause.hop + 1}: ${expected.cause.reason}`, "cause shown");
   assert(shown.cause.includes("does not SNAT"), `cause: ${shown.cause}`);
+  // The failing hop's mark and its reason, on the canvas, in view, clear of the labels.
+  const reason = await page.evaluate(() => {
+    const text = document.querySelector("svg.canvas .trace-failure .trace-reason");
+    const r = text.getBoundingClientRect();
+    const c = document.querySelector("svg.canvas").getBoundingClientRect();
+    const over = [...document.querySelectorAll("svg.canvas :is(.area-name, .area-detail, .symbol-name)")]
+      .filter((t) => t.getClientRects().length > 0)
+      .filter((t) => {
+        const l = t.getBoundingClientRect();
+        return l.left < r.right && r.left < l.right && l.top < r.bottom && r.top < l.bottom;
+      })
+      .map((t) => t.textContent);
+    return { text: text.textContent, over, inside: r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom };
+  });
+  assert(reason.text.startsWith(`Dropped at hop ${expected.verdict.hop + 1}`), `reason shown: ${reason.text}`);
+  assertEqual(reason.over, [], "labels under the reason");
+  assert(reason.inside, "the reason inside the canvas");
   await page.screenshot({ path: path.join(ARTIFACTS, "trace-dropped.png"), fullPage: true });
+  assertEqual(await labelsCrossed(page), [], "labels crossed by the traced line ([hop, label])");
+  await page.close();
+});
+
+test("trace: on the 100-spoke hub the view zooms to the traced path, shown whole", async () => {
+  const page = await freshPage();
+  await choosePreset(page, "hub-nva-proxy", 100);
+  const width = () => page.evaluate(() => document.querySelector("svg.canvas").viewBox.baseVal.width);
+  const fitted = await width();
+  const doc = design("hub-nva-proxy", "--spokes", "100");
+  await traceIn(page, doc.sites[0].name, doc.hsms[0].name);
+  await page.waitForFunction((w) => document.querySelector("svg.canvas").viewBox.baseVal.width < w * 0.6, fitted, { timeout: 5_000 });
+  await page.waitForFunction(() => !document.querySelector("svg.canvas").classList.contains("zooming"));
+  assert(await pathInView(page), "the whole path in view");
+  assertEqual(await labelsCrossed(page), [], "labels crossed by the traced line ([hop, label])");
+  // An edit traces the same flow again: the view stays where it is.
+  const zoomed = await width();
+  await page.fill("#design-name", "hub renamed");
+  await page.press("#design-name", "Enter");
+  await page.waitForFunction(() => document.querySelector("#diagram-title")?.textContent === "hub renamed");
+  await page.waitForTimeout(300);
+  assertEqual(await width(), zoomed, "the view after the flow is traced again");
+  await page.screenshot({ path: path.join(ARTIFACTS, "trace-hub-100-spokes.png") });
   await page.close();
 });
 

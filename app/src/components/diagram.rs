@@ -26,9 +26,11 @@ use super::{Palette, TraceSummary};
 use crate::importing::Importing;
 use crate::scene::{Area, Badge, Link, LinkKind, Scene, Symbol, Trunk};
 use crate::state::{Place, Studio};
+use crate::tracing::Tracing;
 use crate::viewport::{Screen, ViewBox};
 use area::AreaBox;
 use badge::PolicyBadge;
+use hsmnet_core::draw::flow;
 use hsmnet_core::draw::roving::{Rover, Step};
 use hsmnet_core::draw::view::{Detail, Window};
 use hsmnet_core::draw::{self, Item, Refusal};
@@ -68,6 +70,11 @@ const CLICK_SLOP: f64 = 3.0;
 const WHEEL_ZOOM: f64 = 0.0025;
 /// Canvas units kept around an element the view follows.
 const REVEAL_MARGIN: f64 = 24.0;
+
+/// The closest a traced path is zoomed to, in pixels per canvas unit, and the canvas units
+/// kept around it.
+const TRACE_ZOOM: f64 = 1.5;
+const TRACE_MARGIN: f64 = 40.0;
 
 /// Areas and symbols above which a drawing is large: only what lies around the view is drawn,
 /// and its labels are hidden while its zoom changes.
@@ -216,6 +223,39 @@ pub fn Diagram() -> impl IntoView {
             }
             let settled = set_timeout_with_handle(move || zooming.set(false), ZOOM_SETTLE);
             zoom_settles.set_value(settled.ok());
+        },
+        false,
+    );
+
+    // A trace newly shown (the first, or another flow) brings its path into view, zoomed to
+    // it; the same flow traced again after an edit leaves the view where the user has it.
+    let tracing = expect_context::<Tracing>();
+    Effect::watch(
+        move || {
+            let flow = tracing.result.with(|r| match r {
+                Some(Ok(t)) => Some((t.from.clone(), t.to.clone(), t.port)),
+                _ => None,
+            });
+            (flow, studio.opened.get())
+        },
+        move |(flow, _), previous, _| {
+            if flow.is_none() || previous.is_some_and(|(p, _)| p == flow) {
+                return;
+            }
+            let Some(trace) = tracing.result.with_untracked(|r| r.clone()?.ok()) else {
+                return;
+            };
+            let bounds = studio.scene.with_untracked(|s| {
+                let labels = s.labels();
+                let drawing = flow::lay_out(&trace_path::waypoints(s, &trace), &labels);
+                let failure = trace_path::failure(&drawing, &trace, &labels);
+                drawing.bounds(failure.map(|f| f.note))
+            });
+            let (Some(bounds), Some(screen)) = (bounds, screen.get_untracked()) else {
+                return;
+            };
+            let least = (screen.width / TRACE_ZOOM, screen.height / TRACE_ZOOM);
+            set_view(ViewBox::framing(bounds, TRACE_MARGIN, least));
         },
         false,
     );
@@ -951,7 +991,8 @@ pub fn Diagram() -> impl IntoView {
     view! {
         <section class="diagram" aria-labelledby="diagram-title">
             <div class="diagram-bar">
-                <h2 id="diagram-title">{design_name}</h2>
+                // Cut to the room the bar leaves (style sheet); the whole name on hover.
+                <h2 id="diagram-title" title=design_name>{design_name}</h2>
                 <div class="edit-tools" role="group" aria-label="Selection">
                     <span class="selection-count" aria-live="polite">
                         {move || match count() {
@@ -1049,7 +1090,8 @@ pub fn Diagram() -> impl IntoView {
                         "it; Home and End: the first and last beside it). "
                         "Drag items from the palette into the diagram (the container that "
                         "receives one is highlighted; released off the canvas, the drag is "
-                        "cancelled), or select a container and press Enter on an item. Drag "
+                        "cancelled), or select a container and press Enter on an item (the palette is "
+                        "one tab stop too: the arrow keys move along it). Drag "
                         "empty canvas, Space+drag, the wheel or two fingers pan; Ctrl+wheel or a "
                         "pinch zooms; drag an element to move it (a region by its title); "
                         "Shift+drag selects with a box; Alt+drag from one element to another, or "

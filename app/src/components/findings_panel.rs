@@ -2,7 +2,7 @@
 //! every edit: counts, how long the check took (or that it is under way), then the findings
 //! grouped by severity, most severe first.
 
-use super::FindingItem;
+use super::{Collapsible, FindingItem};
 use crate::state::Studio;
 use hsmnet_core::service::{count, Listed};
 use hsmnet_core::Severity;
@@ -77,13 +77,14 @@ pub fn FindingsPanel() -> impl IntoView {
             tabindex="-1"
             aria-busy=move || (!studio.checked.get()).to_string()
         >
-            <h2 id="findings-title">"Findings"</h2>
-            <ul class="counts" aria-label="Finding counts">{counts}</ul>
-            {timing}
-            <Show when=move || studio.checked.get() && studio.report.with(Vec::is_empty)>
-                <p class="clean">"No findings."</p>
-            </Show>
-            {groups}
+            <Collapsible id="findings-title" title="Findings">
+                <ul class="counts" aria-label="Finding counts">{counts}</ul>
+                {timing}
+                <Show when=move || studio.checked.get() && studio.report.with(Vec::is_empty)>
+                    <p class="clean">"No findings."</p>
+                </Show>
+                {groups}
+            </Collapsible>
         </aside>
     }
 }

@@ -2,11 +2,13 @@
 //! properties panel's in `properties/`.
 
 mod app;
+mod collapsible;
 mod diagram;
 mod finding_item;
 mod findings_panel;
 mod gallery;
 mod import_report;
+mod menu;
 mod migration_plan;
 mod palette;
 mod parameter_dialog;
@@ -21,11 +23,13 @@ mod trace_panel;
 mod trace_summary;
 
 pub use app::App;
+pub use collapsible::Collapsible;
 pub use diagram::Diagram;
 pub use finding_item::FindingItem;
 pub use findings_panel::FindingsPanel;
 pub use gallery::{Gallery, GalleryOpen};
 pub use import_report::ImportReport;
+pub use menu::Menu;
 pub use migration_plan::{ask_plan, MigrationPlan, MigrationShown};
 pub use palette::Palette;
 pub use parameter_dialog::ParameterDialog;

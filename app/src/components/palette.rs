@@ -1,10 +1,14 @@
 //! The palette: what can be added to the design. Drag an item onto the canvas (pointer
 //! events, so mouse, pen and touch all work) to place it where it is dropped; activate it
 //! (Enter, Space or a click) to add it into the selected container, or to a free spot.
+//!
+//! It is one tab stop, a toolbar with a roving focus (WAI-ARIA): the arrow keys, Home and End
+//! move between the items (core's `roving::along`), and Tab comes back to the item left last.
 
+use hsmnet_core::draw::roving::{along, Step};
 use hsmnet_core::draw::Item;
 use hsmnet_core::model::Point;
-use leptos::ev::PointerEvent;
+use leptos::ev::{FocusEvent, KeyboardEvent, PointerEvent};
 use leptos::prelude::*;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
@@ -100,6 +104,51 @@ pub fn Palette(
     });
     on_cleanup(move || escape.remove());
 
+    // The item the keyboard is on: the palette's one tab stop.
+    let active = RwSignal::new(Item::ALL[0]);
+    let list = NodeRef::<leptos::html::Ul>::new();
+    let item_focused = |target: Option<web_sys::EventTarget>| -> Option<Item> {
+        let el = target?.dyn_into::<web_sys::Element>().ok()?;
+        Item::from_slug(&el.get_attribute("data-item")?)
+    };
+    let on_key = move |ev: KeyboardEvent| {
+        let step = match ev.key().as_str() {
+            "ArrowRight" | "ArrowDown" => Step::Next,
+            "ArrowLeft" | "ArrowUp" => Step::Previous,
+            "Home" => Step::First,
+            "End" => Step::Last,
+            _ => return,
+        };
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.shift_key() {
+            return;
+        }
+        ev.prevent_default();
+        let Some(from) = item_focused(ev.target()) else {
+            return;
+        };
+        let index = Item::ALL.iter().position(|i| *i == from).unwrap_or(0);
+        let Some(to) = along(&Item::ALL, index, step) else {
+            return;
+        };
+        active.set(to);
+        let button = list.get_untracked().and_then(|ul| {
+            ul.query_selector(&format!("[data-item=\"{}\"]", to.slug()))
+                .ok()
+                .flatten()
+        });
+        if let Some(button) = button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = button.focus();
+        }
+    };
+    // Focused by a click or by script, an item becomes the tab stop.
+    let on_focus_in = move |ev: FocusEvent| {
+        if let Some(item) = item_focused(ev.target()) {
+            if active.get_untracked() != item {
+                active.set(item);
+            }
+        }
+    };
+
     let items = Item::ALL
         .into_iter()
         .map(|item| {
@@ -111,9 +160,10 @@ pub fn Palette(
                 place.run((item, None));
             };
             view! {
-                <li>
+                <li role="none">
                     <button type="button" class=format!("palette-item {}", item.slug())
                         data-item=item.slug()
+                        tabindex=move || if active.get() == item { "0" } else { "-1" }
                         aria-label=format!("Add {}", item.label())
                         title=format!("{}: drag {}, or press Enter to add it to the selection", item.label(), item.hint())
                         on:click=on_click>
@@ -125,7 +175,9 @@ pub fn Palette(
         .collect_view();
     view! {
         <nav class="palette" aria-label="Palette">
-            <ul on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
+            <ul role="toolbar" aria-label="Add to the design" node_ref=list
+                on:keydown=on_key on:focusin=on_focus_in
+                on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                 on:pointercancel=on_cancel>
                 {items}
             </ul>

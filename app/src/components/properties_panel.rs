@@ -2,6 +2,7 @@
 //! selected, every field of one selected element, or a count for several.
 
 use super::properties::{DesignForm, ElementForm};
+use super::Collapsible;
 use crate::state::Studio;
 use leptos::prelude::*;
 
@@ -32,8 +33,7 @@ pub fn PropertiesPanel() -> impl IntoView {
     };
     view! {
         <section class="properties" aria-labelledby="properties-title">
-            <h2 id="properties-title">"Properties"</h2>
-            {body}
+            <Collapsible id="properties-title" title="Properties">{body}</Collapsible>
         </section>
     }
 }

@@ -1,10 +1,10 @@
 //! The studio's commands: undo and redo (with Ctrl+Z, Ctrl+Shift+Z and Ctrl+Y anywhere but in
 //! a text field), the downloads (ARM template, Bicep file, design file, SVG and PNG images, with
-//! the findings marks or without), the share link and "Import…" (design documents, ARM
-//! templates with their parameter files, resource exports: `importing`).
+//! the findings marks or without; in one menu), the share link and "Import…" (design
+//! documents, ARM templates with their parameter files, resource exports: `importing`).
 
 use super::diagram::worst_by_element;
-use super::{ask_plan, GalleryOpen, MigrationShown};
+use super::{ask_plan, GalleryOpen, Menu, MigrationShown};
 use crate::importing::Importing;
 use crate::shortcuts::{self, Command};
 use crate::state::Studio;
@@ -179,7 +179,8 @@ pub fn Toolbar() -> impl IntoView {
                     "↷ Redo"
                 </button>
             </div>
-            <div class="tool-group">
+            // The downloads behind one button: the toolbar keeps one row at 1280 pixels.
+            <Menu label="Download" class="downloads">
                 <button type="button" on:click=move |_| export(Export::Arm)>
                     "ARM template"
                 </button>
@@ -198,7 +199,7 @@ pub fn Toolbar() -> impl IntoView {
                         "Findings in images"
                     </label>
                 </span>
-            </div>
+            </Menu>
             <div class="tool-group">
                 <button type="button" on:click=share>"Copy share link"</button>
                 // The input before its label, so that the label shows the input's focus.

@@ -4,6 +4,7 @@
 //! draws the same path (diagram/trace_path.rs) and says the verdict above it (`TraceSummary`).
 //! Clicking a hop selects its elements; pointing at one highlights it on the canvas.
 
+use super::Collapsible;
 use crate::state::Studio;
 use crate::tracing::Tracing;
 use hsmnet_core::model::ConnectionKind;
@@ -118,36 +119,37 @@ pub fn TracePanel() -> impl IntoView {
     };
     view! {
         <section class="trace-panel" aria-labelledby="trace-title">
-            <h2 id="trace-title">"Trace a flow"</h2>
-            <div class="trace-form">
-                <div class="field">
-                    <label for="trace-from">"From"</label>
-                    <input id="trace-from" list="trace-sources" autocomplete="off"
-                        placeholder="site, subnet or address" node_ref=from_box
-                        prop:value=move || tracing.from.get()
-                        on:input=on_typing on:change=move |_| trace_now()/>
-                    <datalist id="trace-sources">{move || options(sources.get())}</datalist>
+            <Collapsible id="trace-title" title="Trace a flow">
+                <div class="trace-form">
+                    <div class="field">
+                        <label for="trace-from">"From"</label>
+                        <input id="trace-from" list="trace-sources" autocomplete="off"
+                            placeholder="site, subnet or address" node_ref=from_box
+                            prop:value=move || tracing.from.get()
+                            on:input=on_typing on:change=move |_| trace_now()/>
+                        <datalist id="trace-sources">{move || options(sources.get())}</datalist>
+                    </div>
+                    <div class="field">
+                        <label for="trace-to">"To"</label>
+                        <input id="trace-to" list="trace-targets" autocomplete="off"
+                            placeholder="HSM, cluster or address" node_ref=to_box
+                            prop:value=move || tracing.to.get()
+                            on:input=on_typing on:change=move |_| trace_now()/>
+                        <datalist id="trace-targets">{move || options(targets.get())}</datalist>
+                    </div>
+                    <div class="field port">
+                        <label for="trace-port">"TCP port"</label>
+                        <input id="trace-port" type="number" min="1" max="65535" node_ref=port_box
+                            placeholder="the destination's"
+                            title="Empty: the port the destination listens on (1792 for a Luna HSM, 2225 for a Cloud HSM cluster, 1500 for a payShield host, 443 for its management address)"
+                            prop:value=move || tracing.port_shown().map(|p| p.to_string()).unwrap_or_default()
+                            on:input=on_typing on:change=move |_| trace_now()/>
+                    </div>
+                    <button type="button" class="trace-now" on:click=move |_| trace_now()>"Trace"</button>
+                    <button type="button" on:click=move |_| tracing.clear()>"Clear trace"</button>
                 </div>
-                <div class="field">
-                    <label for="trace-to">"To"</label>
-                    <input id="trace-to" list="trace-targets" autocomplete="off"
-                        placeholder="HSM, cluster or address" node_ref=to_box
-                        prop:value=move || tracing.to.get()
-                        on:input=on_typing on:change=move |_| trace_now()/>
-                    <datalist id="trace-targets">{move || options(targets.get())}</datalist>
-                </div>
-                <div class="field port">
-                    <label for="trace-port">"TCP port"</label>
-                    <input id="trace-port" type="number" min="1" max="65535" node_ref=port_box
-                        placeholder="the destination's"
-                        title="Empty: the port the destination listens on (1792 for a Luna HSM, 2225 for a Cloud HSM cluster, 1500 for a payShield host, 443 for its management address)"
-                        prop:value=move || tracing.port_shown().map(|p| p.to_string()).unwrap_or_default()
-                        on:input=on_typing on:change=move |_| trace_now()/>
-                </div>
-                <button type="button" class="trace-now" on:click=move |_| trace_now()>"Trace"</button>
-                <button type="button" on:click=move |_| tracing.clear()>"Clear trace"</button>
-            </div>
-            <div class="trace-result" aria-live="polite">{result}</div>
+                <div class="trace-result" aria-live="polite">{result}</div>
+            </Collapsible>
         </section>
     }
 }

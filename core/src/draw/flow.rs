@@ -5,6 +5,7 @@
 //! each piece, and each hop's number beside the point where it happens, clear of the labels
 //! and of the other numbers. Out and back run in two lanes a few units apart.
 
+use super::geometry::union;
 use crate::model::{Point, Rect};
 
 /// Where a flow passes, in order.
@@ -41,6 +42,82 @@ pub struct Number {
 pub struct Drawing {
     pub pieces: Vec<Piece>,
     pub numbers: Vec<Number>,
+}
+
+impl Drawing {
+    /// What the flow covers on the canvas: its pieces, its numbers' marks and the `note` of
+    /// its failing hop (placed by [`Drawing::note_at`]); `None` when nothing is drawn. The
+    /// view zooms to it when a trace is shown.
+    pub fn bounds(&self, note: Option<Rect>) -> Option<Rect> {
+        let points = self.pieces.iter().flat_map(|p| p.points.iter().copied());
+        let dots = points.map(|p| Rect::new(p.x, p.y, 0.0, 0.0));
+        let marks = self.numbers.iter().map(|n| mark_box(n.at));
+        dots.chain(marks).chain(note).reduce(union)
+    }
+
+    /// Where a note of `size` (the failing hop's reason) goes beside the mark that numbers
+    /// `hop`: the first spot around it (right, left, below, above, then the corners) that
+    /// covers no label, no other mark and no piece of the line; where every spot covers
+    /// something, the one that covers least. `None` when no mark numbers the hop.
+    pub fn note_at(&self, hop: usize, size: (f64, f64), labels: &[Rect]) -> Option<Rect> {
+        let mark = self.numbers.iter().find(|n| n.hops.contains(&hop))?;
+        let (w, h) = size;
+        let (x, y) = (mark.at.x, mark.at.y);
+        let gap = NUMBER_R + 6.0;
+        let (right, left) = (x + gap, x - gap - w);
+        let (below, above) = (y + gap, y - gap - h);
+        let spots = [
+            (right, y - h / 2.0),
+            (left, y - h / 2.0),
+            (x - w / 2.0, below),
+            (x - w / 2.0, above),
+            (right, below),
+            (left, below),
+            (right, above),
+            (left, above),
+        ];
+        let marks: Vec<Rect> = self
+            .numbers
+            .iter()
+            .filter(|n| n.at != mark.at)
+            .map(|n| mark_box(n.at))
+            .collect();
+        let covered = |r: Rect| {
+            let boxes = labels
+                .iter()
+                .chain(&marks)
+                .filter(|l| r.overlaps(l))
+                .count();
+            let lines = self
+                .pieces
+                .iter()
+                .filter(|p| p.points.windows(2).any(|s| segment_meets(s[0], s[1], r)))
+                .count();
+            boxes + lines
+        };
+        let mut best: Option<(usize, Rect)> = None;
+        for (sx, sy) in spots {
+            let r = Rect::new(sx, sy, w, h);
+            let c = covered(r);
+            if best.is_none_or(|(b, _)| c < b) {
+                best = Some((c, r));
+            }
+            if c == 0 {
+                break;
+            }
+        }
+        best.map(|(_, r)| r)
+    }
+}
+
+/// The box of a hop number's mark at `at`.
+fn mark_box(at: Point) -> Rect {
+    Rect::new(
+        at.x - NUMBER_R,
+        at.y - NUMBER_R,
+        2.0 * NUMBER_R,
+        2.0 * NUMBER_R,
+    )
 }
 
 /// Units between the out and the back lanes.
@@ -129,27 +206,19 @@ fn number(drawing: &mut Drawing, taken: &mut Vec<Rect>, labels: &[Rect], hop: us
         (0.0, -o),
     ];
     let spots = if w.back { back } else { out };
-    let box_at = |p: Point| {
-        Rect::new(
-            p.x - NUMBER_R,
-            p.y - NUMBER_R,
-            2.0 * NUMBER_R,
-            2.0 * NUMBER_R,
-        )
-    };
     let candidates = || {
         spots
             .iter()
             .map(|(dx, dy)| Point::new(w.at.x + dx, w.at.y + dy))
     };
     let clear = |p: &Point| {
-        let r = box_at(*p);
+        let r = mark_box(*p);
         !labels.iter().chain(taken.iter()).any(|l| r.overlaps(l))
     };
     let at = candidates()
         .find(clear)
         .unwrap_or_else(|| candidates().next().unwrap_or(w.at));
-    taken.push(box_at(at));
+    taken.push(mark_box(at));
     drawing.numbers.push(Number {
         hops: vec![hop],
         at,
@@ -336,12 +405,7 @@ mod tests {
             "hops 0 and 1 share a point"
         );
         for n in &d.numbers {
-            let r = Rect::new(
-                n.at.x - NUMBER_R,
-                n.at.y - NUMBER_R,
-                2.0 * NUMBER_R,
-                2.0 * NUMBER_R,
-            );
+            let r = mark_box(n.at);
             assert!(!r.overlaps(&label), "{n:?}");
         }
         let (out2, back3) = (&d.numbers[1], &d.numbers[2]);
@@ -349,6 +413,55 @@ mod tests {
             (out2.at.y - back3.at.y).abs() > NUMBER_R,
             "out above, back below"
         );
+    }
+
+    #[test]
+    fn the_bounds_hold_every_piece_and_mark() {
+        assert_eq!(Drawing::default().bounds(None), None);
+        let d = lay_out(&[out(0.0, 0.0, Some(0)), out(100.0, 50.0, Some(1))], &[]);
+        let b = d.bounds(None).unwrap();
+        for p in d.pieces.iter().flat_map(|p| &p.points) {
+            assert!(b.contains(*p), "{p:?} in {b:?}");
+        }
+        for n in &d.numbers {
+            let r = mark_box(n.at);
+            assert_eq!(union(b, r), b, "{n:?}");
+        }
+        assert!(b.w < 100.0 + 2.0 * (NUMBER_OFF + NUMBER_R) + 1.0, "{b:?}");
+        let note = Rect::new(300.0, 0.0, 50.0, 10.0);
+        assert_eq!(
+            union(b, note),
+            d.bounds(Some(note)).unwrap(),
+            "and the note"
+        );
+    }
+
+    #[test]
+    fn a_note_goes_beside_its_mark_clear_of_labels_marks_and_the_line() {
+        let points = [out(0.0, 0.0, Some(0)), out(200.0, 0.0, Some(1))];
+        let bare = lay_out(&points, &[]);
+        let mark = bare.numbers[1].at;
+        let size = (80.0, 10.0);
+        let right = bare.note_at(1, size, &[]).unwrap();
+        assert!(
+            right.x > mark.x + NUMBER_R,
+            "right of the mark first: {right:?}"
+        );
+        // A label where the right spot is: the note goes to the next spot that is clear.
+        let label = Rect::new(mark.x + NUMBER_R, mark.y - 20.0, 200.0, 40.0);
+        let d = lay_out(&points, &[label]);
+        let note = d.note_at(1, size, &[label]).unwrap();
+        assert!(!note.overlaps(&label), "{note:?}");
+        for n in &d.numbers {
+            assert!(!note.overlaps(&mark_box(n.at)) || n.hops == [1], "{n:?}");
+        }
+        for p in &d.pieces {
+            assert!(
+                !p.points.windows(2).any(|s| segment_meets(s[0], s[1], note)),
+                "{p:?}"
+            );
+        }
+        assert_eq!(d.note_at(7, size, &[]), None, "no mark for hop 8");
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! after what that end contains, and leads on to its other end. Siblings are in reading order
 //! of where they are drawn (top to bottom, then left to right), links last.
 //!
-//! [`Rover::new`] indexes a design once (n log n); each step is then a lookup.
+//! [`Rover::new`] indexes a design once (n log n); each step is then a lookup. [`along`] is the
+//! same walk in a flat row, which the palette (one tab stop too) moves by.
 
 use crate::model::{Design, Id, Point};
 use std::collections::HashMap;
@@ -165,17 +166,29 @@ impl Rover {
             None => &self.roots,
         };
         match step {
-            Step::Next => siblings.get(node.index + 1).copied(),
-            Step::Previous => node.index.checked_sub(1).map(|i| siblings[i]),
-            Step::First => siblings.first().copied().filter(|id| *id != from),
-            Step::Last => siblings.last().copied().filter(|id| *id != from),
             Step::In => match node.leads_to {
                 Some(end) => self.has(end).then_some(end),
                 None => node.children.first().copied(),
             },
             Step::Out => node.parent,
+            _ => along(siblings, node.index, step),
         }
     }
+}
+
+/// Where a step goes in a flat row (siblings on the canvas, the palette's items) from the
+/// one at `index`: `None` past either end (no wrapping), when already there (Home on the
+/// first), and for `In` and `Out`, which a row has not.
+pub fn along<T: Copy>(row: &[T], index: usize, step: Step) -> Option<T> {
+    let last = row.len().checked_sub(1)?;
+    let to = match step {
+        Step::Next => index + 1,
+        Step::Previous => index.checked_sub(1)?,
+        Step::First => 0,
+        Step::Last => last,
+        Step::In | Step::Out => return None,
+    };
+    (to != index).then(|| row.get(to).copied()).flatten()
 }
 
 #[cfg(test)]
@@ -238,6 +251,20 @@ mod tests {
         assert_eq!(children.len(), 3, "two subnets, then the peering");
         assert_eq!(rover.step(peering, Step::In), Some(spoke), "along the link");
         assert_eq!(rover.step(peering, Step::Out), Some(ids.vnet));
+    }
+
+    #[test]
+    fn a_row_is_walked_without_wrapping() {
+        let row = ['a', 'b', 'c'];
+        assert_eq!(along(&row, 0, Step::Next), Some('b'));
+        assert_eq!(along(&row, 2, Step::Next), None, "no wrap past the last");
+        assert_eq!(along(&row, 0, Step::Previous), None, "nor before the first");
+        assert_eq!(along(&row, 2, Step::Previous), Some('b'));
+        assert_eq!(along(&row, 1, Step::First), Some('a'));
+        assert_eq!(along(&row, 0, Step::First), None, "already there");
+        assert_eq!(along(&row, 0, Step::Last), Some('c'));
+        assert_eq!(along(&row, 1, Step::In), None);
+        assert_eq!(along(&[] as &[char], 0, Step::Last), None);
     }
 
     #[test]

@@ -7,8 +7,8 @@
 
 use crate::scene::{AreaKind, Scene, Shape};
 use crate::tracing::Tracing;
-use hsmnet_core::draw::flow::{self, Waypoint, NUMBER_R};
-use hsmnet_core::model::Point;
+use hsmnet_core::draw::flow::{self, Drawing, Waypoint, NUMBER_R};
+use hsmnet_core::model::{Point, Rect};
 use hsmnet_core::trace::{Leg, Trace, Verdict};
 use leptos::prelude::*;
 
@@ -65,6 +65,42 @@ pub fn waypoints(scene: &Scene, trace: &Trace) -> Vec<Waypoint> {
     out
 }
 
+/// The failing hop's reason on the canvas: at most this many characters (the whole text is
+/// its tooltip and the verdict above the canvas), each about this wide at its 9 px bold, in a
+/// line this high.
+const REASON_CHARS: usize = 60;
+const REASON_CHAR_W: f64 = 5.6;
+const REASON_H: f64 = 12.0;
+
+/// The failing hop on the canvas: its mark, and its reason in a note.
+pub struct Failure {
+    pub mark: Point,
+    /// Where the reason goes: beside the mark, where it covers no label, no other mark and no
+    /// line if it can (core's `note_at`).
+    pub note: Rect,
+    /// The reason as shown, cut to `REASON_CHARS`, and whole.
+    pub shown: String,
+    pub text: String,
+}
+
+/// Where the failing hop of a dropped flow is marked; `None` for a delivered one.
+pub fn failure(drawing: &Drawing, trace: &Trace, labels: &[Rect]) -> Option<Failure> {
+    let Verdict::Dropped { hop, reason } = &trace.verdict else {
+        return None;
+    };
+    let mark = drawing.numbers.iter().find(|n| n.hops.contains(hop))?.at;
+    let text = format!("Dropped at hop {}: {reason}", hop + 1);
+    let shown = super::short(&text, REASON_CHARS);
+    let width = shown.chars().count() as f64 * REASON_CHAR_W + 4.0;
+    let note = drawing.note_at(*hop, (width, REASON_H), labels)?;
+    Some(Failure {
+        mark,
+        note,
+        shown,
+        text,
+    })
+}
+
 /// "3" or "6–9": the hops numbered at one mark, as the list numbers them (from 1).
 fn numbered(hops: &[usize]) -> String {
     match hops {
@@ -75,7 +111,8 @@ fn numbered(hops: &[usize]) -> String {
 }
 
 fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
-    let drawing = flow::lay_out(&waypoints(scene, trace), &scene.labels());
+    let labels = scene.labels();
+    let drawing = flow::lay_out(&waypoints(scene, trace), &labels);
     let failing = match &trace.verdict {
         Verdict::Dropped { hop, reason } => Some((*hop, reason.clone())),
         Verdict::Delivered => None,
@@ -145,18 +182,15 @@ fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
             }
         })
         .collect_view();
-    // The reason beside the failing hop's mark, clear of the labels where it can be.
-    let failure = failing.and_then(|(hop, reason)| {
-        let n = drawing.numbers.iter().find(|n| n.hops.contains(&hop))?;
-        let text = format!("Dropped at hop {}: {reason}", hop + 1);
-        let shown = super::short(&text, 60);
-        Some(view! {
-            <g class="trace-failure" transform=format!("translate({:.1} {:.1})", n.at.x, n.at.y)>
-                <title>{text}</title>
-                <circle r=NUMBER_R + 4.0/>
-                <text class="trace-reason" x=NUMBER_R + 8.0 y="3">{shown}</text>
+    // The failing hop's mark ringed, and its reason beside it.
+    let failure = failure(&drawing, trace, &labels).map(|f| {
+        view! {
+            <g class="trace-failure">
+                <title>{f.text}</title>
+                <circle cx=f.mark.x cy=f.mark.y r=NUMBER_R + 4.0/>
+                <text class="trace-reason" x=f.note.x + 2.0 y=f.note.y + REASON_H - 3.0>{f.shown}</text>
             </g>
-        })
+        }
     });
     let title = label.clone();
     view! {
@@ -184,6 +218,53 @@ mod tests {
     use super::*;
     use hsmnet_core::presets::{self, Size};
     use hsmnet_core::trace::{self as tracer, Endpoint};
+
+    /// Every preset's flows from each site and each HSM client subnet to its first HSM, as the
+    /// canvas draws them: no piece of line crosses a label.
+    #[test]
+    fn no_traced_line_of_a_preset_crosses_a_label() {
+        let mut crossed = Vec::new();
+        let mut traced = 0;
+        for preset in presets::ALL {
+            let d = presets::build(preset.name, &Size::default()).unwrap();
+            let scene = Scene::of(&d);
+            let labels = scene.labels();
+            let to = d.hsms.first().map(|h| Endpoint::Hsm(h.id)).or_else(|| {
+                let cluster = d.cloud_hsm_clusters.first()?;
+                Some(Endpoint::CloudHsm(cluster.id))
+            });
+            let to = to.unwrap_or_else(|| panic!("{} has no HSM", preset.name));
+            let before = traced;
+            let sources = d.sites.iter().map(|s| Endpoint::Site(s.id)).chain(
+                d.vnets
+                    .iter()
+                    .flat_map(|v| &v.subnets)
+                    .filter(|s| s.hsm_client)
+                    .map(|s| Endpoint::Subnet(s.id)),
+            );
+            for from in sources {
+                let protocol = hsmnet_core::model::Protocol::Tcp;
+                let Ok(t) = tracer::trace(&d, from, to, protocol, 1792) else {
+                    continue;
+                };
+                traced += 1;
+                let drawing = flow::lay_out(&waypoints(&scene, &t), &labels);
+                for piece in &drawing.pieces {
+                    let n = flow::crossings(&piece.points, &labels);
+                    if n > 0 {
+                        crossed.push(format!(
+                            "{} {} hop {}: {n}",
+                            preset.name,
+                            t.from,
+                            piece.hop + 1
+                        ));
+                    }
+                }
+            }
+            assert!(traced > before, "{}: no flow traced", preset.name);
+        }
+        assert!(crossed.is_empty(), "{crossed:#?}");
+    }
 
     #[test]
     fn the_hub_trace_passes_the_site_circuit_gateway_firewall_proxy_and_hsm_in_order() {
