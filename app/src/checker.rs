@@ -1,7 +1,8 @@
 //! The page's side of the checker: the rules, the tracer and the exporters run in a Web Worker
 //! (`worker/`, answering with `hsmnet_core::service`), so that neither the page's first download
-//! nor its frames carry them. Requests go out as JSON text with a number; each reply is handed
-//! to the callback of its number. Until the worker says it is ready, requests wait in a queue
+//! nor its frames carry them. Requests go out as JSON text with a number (a check with its design
+//! document beside the text, see `hsmnet_core::service`); each reply is handed to the callback of
+//! its number. Until the worker says it is ready, requests wait in a queue
 //! (a message sent to a worker whose module is still loading would be lost).
 
 use hsmnet_core::service::{Answer, Message, Reply, Request};
@@ -18,7 +19,7 @@ type Callback = Box<dyn FnOnce(Reply)>;
 struct Channel {
     worker: Option<Worker>,
     ready: bool,
-    queued: Vec<String>,
+    queued: Vec<JsValue>,
     waiting: HashMap<u64, Callback>,
     /// Why there is no checker, once known: every request is answered with it.
     broken: Option<String>,
@@ -75,6 +76,15 @@ fn fail(why: String) {
 
 /// Sends `request`; `answered` gets the reply, in the order requests were sent.
 pub fn ask(request: Request, answered: impl FnOnce(Reply) + 'static) {
+    send(request, None, answered)
+}
+
+/// Sends a [`Request::Check`] of `document` (`document::to_json`); `answered` gets the reply.
+pub fn check(revision: u64, document: &str, answered: impl FnOnce(Reply) + 'static) {
+    send(Request::Check { revision }, Some(document), answered)
+}
+
+fn send(request: Request, document: Option<&str>, answered: impl FnOnce(Reply) + 'static) {
     let id = NEXT_ID.replace(NEXT_ID.get() + 1);
     let broken = CHANNEL.with_borrow(|c| c.broken.clone());
     if let Some(why) = broken {
@@ -90,13 +100,19 @@ pub fn ask(request: Request, answered: impl FnOnce(Reply) + 'static) {
             ))
         }
     };
+    let message = match document {
+        Some(document) => {
+            js_sys::Array::of2(&JsValue::from_str(&text), &JsValue::from_str(document)).into()
+        }
+        None => JsValue::from_str(&text),
+    };
     CHANNEL.with_borrow_mut(|c| {
         c.waiting.insert(id, Box::new(answered));
         match (&c.worker, c.ready) {
             (Some(worker), true) => {
-                let _ = worker.post_message(&JsValue::from_str(&text));
+                let _ = worker.post_message(&message);
             }
-            _ => c.queued.push(text),
+            _ => c.queued.push(message),
         }
     });
 }
@@ -138,7 +154,7 @@ fn receive(text: &str) {
             c.ready = true;
             if let Some(worker) = &c.worker {
                 for queued in c.queued.drain(..) {
-                    let _ = worker.post_message(&JsValue::from_str(&queued));
+                    let _ = worker.post_message(&queued);
                 }
             }
         });

@@ -87,11 +87,7 @@ impl Studio {
             let sent = revision.get_value() + 1;
             revision.set_value(sent);
             checked.set(false);
-            let request = Request::Check {
-                revision: sent,
-                document: document.get(),
-            };
-            checker::ask(request, move |reply| match reply.answer {
+            checker::check(sent, &document.read(), move |reply| match reply.answer {
                 Answer::Checked { findings }
                     if Some(reply.revision) == revision.try_get_value() =>
                 {

@@ -14,9 +14,19 @@ fn main() {
     let service = RefCell::new(Service::default());
     let reply_to = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
+        // A message is its JSON text, or the text and the design document that comes with it
+        // (a check): two strings, so that the document is not escaped inside the JSON.
+        let data = event.data();
+        let (text, document) = match data.dyn_ref::<js_sys::Array>() {
+            Some(parts) => (parts.get(0).as_string(), parts.get(1).as_string()),
+            None => (data.as_string(), None),
+        };
         let now = || clock.as_ref().map_or(0.0, |c| c.now());
-        let reply = service.borrow_mut().handle(&text, now);
+        let reply = service.borrow_mut().handle(
+            &text.unwrap_or_default(),
+            &document.unwrap_or_default(),
+            now,
+        );
         // A page that went away cannot be told anything.
         let _ = reply_to.post_message(&JsValue::from_str(&reply));
     });

@@ -8,7 +8,7 @@
 
 use super::{
     Diagram, FindingsPanel, Gallery, GalleryOpen, ImportReport, MigrationPlan, MigrationShown,
-    ParameterDialog, PropertiesPanel, RetirementNotice, StatusLine, Toolbar, TracePanel,
+    ParameterDialog, PropertiesPanel, RetirementNotice, StatusLine, Toolbar,
 };
 use crate::explanations::Explanations;
 use crate::importing::Importing;
@@ -16,6 +16,7 @@ use crate::state::Studio;
 use crate::tracing::Tracing;
 use crate::{startup, storage};
 use leptos::prelude::*;
+use std::time::Duration;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -31,6 +32,7 @@ pub fn App() -> impl IntoView {
     provide_context(GalleryOpen(RwSignal::new(first_visit)));
     provide_context(MigrationShown(RwSignal::new(None)));
     let panels_shown = RwSignal::new(true);
+    prefetch_lazy_chunks();
 
     // Autosave: every change of the design, including undo and redo. One failure is reported;
     // later ones would only repeat it.
@@ -72,8 +74,26 @@ pub fn App() -> impl IntoView {
                 <PropertiesPanel/>
                 <ImportReport/>
                 <FindingsPanel/>
-                <TracePanel/>
+                {Suspend::new(super::trace_panel::trace_panel())}
             </div>
         </main>
     }
+}
+
+/// Fetches the page's lazy chunks (an element's form, the image writer, the share-link encoder:
+/// see scripts/split-wasm) once the page has painted, so that their first use does not wait for
+/// the network and the diagram does not wait for them.
+fn prefetch_lazy_chunks() {
+    request_animation_frame(|| {
+        set_timeout(
+            || {
+                leptos::task::spawn_local(async {
+                    super::properties_panel::__preload_element_form().await;
+                    super::toolbar::__preload_diagram_image().await;
+                    super::toolbar::__preload_share_link().await;
+                })
+            },
+            Duration::ZERO,
+        )
+    });
 }

@@ -39,5 +39,4 @@ pub use retirement_notice::RetirementNotice;
 pub use size_input::SizeInput;
 pub use status_line::StatusLine;
 pub use toolbar::Toolbar;
-pub use trace_panel::TracePanel;
 pub use trace_summary::TraceSummary;

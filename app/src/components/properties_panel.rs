@@ -4,6 +4,7 @@
 use super::properties::{DesignForm, ElementForm};
 use super::Collapsible;
 use crate::state::Studio;
+use hsmnet_core::Id;
 use leptos::prelude::*;
 
 #[component]
@@ -13,7 +14,10 @@ pub fn PropertiesPanel() -> impl IntoView {
         let selection = studio.selection.get();
         match selection.as_slice() {
             [] => view! { <DesignForm/> }.into_any(),
-            [id] => view! { <ElementForm id=*id/> }.into_any(),
+            [id] => {
+                let id = *id;
+                Suspend::new(async move { element_form(id).await }).into_any()
+            }
             many => {
                 let names = studio.with_design_untracked(|d| {
                     many.iter()
@@ -36,4 +40,12 @@ pub fn PropertiesPanel() -> impl IntoView {
             <Collapsible id="properties-title" title="Properties">{body}</Collapsible>
         </section>
     }
+}
+
+/// The form of one element. Lazy: the form engine's field list and the panel's editors are a
+/// chunk of their own, fetched when an element is first selected (or before, once the page is
+/// idle: `prefetch`).
+#[lazy]
+pub(crate) fn element_form(id: Id) -> AnyView {
+    view! { <ElementForm id=id/> }.into_any()
 }

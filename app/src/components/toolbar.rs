@@ -80,31 +80,15 @@ pub fn Toolbar() -> impl IntoView {
     };
     // Images of the whole diagram, as the canvas shows it; the findings marks only when asked.
     let with_findings = RwSignal::new(false);
-    let diagram_image = move || -> (String, (f64, f64)) {
-        let style = files::light_style_rules();
-        let font = files::canvas_font();
-        let marks = if with_findings.get_untracked() {
-            studio.report.with_untracked(worst_by_element)
-        } else {
-            Default::default()
-        };
-        studio.scene.with_untracked(|scene| {
-            let look = image::Look {
-                highlights: &[],
-                style: &style,
-                font: &font,
-                marks: &marks,
-            };
-            (image::svg(scene, &look), image::size(scene))
-        })
-    };
     let save_svg = move |_| {
-        let (svg, _) = diagram_image();
-        save(studio, "diagram.svg", "image/svg+xml", &svg);
+        leptos::task::spawn_local(async move {
+            let (svg, _) = diagram_image(studio, with_findings.get_untracked()).await;
+            save(studio, "diagram.svg", "image/svg+xml", &svg);
+        });
     };
     let save_png = move |_| {
-        let (svg, (width, height)) = diagram_image();
         leptos::task::spawn_local(async move {
+            let (svg, (width, height)) = diagram_image(studio, with_findings.get_untracked()).await;
             let saved = files::png(&svg, width, height)
                 .await
                 .and_then(|png| files::download_blob("diagram.png", &png));
@@ -115,21 +99,20 @@ pub fn Toolbar() -> impl IntoView {
         });
     };
     let share = move |_| {
-        let base = page_address();
-        match studio.with_design_untracked(|d| link::to_url(&base, d)) {
-            Ok(url) => {
-                share_url.set(Some(url.clone()));
-                leptos::task::spawn_local(async move {
+        leptos::task::spawn_local(async move {
+            match share_link(studio, page_address()).await {
+                Ok(url) => {
+                    share_url.set(Some(url.clone()));
                     match files::copy_text(&url).await {
                         Ok(()) => studio.tell("Share link copied to the clipboard."),
                         Err(e) => studio.tell(format!(
                             "The link is in the field below ({e}): copy it from there."
                         )),
                     }
-                });
+                }
+                Err(e) => studio.refuse(format!("No share link: {e}.")),
             }
-            Err(e) => studio.refuse(format!("No share link: {e}.")),
-        }
+        });
     };
     let import = move |ev: Event| {
         let Some(input) = ev
@@ -259,4 +242,35 @@ fn typing_in_a_field(ev: &KeyboardEvent) -> bool {
             matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
                 || el.has_attribute("contenteditable")
         })
+}
+
+/// The diagram's SVG document and size in pixels, the findings marks drawn when `with_findings`.
+/// Lazy: the image writer is a chunk of its own, fetched at the first image download.
+#[lazy]
+pub(crate) fn diagram_image(studio: Studio, with_findings: bool) -> (String, (f64, f64)) {
+    let style = files::light_style_rules();
+    let font = files::canvas_font();
+    let marks = if with_findings {
+        studio.report.with_untracked(worst_by_element)
+    } else {
+        Default::default()
+    };
+    studio.scene.with_untracked(|scene| {
+        let look = image::Look {
+            highlights: &[],
+            style: &style,
+            font: &font,
+            marks: &marks,
+        };
+        (image::svg(scene, &look), image::size(scene))
+    })
+}
+
+/// The share link of the open design at `base`. Lazy: the link encoder (deflate, base64) is a
+/// chunk of its own, fetched at the first share.
+#[lazy]
+pub(crate) fn share_link(studio: Studio, base: String) -> Result<String, String> {
+    studio
+        .with_design_untracked(|d| link::to_url(&base, d))
+        .map_err(|e| e.to_string())
 }

@@ -16,6 +16,13 @@ use std::time::Duration;
 /// How long typing rests before the trace follows it, so that each key does not start one.
 const SETTLE: Duration = Duration::from_millis(250);
 
+/// The panel, lazily: its code is a chunk of its own (see scripts/split-wasm), fetched after the
+/// diagram is drawn.
+#[lazy]
+pub(crate) fn trace_panel() -> AnyView {
+    view! { <TracePanel/> }.into_any()
+}
+
 #[component]
 pub fn TracePanel() -> impl IntoView {
     let studio = expect_context::<Studio>();
