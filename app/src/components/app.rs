@@ -7,8 +7,8 @@
 //! change of the design.
 
 use super::{
-    Diagram, FindingsPanel, Gallery, GalleryOpen, ImportReport, MigrationPlan, MigrationShown,
-    ParameterDialog, PropertiesPanel, RetirementNotice, StatusLine, Toolbar,
+    Diagram, FindingsPanel, GalleryOpen, MigrationShown, PropertiesPanel, RetirementNotice,
+    StatusLine, Toolbar,
 };
 use crate::explanations::Explanations;
 use crate::importing::Importing;
@@ -57,9 +57,9 @@ pub fn App() -> impl IntoView {
             <Toolbar/>
         </header>
         <RetirementNotice/>
-        <Gallery/>
-        <MigrationPlan/>
-        <ParameterDialog/>
+        {Suspend::new(super::gallery::gallery())}
+        {Suspend::new(super::migration_plan::migration_plan())}
+        {Suspend::new(super::parameter_dialog::parameter_dialog())}
         <StatusLine/>
         <main class="workspace" class:panels-hidden=move || !panels_shown.get()>
             <Diagram/>
@@ -72,7 +72,7 @@ pub fn App() -> impl IntoView {
             </button>
             <div class="side" id="side-panels" hidden=move || !panels_shown.get()>
                 <PropertiesPanel/>
-                <ImportReport/>
+                {Suspend::new(super::import_report::import_report())}
                 <FindingsPanel/>
                 {Suspend::new(super::trace_panel::trace_panel())}
             </div>
@@ -80,7 +80,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Fetches the page's lazy chunks (an element's form, the image writer, the share-link encoder:
+/// Fetches the page's lazy chunks (an element's form, the migration plan, the import report and
+/// parameter dialog, the image writer, the share-link encoder:
 /// see scripts/split-wasm) once the page has painted, so that their first use does not wait for
 /// the network and the diagram does not wait for them.
 fn prefetch_lazy_chunks() {
@@ -89,6 +90,9 @@ fn prefetch_lazy_chunks() {
             || {
                 leptos::task::spawn_local(async {
                     super::properties_panel::__preload_element_form().await;
+                    super::migration_plan::__preload_migration_plan().await;
+                    super::import_report::__preload_import_report().await;
+                    super::parameter_dialog::__preload_parameter_dialog().await;
                     super::toolbar::__preload_diagram_image().await;
                     super::toolbar::__preload_share_link().await;
                 })

@@ -12,6 +12,12 @@ use wasm_bindgen::JsCast;
 /// Paths listed under one message; `hsmnet import --report json` lists them all.
 const PATHS_SHOWN: usize = 50;
 
+/// The report panel, lazily: a chunk of its own (see scripts/split-wasm).
+#[lazy]
+pub(crate) fn import_report() -> AnyView {
+    view! { <ImportReport/> }.into_any()
+}
+
 #[component]
 pub fn ImportReport() -> impl IntoView {
     let studio = expect_context::<Studio>();

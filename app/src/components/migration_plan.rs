@@ -72,6 +72,13 @@ pub fn ask_plan(studio: Studio, shown: RwSignal<Option<Shown>>) {
     });
 }
 
+/// The plan's dialog, lazily: its code, with the image writer it draws the two designs with,
+/// is a chunk of its own (see scripts/split-wasm).
+#[lazy]
+pub(crate) fn migration_plan() -> AnyView {
+    view! { <MigrationPlan/> }.into_any()
+}
+
 #[component]
 pub fn MigrationPlan() -> impl IntoView {
     let studio = expect_context::<Studio>();

@@ -10,6 +10,12 @@ use leptos::html::Dialog;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// The dialog, lazily: a chunk of its own (see scripts/split-wasm).
+#[lazy]
+pub(crate) fn parameter_dialog() -> AnyView {
+    view! { <ParameterDialog/> }.into_any()
+}
+
 #[component]
 pub fn ParameterDialog() -> impl IntoView {
     let studio = expect_context::<Studio>();
