@@ -7,8 +7,8 @@
 //! change of the design.
 
 use super::{
-    Diagram, FindingsPanel, GalleryOpen, MigrationShown, PropertiesPanel, RetirementNotice,
-    StatusLine, Toolbar,
+    Diagram, FindingsPanel, Gallery, GalleryOpen, MigrationShown, PropertiesPanel,
+    RetirementNotice, StatusLine, Toolbar,
 };
 use crate::explanations::Explanations;
 use crate::importing::Importing;
@@ -57,7 +57,7 @@ pub fn App() -> impl IntoView {
             <Toolbar/>
         </header>
         <RetirementNotice/>
-        {Suspend::new(super::gallery::gallery())}
+        <Gallery/>
         {Suspend::new(super::migration_plan::migration_plan())}
         {Suspend::new(super::parameter_dialog::parameter_dialog())}
         <StatusLine/>

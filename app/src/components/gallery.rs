@@ -54,13 +54,6 @@ pub(super) fn modal_while(dialog: NodeRef<Dialog>, open: impl Fn() -> bool + 'st
     });
 }
 
-/// The gallery, lazily: its cards and size inputs are a chunk of its own (see
-/// scripts/split-wasm), fetched right after the first paint.
-#[lazy]
-pub(crate) fn gallery() -> AnyView {
-    view! { <Gallery/> }.into_any()
-}
-
 #[component]
 pub fn Gallery() -> impl IntoView {
     let studio = expect_context::<Studio>();
