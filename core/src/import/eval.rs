@@ -23,6 +23,11 @@ pub const MAX_COPY: i64 = 800;
 /// The most expression evaluations one import may take: a template that builds huge values
 /// from variables that refer to one another is refused rather than followed.
 pub const MAX_STEPS: usize = 5_000_000;
+/// The most JSON values (objects, arrays, strings, numbers…) the evaluated resources of one
+/// import may hold. Copy loops multiply what they copy (800 resources each copying 800 array
+/// items is 640,000 items, over a gigabyte as JSON values), and a design keeps at most
+/// 100,000 elements and items, so a template past this bound is refused while it is read.
+pub const MAX_VALUES: usize = 1_000_000;
 /// Longest string or array an expression may build.
 pub const MAX_VALUE_LEN: usize = 1024 * 1024;
 
@@ -68,6 +73,8 @@ pub struct Scope<'t> {
     /// `copyIndex()` of the loops being expanded, innermost last: (loop name, index).
     pub loops: Vec<(String, i64)>,
     steps: usize,
+    /// JSON values made by [`Scope::value`] so far (see [`MAX_VALUES`]).
+    values: usize,
 }
 
 fn lower(s: &str) -> String {
@@ -96,6 +103,7 @@ impl<'t> Scope<'t> {
             evaluating: Vec::new(),
             loops: Vec::new(),
             steps: 0,
+            values: 0,
         }
     }
 
@@ -114,6 +122,13 @@ impl<'t> Scope<'t> {
     /// A whole template value: strings evaluated, `copy` property loops expanded. Unknown values
     /// become markers; broken expressions are errors.
     pub fn value(&mut self, v: &Value) -> Result<Value, EvalError> {
+        self.values += 1;
+        if self.values > MAX_VALUES {
+            return Err(EvalError::Invalid(format!(
+                "the template's resources evaluate to more than {MAX_VALUES} JSON values (copy \
+                 loops multiply what they copy)"
+            )));
+        }
         match v {
             Value::String(s) => match self.string(s) {
                 Err(EvalError::Unknown(what)) => Ok(Unknown::marker(&what)),
