@@ -508,6 +508,19 @@ fn nsg_rule(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> 
     add_nsg_rule(m, id, r.name().to_string(), p)
 }
 
+/// A firewall rule collection's `action.type` (of a policy's group or a classic firewall): Deny,
+/// else Allow.
+fn collection_action(collection: &Node) -> Result<Access, ImportError> {
+    let action = collection
+        .get("action")
+        .and_then(|a| a.text_at("type").transpose())
+        .transpose()?;
+    Ok(match action {
+        Some(t) if t.eq_ignore_ascii_case("deny") => Access::Deny,
+        _ => Access::Allow,
+    })
+}
+
 /// The key of a child resource's parent.
 fn key_parent(k: &str) -> String {
     let mut parts: Vec<&str> = k.split('/').collect();
@@ -1249,16 +1262,7 @@ fn rule_collection_group(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), 
         .unwrap_or_default()
     {
         let priority = c.get("priority").map(|n| n.int()).transpose()?.unwrap_or(0);
-        let action = match c
-            .get("action")
-            .and_then(|a| a.text_at("type").transpose())
-            .transpose()?
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("deny") => Access::Deny,
-            _ => Access::Allow,
-        };
+        let action = collection_action(&c)?;
         let _ = c.get("ruleCollectionType");
         let _ = c.get("name");
         for rule in c.get("rules").map(|n| n.items()).unwrap_or_default() {
@@ -1406,16 +1410,7 @@ fn firewall(m: &mut Mapping, r: &Resource, p: &Node) -> Result<(), ImportError> 
             .map(|n| n.int())
             .transpose()?
             .unwrap_or(0);
-        let action = match props
-            .get("action")
-            .and_then(|a| a.text_at("type").transpose())
-            .transpose()?
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("deny") => Access::Deny,
-            _ => Access::Allow,
-        };
+        let action = collection_action(&props)?;
         for rule in props.get("rules").map(|n| n.items()).unwrap_or_default() {
             if let Some(fr) = firewall_rule(m, &rule, action, "protocols")? {
                 classic.push((priority, classic.len(), fr));
