@@ -5,10 +5,10 @@
 //! its number. Until the worker says it is ready, requests wait in a queue
 //! (a message sent to a worker whose module is still loading would be lost).
 
+use hsmnet_core::hashing::HashMap;
 use hsmnet_core::service::{Answer, Message, Reply, Request};
 use leptos::prelude::{request_animation_frame, set_timeout, GetValue, StoredValue};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker};

@@ -4,8 +4,8 @@
 //! `hsmnet rules --format json`, kept equal to it by cli/tests/rules_json.rs). It is fetched once,
 //! the first time someone opens a finding, so it never weighs on the first download.
 
+use hsmnet_core::hashing::HashMap;
 use leptos::prelude::*;
-use std::collections::HashMap;
 use std::sync::Arc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

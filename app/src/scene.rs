@@ -7,10 +7,10 @@
 
 use hsmnet_core::draw::bundle::{self, BUNDLE_MIN, OWN};
 use hsmnet_core::draw::view;
+use hsmnet_core::hashing::{HashMap, HashMapExt};
 use hsmnet_core::model::metrics::{BADGE_HALF_H, BADGE_HALF_W};
 use hsmnet_core::model::{ConnectionKind, GatewayKind, Point, Rect};
 use hsmnet_core::{Design, Id};
-use std::collections::HashMap;
 
 /// Half the size of a device or site symbol: links stop at its edge (core's metrics, which
 /// hit testing and layout use too).

@@ -16,11 +16,11 @@ use crate::input::load_design;
 use crate::output::{self, visible};
 use crate::Format;
 use hsmnet_core::document::{to_document, to_json};
+use hsmnet_core::hashing::HashSet;
 use hsmnet_core::rules::{apply_fix, check, rule, Finding, Report, Severity};
 use hsmnet_core::{Design, Id};
 use serde::Serialize;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::io::Write as _;
@@ -64,7 +64,7 @@ fn fingerprint(design: &Design) -> u64 {
 fn fix_all(mut design: Design, selected: Option<&[String]>) -> Outcome {
     let chosen = |name: &str| selected.is_none_or(|names| names.iter().any(|n| n == name));
     let mut report = check(&design);
-    let mut seen = HashSet::from([fingerprint(&design)]);
+    let mut seen = HashSet::from_iter([fingerprint(&design)]);
     let mut applied = Vec::new();
     let mut failed: Vec<(Key, String)> = Vec::new();
     let mut stopped = false;

@@ -3,9 +3,9 @@
 //! The facts it computes with (which addresses Azure reserves) are in `azure::addresses`.
 
 use crate::azure::addresses::{RESERVED_AT_END, RESERVED_AT_START, RESERVED_PER_SUBNET};
+use crate::hashing::{HashMap, HashSet};
 use crate::model::{Design, Firewall, Id, Subnet, Vnet};
 use ipnet::Ipv4Net;
-use rustc_hash::{FxHashMap, FxHashSet};
 use std::net::Ipv4Addr;
 
 /// Every address a device holds, with the subnet it holds it in: HSM NICs, NVAs, load balancer
@@ -41,15 +41,15 @@ pub fn addresses_in_use(design: &Design, subnet: &Subnet) -> Vec<Ipv4Addr> {
 }
 
 /// [`addresses_in_use`] of several subnets, in one pass over the design's devices.
-pub fn addresses_in_use_of(design: &Design, subnets: &[&Subnet]) -> FxHashMap<Id, Vec<Ipv4Addr>> {
-    let mut taken: FxHashMap<Id, Vec<Ipv4Addr>> =
+pub fn addresses_in_use_of(design: &Design, subnets: &[&Subnet]) -> HashMap<Id, Vec<Ipv4Addr>> {
+    let mut taken: HashMap<Id, Vec<Ipv4Addr>> =
         subnets.iter().map(|s| (s.id, Vec::new())).collect();
     for (subnet, address) in held_addresses(design) {
         if let Some(list) = taken.get_mut(&subnet) {
             list.push(address);
         }
     }
-    let firewalled: FxHashSet<Id> = design.firewalls.iter().map(|f| f.subnet).collect();
+    let firewalled: HashSet<Id> = design.firewalls.iter().map(|f| f.subnet).collect();
     for s in subnets {
         if firewalled.contains(&s.id) {
             if let Some(list) = taken.get_mut(&s.id) {
@@ -62,7 +62,7 @@ pub fn addresses_in_use_of(design: &Design, subnets: &[&Subnet]) -> FxHashMap<Id
 
 /// The addresses of a subnet that Azure does not reserve and no device uses, lowest first.
 pub fn free_addresses(design: &Design, subnet: &Subnet) -> impl Iterator<Item = Ipv4Addr> {
-    let taken: FxHashSet<Ipv4Addr> = addresses_in_use(design, subnet).into_iter().collect();
+    let taken: HashSet<Ipv4Addr> = addresses_in_use(design, subnet).into_iter().collect();
     let prefix = subnet.prefix.trunc();
     (u32::from(first_usable(&prefix))..u32::from(prefix.broadcast()))
         .map(Ipv4Addr::from)
@@ -86,7 +86,7 @@ pub fn first_free_run(subnet: &Subnet, taken: &[Ipv4Addr], n: usize) -> Option<I
 /// runs of the same length costs one sweep of the subnet, not `k`: a gap that was too short
 /// for a run stays too short as addresses are taken.
 pub struct FreeRuns {
-    taken: FxHashSet<u32>,
+    taken: HashSet<u32>,
     next: u32,
     end: u32,
 }
@@ -205,7 +205,7 @@ impl<'v> FreeSpace<'v> {
         }
         let size = 1u64 << (32 - u32::from(len));
         // A space met again gives the same answer: none, or it would have been returned.
-        let mut searched: FxHashSet<(u32, u32)> = FxHashSet::default();
+        let mut searched: HashSet<(u32, u32)> = HashSet::default();
         for space in &self.vnet.address_space {
             if len < space.prefix_len() {
                 continue;

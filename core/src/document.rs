@@ -9,6 +9,7 @@
 //! version, duplicate ids, references to elements that do not exist or are of the wrong kind,
 //! and inputs over the size caps. See `docs/format.md` for the field-by-field description.
 
+use crate::hashing::HashSetExt;
 use crate::model::{ConnectionKind, Design, Id, Index, Kind};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -356,7 +357,7 @@ pub fn check_integrity(design: &Design) -> Result<(), IntegrityError> {
             ("vnet_links", &zone.vnet_links, Kind::Vnet),
         ];
         for (field, list, kind) in lists {
-            let mut seen = std::collections::HashSet::with_capacity(list.len());
+            let mut seen = crate::hashing::HashSet::with_capacity(list.len());
             for (j, id) in list.iter().enumerate() {
                 let path = format!("private_dns_zones[{i}].{field}[{j}]");
                 expect(path.clone(), *id, kind)?;

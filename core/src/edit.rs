@@ -7,9 +7,10 @@
 //! edit can never leave a design that the loader would refuse.
 
 use crate::document::{check_integrity, IntegrityError};
+use crate::hashing::HashSet;
 use crate::model::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 
 /// One element of any kind, as added or replaced by an edit.
@@ -271,7 +272,7 @@ impl Design {
 
     /// `id` and every element that cannot exist without it.
     fn removal_closure(&self, id: Id) -> HashSet<Id> {
-        let mut gone = HashSet::from([id]);
+        let mut gone = HashSet::from_iter([id]);
         loop {
             let before = gone.len();
             for v in &self.vnets {

@@ -30,6 +30,7 @@ pub mod edit;
 pub mod export;
 pub mod form;
 pub mod graph;
+pub mod hashing;
 pub mod import;
 pub mod link;
 pub mod migrate;

@@ -8,8 +8,8 @@
 //! both in the import order (rules may not import the export).
 
 use crate::azure::names::Pattern;
+use crate::hashing::{HashMap, HashSet};
 use crate::model::{ConnectionKind, Design, Id, Index};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A name an export writes.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -124,7 +124,7 @@ impl Item {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
+    use crate::hashing::HashSet;
 
     #[test]
     fn slugs_are_unique_and_read_back() {

@@ -9,10 +9,10 @@ use super::plan::Plan;
 use super::Refusal;
 use crate::azure::names::{is_firewall_subnet, is_gateway_subnet};
 use crate::edit::{Edit, Element};
+use crate::hashing::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::model::metrics::{CIRCUIT_STEP, DEVICE_STEP, SITE_STEP};
 use crate::model::*;
 use ipnet::Ipv4Net;
-use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 
 /// Copies the elements `ids` (and what they contain) as one edit.

@@ -1,8 +1,8 @@
 //! What a drag moves: the chosen elements, what they contain, and the policy badges drawn on
 //! the subnets that move (a badge sits on its subnet's edge and should stay there).
 
+use crate::hashing::HashSet;
 use crate::model::{Design, Id, Point};
-use std::collections::HashSet;
 
 /// The ids to put in an `Edit::Move` for dragging `ids`: those that can move, plus the NSG and
 /// route-table badges drawn on a subnet that moves.

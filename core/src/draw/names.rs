@@ -8,8 +8,8 @@
 //! [`unique_among`] with their siblings' names. The form's "name already used" check compares
 //! with [`same_name`].
 
+use crate::hashing::{HashMap, HashMapExt, HashSet};
 use crate::model::Design;
-use std::collections::{HashMap, HashSet};
 
 /// Whether Azure takes two names for the same one: equal ignoring letter case.
 pub fn same_name(a: &str, b: &str) -> bool {

@@ -14,8 +14,8 @@ use super::plan::Plan;
 use super::Refusal;
 use crate::azure::names::{is_firewall_subnet, is_gateway_subnet};
 use crate::edit::Edit;
+use crate::hashing::{HashMap, HashMapExt, HashSet};
 use crate::model::*;
-use std::collections::{HashMap, HashSet};
 
 /// What a copy holds: the elements chosen (without those inside another chosen one, which
 /// come along with their container) and the design as it was when they were copied.

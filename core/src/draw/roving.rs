@@ -11,8 +11,8 @@
 //! [`Rover::new`] indexes a design once (n log n); each step is then a lookup. [`along`] is the
 //! same walk in a flat row, which the palette (one tab stop too) moves by.
 
+use crate::hashing::{HashMap, HashMapExt};
 use crate::model::{Design, Id, Point};
-use std::collections::HashMap;
 
 /// One arrow key's move.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,11 +9,12 @@
 //! [`Value`](serde_json::Value) of [`template`] and the text of [`to_string`].
 
 use super::{Options, Parameter, Ref, Refused, Resource, Template, Val, Valid};
+use crate::hashing::HashMap;
 use crate::import::facts::{Facts, KEY as FACTS_KEY};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The `$schema` of the template.
 pub const SCHEMA: &str =

@@ -9,7 +9,7 @@
 //! `dependsOn`.
 
 use super::{Options, Ref, Refused, Resource, Template, Val, Valid};
-use std::collections::HashMap;
+use crate::hashing::HashMap;
 use std::fmt::Write;
 
 /// `main.bicep` of a checked design. Refused when the ARM template it compiles to would break

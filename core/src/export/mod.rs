@@ -227,7 +227,7 @@ impl Ref {
 
 impl Template {
     /// Symbol → position in `resources`.
-    pub fn positions(&self) -> std::collections::HashMap<&str, usize> {
+    pub fn positions(&self) -> crate::hashing::HashMap<&str, usize> {
         self.resources
             .iter()
             .enumerate()
@@ -238,7 +238,7 @@ impl Template {
     /// The name segments of a resource from its top-level ancestor down (`["hub", "to-hsm"]`).
     pub fn name_path<'a>(
         &'a self,
-        positions: &std::collections::HashMap<&str, usize>,
+        positions: &crate::hashing::HashMap<&str, usize>,
         resource: &'a Resource,
     ) -> Vec<&'a str> {
         let mut path = vec![resource.name.as_str()];

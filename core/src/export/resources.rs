@@ -6,13 +6,13 @@
 //! make that case rare and it never panics.
 
 use super::{Options, Parameter, Ref, Resource, Template, Val, COMPUTE_API, NETWORK_API};
+use crate::hashing::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::import::facts::Facts;
 use crate::model::{
     Access, ConnectionKind, Design, Direction, GatewayKind, Id, NextHop, Protocol, PublicIpSku,
     Vnet, VpnType,
 };
 use crate::naming::{self, LB_BACKEND_POOL, LB_FRONTEND, RULE_COLLECTION_GROUP};
-use std::collections::{HashMap, HashSet};
 
 const VNETS: &str = "Microsoft.Network/virtualNetworks";
 const PEERINGS: &str = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings";

@@ -9,7 +9,7 @@
 //! a property that needs it fails, naming the parameter.
 
 use super::expr::{self, Expr, Text};
-use rustc_hash::FxHashMap as HashMap;
+use crate::hashing::HashMap;
 use serde_json::{Map, Value};
 
 /// The subscription of the deployment: a placeholder (ids compare equal within one import).

@@ -12,10 +12,10 @@ use super::source::{group_of, key, parse_id, Resource};
 use super::ImportError;
 use crate::azure::offered::{canonical, DELEGATION_SERVICES};
 use crate::azure::regions::{display_name, location_key};
+use crate::hashing::{HashMap, HashSet};
 use crate::model::*;
 use crate::naming;
 use ipnet::Ipv4Net;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::net::Ipv4Addr;
 
 mod cloud;

@@ -29,8 +29,8 @@ pub use report::{Note, NoteKind, Report};
 pub use source::Shape;
 
 use crate::document::{check_integrity, MAX_BYTES};
+use crate::hashing::HashMap;
 use crate::model::{lay_out, Design};
-use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
 use std::fmt;
 

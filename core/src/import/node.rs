@@ -4,7 +4,7 @@
 
 use super::eval::Unknown;
 use super::ImportError;
-use rustc_hash::FxHashSet;
+use crate::hashing::HashSet;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::fmt;
@@ -65,7 +65,7 @@ const READ_ONLY: &[&str] = &[
 /// node views the resources' evaluated properties, which stay in place while they are mapped,
 /// so no path is written out unless it is reported.
 #[derive(Default)]
-pub struct Seen(RefCell<FxHashSet<*const Value>>);
+pub struct Seen(RefCell<HashSet<*const Value>>);
 
 impl Seen {
     fn mark(&self, value: &Value) {
@@ -82,7 +82,7 @@ impl Seen {
 }
 
 /// `at` is the path of `value`; it is extended for each child and restored after.
-fn unread(seen: &FxHashSet<*const Value>, value: &Value, at: &mut String, out: &mut Vec<String>) {
+fn unread(seen: &HashSet<*const Value>, value: &Value, at: &mut String, out: &mut Vec<String>) {
     let len = at.len();
     match value {
         Value::Object(map) => {

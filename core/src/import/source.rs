@@ -6,7 +6,7 @@
 use super::eval::{field, EvalError, Scope, Unknown, RESOURCE_GROUP, SUBSCRIPTION};
 use super::facts::{Facts, KEY as FACTS_KEY};
 use super::ImportError;
-use rustc_hash::FxHashMap as HashMap;
+use crate::hashing::HashMap;
 use serde_json::{Map, Value};
 
 /// Most resources one import may hold after `copy` loops (far above Azure's 800 per template:

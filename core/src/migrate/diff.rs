@@ -2,9 +2,9 @@
 //! how each element of either design is highlighted when the two are shown side by side.
 
 use crate::edit::Element;
+use crate::hashing::HashSet;
 use crate::model::{Design, Id};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// What the target adds, changes and marks retirable, by id.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -21,6 +21,7 @@ use crate::azure::ports::{CLOUD_HSM_CLIENT_PORTS, CLOUD_HSM_SESSION_PORT, LUNA_N
 use crate::draw::new::{self, SubnetRole};
 use crate::draw::{Plan, Refusal};
 use crate::edit::{Edit, Element};
+use crate::hashing::HashSet;
 use crate::model::{
     Access, AddressMatch, Design, FirewallRule, GatewayKind, Id, NsgRule, Point, PortRange,
     Protocol,
@@ -29,7 +30,7 @@ use crate::rules::check;
 use crate::trace::{Endpoint, Network, Trace};
 use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 /// Why no plan was made.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -8,7 +8,7 @@ use super::metrics::{
     SITE_COLUMN_W, SITE_STEP, SUBNET_H, SUBNET_W,
 };
 use super::{Design, Id, Point, Rect};
-use std::collections::HashMap;
+use crate::hashing::{HashMap, HashMapExt};
 
 /// Lays out every element; the same design always gets the same positions.
 pub fn lay_out(design: &mut Design) {

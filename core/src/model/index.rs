@@ -6,7 +6,7 @@
 use super::{CloudHsmCluster, PrivateDnsZone, PrivateEndpoint};
 use super::{Connection, ErCircuit, Kind, Peering, Region, Subnet, Vnet};
 use super::{Design, Firewall, Gateway, Hsm, Id, LoadBalancer, Nsg, Nva, OnPremSite, RouteTable};
-use rustc_hash::FxHashMap as HashMap;
+use crate::hashing::HashMap;
 
 /// Where an element lives in its design (positions as `u32`: the table of slots is the
 /// largest thing the index holds, and designs are capped far below 2³²).

@@ -11,11 +11,11 @@ use super::wording::natural_list;
 use super::{Context, Finding, Rule, Severity};
 use crate::addressing::{overlaps, PrefixIndex};
 use crate::graph::{Link, Node};
+use crate::hashing::{HashMap, HashSet};
 use crate::model::Id;
 use crate::sort::{pair, stable_by_key};
 use ipnet::Ipv4Net;
 use petgraph::visit::EdgeRef;
-use rustc_hash::{FxHashMap, FxHashSet};
 
 pub static RULE: Rule = Rule {
     name: "address-overlap-connected",
@@ -265,9 +265,9 @@ impl Pooled {
 struct Finder<'c, 'd> {
     cx: &'c Context<'d>,
     /// Each holder's prefixes, indexed when first needed.
-    indexes: FxHashMap<Holder, PrefixIndex>,
+    indexes: HashMap<Holder, PrefixIndex>,
     /// How many pairs of prefixes two holders share, once counted.
-    shared: FxHashMap<(Holder, Holder), usize>,
+    shared: HashMap<(Holder, Holder), usize>,
     found: Vec<Found>,
 }
 
@@ -275,8 +275,8 @@ impl<'c, 'd> Finder<'c, 'd> {
     fn new(cx: &'c Context<'d>) -> Self {
         Finder {
             cx,
-            indexes: FxHashMap::default(),
-            shared: FxHashMap::default(),
+            indexes: HashMap::default(),
+            shared: HashMap::default(),
             found: Vec::new(),
         }
     }
@@ -419,10 +419,10 @@ impl<'c, 'd> Finder<'c, 'd> {
     fn report(mut self, out: &mut Vec<Finding>) {
         let mut found = std::mem::take(&mut self.found);
         stable_by_key(&mut found, |f| f.key);
-        let mut pairs: FxHashSet<(Holder, Holder)> = FxHashSet::default();
+        let mut pairs: HashSet<(Holder, Holder)> = HashSet::default();
         let (mut listed, mut more) = (0, 0);
         let mut involved: Vec<Id> = Vec::new();
-        let mut seen: FxHashSet<Id> = FxHashSet::default();
+        let mut seen: HashSet<Id> = HashSet::default();
         for f in found {
             if let What::Pair { a, b, .. } = f.what {
                 if !pairs.insert(if a < b { (a, b) } else { (b, a) }) {
@@ -610,8 +610,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
     // 1. Directly linked VNets and sites: peerings, VNet-to-VNet, S2S, P2S, ExpressRoute. On the
     // way, each VNet's sites, once each with its first link.
-    let mut sites_of: FxHashMap<Id, Vec<Site>> = FxHashMap::default();
-    let mut linked: FxHashSet<(Id, Id)> = FxHashSet::default();
+    let mut sites_of: HashMap<Id, Vec<Site>> = HashMap::default();
+    let mut linked: HashSet<(Id, Id)> = HashSet::default();
     for (rank, edge) in (0u32..).zip(topology.graph.edge_references()) {
         let (x, y) = (topology.graph[edge.source()], topology.graph[edge.target()]);
         let link = *edge.weight();
@@ -632,8 +632,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
     // The VNets that use each VNet's gateway, once each with its first peering, and each VNet's
     // gateways with a client pool.
-    let mut users_of: FxHashMap<Id, Vec<User>> = FxHashMap::default();
-    let mut using: FxHashSet<(Id, Id)> = FxHashSet::default();
+    let mut users_of: HashMap<Id, Vec<User>> = HashMap::default();
+    let mut using: HashSet<(Id, Id)> = HashSet::default();
     for (rank, p) in (0u32..).zip(&d.peerings) {
         let sides = [
             (p.a, p.b, p.a_to_b.use_remote_gateways),
@@ -649,7 +649,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
-    let mut pools_of: FxHashMap<Id, Vec<Pool>> = FxHashMap::default();
+    let mut pools_of: HashMap<Id, Vec<Pool>> = HashMap::default();
     for (rank, gateway) in (0u32..).zip(&d.gateways) {
         if gateway.p2s_pool.is_none() {
             continue;

@@ -2,9 +2,9 @@
 //! needs it to be.
 
 use super::{Context, Finding, Rule, Severity};
+use crate::hashing::{HashMap, RandomState};
 use crate::naming::{planned, Planned};
-use rustc_hash::{FxHashMap as HashMap, FxHasher};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 pub static RULE: Rule = Rule {
     name: "azure-name-valid",
@@ -49,8 +49,8 @@ fn subject(cx: &Context, p: &Planned) -> String {
 
 /// The hash of what makes two names clash: the scope, and the letters ignoring ASCII case
 /// (as Azure compares names), without making a lower-case copy.
-fn clash_hash(p: &Planned) -> u64 {
-    let mut h = FxHasher::default();
+fn clash_hash(seed: &RandomState, p: &Planned) -> u64 {
+    let mut h = seed.build_hasher();
     p.scope.hash(&mut h);
     for b in p.name.bytes() {
         h.write_u8(b.to_ascii_lowercase());
@@ -71,6 +71,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     let mut latest: HashMap<u64, u32> =
         HashMap::with_capacity_and_hasher(names.len(), Default::default());
     let mut previous: Vec<u32> = vec![u32::MAX; names.len()];
+    let seed = RandomState::default();
     for (i, p) in names.iter().enumerate() {
         if let Some(problem) = p.pattern.problem(p.name) {
             out.push(Finding::of(
@@ -80,7 +81,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             ));
             continue;
         }
-        let hash = clash_hash(p);
+        let hash = clash_hash(&seed, p);
         let head = latest.get(&hash).copied().unwrap_or(u32::MAX);
         let kept = |j: u32| (j != u32::MAX).then_some(j);
         let same = std::iter::successors(kept(head), |&j| kept(previous[j as usize]))

@@ -35,7 +35,7 @@ pub(super) fn clients(cx: &Context) -> Vec<Client> {
         return Vec::new();
     };
     // The first cluster of each region, found once (a design may hold many clusters).
-    let mut by_region: rustc_hash::FxHashMap<Id, Id> = Default::default();
+    let mut by_region: crate::hashing::HashMap<Id, Id> = Default::default();
     for c in &design.cloud_hsm_clusters {
         by_region.entry(c.region).or_insert(c.id);
     }

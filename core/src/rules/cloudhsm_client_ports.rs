@@ -8,12 +8,12 @@ use crate::azure::offered::NSG_PRIORITIES;
 use crate::azure::ports::{CLOUD_HSM_CLIENT_PORTS, CLOUD_HSM_MANAGEMENT_PORT};
 use crate::draw::names::unique_among;
 use crate::edit::{Edit, Element};
+use crate::hashing::HashSet;
 use crate::model::{
     Access, AddressMatch, Design, Direction, Id, Nsg, NsgRule, PortRange, Protocol,
 };
 use crate::trace::{Endpoint, Network, Trace};
 use ipnet::Ipv4Net;
-use std::collections::HashSet;
 use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {

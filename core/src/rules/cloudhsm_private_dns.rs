@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let mut reported: rustc_hash::FxHashSet<(Id, Id)> = Default::default();
+    let mut reported: crate::hashing::HashSet<(Id, Id)> = Default::default();
     for client in clients(cx) {
         let Some(trace) = failed_flow(cx, &client, CLOUD_HSM_CLIENT_PORTS[0]) else {
             continue;

@@ -5,8 +5,8 @@ use super::hub::hubs;
 use super::{Context, Finding, Rule, Severity};
 use crate::draw::new;
 use crate::edit::Edit;
+use crate::hashing::{HashMap, HashMapExt};
 use crate::model::{ConnectionKind, ErCircuit, Gateway, Id};
-use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     name: "er-private-peering",

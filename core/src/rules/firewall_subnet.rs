@@ -6,9 +6,10 @@ use super::{Context, Finding, Rule, Severity};
 use crate::addressing::first_usable;
 use crate::azure::names::{is_firewall_subnet, FIREWALL_SUBNET};
 use crate::edit::{Edit, Element};
+use crate::hashing::{HashMap, HashMapExt, HashSet};
 use crate::model::{AddressMatch, Id, Subnet, Vnet};
 use ipnet::Ipv4Net;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 pub static RULE: Rule = Rule {
     name: "firewall-subnet",
@@ -192,7 +193,7 @@ fn follow(cx: &Context, vnet: &Vnet, old: Ipv4Net, new: Ipv4Net) -> Vec<Edit> {
     if old_ip == new_ip && old == new {
         return Vec::new();
     }
-    let mut near: HashSet<Id> = HashSet::from([vnet.id]);
+    let mut near: HashSet<Id> = HashSet::from_iter([vnet.id]);
     near.extend(d.peerings.iter().filter_map(|p| p.other_end(vnet.id)));
     let mut tables = BTreeSet::new();
     let mut nsgs = BTreeSet::new();

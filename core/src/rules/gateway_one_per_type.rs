@@ -3,8 +3,8 @@
 use super::select::multi_gateway_vnets;
 use super::{Context, Finding, Rule, Severity};
 use crate::edit::Edit;
+use crate::hashing::HashSet;
 use crate::model::{Gateway, GatewayKind, Id};
-use std::collections::HashSet;
 
 pub static RULE: Rule = Rule {
     name: "gateway-one-per-type",

@@ -7,8 +7,8 @@ use super::{Context, Finding, Rule, Severity};
 use crate::azure::names::{is_gateway_subnet, GATEWAY_SUBNET};
 use crate::draw::new::{self, SubnetRole};
 use crate::edit::{Edit, Element};
+use crate::hashing::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::model::{Gateway, Id, Subnet, Vnet};
-use std::collections::{HashMap, HashSet};
 
 /// Devices other than gateways, per subnet, in design order.
 fn other_devices(cx: &Context) -> HashMap<Id, Vec<Id>> {

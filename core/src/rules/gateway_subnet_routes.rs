@@ -5,8 +5,8 @@ use super::fixes::attach_new_route_table;
 use super::select::gateway_subnets;
 use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
+use crate::hashing::{HashMap, HashMapExt, HashSet};
 use crate::model::{Id, Subnet, Vnet};
-use std::collections::{HashMap, HashSet};
 
 pub static RULE: Rule = Rule {
     name: "gateway-subnet-routes",

@@ -5,8 +5,8 @@ use super::fixes::enlarged;
 use super::select::gateway_subnets;
 use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
+use crate::hashing::{HashMap, HashMapExt};
 use crate::model::{GatewayKind, Id};
-use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     name: "gateway-subnet-size",

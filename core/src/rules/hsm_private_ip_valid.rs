@@ -3,9 +3,9 @@
 use super::{Context, Finding, Rule, Severity};
 use crate::addressing::is_reserved;
 use crate::edit::{Edit, Element};
+use crate::hashing::{HashMap, HashMapExt, HashSet};
 use crate::model::{Hsm, Id};
 use ipnet::Ipv4Net;
-use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {

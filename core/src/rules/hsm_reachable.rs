@@ -10,9 +10,9 @@ use crate::draw::names::{element_names, Names};
 use crate::draw::new;
 use crate::edit::Edit;
 use crate::graph::{Link, Node};
+use crate::hashing::HashSet;
 use crate::model::{ConnectionKind, Id, Protocol, Vnet};
 use crate::trace::{Endpoint, Leg, Network, Trace, Verdict, MAX_BACKENDS};
-use rustc_hash::FxHashSet;
 use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {
@@ -281,7 +281,7 @@ fn broken_backends(
     cx: &Context,
     net: &Network,
     balanced: &[Balanced],
-    mut failing: FxHashSet<Id>,
+    mut failing: HashSet<Id>,
     out: &mut Vec<Finding>,
 ) {
     for b in balanced {
@@ -384,13 +384,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     // Sessions delivered through a load balancer (its other backends are tried at the end),
     // and backends already reported as failing for some client.
     let mut balanced: Vec<Balanced> = Vec::new();
-    let mut balancers: FxHashSet<Id> = FxHashSet::default();
+    let mut balancers: HashSet<Id> = HashSet::default();
     let mut keep = |through: Option<Balanced>| {
         if let Some(b) = through.filter(|b| balancers.insert(b.balancer)) {
             balanced.push(b);
         }
     };
-    let mut reported: FxHashSet<Id> = FxHashSet::default();
+    let mut reported: HashSet<Id> = HashSet::default();
     for vnet in &cx.design.vnets {
         let mut cut_off: Vec<Id> = Vec::new();
         let mut first_unreached = None;
@@ -508,7 +508,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 /// The ids in their order, each once.
 fn dedup(ids: Vec<Id>) -> Vec<Id> {
-    let mut seen = rustc_hash::FxHashSet::default();
+    let mut seen = crate::hashing::HashSet::default();
     ids.into_iter().filter(|id| seen.insert(*id)).collect()
 }
 
@@ -523,10 +523,10 @@ const TRIED: usize = 8;
 fn fix_targets<'d>(cx: &Context<'d>) -> Vec<(&'d Vnet, bool)> {
     let net = cx.network();
     let facts = cx.index();
-    let mut proxied: rustc_hash::FxHashSet<Id> = Default::default();
-    let mut hubs: rustc_hash::FxHashSet<Id> = Default::default();
+    let mut proxied: crate::hashing::HashSet<Id> = Default::default();
+    let mut hubs: crate::hashing::HashSet<Id> = Default::default();
     for hub in super::hub::hubs(cx) {
-        let mut seen: rustc_hash::FxHashSet<Id> = Default::default();
+        let mut seen: crate::hashing::HashSet<Id> = Default::default();
         let proxies: Vec<Id> = hub
             .load_balancers
             .iter()

@@ -5,8 +5,8 @@ use super::{Context, Finding, Rule, Severity};
 use crate::addressing::{next_free_prefix, usable_addresses};
 use crate::azure::addresses::RESERVED_PER_SUBNET;
 use crate::edit::{Edit, Element};
+use crate::hashing::{HashMap, HashMapExt};
 use crate::model::Id;
-use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     name: "hsm-subnet-capacity",

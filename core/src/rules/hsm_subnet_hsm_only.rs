@@ -4,8 +4,8 @@ use super::select::hsm_subnets;
 use super::wording::natural_list;
 use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
+use crate::hashing::{HashMap, HashSet};
 use crate::model::{Id, Kind};
-use std::collections::{HashMap, HashSet};
 
 pub static RULE: Rule = Rule {
     name: "hsm-subnet-hsm-only",

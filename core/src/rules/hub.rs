@@ -8,13 +8,13 @@
 use super::Context;
 use crate::addressing;
 use crate::azure::names::{is_firewall_subnet, is_gateway_subnet};
+use crate::hashing::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::model::{
     ConnectionKind, Design, Firewall, Gateway, GatewayKind, Id, LoadBalancer, NextHop, Nva,
     OnPremSite, Peering, Route, Subnet, Vnet,
 };
 use crate::trace::{EffectiveRoute, NextHopType};
 use ipnet::Ipv4Net;
-use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 
 /// A VNet holding NVAs, with the parts of it the hub rules need. Lists keep design order.
@@ -164,7 +164,7 @@ impl<'d> Hub<'d> {
     /// with the first site that names it.
     pub fn onprem_prefixes(&self) -> Vec<(Ipv4Net, &'d OnPremSite)> {
         let mut out: Vec<(Ipv4Net, &'d OnPremSite)> = Vec::new();
-        let mut seen: rustc_hash::FxHashSet<Ipv4Net> = rustc_hash::FxHashSet::default();
+        let mut seen: crate::hashing::HashSet<Ipv4Net> = crate::hashing::HashSet::default();
         for site in &self.sites {
             for p in &site.prefixes {
                 let p = p.trunc();

@@ -5,8 +5,8 @@ use super::hub::hubs;
 use super::select::hsm_vnets;
 use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
+use crate::hashing::{HashMap, HashMapExt};
 use crate::model::Id;
-use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     name: "luna-ipcheck-disabled",

@@ -5,8 +5,8 @@
 use super::{Context, Finding, Rule, Severity};
 use crate::azure::offered::{NSG_PRIORITIES, NSG_SERVICE_TAGS};
 use crate::edit::{Edit, Element};
+use crate::hashing::{HashMap, HashMapExt};
 use crate::model::{AddressMatch, Direction, Nsg, PortRange};
-use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     name: "nsg-rule-valid",

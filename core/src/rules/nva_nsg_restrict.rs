@@ -9,11 +9,11 @@ use crate::azure::addresses::PROBE_SOURCE;
 use crate::azure::ports::LUNA_NTLS_PORT;
 use crate::draw::names::Names;
 use crate::edit::{Edit, Element};
+use crate::hashing::HashSet;
 use crate::model::{Access, AddressMatch, Direction, Id, Nsg, NsgRule, PortRange, Protocol, Vnet};
 use crate::trace::nsg::{self, Fence, Flow};
 use crate::trace::VnetScope;
 use ipnet::Ipv4Net;
-use std::collections::HashSet;
 use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {

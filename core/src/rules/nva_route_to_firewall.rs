@@ -5,10 +5,10 @@ use super::hub::{goes_to, hop_text, hubs, to_appliance};
 use super::{Context, Finding, Rule, Severity};
 use crate::draw::names::Names;
 use crate::edit::{Edit, Element};
+use crate::hashing::{HashMap, HashSet};
 use crate::model::{Id, Route, RouteTable};
 use crate::trace::{NextHopType, PrefixRoutes, RouteSource};
 use ipnet::Ipv4Net;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {

@@ -7,9 +7,9 @@ use super::wording::names;
 use super::{Context, Finding, Rule, Severity};
 use crate::azure::ports::LUNA_NTLS_PORT;
 use crate::graph::Components;
+use crate::hashing::HashMap;
 use crate::model::{ConnectionKind, Id, OnPremSite, Protocol};
 use crate::trace::Endpoint;
-use rustc_hash::FxHashMap as HashMap;
 
 pub static RULE: Rule = Rule {
     name: "onprem-backup-path",

@@ -12,9 +12,9 @@ use super::{Context, Finding, Rule, Severity};
 use crate::addressing::first_usable;
 use crate::draw::names::unique_among;
 use crate::edit::{Edit, Element};
+use crate::hashing::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::model::{Hsm, Id, Subnet};
 use crate::trace::RouteSource;
-use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 
 pub static RULE: Rule = Rule {

@@ -3,9 +3,9 @@
 
 use super::{Context, Finding, Rule, Severity};
 use crate::edit::{Edit, Element};
+use crate::hashing::{HashMap, HashMapExt};
 use crate::model::{NextHop, RouteTable};
 use ipnet::Ipv4Net;
-use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     name: "route-table-valid",

@@ -10,8 +10,8 @@ use crate::azure::names::is_gateway_subnet;
 use crate::azure::offered::HSM_STAMPS;
 use crate::azure::regions::location_key;
 use crate::graph::Components;
+use crate::hashing::{HashMap, HashMapExt, HashSet};
 use crate::model::{Gateway, GatewayKind, Hsm, Id, Subnet, Vnet};
-use std::collections::{HashMap, HashSet};
 
 /// The first subnet of `vnet` named GatewaySubnet (in any letter case).
 pub(super) fn gateway_subnet_of(vnet: &Vnet) -> Option<&Subnet> {

@@ -9,8 +9,8 @@
 
 use super::endpoint::Place;
 use super::network::Network;
+use crate::hashing::HashMap;
 use crate::model::Id;
-use rustc_hash::FxHashMap as HashMap;
 use smallvec::SmallVec;
 use std::net::Ipv4Addr;
 

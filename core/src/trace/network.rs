@@ -15,12 +15,12 @@ use super::routes::{
 };
 use crate::addressing::{addresses_in_use_of, first_usable, FreeRuns};
 use crate::azure::cloud_hsm;
+use crate::hashing::{HashMap, HashSet};
 use crate::model::{
     node_addresses, ConnectionKind, Design, Firewall, Gateway, Hsm, Id, Index, LoadBalancer,
     NextHop, Nsg, Nva, Peering, RouteTable, Subnet, Vnet,
 };
 use ipnet::Ipv4Net;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::{OnceCell, RefCell};
 use std::net::Ipv4Addr;
 

@@ -224,7 +224,7 @@ pub fn deciding(nsg: &Nsg, direction: Direction) -> Vec<&NsgRule> {
     // The deciding rules by the key of their source: a rule is compared only with those whose
     // source can hold its own, found in at most 34 lookups, so thousands of rules with their
     // own sources cost in proportion to their number.
-    let mut by_source: rustc_hash::FxHashMap<(u8, u8, u32), Vec<usize>> = Default::default();
+    let mut by_source: crate::hashing::HashMap<(u8, u8, u32), Vec<usize>> = Default::default();
     let mut out: Vec<&NsgRule> = Vec::with_capacity(rules.len());
     for r in rules {
         let covered = holders(r.source).any(|key| {

@@ -5,9 +5,9 @@
 //! route, which beats a system route, except that a gateway route never beats the VNet's own or
 //! a peer's address space, which Azure always prefers to what BGP teaches.
 
+use crate::hashing::HashMap;
 use crate::model::Id;
 use ipnet::Ipv4Net;
-use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -227,7 +227,7 @@ impl RouteSet {
         }
         // (prefix length, network) of every local route: a gateway route is shadowed when one
         // of its supernets (or itself) is local, found in at most 33 lookups.
-        let local: rustc_hash::FxHashSet<(u8, u32)> = routes
+        let local: crate::hashing::HashSet<(u8, u32)> = routes
             .iter()
             .filter(|r| is_local(r))
             .map(|r| (r.prefix.prefix_len(), u32::from(r.prefix.network())))

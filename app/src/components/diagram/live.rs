@@ -6,9 +6,9 @@
 
 use crate::scene::{polyline, Link, Scene};
 use hsmnet_core::draw::bundle::{self, OWN};
+use hsmnet_core::hashing::HashSet;
 use hsmnet_core::model::Point;
 use hsmnet_core::Id;
-use std::collections::HashSet;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 

@@ -52,7 +52,7 @@ pub fn all_added(edit: &Edit) -> Vec<Id> {
 /// Of the elements just added, those not inside another one just added (the copied VNet,
 /// not its subnets).
 pub fn outermost(design: &Design, added: &[Id]) -> Vec<Id> {
-    let set: std::collections::HashSet<Id> = added.iter().copied().collect();
+    let set: hsmnet_core::hashing::HashSet<Id> = added.iter().copied().collect();
     added
         .iter()
         .copied()

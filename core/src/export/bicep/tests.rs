@@ -8,10 +8,10 @@
 
 use super::{is_identifier, string};
 use crate::export::{arm, HsmApiVersion, Options, Valid};
+use crate::hashing::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::presets::{self, Size};
 use crate::Design;
 use serde_json::{json, Map, Value};
-use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Debug, PartialEq)]
 enum Part {
