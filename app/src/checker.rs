@@ -7,9 +7,8 @@
 
 use hsmnet_core::hashing::HashMap;
 use hsmnet_core::service::{Answer, Message, Reply, Request};
-use leptos::prelude::{request_animation_frame, set_timeout, GetValue, StoredValue};
+use leptos::prelude::{GetValue, StoredValue};
 use std::cell::{Cell, RefCell};
-use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker};
 
@@ -33,13 +32,9 @@ thread_local! {
 /// The worker's script (public/checker.js, beside the page).
 const LOADER: &str = "checker.js";
 
-/// Starts the worker once the page has painted its first frame: the diagram does not wait for
-/// the checker's download. Requests asked before wait in the queue.
-pub fn start_after_first_paint() {
-    request_animation_frame(|| set_timeout(start, Duration::ZERO));
-}
-
-fn start() {
+/// Starts the worker. The studio calls it once the diagram is drawn (`Studio::drawn`): the
+/// diagram does not wait for the checker's download. Requests asked before wait in the queue.
+pub fn start() {
     let worker = match Worker::new(LOADER) {
         Ok(worker) => worker,
         Err(e) => return fail(format!("the checker did not start ({e:?})")),

@@ -70,6 +70,9 @@ pub struct Studio {
     /// How long the last check of the design took in the checker, in milliseconds
     /// (performance.now()); read it after reading `report`, which updates it.
     pub check_ms: StoredValue<f64>,
+    /// True once the diagram has been drawn and painted: what the first drawing must not wait
+    /// for (the checker, the lazy chunks, the gallery of a first visit) starts then.
+    pub drawn: RwSignal<bool>,
 }
 
 impl Studio {
@@ -82,7 +85,12 @@ impl Studio {
         let checked = RwSignal::new(false);
         let revision = StoredValue::new(0);
         let notice = RwSignal::new(None);
-        checker::start_after_first_paint();
+        let drawn = RwSignal::new(false);
+        Effect::new(move |_| {
+            if drawn.get() {
+                checker::start();
+            }
+        });
         Effect::new(move |_| {
             let sent = revision.get_value() + 1;
             revision.set_value(sent);
@@ -120,6 +128,7 @@ impl Studio {
             notice,
             opened: RwSignal::new(0),
             check_ms,
+            drawn,
         }
     }
 

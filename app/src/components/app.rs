@@ -16,7 +16,6 @@ use crate::state::Studio;
 use crate::tracing::Tracing;
 use crate::{startup, storage};
 use leptos::prelude::*;
-use std::time::Duration;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -28,11 +27,31 @@ pub fn App() -> impl IntoView {
     provide_context(studio);
     provide_context(Tracing::new(studio));
     provide_context(Explanations::new());
-    provide_context(Importing::new());
-    provide_context(GalleryOpen(RwSignal::new(first_visit)));
-    provide_context(MigrationShown(RwSignal::new(None)));
+    let importing = Importing::new();
+    provide_context(importing);
+    let gallery = RwSignal::new(false);
+    provide_context(GalleryOpen(gallery));
+    let migration = RwSignal::new(None);
+    provide_context(MigrationShown(migration));
+    // The lazy dialogs are on the page only while they have something to show, so that their
+    // chunks are fetched after the first paint (prefetch_lazy_chunks) or when first used, never
+    // while the diagram is being drawn.
+    let planning = Memo::new(move |_| migration.with(Option::is_some));
+    let asking = Memo::new(move |_| importing.asking.with(Option::is_some));
+    let reporting = Memo::new(move |_| importing.report.with(Option::is_some));
     let panels_shown = RwSignal::new(true);
-    prefetch_lazy_chunks();
+    let painted = studio.drawn;
+    Effect::new(move |_| {
+        if painted.get() {
+            prefetch_lazy_chunks();
+            // A first visit's gallery opens once the diagram is drawn: showing a modal dialog
+            // makes the browser restyle the whole page at once, which the first drawing should
+            // not wait for. Only if nothing was opened meanwhile (a file dropped on the canvas).
+            if first_visit && studio.opened.get_untracked() == 0 {
+                gallery.set(true);
+            }
+        }
+    });
 
     // Autosave: every change of the design, including undo and redo. One failure is reported;
     // later ones would only repeat it.
@@ -58,8 +77,8 @@ pub fn App() -> impl IntoView {
         </header>
         <RetirementNotice/>
         <Gallery/>
-        {Suspend::new(super::migration_plan::migration_plan())}
-        {Suspend::new(super::parameter_dialog::parameter_dialog())}
+        {move || planning.get().then(|| Suspend::new(super::migration_plan::migration_plan()))}
+        {move || asking.get().then(|| Suspend::new(super::parameter_dialog::parameter_dialog()))}
         <StatusLine/>
         <main class="workspace" class:panels-hidden=move || !panels_shown.get()>
             <Diagram/>
@@ -72,9 +91,9 @@ pub fn App() -> impl IntoView {
             </button>
             <div class="side" id="side-panels" hidden=move || !panels_shown.get()>
                 <PropertiesPanel/>
-                {Suspend::new(super::import_report::import_report())}
+                {move || reporting.get().then(|| Suspend::new(super::import_report::import_report()))}
                 <FindingsPanel/>
-                {Suspend::new(super::trace_panel::trace_panel())}
+                {move || painted.get().then(|| Suspend::new(super::trace_panel::trace_panel()))}
             </div>
         </main>
     }
@@ -83,21 +102,15 @@ pub fn App() -> impl IntoView {
 /// Fetches the page's lazy chunks (an element's form, the migration plan, the import report and
 /// parameter dialog, the image writer, the share-link encoder:
 /// see scripts/split-wasm) once the page has painted, so that their first use does not wait for
-/// the network and the diagram does not wait for them.
+/// the network and the diagram does not wait for them. The trace panel, always shown, is put
+/// on the page at that moment too.
 fn prefetch_lazy_chunks() {
-    request_animation_frame(|| {
-        set_timeout(
-            || {
-                leptos::task::spawn_local(async {
-                    super::properties_panel::__preload_element_form().await;
-                    super::migration_plan::__preload_migration_plan().await;
-                    super::import_report::__preload_import_report().await;
-                    super::parameter_dialog::__preload_parameter_dialog().await;
-                    super::toolbar::__preload_diagram_image().await;
-                    super::toolbar::__preload_share_link().await;
-                })
-            },
-            Duration::ZERO,
-        )
-    });
+    leptos::task::spawn_local(async {
+        super::properties_panel::__preload_element_form().await;
+        super::migration_plan::__preload_migration_plan().await;
+        super::import_report::__preload_import_report().await;
+        super::parameter_dialog::__preload_parameter_dialog().await;
+        super::toolbar::__preload_diagram_image().await;
+        super::toolbar::__preload_share_link().await;
+    })
 }

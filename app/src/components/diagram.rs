@@ -181,6 +181,15 @@ pub fn Diagram() -> impl IntoView {
             observer.set_value(Some((o, resized)));
         }
     });
+    // The first drawing is on the page once the canvas's size is known: `Studio::drawn` turns
+    // true after the frame that paints it.
+    Effect::new(move |_| {
+        if screen.with(Option::is_some) && !studio.drawn.get_untracked() {
+            request_animation_frame(move || {
+                set_timeout(move || studio.drawn.set(true), std::time::Duration::ZERO)
+            });
+        }
+    });
     on_cleanup(move || {
         if let Some((o, _)) = observer.try_update_value(Option::take).flatten() {
             o.disconnect();
