@@ -4,9 +4,9 @@
 //! report, asks for the parameters the template needs (the parameter dialog, then the same files
 //! again with the values), or says why not, keeping the open design.
 
-use crate::checker;
 use crate::files;
 use crate::state::Studio;
+use crate::{checker, reading};
 use hsmnet_core::document;
 use hsmnet_core::import::files::{Named, Wanted};
 use hsmnet_core::import::report::Summary;
@@ -90,7 +90,7 @@ impl Importing {
         };
         studio.tell(format!("Importing {names}…"));
         checker::ask(request, move |reply| match reply.answer {
-            Answer::Imported { document, report } => match document::load(&document) {
+            Answer::Imported { document, report } => match document::read(&document) {
                 Ok(design) => {
                     studio.open(design);
                     let opened = studio.opened.get_untracked();
@@ -106,7 +106,9 @@ impl Importing {
                         opened,
                     }));
                 }
-                Err(e) => studio.refuse(not_imported(&e.to_string())),
+                Err(e) => {
+                    reading::when_located(e, move |e| studio.refuse(not_imported(&e.to_string())))
+                }
             },
             Answer::Wants { parameters } => {
                 studio.tell(format!("{names} needs parameter values."));

@@ -8,6 +8,7 @@ mod explanations;
 mod files;
 mod image;
 mod importing;
+mod reading;
 mod scene;
 mod shortcuts;
 mod startup;

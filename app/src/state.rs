@@ -8,8 +8,8 @@
 //! or [`Studio::open`] (a whole new design: a preset, a file, a link, also one undo step). A
 //! refused edit leaves the design as it was and says why in [`Studio::notice`].
 
-use crate::checker;
 use crate::scene::Scene;
+use crate::{checker, reading};
 use hsmnet_core::edit::{Edit, History};
 use hsmnet_core::presets::{self, Size};
 use hsmnet_core::service::{Answer, Listed, Request};
@@ -192,23 +192,31 @@ impl Studio {
             return done(Err("Nothing to fix: the problem is already solved.".into()));
         };
         checker::ask(Request::Fix { revision, index }, move |reply| {
-            let fixed = match reply.answer {
+            let apply = move |fixed: Result<Design, String>| {
+                done(fixed.map(|design| {
+                    studio.history.update(|h| h.replace(design));
+                    studio.notice.set(None);
+                    studio.prune_selection();
+                }))
+            };
+            match reply.answer {
                 // The checker refuses a fix for another revision than its own; the page's may
                 // have moved on since.
-                Answer::Fixed { .. } if Some(revision) != studio.revision.try_get_value() => {
-                    Err("Not applied: the design changed meanwhile. Try again.".to_string())
-                }
-                Answer::Fixed { document } => {
-                    document::load(&document).map_err(|e| format!("Not applied: {e}."))
-                }
-                Answer::Refused { message } => Err(message),
-                other => Err(format!("Not applied: {}.", checker::unexpected(&other))),
-            };
-            done(fixed.map(|design| {
-                studio.history.update(|h| h.replace(design));
-                studio.notice.set(None);
-                studio.prune_selection();
-            }))
+                Answer::Fixed { .. } if Some(revision) != studio.revision.try_get_value() => apply(
+                    Err("Not applied: the design changed meanwhile. Try again.".to_string()),
+                ),
+                Answer::Fixed { document } => match document::read(&document) {
+                    Ok(design) => apply(Ok(design)),
+                    Err(e) => {
+                        reading::when_located(e, move |e| apply(Err(format!("Not applied: {e}."))))
+                    }
+                },
+                Answer::Refused { message } => apply(Err(message)),
+                other => apply(Err(format!(
+                    "Not applied: {}.",
+                    checker::unexpected(&other)
+                ))),
+            }
         });
     }
 

@@ -1,7 +1,8 @@
 //! Autosave: the open design kept in the browser's local storage as a design document, so a
 //! reload restores it exactly. Nothing leaves the browser.
 
-use hsmnet_core::{document, Design};
+use hsmnet_core::document::{self, ReadError};
+use hsmnet_core::Design;
 
 const KEY: &str = "hsmnet.autosave";
 
@@ -9,10 +10,11 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The autosaved design: `None` when there is none, an error when it cannot be read.
-pub fn load() -> Option<Result<Design, String>> {
+/// The autosaved design: `None` when there is none, an error when it cannot be read (whose
+/// field `reading::when_located` names).
+pub fn load() -> Option<Result<Design, ReadError>> {
     let text = local_storage()?.get_item(KEY).ok().flatten()?;
-    Some(document::load(&text).map_err(|e| e.to_string()))
+    Some(document::read(&text))
 }
 
 /// Whether nothing is autosaved: a first visit.

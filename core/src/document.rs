@@ -133,17 +133,96 @@ pub fn to_document(design: &Design) -> Result<String, TooLarge> {
     }
 }
 
-/// Reads a design document.
+/// Reads a design document. [`read`], then, when it refuses a field, [`Unlocated::locate`].
 pub fn load(text: &str) -> Result<Design, LoadError> {
+    read(text).map_err(ReadError::located)
+}
+
+/// Why [`read`] refused a document: an error `E` whose place it knows, or a field it has still to
+/// find. `E` is a [`LoadError`], or the error of a layer around the document (a share link's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError<E = LoadError> {
+    /// Refused with its place known: the size, the header, the design's integrity, or the
+    /// layer around the document.
+    Located(E),
+    /// A field of the envelope could not be read; [`Unlocated::locate`] names it.
+    Unlocated(Unlocated),
+}
+
+impl<E: From<LoadError>> ReadError<E> {
+    /// The error with its place: for an [`Unlocated`] one, the document is read again to find
+    /// the field.
+    pub fn located(self) -> E {
+        match self {
+            ReadError::Located(e) => e,
+            ReadError::Unlocated(unlocated) => unlocated.locate().into(),
+        }
+    }
+}
+
+/// A document whose envelope plain reading refused, kept so that [`Unlocated::locate`] can read
+/// it again to name the field and the value. Two steps, so that a program can read documents
+/// without carrying the path-tracking reader (the page loads it from a lazy chunk).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unlocated {
+    text: String,
+    /// Plain reading's message, for the document as a whole should the second reading not
+    /// fail (it reads the same text with the same deserializer, so it always does).
+    message: String,
+}
+
+impl Unlocated {
+    fn new(text: String, error: &serde_json::Error) -> Self {
+        Unlocated {
+            text,
+            message: error.to_string(),
+        }
+    }
+
+    /// The refusal with the path of the field at fault (`design.vnets[2].subnets[0].prefix`),
+    /// from the path-tracking reader.
+    pub fn locate(&self) -> LoadError {
+        let de = &mut serde_json::Deserializer::from_str(&self.text);
+        match serde_path_to_error::deserialize::<_, EnvelopeIn>(de) {
+            Err(e) => LoadError::new(path_text(e.path()), e.into_inner().to_string()),
+            Ok(_) => LoadError::new("", self.message.clone()),
+        }
+    }
+}
+
+/// Reads a design document with plain serde_json: what [`load`] does, except that a field of
+/// the envelope that cannot be read is refused as [`ReadError::Unlocated`], without its path.
+pub fn read(text: &str) -> Result<Design, ReadError> {
     if text.len() > MAX_BYTES {
-        return Err(LoadError::new(
+        return Err(ReadError::Located(LoadError::new(
             "",
             format!(
                 "the document is {} bytes; the limit is {MAX_BYTES}",
                 text.len()
             ),
-        ));
+        )));
     }
+    check_header(text).map_err(ReadError::Located)?;
+    let envelope: EnvelopeIn = serde_json::from_str(text)
+        .map_err(|e| ReadError::Unlocated(Unlocated::new(text.to_string(), &e)))?;
+    debug_assert_eq!(envelope.format, FORMAT);
+    debug_assert_eq!(envelope.version, VERSION);
+    let design = envelope.design;
+    check_integrity(&design).map_err(|e| {
+        // A problem of the design as a whole has no path of its own.
+        let path = if e.path.is_empty() {
+            "design".to_string()
+        } else {
+            format!("design.{}", e.path)
+        };
+        ReadError::Located(LoadError::new(path, e.message))
+    })?;
+    Ok(design)
+}
+
+/// Refuses a document of another format or version, read first so that a newer version is
+/// reported as such rather than as whatever field it changed.
+fn check_header(text: &str) -> Result<(), LoadError> {
     let header: Header =
         serde_json::from_str(text).map_err(|e| LoadError::new("", e.to_string()))?;
     match header.format.as_deref() {
@@ -162,9 +241,9 @@ pub fn load(text: &str) -> Result<Design, LoadError> {
         }
     }
     match header.version {
-        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(VERSION as u64) => {}
+        Some(serde_json::Value::Number(n)) if n.as_u64() == Some(VERSION as u64) => Ok(()),
         Some(serde_json::Value::Number(n)) if n.as_u64().is_some_and(|v| v > VERSION as u64) => {
-            return Err(LoadError::new(
+            Err(LoadError::new(
                 "version",
                 format!("{n} is newer than this tool reads (up to {VERSION})"),
             ))
@@ -175,38 +254,17 @@ pub fn load(text: &str) -> Result<Design, LoadError> {
             if n.as_f64()
                 .is_some_and(|v| v > VERSION as f64 && v.fract() == 0.0) =>
         {
-            return Err(LoadError::new(
+            Err(LoadError::new(
                 "version",
                 format!("the number is newer than this tool reads (up to {VERSION})"),
             ))
         }
-        Some(other) => {
-            return Err(LoadError::new(
-                "version",
-                format!("{other} is not a known version (expected {VERSION})"),
-            ))
-        }
-        None => return Err(LoadError::new("version", "missing")),
+        Some(other) => Err(LoadError::new(
+            "version",
+            format!("{other} is not a known version (expected {VERSION})"),
+        )),
+        None => Err(LoadError::new("version", "missing")),
     }
-
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let envelope: EnvelopeIn = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = path_text(e.path());
-        LoadError::new(path, e.into_inner().to_string())
-    })?;
-    debug_assert_eq!(envelope.format, FORMAT);
-    debug_assert_eq!(envelope.version, VERSION);
-    let design = envelope.design;
-    check_integrity(&design).map_err(|e| {
-        // A problem of the design as a whole has no path of its own.
-        let path = if e.path.is_empty() {
-            "design".to_string()
-        } else {
-            format!("design.{}", e.path)
-        };
-        LoadError::new(path, e.message)
-    })?;
-    Ok(design)
 }
 
 /// The probes of a load balancer, for a message.
@@ -469,6 +527,52 @@ mod tests {
     }
 
     #[test]
+    fn a_good_document_is_read_on_the_fast_path() {
+        let text = doc(&ONE_VNET.replace("/33", "/24"));
+        let design = read(&text).unwrap();
+        assert_eq!(design.vnets[0].subnets.len(), 1);
+        assert_eq!(load(&text), Ok(design));
+    }
+
+    #[test]
+    fn a_bad_field_is_left_to_locate_and_located_as_load_names_it() {
+        let expected = LoadError {
+            path: "design.vnets[0].subnets[0].prefix".into(),
+            message: "\"10.0.0.0/33\" is not an IPv4 prefix (like 10.0.0.0/24) \
+                      at line 3 column 62"
+                .into(),
+        };
+        let text = doc(ONE_VNET);
+        let Err(ReadError::Unlocated(unlocated)) = read(&text) else {
+            panic!("{:?}", read(&text));
+        };
+        assert_eq!(unlocated.locate(), expected);
+        assert_eq!(load(&text), Err(expected));
+
+        let unknown = doc(r#"{"name":"t","vnetz":[]}"#);
+        let Err(ReadError::Unlocated(unlocated)) = read(&unknown) else {
+            panic!("{:?}", read(&unknown));
+        };
+        let located = unlocated.locate();
+        assert_eq!(located.path, "design.vnetz");
+        assert_eq!(load(&unknown), Err(located));
+    }
+
+    #[test]
+    fn errors_whose_place_is_known_are_located_on_the_fast_path() {
+        let dangling = doc(&ONE_VNET
+            .replace("/33", "/24")
+            .replace("\"region\":1", "\"region\":9"));
+        let newer = r#"{"format":"hsm-network-studio","version":2,"design":{}}"#;
+        for text in [dangling.as_str(), newer, "{}", "[", ""] {
+            match read(text) {
+                Err(ReadError::Located(e)) => assert_eq!(load(text), Err(e), "{text}"),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn a_valid_document_round_trips_byte_for_byte() {
         let text = doc(&ONE_VNET.replace("/33", "/24"));
         let design = load(&text).unwrap();
@@ -684,7 +788,14 @@ mod tests {
             for path in paths {
                 let mut bad = doc.clone();
                 object_at(&mut bad, &path).insert("zz_extra".into(), 1.into());
-                let err = load(&bad.to_string()).expect_err(&path.join("."));
+                let text = bad.to_string();
+                // Refused on the fast path too, for the path-tracking reader to name.
+                assert!(
+                    matches!(read(&text), Err(ReadError::Unlocated(_))),
+                    "{}",
+                    path.join(".")
+                );
+                let err = load(&text).expect_err(&path.join("."));
                 // A connection's `kind` holds one key, its variant: a second one is refused
                 // before its name is read.
                 if path.last().is_some_and(|k| k != "kind") {

@@ -16,8 +16,9 @@
 //!   link altered on its way is refused rather than read as another design.
 //! - Encoded as base64url without padding (RFC 4648 §5), which needs no escaping in a URL.
 //!
-//! Decoding goes through [`crate::document::load`], so a link gets the validation and the error
-//! messages of a file. Decoding is bounded and never panics: a payload over
+//! Decoding goes through [`crate::document::read`], so a link gets the validation and the error
+//! messages of a file; like it, [`read`] leaves the field of a refused document to be located
+//! apart ([`crate::document::ReadError`]), and [`decode`] does both. Decoding is bounded and never panics: a payload over
 //! [`MAX_PAYLOAD_CHARS`] is refused before it is read, inflating stops at [`MAX_INFLATED`]
 //! (no zip bombs), and every failure is a [`LinkError`] that says what was wrong.
 //!
@@ -29,7 +30,7 @@
 //! assert_eq!(link::decode(&url).unwrap(), design);
 //! ```
 
-use crate::document::{self, LoadError};
+use crate::document::{self, LoadError, ReadError};
 use crate::model::Design;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -130,6 +131,12 @@ impl fmt::Display for LinkError {
 
 impl std::error::Error for LinkError {}
 
+impl From<LoadError> for LinkError {
+    fn from(e: LoadError) -> Self {
+        LinkError::Document(e)
+    }
+}
+
 /// The fragment payload for a design: `v1.<base64url>`.
 ///
 /// Deterministic: the same design always gives the same link. Fails only for a design whose
@@ -174,13 +181,30 @@ pub fn to_url(base: &str, design: &Design) -> Result<String, LinkError> {
 
 /// Reads a design from a whole URL (`https://…/#d=v1.…`), a fragment (`#d=v1.…` or `d=v1.…`,
 /// possibly among other `&`-separated parameters) or the bare payload (`v1.…`). Surrounding
-/// whitespace is ignored. Never panics.
+/// whitespace is ignored. Never panics. [`read`], then, when the document refuses a field,
+/// [`document::Unlocated::locate`].
 pub fn decode(link: &str) -> Result<Design, LinkError> {
-    let payload = payload_of(link)?;
-    let (version, data) = payload.split_once('.').ok_or(LinkError::NoDesign)?;
+    read(link).map_err(ReadError::located)
+}
+
+/// Reads a design from a link as [`decode`] does, except that a field of the document that
+/// cannot be read is refused as [`ReadError::Unlocated`], without its path.
+pub fn read(link: &str) -> Result<Design, ReadError<LinkError>> {
+    let payload = payload_of(link).map_err(ReadError::Located)?;
+    let (version, data) = payload
+        .split_once('.')
+        .ok_or(ReadError::Located(LinkError::NoDesign))?;
     match version {
-        "v1" => decode_v1(data),
-        _ => Err(LinkError::UnknownVersion(shorten(version))),
+        "v1" => {
+            let text = inflate_v1(data).map_err(ReadError::Located)?;
+            document::read(&text).map_err(|e| match e {
+                ReadError::Located(e) => ReadError::Located(LinkError::Document(e)),
+                ReadError::Unlocated(unlocated) => ReadError::Unlocated(unlocated),
+            })
+        }
+        _ => Err(ReadError::Located(LinkError::UnknownVersion(shorten(
+            version,
+        )))),
     }
 }
 
@@ -219,7 +243,8 @@ fn shorten(version: &str) -> String {
     out
 }
 
-fn decode_v1(data: &str) -> Result<Design, LinkError> {
+/// The design document a v1 payload carries.
+fn inflate_v1(data: &str) -> Result<String, LinkError> {
     if data.len() > MAX_PAYLOAD_CHARS {
         return Err(LinkError::TooLong {
             chars: data.chars().count(),
@@ -257,8 +282,7 @@ fn decode_v1(data: &str) -> Result<Design, LinkError> {
             "its checksum does not match (the link was altered)",
         ));
     }
-    let text = String::from_utf8(inflated).map_err(|_| LinkError::NotUtf8)?;
-    document::load(&text).map_err(LinkError::Document)
+    String::from_utf8(inflated).map_err(|_| LinkError::NotUtf8)
 }
 
 /// The design document, minified, with whole floats written as integers.
@@ -638,6 +662,39 @@ mod tests {
             err.contains("design.vnets[0]") && err.contains("/33"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn read_leaves_a_bad_field_to_locate_and_decode_locates_it() {
+        let design = preset("single-vnet");
+        assert_eq!(read(&encode(&design).unwrap()), Ok(design.clone()));
+
+        let bad_prefix = String::from_utf8(compact_json(&design))
+            .unwrap()
+            .replacen("/27\"", "/33\"", 1);
+        let link = wrap_v1(bad_prefix.as_bytes());
+        let Err(ReadError::Unlocated(unlocated)) = read(&link) else {
+            panic!("{:?}", read(&link));
+        };
+        let located = unlocated.locate();
+        assert_eq!(
+            located.path, "design.vnets[0].subnets[0].prefix",
+            "{located}"
+        );
+        assert_eq!(decode(&link), Err(LinkError::Document(located)));
+
+        // What the link layer or the document's header refuses is located at once.
+        assert_eq!(
+            read("#d=v9.AAAA"),
+            Err(ReadError::Located(decode("#d=v9.AAAA").unwrap_err()))
+        );
+        let header = wrap_v1(b"{}");
+        match read(&header) {
+            Err(ReadError::Located(e @ LinkError::Document(_))) => {
+                assert_eq!(decode(&header), Err(e))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

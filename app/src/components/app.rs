@@ -21,9 +21,11 @@ use leptos::prelude::*;
 pub fn App() -> impl IntoView {
     // A first visit: nothing autosaved (read before `initial` opens anything) and no link.
     let first_visit = storage::is_empty() && !startup::has_link();
-    let (design, notice) = startup::initial();
+    let (design, told) = startup::initial();
     let studio = Studio::new(design);
-    studio.notice.set(notice);
+    if let Some(told) = told {
+        startup::tell(studio, told);
+    }
     provide_context(studio);
     provide_context(Tracing::new(studio));
     provide_context(Explanations::new());
@@ -100,7 +102,8 @@ pub fn App() -> impl IntoView {
 }
 
 /// Fetches the page's lazy chunks (an element's form, the migration plan, the import report and
-/// parameter dialog, the image writer, the share-link encoder:
+/// parameter dialog, the image writer, the share-link encoder, the reader that names the field
+/// of a refused document:
 /// see scripts/split-wasm) once the page has painted, so that their first use does not wait for
 /// the network and the diagram does not wait for them. The trace panel, always shown, is put
 /// on the page at that moment too.
@@ -112,5 +115,6 @@ fn prefetch_lazy_chunks() {
         super::parameter_dialog::__preload_parameter_dialog().await;
         super::toolbar::__preload_diagram_image().await;
         super::toolbar::__preload_share_link().await;
+        crate::reading::__preload_locate().await;
     })
 }

@@ -9,7 +9,7 @@
 use super::gallery::modal_while;
 use crate::scene::Scene;
 use crate::state::Studio;
-use crate::{checker, files, image};
+use crate::{checker, files, image, reading};
 use hsmnet_core::migrate::Change;
 use hsmnet_core::service::{Answer, Planned, Request};
 use hsmnet_core::{document, Design, Id};
@@ -51,7 +51,7 @@ pub fn ask_plan(studio: Studio, shown: RwSignal<Option<Shown>>) {
                 ))
             }
         };
-        match document::load(&plan.target) {
+        match document::read(&plan.target) {
             Ok(target) => {
                 // The answer is about the design as it is now (`ask_current`).
                 let source = studio.with_design_untracked(Design::clone);
@@ -67,7 +67,9 @@ pub fn ask_plan(studio: Studio, shown: RwSignal<Option<Shown>>) {
                     plan,
                 }));
             }
-            Err(e) => studio.refuse(format!("No migration plan: the target did not load ({e}).")),
+            Err(e) => reading::when_located(e, move |e| {
+                studio.refuse(format!("No migration plan: the target did not load ({e})."))
+            }),
         }
     });
 }

@@ -263,14 +263,14 @@ fn to_json(element: &Element) -> Result<(String, Value), String> {
 }
 
 /// Reads the edited JSON back into an element. Through text and the deserializer the document
-/// loader uses, not `serde_json::from_value`: the browser build then carries one copy of the
-/// model's deserializing code instead of two (about 24 KB gzipped).
+/// reader uses (`serde_json::from_str`, see `document::read`), not `serde_json::from_value`: the
+/// browser build then carries one copy of the model's deserializing code instead of two (about
+/// 24 KB gzipped). The field is `path`, known already: no path-tracking reader.
 fn from_json(root: Value, path: &str) -> Result<Element, FieldError> {
     let text = root.to_string();
-    let mut de = serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    serde_json::from_str(&text).map_err(|e| {
         // The position is in our own one-line text, not in anything the user wrote.
-        let message = e.inner().to_string();
+        let message = e.to_string();
         let message = match message.rfind(" at line ") {
             Some(cut) => message[..cut].to_string(),
             None => message,
