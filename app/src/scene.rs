@@ -12,6 +12,9 @@ use hsmnet_core::model::{ConnectionKind, GatewayKind, Point, Rect};
 use hsmnet_core::{Design, Id};
 use std::collections::HashMap;
 
+mod key;
+pub use key::ShapeKey;
+
 /// Half the size of a device or site symbol: links stop at its edge (core's metrics, which
 /// hit testing and layout use too).
 pub use hsmnet_core::model::metrics::SYMBOL_RADIUS;
@@ -29,7 +32,7 @@ const LABEL_CLEARANCE: f64 = 2.0;
 const ARC_MIN_LENGTH: f64 = 100.0;
 
 /// What a container is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AreaKind {
     Region,
     Vnet,
@@ -82,7 +85,7 @@ pub struct Area {
 }
 
 /// What a device or site symbol looks like.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SymbolKind {
     Hsm,
     /// A payment HSM (payShield 10K).
@@ -167,7 +170,7 @@ impl Symbol {
 }
 
 /// A policy attached to subnets, drawn as a small badge.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BadgeKind {
     Nsg,
     RouteTable,
@@ -186,7 +189,7 @@ pub struct Badge {
 }
 
 /// How a link is drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LinkKind {
     Peering,
     /// Site-to-site, point-to-site and VNet-to-VNet connections.
