@@ -23,6 +23,7 @@ mod symbol;
 mod trace_path;
 
 use super::{Palette, TraceSummary};
+use crate::decimal::{decimal, translate};
 use crate::importing::Importing;
 use crate::scene::{Area, Badge, Link, LinkKind, Scene, Symbol, Trunk};
 use crate::state::{Place, Studio};
@@ -1260,11 +1261,11 @@ pub(crate) const RETIRE_TAG_W: f64 = 40.0;
 
 /// The tag drawn on a retirable element, its top left at (`x`, `y`); the legend shows it too.
 pub(crate) fn retire_tag(x: f64, y: f64) -> impl IntoView {
-    let transform = format!("translate({x:.1} {y:.1})");
+    let transform = translate(x, y);
     view! {
         <g class="retire-tag" transform=transform aria-hidden="true">
-            <rect width=RETIRE_TAG_W height="12" rx="3"/>
-            <text x=RETIRE_TAG_W / 2.0 y="9" text-anchor="middle">"retire"</text>
+            <rect width=decimal(RETIRE_TAG_W, 1) height="12" rx="3"/>
+            <text x=decimal(RETIRE_TAG_W / 2.0, 1) y="9" text-anchor="middle">"retire"</text>
         </g>
     }
 }
