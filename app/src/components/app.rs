@@ -7,8 +7,8 @@
 //! change of the design.
 
 use super::{
-    Diagram, FindingsPanel, Gallery, GalleryOpen, MigrationShown, PropertiesPanel,
-    RetirementNotice, StatusLine, Toolbar,
+    Diagram, FindingsPanel, GalleryOpen, MigrationShown, PropertiesPanel, RetirementNotice,
+    StatusLine, Toolbar,
 };
 use crate::explanations::Explanations;
 use crate::importing::Importing;
@@ -29,7 +29,7 @@ pub fn App() -> impl IntoView {
     provide_context(Tracing::new(studio));
     provide_context(Explanations::new());
     provide_context(Importing::new());
-    provide_context(GalleryOpen(RwSignal::new(first_visit)));
+    provide_context(GalleryOpen(RwSignal::new(false)));
     provide_context(MigrationShown(RwSignal::new(None)));
     let panels_shown = RwSignal::new(true);
     prefetch_lazy_chunks();
@@ -57,7 +57,7 @@ pub fn App() -> impl IntoView {
             <Toolbar/>
         </header>
         <RetirementNotice/>
-        <Gallery/>
+        {Suspend::new(super::gallery::gallery(first_visit))}
         {Suspend::new(super::migration_plan::migration_plan())}
         {Suspend::new(super::parameter_dialog::parameter_dialog())}
         <StatusLine/>
