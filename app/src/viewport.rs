@@ -206,10 +206,8 @@ mod tests {
 
     #[test]
     fn the_attribute_is_four_numbers() {
-        assert_eq!(ViewBox(FIT).attr(), "0.0 0.0 1000.0 500.0");
-        assert_eq!(
-            ViewBox(FIT).panned(10.0, -5.0).attr(),
-            "10.0 -5.0 1000.0 500.0"
-        );
+        assert_eq!(ViewBox(FIT).attr(), "0 0 1000 500");
+        assert_eq!(ViewBox(FIT).panned(10.0, -5.0).attr(), "10 -5 1000 500");
+        assert_eq!(ViewBox(FIT).panned(0.25, 0.0).attr(), "0.3 0 1000 500");
     }
 }
