@@ -174,6 +174,7 @@ export function watch(p, into) {
 
 export async function ready(p) {
   await p.waitForSelector("svg.canvas g.symbols", { timeout: 20_000 });
+  await galleryArrived(p);
   // A first visit opens the gallery over the canvas: closed, as a returning user finds the page.
   if (await p.$("dialog.gallery[open]")) {
     await p.click("dialog.gallery button.close");
@@ -181,8 +182,15 @@ export async function ready(p) {
   }
 }
 
+/** The gallery is a lazy chunk: on the page once it has arrived, and then open on a first visit
+ * (unless the visitor acted before). */
+export async function galleryArrived(p) {
+  await p.waitForSelector("dialog.gallery", { state: "attached", timeout: 20_000 });
+}
+
 /** Opens the gallery dialog from the toolbar, unless it is open. */
 export async function openGallery(p) {
+  await galleryArrived(p);
   if (!(await p.$("dialog.gallery[open]"))) {
     await p.click("button.open-gallery");
     await p.waitForSelector("dialog.gallery[open]");

@@ -9,6 +9,7 @@
 //! XML whatever a design's names hold. `files.rs` gathers the style rules and the font stack
 //! from the page and turns the document into a PNG.
 
+use crate::decimal::{self, decimal};
 use crate::scene::{
     mark_spot, Area, AreaKind, Badge, BadgeKind, Link, Part, Scene, Shape, Symbol, Trunk,
 };
@@ -46,16 +47,16 @@ pub fn svg(scene: &Scene, look: &Look) -> String {
         "svg",
         &[
             attr("xmlns", "http://www.w3.org/2000/svg"),
-            attr("width", number(w)),
-            attr("height", number(h)),
+            attr("width", decimal(w, 1)),
+            attr("height", decimal(h, 1)),
             attr(
                 "viewBox",
                 format!(
                     "{} {} {} {}",
-                    number(b.x),
-                    number(b.y),
-                    number(w),
-                    number(h)
+                    decimal(b.x, 1),
+                    decimal(b.y, 1),
+                    decimal(w, 1),
+                    decimal(h, 1)
                 ),
             ),
         ],
@@ -73,10 +74,10 @@ pub fn svg(scene: &Scene, look: &Look) -> String {
         "rect",
         &[
             attr("class", "backdrop"),
-            attr("x", number(b.x)),
-            attr("y", number(b.y)),
-            attr("width", number(w)),
-            attr("height", number(h)),
+            attr("x", decimal(b.x, 1)),
+            attr("y", decimal(b.y, 1)),
+            attr("width", decimal(w, 1)),
+            attr("height", decimal(h, 1)),
         ],
     );
     out.start("g", &[attr("class", "canvas")]);
@@ -121,21 +122,8 @@ fn attr(key: &str, value: impl Into<String>) -> (String, String) {
     (key.to_string(), value.into())
 }
 
-/// A number as SVG wants it: no trailing `.0`, one decimal at most.
-fn number(v: f64) -> String {
-    let rounded = (v * 10.0).round() / 10.0;
-    if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded:.1}")
-    }
-}
-
 fn translate(at: Point) -> (String, String) {
-    attr(
-        "transform",
-        format!("translate({} {})", number(at.x), number(at.y)),
-    )
+    attr("transform", decimal::translate(at.x, at.y))
 }
 
 fn is_peering(l: &Link) -> bool {
@@ -180,20 +168,20 @@ fn area(out: &mut Writer, a: &Area) {
     out.empty(
         "rect",
         &[
-            attr("x", number(r.x)),
-            attr("y", number(r.y)),
-            attr("width", number(r.w)),
-            attr("height", number(r.h)),
-            attr("rx", number(corner)),
+            attr("x", decimal(r.x, 1)),
+            attr("y", decimal(r.y, 1)),
+            attr("width", decimal(r.w, 1)),
+            attr("height", decimal(r.h, 1)),
+            attr("rx", decimal(corner, 1)),
         ],
     );
-    let x = attr("x", number(r.x + 10.0));
+    let x = attr("x", decimal(r.x + 10.0, 1));
     out.start(
         "text",
         &[
             attr("class", "area-name"),
             x.clone(),
-            attr("y", number(r.y + name_y)),
+            attr("y", decimal(r.y + name_y, 1)),
         ],
     );
     out.text(&a.name);
@@ -204,7 +192,7 @@ fn area(out: &mut Writer, a: &Area) {
     }
     out.end("text");
     if a.kind == AreaKind::Vnet {
-        let y = attr("y", number(r.y + 27.0));
+        let y = attr("y", decimal(r.y + 27.0, 1));
         text(out, &[attr("class", "area-detail"), x, y], &a.detail);
     }
     out.end("g");
@@ -279,7 +267,7 @@ fn symbol(out: &mut Writer, s: &Symbol) {
     // Where the canvas has it: below the symbol, a line lower in a crowded row.
     let y = s.label_y();
     let (lines, fit) = label_lines(&s.name, s.label_chars);
-    let mut placed = format!("translate(0 {})", number(y));
+    let mut placed = format!("translate(0 {})", decimal(y, 1));
     if fit < 1.0 {
         placed.push_str(&format!(" scale({})", (fit * 100.0).round() / 100.0));
     }
@@ -287,7 +275,7 @@ fn symbol(out: &mut Writer, s: &Symbol) {
     for (i, line) in lines.iter().enumerate() {
         let name = [
             attr("class", "symbol-name"),
-            attr("y", number(i as f64 * LINE_HEIGHT)),
+            attr("y", decimal(i as f64 * LINE_HEIGHT, 1)),
             attr("text-anchor", "middle"),
         ];
         text(out, &name, line);
@@ -341,20 +329,20 @@ fn glyph_part(out: &mut Writer, part: &Part) {
             "rect",
             &[
                 attr("class", class),
-                attr("x", number(x)),
-                attr("y", number(y)),
-                attr("width", number(w)),
-                attr("height", number(h)),
-                attr("rx", number(rx)),
+                attr("x", decimal(x, 1)),
+                attr("y", decimal(y, 1)),
+                attr("width", decimal(w, 1)),
+                attr("height", decimal(h, 1)),
+                attr("rx", decimal(rx, 1)),
             ],
         ),
         Part::Circle { class, cx, cy, r } => out.empty(
             "circle",
             &[
                 attr("class", class),
-                attr("cx", number(cx)),
-                attr("cy", number(cy)),
-                attr("r", number(r)),
+                attr("cx", decimal(cx, 1)),
+                attr("cy", decimal(cy, 1)),
+                attr("r", decimal(r, 1)),
             ],
         ),
         Part::Path { class, d } => out.empty("path", &[attr("class", class), attr("d", d)]),
@@ -362,7 +350,7 @@ fn glyph_part(out: &mut Writer, part: &Part) {
             out,
             &[
                 attr("class", class),
-                attr("y", number(y)),
+                attr("y", decimal(y, 1)),
                 attr("text-anchor", "middle"),
             ],
             t,
@@ -379,10 +367,10 @@ fn highlights(out: &mut Writer, scene: &Scene, changes: &[(Id, Change)]) {
                 "rect",
                 &[
                     class,
-                    attr("x", number(r.x - 2.0)),
-                    attr("y", number(r.y - 2.0)),
-                    attr("width", number(r.w + 4.0)),
-                    attr("height", number(r.h + 4.0)),
+                    attr("x", decimal(r.x - 2.0, 1)),
+                    attr("y", decimal(r.y - 2.0, 1)),
+                    attr("width", decimal(r.w + 4.0, 1)),
+                    attr("height", decimal(r.h + 4.0, 1)),
                     attr("rx", "6"),
                 ],
             ),
@@ -390,8 +378,8 @@ fn highlights(out: &mut Writer, scene: &Scene, changes: &[(Id, Change)]) {
                 "circle",
                 &[
                     class,
-                    attr("cx", number(p.x)),
-                    attr("cy", number(p.y)),
+                    attr("cx", decimal(p.x, 1)),
+                    attr("cy", decimal(p.y, 1)),
                     attr("r", "18"),
                 ],
             ),
@@ -399,8 +387,8 @@ fn highlights(out: &mut Writer, scene: &Scene, changes: &[(Id, Change)]) {
                 "rect",
                 &[
                     class,
-                    attr("x", number(p.x - 17.0)),
-                    attr("y", number(p.y - 10.5)),
+                    attr("x", decimal(p.x - 17.0, 1)),
+                    attr("y", decimal(p.y - 10.5, 1)),
                     attr("width", "34"),
                     attr("height", "21"),
                     attr("rx", "10.5"),
@@ -470,7 +458,11 @@ mod tests {
             let doc = image(&scene, &BTreeMap::new());
             crate::xml::tests::well_formed(&doc).unwrap_or_else(|e| panic!("{}: {e}", preset.name));
             let (w, h) = size(&scene);
-            assert!(doc.contains(&format!("width=\"{}\" height=\"{}\"", number(w), number(h))));
+            assert!(doc.contains(&format!(
+                "width=\"{}\" height=\"{}\"",
+                decimal(w, 1),
+                decimal(h, 1)
+            )));
             // Every element of the scene, with its name in full (a symbol's maybe on two lines).
             for name in scene.vnets.iter().map(|a| &a.name) {
                 assert!(

@@ -4,6 +4,7 @@
 
 mod checker;
 mod components;
+mod decimal;
 mod explanations;
 mod files;
 mod image;

@@ -5,12 +5,15 @@
 //! tested natively below. Nothing here decides whether a design is valid; a link whose end
 //! does not exist is simply not drawn (the rules report the dangling reference).
 
+use crate::decimal::decimal;
 use hsmnet_core::draw::bundle::{self, BUNDLE_MIN, OWN};
 use hsmnet_core::draw::view;
 use hsmnet_core::hashing::{HashMap, HashMapExt};
 use hsmnet_core::model::metrics::{BADGE_HALF_H, BADGE_HALF_W};
 use hsmnet_core::model::{ConnectionKind, GatewayKind, Point, Rect};
 use hsmnet_core::{Design, Id};
+
+mod key;
 
 /// Half the size of a device or site symbol: links stop at its edge (core's metrics, which
 /// hit testing and layout use too).
@@ -29,7 +32,7 @@ const LABEL_CLEARANCE: f64 = 2.0;
 const ARC_MIN_LENGTH: f64 = 100.0;
 
 /// What a container is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AreaKind {
     Region,
     Vnet,
@@ -82,7 +85,7 @@ pub struct Area {
 }
 
 /// What a device or site symbol looks like.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SymbolKind {
     Hsm,
     /// A payment HSM (payShield 10K).
@@ -167,7 +170,7 @@ impl Symbol {
 }
 
 /// A policy attached to subnets, drawn as a small badge.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BadgeKind {
     Nsg,
     RouteTable,
@@ -186,7 +189,7 @@ pub struct Badge {
 }
 
 /// How a link is drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LinkKind {
     Peering,
     /// Site-to-site, point-to-site and VNet-to-VNet connections.
@@ -236,7 +239,7 @@ impl Link {
         }
         let (a, b) = (self.from, self.to);
         if self.bend == 0.0 {
-            return format!("M{:.1} {:.1}L{:.1} {:.1}", a.x, a.y, b.x, b.y);
+            return polyline(&[a, b]);
         }
         let (dx, dy) = (b.x - a.x, b.y - a.y);
         let len = dx.hypot(dy).max(1.0);
@@ -245,10 +248,7 @@ impl Link {
             (a.x + b.x) / 2.0 - dy / len * self.bend * 2.0,
             (a.y + b.y) / 2.0 + dx / len * self.bend * 2.0,
         );
-        format!(
-            "M{:.1} {:.1}Q{:.1} {:.1} {:.1} {:.1}",
-            a.x, a.y, cx, cy, b.x, b.y
-        )
+        format!("M{}Q{} {}", xy(a), xy(Point::new(cx, cy)), xy(b))
     }
 
     /// What is drawn of it on its own: for a link in a bundle, its part of the bus and the drop
@@ -266,9 +266,15 @@ pub fn polyline(points: &[Point]) -> String {
     let mut d = String::with_capacity(points.len() * 14);
     for (i, p) in points.iter().enumerate() {
         let command = if i == 0 { 'M' } else { 'L' };
-        d.push_str(&format!("{command}{:.1} {:.1}", p.x, p.y));
+        d.push(command);
+        d.push_str(&xy(*p));
     }
     d
+}
+
+/// A point in SVG path data: "x y", to a tenth.
+fn xy(p: Point) -> String {
+    format!("{} {}", decimal(p.x, 1), decimal(p.y, 1))
 }
 
 /// The lines a hub's bundled peerings share (trunk and buses), drawn once.

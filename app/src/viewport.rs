@@ -1,6 +1,7 @@
 //! Pan and zoom as arithmetic on the SVG `viewBox`: no transforms on the content, so the
 //! drawing stays in design coordinates and stays crisp at every zoom.
 
+use crate::decimal::decimal;
 use hsmnet_core::model::{Point, Rect};
 
 /// The most and least the view may be zoomed relative to the fitted view.
@@ -15,7 +16,7 @@ impl ViewBox {
     /// The `viewBox` attribute value.
     pub fn attr(&self) -> String {
         let r = self.0;
-        format!("{:.1} {:.1} {:.1} {:.1}", r.x, r.y, r.w, r.h)
+        [r.x, r.y, r.w, r.h].map(|v| decimal(v, 1)).join(" ")
     }
 
     /// Zooms by `factor` (> 1 zooms in) keeping the canvas point `at` where it is on screen,
@@ -205,10 +206,8 @@ mod tests {
 
     #[test]
     fn the_attribute_is_four_numbers() {
-        assert_eq!(ViewBox(FIT).attr(), "0.0 0.0 1000.0 500.0");
-        assert_eq!(
-            ViewBox(FIT).panned(10.0, -5.0).attr(),
-            "10.0 -5.0 1000.0 500.0"
-        );
+        assert_eq!(ViewBox(FIT).attr(), "0 0 1000 500");
+        assert_eq!(ViewBox(FIT).panned(10.0, -5.0).attr(), "10 -5 1000 500");
+        assert_eq!(ViewBox(FIT).panned(0.25, 0.0).attr(), "0.3 0 1000 500");
     }
 }

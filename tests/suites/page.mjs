@@ -6,7 +6,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import {
   ARTIFACTS, HSMNET, assert, assertEqual, choosePreset, ctx, design, drawnNames, errorCount,
-  openGallery, presetNames, ready, test, watch,
+  galleryArrived, openGallery, presetNames, ready, test, watch,
 } from "../harness.mjs";
 
 test("the page loads with no console error or warning and no CSP violation", async () => {
@@ -59,6 +59,7 @@ test("the gallery is a dialog: open on a first visit, closed by Escape, opened f
   await first.click('dialog.gallery button.close');
   await first.reload({ waitUntil: "load" });
   await first.waitForSelector("svg.canvas g.symbols", { timeout: 20_000 });
+  await galleryArrived(first);
   assertEqual(await first.$("dialog.gallery[open]"), null, "the gallery on a return visit");
   await first.close();
 });

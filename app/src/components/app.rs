@@ -7,8 +7,8 @@
 //! change of the design.
 
 use super::{
-    Diagram, FindingsPanel, Gallery, GalleryOpen, MigrationShown, PropertiesPanel,
-    RetirementNotice, StatusLine, Toolbar,
+    Diagram, FindingsPanel, GalleryOpen, MigrationShown, PropertiesPanel, RetirementNotice,
+    StatusLine, Toolbar,
 };
 use crate::explanations::Explanations;
 use crate::importing::Importing;
@@ -31,8 +31,7 @@ pub fn App() -> impl IntoView {
     provide_context(Explanations::new());
     let importing = Importing::new();
     provide_context(importing);
-    let gallery = RwSignal::new(false);
-    provide_context(GalleryOpen(gallery));
+    provide_context(GalleryOpen(RwSignal::new(false)));
     let migration = RwSignal::new(None);
     provide_context(MigrationShown(migration));
     // The lazy dialogs are on the page only while they have something to show, so that their
@@ -46,12 +45,6 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         if painted.get() {
             prefetch_lazy_chunks();
-            // A first visit's gallery opens once the diagram is drawn: showing a modal dialog
-            // makes the browser restyle the whole page at once, which the first drawing should
-            // not wait for. Only if nothing was opened meanwhile (a file dropped on the canvas).
-            if first_visit && studio.opened.get_untracked() == 0 {
-                gallery.set(true);
-            }
         }
     });
 
@@ -78,7 +71,8 @@ pub fn App() -> impl IntoView {
             <Toolbar/>
         </header>
         <RetirementNotice/>
-        <Gallery/>
+        // Its chunk is fetched once the diagram is drawn; a first visit's gallery opens then.
+        {move || painted.get().then(|| Suspend::new(super::gallery::gallery(first_visit)))}
         {move || planning.get().then(|| Suspend::new(super::migration_plan::migration_plan()))}
         {move || asking.get().then(|| Suspend::new(super::parameter_dialog::parameter_dialog()))}
         <StatusLine/>

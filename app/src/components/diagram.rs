@@ -23,6 +23,7 @@ mod symbol;
 mod trace_path;
 
 use super::{Palette, TraceSummary};
+use crate::decimal::{decimal, translate};
 use crate::importing::Importing;
 use crate::scene::{Area, Badge, Link, LinkKind, Scene, Symbol, Trunk};
 use crate::state::{Place, Studio};
@@ -1150,14 +1151,10 @@ fn drawing_box(svg: &web_sys::SvgElement) -> (f64, f64, Screen) {
 /// canvas (the labels are hidden by the style sheet), not a redraw: crossing it while zooming
 /// re-creates nothing.
 ///
-/// Each layer is keyed by what is drawn, so an edit re-creates only the shapes that changed:
-/// releasing a dragged VNet redraws that VNet, its contents and its links, not the whole
-/// estate.
+/// Each layer is keyed by what is drawn (`ShapeKey`), so an edit re-creates only the shapes
+/// that changed: releasing a dragged VNet redraws that VNet, its contents and its links, not
+/// the whole estate.
 fn scene_view(scene: Memo<Scene>, window: Memo<Window>) -> impl IntoView {
-    // The whole drawn value is the key: any change to a shape makes it a new node.
-    fn key<T: std::fmt::Debug>(item: &T) -> String {
-        format!("{item:?}")
-    }
     /// The items of one layer that lie in the window.
     fn shown<T: Clone>(
         scene: Memo<Scene>,
@@ -1196,32 +1193,32 @@ fn scene_view(scene: Memo<Scene>, window: Memo<Window>) -> impl IntoView {
     let connections = shown(scene, window, |s| &s.links, connection);
     view! {
         <g class="regions">
-            <For each=shown(scene, window, |s| &s.regions, area) key=key
+            <For each=shown(scene, window, |s| &s.regions, area) key=Area::key
                 children=|a| view! { <AreaBox area=a/> }/>
         </g>
         <g class="links peerings">
             // Usually one trunk, redrawn whole when it changes: a keyed list of its own would
             // weigh more in the download.
             {move || trunks().into_iter().map(|t| view! { <TrunkPath trunk=t/> }).collect_view()}
-            <For each=peerings key=key children=|l| view! { <LinkPath link=l/> }/>
+            <For each=peerings key=Link::key children=|l| view! { <LinkPath link=l/> }/>
         </g>
         <g class="vnets">
-            <For each=shown(scene, window, |s| &s.vnets, area) key=key
+            <For each=shown(scene, window, |s| &s.vnets, area) key=Area::key
                 children=|a| view! { <AreaBox area=a/> }/>
         </g>
         <g class="subnets">
-            <For each=shown(scene, window, |s| &s.subnets, area) key=key
+            <For each=shown(scene, window, |s| &s.subnets, area) key=Area::key
                 children=|a| view! { <AreaBox area=a/> }/>
         </g>
         <g class="badges">
-            <For each=shown(scene, window, |s| &s.badges, |w, b: &Badge| w.shows_around(b.at, BADGE_REACH)) key=key
+            <For each=shown(scene, window, |s| &s.badges, |w, b: &Badge| w.shows_around(b.at, BADGE_REACH)) key=Badge::key
                 children=|b| view! { <PolicyBadge badge=b/> }/>
         </g>
         <g class="links">
-            <For each=connections key=key children=|l| view! { <LinkPath link=l/> }/>
+            <For each=connections key=Link::key children=|l| view! { <LinkPath link=l/> }/>
         </g>
         <g class="symbols">
-            <For each=shown(scene, window, |s| &s.symbols, |w, s: &Symbol| w.shows_around(s.at, SYMBOL_LABEL_REACH)) key=key
+            <For each=shown(scene, window, |s| &s.symbols, |w, s: &Symbol| w.shows_around(s.at, SYMBOL_LABEL_REACH)) key=Symbol::key
                 children=|s| view! { <SymbolMark symbol=s/> }/>
         </g>
     }
@@ -1273,11 +1270,11 @@ pub(crate) const RETIRE_TAG_W: f64 = 40.0;
 
 /// The tag drawn on a retirable element, its top left at (`x`, `y`); the legend shows it too.
 pub(crate) fn retire_tag(x: f64, y: f64) -> impl IntoView {
-    let transform = format!("translate({x:.1} {y:.1})");
+    let transform = translate(x, y);
     view! {
         <g class="retire-tag" transform=transform aria-hidden="true">
-            <rect width=RETIRE_TAG_W height="12" rx="3"/>
-            <text x=RETIRE_TAG_W / 2.0 y="9" text-anchor="middle">"retire"</text>
+            <rect width=decimal(RETIRE_TAG_W, 1) height="12" rx="3"/>
+            <text x=decimal(RETIRE_TAG_W / 2.0, 1) y="9" text-anchor="middle">"retire"</text>
         </g>
     }
 }

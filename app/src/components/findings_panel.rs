@@ -3,6 +3,7 @@
 //! grouped by severity, most severe first.
 
 use super::{Collapsible, FindingItem};
+use crate::decimal::decimal;
 use crate::state::Studio;
 use hsmnet_core::service::{count, Listed};
 use hsmnet_core::Severity;
@@ -38,7 +39,7 @@ pub fn FindingsPanel() -> impl IntoView {
         studio.report.track();
         let ms = studio.check_ms.get_value();
         view! {
-            <p class="timing" data-ms=format!("{ms:.3}")>
+            <p class="timing" data-ms=decimal(ms, 3)>
                 {format!("Checked in {} ms", rounded(ms))}
             </p>
         }
@@ -98,11 +99,12 @@ fn key(finding: &Listed) -> Listed {
 
 /// Milliseconds with a precision that means something: 0.42, 3.1, 27.
 fn rounded(ms: f64) -> String {
-    if ms < 1.0 {
-        format!("{ms:.2}")
+    let places = if ms < 1.0 {
+        2
     } else if ms < 10.0 {
-        format!("{ms:.1}")
+        1
     } else {
-        format!("{ms:.0}")
-    }
+        0
+    };
+    decimal(ms, places)
 }

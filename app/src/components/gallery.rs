@@ -1,7 +1,7 @@
 //! The start points: each reference architecture as a card with its size options, and a blank
 //! design, in a dialog over the canvas. It opens by itself on a first visit (nothing
-//! autosaved, no link) and from the toolbar's Gallery button; opening a start point closes it
-//! and replaces the design as one undoable step.
+//! autosaved, no link: see `gallery`) and from the toolbar's Gallery button; opening a start
+//! point closes it and replaces the design as one undoable step.
 
 use super::PresetCard;
 use crate::state::Studio;
@@ -54,8 +54,38 @@ pub(super) fn modal_while(dialog: NodeRef<Dialog>, open: impl Fn() -> bool + 'st
     });
 }
 
+/// The gallery: its cards and size inputs are a lazy chunk of their own (see
+/// scripts/split-wasm), fetched once the diagram is drawn. On a first visit it opens once it has
+/// arrived, unless the visitor has acted meanwhile (a key, a click, a file dropped on the canvas)
+/// or a design has been opened (a link): it would cover what they started.
+pub(crate) async fn gallery(first_visit: bool) -> AnyView {
+    let studio = expect_context::<Studio>();
+    let GalleryOpen(open) = expect_context::<GalleryOpen>();
+    let acted = StoredValue::new(false);
+    let watched = first_visit.then(|| {
+        [
+            window_event_listener(leptos::ev::pointerdown, move |_| acted.set_value(true)),
+            window_event_listener(leptos::ev::keydown, move |_| acted.set_value(true)),
+            window_event_listener(leptos::ev::drop, move |_| acted.set_value(true)),
+        ]
+    });
+    let gallery = lazy_gallery().await;
+    if let Some(listeners) = watched {
+        listeners.into_iter().for_each(|l| l.remove());
+        if !acted.get_value() && studio.opened.get_untracked() == 0 {
+            open.set(true);
+        }
+    }
+    gallery
+}
+
+#[lazy]
+fn lazy_gallery() -> AnyView {
+    view! { <Gallery/> }.into_any()
+}
+
 #[component]
-pub fn Gallery() -> impl IntoView {
+fn Gallery() -> impl IntoView {
     let studio = expect_context::<Studio>();
     let GalleryOpen(open) = expect_context::<GalleryOpen>();
     let dialog = NodeRef::<Dialog>::new();

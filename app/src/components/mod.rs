@@ -27,7 +27,7 @@ pub use collapsible::Collapsible;
 pub use diagram::Diagram;
 pub use finding_item::FindingItem;
 pub use findings_panel::FindingsPanel;
-pub use gallery::{Gallery, GalleryOpen};
+pub use gallery::GalleryOpen;
 pub use menu::Menu;
 pub use migration_plan::{ask_plan, MigrationShown};
 pub use palette::Palette;

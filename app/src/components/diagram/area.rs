@@ -2,6 +2,7 @@
 
 use super::pick::tab_index;
 use super::{retirable_words, retire_tag, short, RETIRE_TAG_W};
+use crate::decimal::decimal;
 use crate::scene::{Area, AreaKind};
 use leptos::prelude::*;
 
@@ -40,7 +41,9 @@ pub fn AreaBox(area: Area) -> impl IntoView {
         let y = r.y + 27.0;
         (
             None,
-            Some(view! { <text class="area-detail" x=r.x + 10.0 y=y>{area.detail}</text> }),
+            Some(
+                view! { <text class="area-detail" x=decimal(r.x + 10.0, 1) y=decimal(y, 1)>{area.detail}</text> },
+            ),
         )
     } else {
         (
@@ -51,8 +54,9 @@ pub fn AreaBox(area: Area) -> impl IntoView {
     view! {
         <g class=class role="group" aria-label=label data-id=area.id.0 tabindex=tab_index(area.id)>
             <title>{tooltip}</title>
-            <rect x=r.x y=r.y width=r.w height=r.h rx=corner/>
-            <text class="area-name" x=r.x + 10.0 y=r.y + name_y>
+            <rect x=decimal(r.x, 1) y=decimal(r.y, 1) width=decimal(r.w, 1) height=decimal(r.h, 1)
+                rx=decimal(corner, 1)/>
+            <text class="area-name" x=decimal(r.x + 10.0, 1) y=decimal(r.y + name_y, 1)>
                 {short(&area.name, max_name)}
                 {inline_detail}
             </text>

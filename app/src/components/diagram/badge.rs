@@ -2,6 +2,7 @@
 
 use super::pick::tab_index;
 use super::retirable_words;
+use crate::decimal::translate;
 use crate::scene::{Badge, BadgeKind};
 use leptos::prelude::*;
 
@@ -18,7 +19,7 @@ pub fn PolicyBadge(badge: Badge) -> impl IntoView {
         class.to_string()
     };
     let tooltip = format!("{label} ({} {entries})", badge.entries);
-    let transform = format!("translate({:.1} {:.1})", badge.at.x, badge.at.y);
+    let transform = translate(badge.at.x, badge.at.y);
     view! {
         <g class=class transform=transform role="img" aria-label=label data-id=badge.id.0 tabindex=tab_index(badge.id)>
             <title>{tooltip}</title>

@@ -4,6 +4,7 @@
 //! once, on release, with one `Edit::Move`. A peering in a bundle keeps its square turns: only
 //! the stretch at the moved end follows (`draw::bundle::dragged`).
 
+use crate::decimal::translate;
 use crate::scene::{polyline, Link, Scene};
 use hsmnet_core::draw::bundle::{self, OWN};
 use hsmnet_core::hashing::HashSet;
@@ -83,8 +84,8 @@ impl Live {
     pub fn shift(&self, dx: f64, dy: f64) {
         for (el, before) in &self.nodes {
             let value = match before {
-                Some(t) => format!("translate({dx:.1} {dy:.1}) {t}"),
-                None => format!("translate({dx:.1} {dy:.1})"),
+                Some(t) => format!("{} {t}", translate(dx, dy)),
+                None => translate(dx, dy),
             };
             let _ = el.set_attribute("transform", &value);
         }

@@ -2,6 +2,7 @@
 //! marks, the rubber band, the wire of a connection being dragged, and the palette item being
 //! dropped. Each ring and mark carries the class `f-<id>` so that a drag moves it along.
 
+use crate::decimal::{decimal, translate};
 use crate::scene::{Scene, Shape};
 use hsmnet_core::draw::Item;
 use hsmnet_core::model::{Point, Rect};
@@ -15,12 +16,14 @@ pub fn ring(id: Id, shape: Shape) -> AnyView {
     let class = format!("ring f-{}", id.0);
     match shape {
         Shape::Area(r) => view! {
-            <rect class=class x=r.x - 3.0 y=r.y - 3.0 width=r.w + 6.0 height=r.h + 6.0 rx="8"/>
+            <rect class=class x=decimal(r.x - 3.0, 1) y=decimal(r.y - 3.0, 1)
+                width=decimal(r.w + 6.0, 1) height=decimal(r.h + 6.0, 1) rx="8"/>
         }
         .into_any(),
-        Shape::Symbol(p) => view! { <circle class=class cx=p.x cy=p.y r="19"/> }.into_any(),
+        Shape::Symbol(p) => view! { <circle class=class cx=decimal(p.x, 1) cy=decimal(p.y, 1) r="19"/> }.into_any(),
         Shape::Badge(p) => view! {
-            <rect class=class x=p.x - 17.0 y=p.y - 10.5 width="34" height="21" rx="10.5"/>
+            <rect class=class x=decimal(p.x - 17.0, 1) y=decimal(p.y - 10.5, 1) width="34" height="21"
+                rx="10.5"/>
         }
         .into_any(),
         Shape::Link(d) => view! { <path class=format!("ring-line f-{}", id.0) d=d/> }.into_any(),
@@ -51,7 +54,8 @@ fn handle(id: Id, shape: &Shape) -> Option<impl IntoView> {
         Shape::Link(_) => return None,
     };
     Some(view! {
-        <circle class=format!("handle f-{}", id.0) cx=at.x cy=at.y r="6" data-handle=id.0>
+        <circle class=format!("handle f-{}", id.0) cx=decimal(at.x, 1) cy=decimal(at.y, 1) r="6"
+            data-handle=id.0>
             <title>"Drag onto another element to connect them"</title>
         </circle>
     })
@@ -100,7 +104,7 @@ pub fn marks(scene: &Scene, findings: &Vec<Listed>) -> AnyView {
                 Shape::Link(_) => return None,
             };
             let class = format!("mark {} f-{}", severity_class(severity), id.0);
-            let transform = format!("translate({:.1} {:.1})", at.x, at.y);
+            let transform = translate(at.x, at.y);
             let text = if count > 9 {
                 "9+".to_string()
             } else {
@@ -119,17 +123,23 @@ pub fn marks(scene: &Scene, findings: &Vec<Listed>) -> AnyView {
 }
 
 pub fn band(r: Rect) -> impl IntoView {
-    view! { <rect class="band" x=r.x y=r.y width=r.w height=r.h/> }
+    view! {
+        <rect class="band" x=decimal(r.x, 1) y=decimal(r.y, 1) width=decimal(r.w, 1)
+            height=decimal(r.h, 1)/>
+    }
 }
 
 pub fn wire(from: Point, to: Point) -> impl IntoView {
-    view! { <line class="wire" x1=from.x y1=from.y x2=to.x y2=to.y/> }
+    view! {
+        <line class="wire" x1=decimal(from.x, 1) y1=decimal(from.y, 1) x2=decimal(to.x, 1)
+            y2=decimal(to.y, 1)/>
+    }
 }
 
 /// The palette item under the pointer while it is dragged over the canvas; where it cannot
 /// go, marked so, with why under it (core's refusal, before the drop).
 pub fn ghost(item: Item, at: Point, refusal: Option<String>) -> impl IntoView {
-    let transform = format!("translate({:.1} {:.1})", at.x, at.y);
+    let transform = translate(at.x, at.y);
     let class = if refusal.is_some() {
         "ghost refused"
     } else {
@@ -148,12 +158,13 @@ pub fn ghost(item: Item, at: Point, refusal: Option<String>) -> impl IntoView {
 pub fn drop_target(shape: Shape) -> impl IntoView {
     match shape {
         Shape::Area(r) => view! {
-            <rect class="drop-target" x=r.x - 2.0 y=r.y - 2.0 width=r.w + 4.0 height=r.h + 4.0
-                rx="8"/>
+            <rect class="drop-target" x=decimal(r.x - 2.0, 1) y=decimal(r.y - 2.0, 1)
+                width=decimal(r.w + 4.0, 1) height=decimal(r.h + 4.0, 1) rx="8"/>
         }
         .into_any(),
         Shape::Symbol(p) | Shape::Badge(p) => {
-            view! { <circle class="drop-target" cx=p.x cy=p.y r="20"/> }.into_any()
+            view! { <circle class="drop-target" cx=decimal(p.x, 1) cy=decimal(p.y, 1) r="20"/> }
+                .into_any()
         }
         Shape::Link(d) => view! { <path class="drop-target" d=d/> }.into_any(),
     }

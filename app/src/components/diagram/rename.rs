@@ -4,6 +4,7 @@
 //! as it was. The keyboard goes back to the element either way.
 
 use super::pick::{focus_first, hold_focus};
+use crate::decimal::decimal;
 use crate::scene::Shape;
 use crate::state::Studio;
 use hsmnet_core::edit::Edit;
@@ -117,7 +118,8 @@ fn Editor(
     // The diagram starts a rename only for an element it draws.
     let corner = corner?;
     Some(view! {
-        <foreignObject class="rename-box" x=corner.x y=corner.y width=BOX_W height=BOX_H>
+        <foreignObject class="rename-box" x=decimal(corner.x, 1) y=decimal(corner.y, 1)
+            width=decimal(BOX_W, 1) height=decimal(BOX_H, 1)>
             <input
                 node_ref=input
                 type="text"

@@ -2,6 +2,7 @@
 
 use super::pick::tab_index;
 use super::{retirable_words, retire_tag, short, RETIRE_TAG_W};
+use crate::decimal::{decimal, translate};
 use crate::scene::{Part, Symbol, SymbolKind};
 use leptos::prelude::*;
 
@@ -14,7 +15,7 @@ pub fn SymbolMark(symbol: Symbol) -> impl IntoView {
         retirable_words(symbol.retirable)
     );
     let tooltip = format!("{label}: {}", symbol.detail);
-    let transform = format!("translate({:.1} {:.1})", symbol.at.x, symbol.at.y);
+    let transform = translate(symbol.at.x, symbol.at.y);
     // Below the symbol; a line lower in a crowded row (`scene::fit_labels`).
     let label_y = symbol.label_y();
     view! {
@@ -34,7 +35,7 @@ pub fn SymbolMark(symbol: Symbol) -> impl IntoView {
             {glyph(symbol.kind)}
             {symbol.retirable.then(|| view! { <circle class="retire-ring" r="17"/> })}
             {symbol.retirable.then(|| retire_tag(-RETIRE_TAG_W / 2.0, -30.0))}
-            <text class="symbol-name" y=label_y text-anchor="middle">
+            <text class="symbol-name" y=decimal(label_y, 1) text-anchor="middle">
                 {short(&symbol.name, symbol.label_chars)}
             </text>
         </g>
@@ -53,13 +54,19 @@ pub fn glyph(kind: SymbolKind) -> impl IntoView {
                 w,
                 h,
                 rx,
-            } => view! { <rect class=class x=x y=y width=w height=h rx=rx/> }.into_any(),
+            } => view! {
+                <rect class=class x=decimal(x, 1) y=decimal(y, 1) width=decimal(w, 1)
+                    height=decimal(h, 1) rx=decimal(rx, 1)/>
+            }
+            .into_any(),
             Part::Circle { class, cx, cy, r } => {
-                view! { <circle class=class cx=cx cy=cy r=r/> }.into_any()
+                view! { <circle class=class cx=decimal(cx, 1) cy=decimal(cy, 1) r=decimal(r, 1)/> }
+                    .into_any()
             }
             Part::Path { class, d } => view! { <path class=class d=d/> }.into_any(),
             Part::Text { class, y, text } => {
-                view! { <text class=class y=y text-anchor="middle">{text}</text> }.into_any()
+                view! { <text class=class y=decimal(y, 1) text-anchor="middle">{text}</text> }
+                    .into_any()
             }
         })
         .collect_view()

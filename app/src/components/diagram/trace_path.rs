@@ -5,6 +5,7 @@
 //! flow is marked with its reason. Hovering a number (or a piece) highlights the hop here and
 //! in the list, and hovering the list highlights it here.
 
+use crate::decimal::{decimal, translate};
 use crate::scene::{AreaKind, Scene, Shape};
 use crate::tracing::Tracing;
 use hsmnet_core::draw::flow::{self, Drawing, Waypoint, NUMBER_R};
@@ -142,7 +143,7 @@ fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
             let points = p
                 .points
                 .iter()
-                .map(|q| format!("{:.1},{:.1}", q.x, q.y))
+                .map(|q| format!("{},{}", decimal(q.x, 1), decimal(q.y, 1)))
                 .collect::<Vec<_>>()
                 .join(" ");
             view! {
@@ -172,11 +173,11 @@ fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
             view! {
                 <g class=format!("trace-number {leg}") class:failed=failed
                     class:hot=move || hovered.get().is_some_and(|h| lit.contains(&h))
-                    transform=format!("translate({:.1} {:.1})", n.at.x, n.at.y)
+                    transform=translate(n.at.x, n.at.y)
                     on:pointerenter=hover(Some(first)) on:pointerleave=hover(None)>
                     <title>{title}</title>
-                    <rect x=-half_w y=-NUMBER_R width=2.0 * half_w height=2.0 * NUMBER_R
-                        rx=NUMBER_R/>
+                    <rect x=decimal(-half_w, 1) y=decimal(-NUMBER_R, 1) width=decimal(2.0 * half_w, 1)
+                        height=decimal(2.0 * NUMBER_R, 1) rx=decimal(NUMBER_R, 1)/>
                     <text y="3" text-anchor="middle">{text}</text>
                 </g>
             }
@@ -187,8 +188,9 @@ fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
         view! {
             <g class="trace-failure">
                 <title>{f.text}</title>
-                <circle cx=f.mark.x cy=f.mark.y r=NUMBER_R + 4.0/>
-                <text class="trace-reason" x=f.note.x + 2.0 y=f.note.y + REASON_H - 3.0>{f.shown}</text>
+                <circle cx=decimal(f.mark.x, 1) cy=decimal(f.mark.y, 1) r=decimal(NUMBER_R + 4.0, 1)/>
+                <text class="trace-reason" x=decimal(f.note.x + 2.0, 1)
+                    y=decimal(f.note.y + REASON_H - 3.0, 1)>{f.shown}</text>
             </g>
         }
     });
