@@ -248,7 +248,7 @@ pub fn Diagram() -> impl IntoView {
             let bounds = studio.scene.with_untracked(|s| {
                 let (labels, shapes) = (s.labels(), s.shapes());
                 let drawing = flow::lay_out(&trace_path::waypoints(s, &trace), &labels, &shapes);
-                let failure = trace_path::failure(&drawing, &trace, &[labels, shapes].concat());
+                let failure = trace_path::failure(&drawing, &trace, &labels);
                 drawing.bounds(failure.map(|f| f.note))
             });
             let (Some(bounds), Some(screen)) = (bounds, screen.get_untracked()) else {

@@ -109,8 +109,8 @@ const REASON_H: f64 = 12.0;
 /// The failing hop on the canvas: its mark, and its reason in a note.
 pub struct Failure {
     pub mark: Point,
-    /// Where the reason goes: beside the mark, where it covers no label, symbol or badge, no
-    /// other mark and no line if it can (core's `note_at`).
+    /// Where the reason goes: beside the mark, where it covers no label, no other mark and no
+    /// line if it can (core's `note_at`).
     pub note: Rect,
     /// The reason as shown, cut to `REASON_CHARS`, and whole.
     pub shown: String,
@@ -118,7 +118,7 @@ pub struct Failure {
 }
 
 /// Where the failing hop of a dropped flow is marked; `None` for a delivered one.
-pub fn failure(drawing: &Drawing, trace: &Trace, obstacles: &[Rect]) -> Option<Failure> {
+pub fn failure(drawing: &Drawing, trace: &Trace, labels: &[Rect]) -> Option<Failure> {
     let Verdict::Dropped { hop, reason } = &trace.verdict else {
         return None;
     };
@@ -126,7 +126,7 @@ pub fn failure(drawing: &Drawing, trace: &Trace, obstacles: &[Rect]) -> Option<F
     let text = format!("Dropped at hop {}: {reason}", hop + 1);
     let shown = super::short(&text, REASON_CHARS);
     let width = shown.chars().count() as f64 * REASON_CHAR_W + 4.0;
-    let note = drawing.note_at(*hop, (width, REASON_H), obstacles)?;
+    let note = drawing.note_at(*hop, (width, REASON_H), labels)?;
     Some(Failure {
         mark,
         note,
@@ -147,7 +147,6 @@ fn numbered(hops: &[usize]) -> String {
 fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
     let (labels, shapes) = (scene.labels(), scene.shapes());
     let drawing = flow::lay_out(&waypoints(scene, trace), &labels, &shapes);
-    let obstacles = [labels, shapes].concat();
     let failing = match &trace.verdict {
         Verdict::Dropped { hop, reason } => Some((*hop, reason.clone())),
         Verdict::Delivered => None,
@@ -218,7 +217,7 @@ fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
         })
         .collect_view();
     // The failing hop's mark ringed, and its reason beside it.
-    let failure = failure(&drawing, trace, &obstacles).map(|f| {
+    let failure = failure(&drawing, trace, &labels).map(|f| {
         view! {
             <g class="trace-failure">
                 <title>{f.text}</title>
