@@ -725,7 +725,7 @@ impl Scene {
     }
 
     /// Where the labels are drawn (areas' titles and address lines, symbols' names): what a
-    /// traced flow keeps clear of.
+    /// traced flow keeps clear of first (`draw::flow`).
     pub fn labels(&self) -> Vec<Rect> {
         let mut out = Vec::with_capacity(self.regions.len() + self.vnets.len() * 2);
         for a in self.regions.iter().chain(&self.vnets).chain(&self.subnets) {
@@ -767,6 +767,19 @@ impl Scene {
             );
         }
         out
+    }
+
+    /// The boxes of the symbols and the policy badges: what a traced flow keeps clear of next.
+    pub fn shapes(&self) -> Vec<Rect> {
+        let (r, w, h) = (SYMBOL_RADIUS, BADGE_HALF_W, BADGE_HALF_H);
+        let symbols = self.symbols.iter().map(|s| (s.at, r, r));
+        let badges = self.badges.iter().map(|b| (b.at, w, h));
+        symbols
+            .chain(badges)
+            .map(|(at, half_w, half_h)| {
+                Rect::new(at.x - half_w, at.y - half_h, 2.0 * half_w, 2.0 * half_h)
+            })
+            .collect()
     }
 
     /// The elements drawn wholly inside `band` (a rubber-band selection), in drawing order.

@@ -109,6 +109,16 @@ test("layout: at 1280×800 the toolbar and the diagram's bar keep one row, a lon
     assert(children > 1, `${selector}: ${children} shown`);
     assertEqual(below, 0, `${selector}: children on a second row`);
   }
+  // The share link, once made, takes the room left in the toolbar's row, not a row of its own.
+  await p.getByRole("button", { name: "Copy share link" }).click();
+  await p.waitForFunction(() => document.querySelector("#share-link")?.value.includes("#d=v1."), null, { timeout: 5_000 });
+  for (const selector of [".topbar > *", ".toolbar > *"]) {
+    const { below } = await rows(p, selector);
+    assertEqual(below, 0, `${selector}: children on a second row with the share link shown`);
+  }
+  const field = await p.locator("#share-link").boundingBox();
+  assert(field.width >= 100, `the share link field is ${field.width} px wide`);
+  await p.screenshot({ path: path.join(ARTIFACTS, "toolbar-share-link.png") });
   const title = await p.$eval("#diagram-title", (h) => ({ text: h.textContent, title: h.title, right: h.getBoundingClientRect().right }));
   assertEqual(title.title, title.text, "the whole name on hover");
   const zoom = await p.locator(".diagram-bar .zoom").boundingBox();

@@ -116,6 +116,24 @@ test("migration: the target opens as one undo step, drawn with its retirable tag
     "retirable elements named so on the canvas",
   );
   assert((await page.locator("svg.canvas .retire-tag").count()) > 0, "retire tags drawn");
+  // A tag covers no name, address line, badge, other symbol or other tag (its own symbol it
+  // may: it sits on the top of it).
+  const covered = await page.evaluate(() => {
+    const meets = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    const name = (e) => e.getAttribute("aria-label") ?? e.textContent;
+    const tags = [...document.querySelectorAll("svg.canvas .retire-tag")];
+    const others = [...document.querySelectorAll("svg.canvas :is(.area-name, .area-detail, .symbol-name, g.badge, g.symbol > .shape, .retire-tag)")];
+    const out = [];
+    for (const tag of tags) {
+      const r = tag.getBoundingClientRect();
+      const own = tag.closest("g.symbol");
+      for (const o of others)
+        if (o !== tag && (own === null || o.closest("g.symbol") !== own) && meets(r, o.getBoundingClientRect()))
+          out.push(`${name(tag.closest("[aria-label]"))} over ${name(o.closest("[aria-label]") ?? o)}: ${o.textContent}`);
+    }
+    return out;
+  });
+  assertEqual(covered, [], "what the retire tags cover");
   const legend = await page.textContent(".legend");
   assert(legend.includes("Retirable"), `legend: ${legend}`);
   // The endpoint's line to its cluster and the zone's lines to the VNets it is linked to.

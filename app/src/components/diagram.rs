@@ -256,8 +256,8 @@ pub fn Diagram() -> impl IntoView {
                 return;
             };
             let bounds = studio.scene.with_untracked(|s| {
-                let labels = s.labels();
-                let drawing = flow::lay_out(&trace_path::waypoints(s, &trace), &labels);
+                let (labels, shapes) = (s.labels(), s.shapes());
+                let drawing = flow::lay_out(&trace_path::waypoints(s, &trace), &labels, &shapes);
                 let failure = trace_path::failure(&drawing, &trace, &labels);
                 drawing.bounds(failure.map(|f| f.note))
             });

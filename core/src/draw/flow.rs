@@ -1,9 +1,11 @@
 //! How a traced flow is drawn on the canvas, as geometry: the app says where each hop happens
-//! (its waypoints, in the order the packet passes them) and where the labels are; this lays
-//! out the pieces of line between waypoints so that none crosses a label when a detour avoids
-//! it (straight, one elbow either way, or two through the middle), an arrowhead at the end of
-//! each piece, and each hop's number beside the point where it happens, clear of the labels
-//! and of the other numbers. Out and back run in two lanes a few units apart.
+//! (its waypoints, in the order the packet passes them) and what is drawn in the way (the
+//! labels, and the shapes: symbols and badges); this lays out the pieces of line between
+//! waypoints so that none crosses a label, nor then a shape, when a detour avoids it
+//! (straight, one elbow either way, two through the middle, or a step aside first), an
+//! arrowhead at the end of each piece, and each hop's number beside the point where it
+//! happens, clear of labels, shapes and the other numbers. A piece may cross what it starts or
+//! ends at (the symbol it leaves or reaches). Out and back run in two lanes a few units apart.
 
 use super::geometry::union;
 use crate::model::{Point, Rect};
@@ -57,9 +59,9 @@ impl Drawing {
 
     /// Where a note of `size` (the failing hop's reason) goes beside the mark that numbers
     /// `hop`: the first spot around it (right, left, below, above, then the corners) that
-    /// covers no label, no other mark and no piece of the line; where every spot covers
+    /// covers no obstacle, no other mark and no piece of the line; where every spot covers
     /// something, the one that covers least. `None` when no mark numbers the hop.
-    pub fn note_at(&self, hop: usize, size: (f64, f64), labels: &[Rect]) -> Option<Rect> {
+    pub fn note_at(&self, hop: usize, size: (f64, f64), obstacles: &[Rect]) -> Option<Rect> {
         let mark = self.numbers.iter().find(|n| n.hops.contains(&hop))?;
         let (w, h) = size;
         let (x, y) = (mark.at.x, mark.at.y);
@@ -83,7 +85,7 @@ impl Drawing {
             .map(|n| mark_box(n.at))
             .collect();
         let covered = |r: Rect| {
-            let boxes = labels
+            let boxes = obstacles
                 .iter()
                 .chain(&marks)
                 .filter(|l| r.overlaps(l))
@@ -130,8 +132,11 @@ pub const NUMBER_R: f64 = 7.0;
 /// mark never hides the symbol it numbers.
 const NUMBER_OFF: f64 = 21.0;
 
-/// Lays out the flow through `waypoints` around `labels`.
-pub fn lay_out(waypoints: &[Waypoint], labels: &[Rect]) -> Drawing {
+/// Lays out the flow through `waypoints` around `labels` first and `shapes` then; numbers keep
+/// clear of both (`obstacles`, the two together).
+pub fn lay_out(waypoints: &[Waypoint], labels: &[Rect], shapes: &[Rect]) -> Drawing {
+    let obstacles = [labels, shapes].concat();
+    let obstacles = obstacles.as_slice();
     let lane = |w: &Waypoint| {
         let d = if w.back { LANE } else { 0.0 };
         Point::new(w.at.x + d, w.at.y + d)
@@ -142,7 +147,7 @@ pub fn lay_out(waypoints: &[Waypoint], labels: &[Rect]) -> Drawing {
     for (i, w) in waypoints.iter().enumerate() {
         if let Some(hop) = w.hop {
             current = Some(hop);
-            number(&mut drawing, &mut taken, labels, hop, w);
+            number(&mut drawing, &mut taken, obstacles, hop, w);
         }
         let (Some(next), Some(hop)) = (waypoints.get(i + 1), current) else {
             continue;
@@ -151,7 +156,7 @@ pub fn lay_out(waypoints: &[Waypoint], labels: &[Rect]) -> Drawing {
         if near(a, b) {
             continue;
         }
-        let mut points = detour(a, b, labels);
+        let mut points = detour(a, b, labels, shapes);
         shorten_end(&mut points, ARRIVE_SHORT);
         drawing.pieces.push(Piece {
             points,
@@ -167,8 +172,14 @@ fn near(a: Point, b: Point) -> bool {
 }
 
 /// Numbers hop `hop` at waypoint `w`: joins the mark already at that point on the same leg, or
-/// puts a new one at the first spot around the point clear of labels and other marks.
-fn number(drawing: &mut Drawing, taken: &mut Vec<Rect>, labels: &[Rect], hop: usize, w: &Waypoint) {
+/// puts a new one at the first spot around the point clear of obstacles and other marks.
+fn number(
+    drawing: &mut Drawing,
+    taken: &mut Vec<Rect>,
+    obstacles: &[Rect],
+    hop: usize,
+    w: &Waypoint,
+) {
     if let Some(n) = drawing
         .numbers
         .iter_mut()
@@ -213,7 +224,7 @@ fn number(drawing: &mut Drawing, taken: &mut Vec<Rect>, labels: &[Rect], hop: us
     };
     let clear = |p: &Point| {
         let r = mark_box(*p);
-        !labels.iter().chain(taken.iter()).any(|l| r.overlaps(l))
+        !obstacles.iter().chain(taken.iter()).any(|l| r.overlaps(l))
     };
     let at = candidates()
         .find(clear)
@@ -226,10 +237,11 @@ fn number(drawing: &mut Drawing, taken: &mut Vec<Rect>, labels: &[Rect], hop: us
     });
 }
 
-/// The path from `a` to `b` that crosses the fewest labels, the shortest of those: straight,
+/// The path from `a` to `b` that crosses the fewest labels, then the fewest shapes, the
+/// shortest of those: straight,
 /// an elbow either way, two elbows through the middle, or a step aside first (to leave a
 /// symbol beside its own label, or to reach one whose container's title lies above it).
-fn detour(a: Point, b: Point, labels: &[Rect]) -> Vec<Point> {
+fn detour(a: Point, b: Point, labels: &[Rect], shapes: &[Rect]) -> Vec<Point> {
     let (mx, my) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
     let mut candidates = vec![
         vec![a, b],
@@ -269,7 +281,10 @@ fn detour(a: Point, b: Point, labels: &[Rect]) -> Vec<Point> {
     candidates
         .into_iter()
         .min_by(|p, q| {
-            let key = |path: &[Point]| (crossings(path, labels), length(path));
+            let key = |path: &[Point]| {
+                let crossed = (crossings(path, labels), crossings(path, shapes));
+                (crossed, length(path))
+            };
             let ((cp, lp), (cq, lq)) = (key(p), key(q));
             cp.cmp(&cq).then(lp.total_cmp(&lq))
         })
@@ -277,7 +292,7 @@ fn detour(a: Point, b: Point, labels: &[Rect]) -> Vec<Point> {
 }
 
 /// How far a path may step aside before it turns.
-const ASIDE: [f64; 3] = [24.0, 48.0, 72.0];
+const ASIDE: [f64; 5] = [24.0, 48.0, 72.0, 96.0, 120.0];
 
 fn length(path: &[Point]) -> f64 {
     path.windows(2)
@@ -285,10 +300,16 @@ fn length(path: &[Point]) -> f64 {
         .sum()
 }
 
-/// How many labels a polyline crosses.
-pub fn crossings(path: &[Point], labels: &[Rect]) -> usize {
-    labels
+/// How many obstacles a polyline crosses, leaving out those that hold its first or its last
+/// point: the symbol a piece leaves, and the one it reaches (its arrowhead stops at the edge,
+/// or inside the box when it comes in at a slant).
+pub fn crossings(path: &[Point], obstacles: &[Rect]) -> usize {
+    let (Some(first), Some(last)) = (path.first(), path.last()) else {
+        return 0;
+    };
+    obstacles
         .iter()
+        .filter(|r| !r.contains(*first) && !r.contains(*last))
         .filter(|r| path.windows(2).any(|s| segment_meets(s[0], s[1], **r)))
         .count()
 }
@@ -352,7 +373,11 @@ mod tests {
 
     #[test]
     fn a_clear_straight_line_stays_straight_and_stops_short_of_its_end() {
-        let d = lay_out(&[out(0.0, 0.0, Some(0)), out(100.0, 0.0, Some(1))], &[]);
+        let d = lay_out(
+            &[out(0.0, 0.0, Some(0)), out(100.0, 0.0, Some(1))],
+            &[],
+            &[],
+        );
         assert_eq!(d.pieces.len(), 1);
         let p = &d.pieces[0].points;
         assert_eq!(p.len(), 2);
@@ -376,11 +401,37 @@ mod tests {
         let d = lay_out(
             &[out(0.0, 0.0, Some(0)), out(100.0, 100.0, Some(1))],
             &[label],
+            &[],
         );
         let mut path = d.pieces[0].points.clone();
         *path.last_mut().unwrap() = b;
         assert_eq!(crossings(&path, &[label]), 0, "{path:?}");
         assert!(path.len() > 2);
+    }
+
+    #[test]
+    fn a_line_goes_around_a_symbol_between_its_ends_and_may_leave_and_reach_its_own() {
+        let symbol = |x: f64| Rect::new(x - 13.0, -13.0, 26.0, 26.0);
+        let obstacles = [symbol(0.0), symbol(100.0), symbol(200.0)];
+        let (a, b) = (Point::new(0.0, 0.0), Point::new(200.0, 0.0));
+        assert_eq!(
+            crossings(&[a, b], &obstacles),
+            1,
+            "the straight line crosses the middle one only"
+        );
+        let d = lay_out(
+            &[out(0.0, 0.0, Some(0)), out(200.0, 0.0, Some(1))],
+            &[],
+            &obstacles,
+        );
+        let path = &d.pieces[0].points;
+        assert_eq!(crossings(path, &obstacles), 0, "{path:?}");
+        assert!(
+            !path
+                .windows(2)
+                .any(|s| segment_meets(s[0], s[1], obstacles[1])),
+            "{path:?}"
+        );
     }
 
     #[test]
@@ -397,7 +448,7 @@ mod tests {
                 back: true,
             },
         ];
-        let d = lay_out(&points, &[label]);
+        let d = lay_out(&points, &[label], &[]);
         let hops: Vec<Vec<usize>> = d.numbers.iter().map(|n| n.hops.clone()).collect();
         assert_eq!(
             hops,
@@ -418,7 +469,11 @@ mod tests {
     #[test]
     fn the_bounds_hold_every_piece_and_mark() {
         assert_eq!(Drawing::default().bounds(None), None);
-        let d = lay_out(&[out(0.0, 0.0, Some(0)), out(100.0, 50.0, Some(1))], &[]);
+        let d = lay_out(
+            &[out(0.0, 0.0, Some(0)), out(100.0, 50.0, Some(1))],
+            &[],
+            &[],
+        );
         let b = d.bounds(None).unwrap();
         for p in d.pieces.iter().flat_map(|p| &p.points) {
             assert!(b.contains(*p), "{p:?} in {b:?}");
@@ -439,7 +494,7 @@ mod tests {
     #[test]
     fn a_note_goes_beside_its_mark_clear_of_labels_marks_and_the_line() {
         let points = [out(0.0, 0.0, Some(0)), out(200.0, 0.0, Some(1))];
-        let bare = lay_out(&points, &[]);
+        let bare = lay_out(&points, &[], &[]);
         let mark = bare.numbers[1].at;
         let size = (80.0, 10.0);
         let right = bare.note_at(1, size, &[]).unwrap();
@@ -449,7 +504,7 @@ mod tests {
         );
         // A label where the right spot is: the note goes to the next spot that is clear.
         let label = Rect::new(mark.x + NUMBER_R, mark.y - 20.0, 200.0, 40.0);
-        let d = lay_out(&points, &[label]);
+        let d = lay_out(&points, &[label], &[]);
         let note = d.note_at(1, size, &[label]).unwrap();
         assert!(!note.overlaps(&label), "{note:?}");
         for n in &d.numbers {
@@ -479,7 +534,7 @@ mod tests {
                 back: true,
             },
         ];
-        let d = lay_out(&[there.as_slice(), &back].concat(), &[]);
+        let d = lay_out(&[there.as_slice(), &back].concat(), &[], &[]);
         let (o, b) = (&d.pieces[0], &d.pieces[2]);
         assert!(!o.back && b.back);
         assert_eq!(b.points[0].y - o.points[0].y, LANE);

@@ -31,10 +31,12 @@ pub fn AreaBox(area: Area) -> impl IntoView {
         },
         if area.retirable { " retirable" } else { "" }
     );
-    // The tag sits at the bottom right, clear of the title and of the findings mark.
+    // A tab on the top edge, at the right: clear of the title (left), the findings mark and the
+    // NSG badge (right) and the devices' row (below), which the inside of a subnet leaves no
+    // room beside.
     let tag = area
         .retirable
-        .then(|| retire_tag(r.x + r.w - RETIRE_TAG_W - 4.0, r.y + r.h - 16.0));
+        .then(|| retire_tag(r.x + r.w - RETIRE_TAG_W - 24.0, r.y - 6.0));
     let (corner, name_y, max_name, _) = area.kind.title();
     // VNets show their address space on a second line, the others after the name.
     let (inline_detail, detail) = if area.kind == AreaKind::Vnet {

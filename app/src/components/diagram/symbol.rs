@@ -34,7 +34,9 @@ pub fn SymbolMark(symbol: Symbol) -> impl IntoView {
             <title>{tooltip}</title>
             {glyph(symbol.kind)}
             {symbol.retirable.then(|| view! { <circle class="retire-ring" r="17"/> })}
-            {symbol.retirable.then(|| retire_tag(-RETIRE_TAG_W / 2.0, -30.0))}
+            // Over the top of its own shape: higher, it would cover the title of the subnet
+            // that holds it (a device's row sits right below the title); lower, its name.
+            {symbol.retirable.then(|| retire_tag(-RETIRE_TAG_W / 2.0, -18.0))}
             <text class="symbol-name" y=decimal(label_y, 1) text-anchor="middle">
                 {short(&symbol.name, symbol.label_chars)}
             </text>

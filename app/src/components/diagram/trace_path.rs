@@ -11,6 +11,7 @@ use crate::tracing::Tracing;
 use hsmnet_core::draw::flow::{self, Drawing, Waypoint, NUMBER_R};
 use hsmnet_core::model::{Point, Rect};
 use hsmnet_core::trace::{Leg, Trace, Verdict};
+use hsmnet_core::Id;
 use leptos::prelude::*;
 
 #[component]
@@ -30,12 +31,11 @@ pub fn waypoints(scene: &Scene, trace: &Trace) -> Vec<Waypoint> {
     let mut here: Option<Point> = None;
     for (i, hop) in trace.hops.iter().enumerate() {
         let back = hop.leg == Leg::Back;
-        let mut points: Vec<Point> = hop
-            .elements
-            .iter()
-            .filter_map(|id| match scene.shape_of(*id)? {
+        let mut points: Vec<Point> = along_links(scene, &hop.elements)
+            .into_iter()
+            .filter_map(|id| match scene.shape_of(id)? {
                 Shape::Symbol(p) => Some(p),
-                Shape::Link(_) => scene.anchor_of(*id),
+                Shape::Link(_) => scene.anchor_of(id),
                 Shape::Area(_) | Shape::Badge(_) => None,
             })
             .collect();
@@ -64,6 +64,40 @@ pub fn waypoints(scene: &Scene, trace: &Trace) -> Vec<Waypoint> {
         here = points.last().copied();
     }
     out
+}
+
+/// A hop's elements in the order the line passes them: a link that the hop names before one
+/// of its ends (a site's connection, then the circuit it runs from) goes right after that end,
+/// and a link entered from one end leads on to its other end when the hop does not name it
+/// (a gateway's connection reaches its circuit before the site), so that the line runs along
+/// the links instead of doubling back or cutting across.
+fn along_links(scene: &Scene, elements: &[Id]) -> Vec<Id> {
+    let mut order = elements.to_vec();
+    for &id in elements {
+        let Some(link) = scene.links.iter().find(|l| l.id == id) else {
+            continue;
+        };
+        let Some(at) = order.iter().position(|e| *e == id) else {
+            continue;
+        };
+        // The first of its ends named after it: the link goes right after that end.
+        if let Some(end) = order[at + 1..].iter().position(|e| link.ends.contains(e)) {
+            let link = order.remove(at);
+            order.insert(at + end + 1, link);
+            continue;
+        }
+        let entered = order[..at].iter().find(|e| link.ends.contains(e));
+        let other = link
+            .ends
+            .iter()
+            .find(|e| Some(*e) != entered && !order.contains(e));
+        if let (Some(_), Some(other)) = (entered, other) {
+            if at + 1 < order.len() {
+                order.insert(at + 1, *other);
+            }
+        }
+    }
+    order
 }
 
 /// The failing hop's reason on the canvas: at most this many characters (the whole text is
@@ -112,8 +146,8 @@ fn numbered(hops: &[usize]) -> String {
 }
 
 fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
-    let labels = scene.labels();
-    let drawing = flow::lay_out(&waypoints(scene, trace), &labels);
+    let (labels, shapes) = (scene.labels(), scene.shapes());
+    let drawing = flow::lay_out(&waypoints(scene, trace), &labels, &shapes);
     let failing = match &trace.verdict {
         Verdict::Dropped { hop, reason } => Some((*hop, reason.clone())),
         Verdict::Delivered => None,
@@ -221,22 +255,18 @@ mod tests {
     use hsmnet_core::presets::{self, Size};
     use hsmnet_core::trace::{self as tracer, Endpoint};
 
-    /// Every preset's flows from each site and each HSM client subnet to its first HSM, as the
-    /// canvas draws them: no piece of line crosses a label.
-    #[test]
-    fn no_traced_line_of_a_preset_crosses_a_label() {
-        let mut crossed = Vec::new();
-        let mut traced = 0;
+    /// Every preset's flows from each site and each HSM client subnet to its first HSM.
+    fn preset_flows() -> Vec<(&'static str, Scene, Trace)> {
+        let mut flows = Vec::new();
         for preset in presets::ALL {
             let d = presets::build(preset.name, &Size::default()).unwrap();
             let scene = Scene::of(&d);
-            let labels = scene.labels();
             let to = d.hsms.first().map(|h| Endpoint::Hsm(h.id)).or_else(|| {
                 let cluster = d.cloud_hsm_clusters.first()?;
                 Some(Endpoint::CloudHsm(cluster.id))
             });
             let to = to.unwrap_or_else(|| panic!("{} has no HSM", preset.name));
-            let before = traced;
+            let before = flows.len();
             let sources = d.sites.iter().map(|s| Endpoint::Site(s.id)).chain(
                 d.vnets
                     .iter()
@@ -246,24 +276,28 @@ mod tests {
             );
             for from in sources {
                 let protocol = hsmnet_core::model::Protocol::Tcp;
-                let Ok(t) = tracer::trace(&d, from, to, protocol, 1792) else {
-                    continue;
-                };
-                traced += 1;
-                let drawing = flow::lay_out(&waypoints(&scene, &t), &labels);
-                for piece in &drawing.pieces {
-                    let n = flow::crossings(&piece.points, &labels);
-                    if n > 0 {
-                        crossed.push(format!(
-                            "{} {} hop {}: {n}",
-                            preset.name,
-                            t.from,
-                            piece.hop + 1
-                        ));
-                    }
+                if let Ok(t) = tracer::trace(&d, from, to, protocol, 1792) {
+                    flows.push((preset.name, scene.clone(), t));
                 }
             }
-            assert!(traced > before, "{}: no flow traced", preset.name);
+            assert!(flows.len() > before, "{}: no flow traced", preset.name);
+        }
+        flows
+    }
+
+    /// Every preset's flows as the canvas draws them: no piece of line crosses a label.
+    #[test]
+    fn no_traced_line_of_a_preset_crosses_a_label() {
+        let mut crossed = Vec::new();
+        for (preset, scene, t) in preset_flows() {
+            let labels = scene.labels();
+            let drawing = flow::lay_out(&waypoints(&scene, &t), &labels, &scene.shapes());
+            for piece in &drawing.pieces {
+                let n = flow::crossings(&piece.points, &labels);
+                if n > 0 {
+                    crossed.push(format!("{preset} {} hop {}: {n}", t.from, piece.hop + 1));
+                }
+            }
         }
         assert!(crossed.is_empty(), "{crossed:#?}");
     }
@@ -284,9 +318,11 @@ mod tests {
         );
         let at = |id| scene.anchor_of(id).unwrap();
         let firsts: Vec<Point> = w.iter().map(|w| w.at).collect();
+        // Along the links: the site, its circuit, the connection's middle, then the gateway.
         let order = [
             d.sites[0].id,
             d.circuits[0].id,
+            d.connections[0].id,
             d.gateways[1].id,
             d.firewalls[0].id,
             d.hsms[0].id,
@@ -297,7 +333,7 @@ mod tests {
             assert!(found.is_some(), "{id:?} after waypoint {from}");
             from += found.unwrap();
         }
-        let drawing = flow::lay_out(&w, &scene.labels());
+        let drawing = flow::lay_out(&w, &scene.labels(), &scene.shapes());
         for piece in &drawing.pieces {
             assert_eq!(
                 flow::crossings(&piece.points, &scene.labels()),
