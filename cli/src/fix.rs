@@ -16,13 +16,12 @@ use crate::input::load_design;
 use crate::output::{self, visible};
 use crate::Format;
 use hsmnet_core::document::{to_document, to_json};
-use hsmnet_core::hashing::HashSet;
+use hsmnet_core::hashing::{FixedState, HashSet};
 use hsmnet_core::rules::{apply_fix, check, rule, Finding, Report, Severity};
 use hsmnet_core::{Design, Id};
 use serde::Serialize;
-use std::collections::hash_map::DefaultHasher;
 use std::fmt::Write as _;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::io::Write as _;
 use std::process::ExitCode;
 
@@ -55,9 +54,7 @@ struct Outcome {
 }
 
 fn fingerprint(design: &Design) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    to_json(design).hash(&mut hasher);
-    hasher.finish()
+    FixedState::default().hash_one(to_json(design))
 }
 
 /// Applies the fixes of the selected rules (`None`: every rule) until none is left to try.

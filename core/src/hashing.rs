@@ -8,4 +8,7 @@
 //! nothing shown or written may depend on it (sort, or use a `BTreeMap`).
 
 pub use foldhash::fast::RandomState;
+/// The same hasher with a fixed seed, for a hash kept and compared later in the same run (a
+/// drawn shape's key, a design's fingerprint): a new `RandomState` would hash differently.
+pub use foldhash::fast::{FixedState, FoldHasher};
 pub use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};

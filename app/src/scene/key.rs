@@ -4,9 +4,10 @@
 //! fingerprint as their bits: nothing is formatted.
 
 use super::{Area, Badge, Link, Symbol};
+use hsmnet_core::hashing::{FixedState, FoldHasher};
 use hsmnet_core::model::{Point, Rect};
 use hsmnet_core::Id;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ShapeKey {
@@ -15,8 +16,8 @@ pub struct ShapeKey {
 }
 
 impl ShapeKey {
-    fn of(id: Id, drawn: impl FnOnce(&mut DefaultHasher)) -> ShapeKey {
-        let mut hasher = DefaultHasher::new();
+    fn of(id: Id, drawn: impl FnOnce(&mut FoldHasher)) -> ShapeKey {
+        let mut hasher = FixedState::default().build_hasher();
         drawn(&mut hasher);
         ShapeKey {
             id,
@@ -25,11 +26,11 @@ impl ShapeKey {
     }
 }
 
-fn point(p: Point, h: &mut DefaultHasher) {
+fn point(p: Point, h: &mut FoldHasher) {
     [p.x, p.y].map(f64::to_bits).hash(h);
 }
 
-fn rect(r: Rect, h: &mut DefaultHasher) {
+fn rect(r: Rect, h: &mut FoldHasher) {
     [r.x, r.y, r.w, r.h].map(f64::to_bits).hash(h);
 }
 
