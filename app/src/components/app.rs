@@ -41,9 +41,8 @@ pub fn App() -> impl IntoView {
     let asking = Memo::new(move |_| importing.asking.with(Option::is_some));
     let reporting = Memo::new(move |_| importing.report.with(Option::is_some));
     let panels_shown = RwSignal::new(true);
-    let painted = studio.drawn;
     Effect::new(move |_| {
-        if painted.get() {
+        if studio.drawn.get() {
             prefetch_lazy_chunks();
         }
     });
@@ -72,7 +71,7 @@ pub fn App() -> impl IntoView {
         </header>
         <RetirementNotice/>
         // Its chunk is fetched once the diagram is drawn; a first visit's gallery opens then.
-        {move || painted.get().then(|| Suspend::new(super::gallery::gallery(first_visit)))}
+        {move || studio.drawn.get().then(|| Suspend::new(super::gallery::gallery(first_visit)))}
         {move || planning.get().then(|| Suspend::new(super::migration_plan::migration_plan()))}
         {move || asking.get().then(|| Suspend::new(super::parameter_dialog::parameter_dialog()))}
         <StatusLine/>
@@ -89,7 +88,7 @@ pub fn App() -> impl IntoView {
                 <PropertiesPanel/>
                 {move || reporting.get().then(|| Suspend::new(super::import_report::import_report()))}
                 <FindingsPanel/>
-                {move || painted.get().then(|| Suspend::new(super::trace_panel::trace_panel()))}
+                {move || studio.drawn.get().then(|| Suspend::new(super::trace_panel::trace_panel()))}
             </div>
         </main>
     }
