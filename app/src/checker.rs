@@ -4,11 +4,17 @@
 //! document beside the text, see `hsmnet_core::service`); each reply is handed to the callback of
 //! its number. Until the worker says it is ready, requests wait in a queue
 //! (a message sent to a worker whose module is still loading would be lost).
+//!
+//! The messages are written and read by the lazy `codec` chunk, whose calls are async: requests
+//! wait in an outbox and replies in an inbox, each emptied in order by one task at a time, so
+//! requests leave and replies are handed over in the order they came.
 
+use crate::codec;
 use hsmnet_core::hashing::HashMap;
 use hsmnet_core::service::{Answer, Message, Reply, Request};
 use leptos::prelude::{GetValue, StoredValue};
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker};
 
@@ -20,6 +26,13 @@ struct Channel {
     ready: bool,
     queued: Vec<JsValue>,
     waiting: HashMap<u64, Callback>,
+    /// Requests not yet written (with the design document of a check).
+    outbox: VecDeque<(Message, Option<String>)>,
+    /// Replies not yet read.
+    inbox: VecDeque<String>,
+    /// Whether a task is emptying the outbox, the inbox.
+    writing: bool,
+    reading: bool,
     /// Why there is no checker, once known: every request is answered with it.
     broken: Option<String>,
 }
@@ -62,6 +75,7 @@ fn fail(why: String) {
     let waiting: Vec<(u64, Callback)> = CHANNEL.with_borrow_mut(|c| {
         c.broken = Some(why.clone());
         c.queued.clear();
+        c.outbox.clear();
         c.waiting.drain().collect()
     });
     for (id, callback) in waiting {
@@ -75,41 +89,59 @@ pub fn ask(request: Request, answered: impl FnOnce(Reply) + 'static) {
 }
 
 /// Sends a [`Request::Check`] of `document` (`document::to_json`); `answered` gets the reply.
-pub fn check(revision: u64, document: &str, answered: impl FnOnce(Reply) + 'static) {
+pub fn check(revision: u64, document: String, answered: impl FnOnce(Reply) + 'static) {
     send(Request::Check { revision }, Some(document), answered)
 }
 
-fn send(request: Request, document: Option<&str>, answered: impl FnOnce(Reply) + 'static) {
+fn send(request: Request, document: Option<String>, answered: impl FnOnce(Reply) + 'static) {
     let id = NEXT_ID.replace(NEXT_ID.get() + 1);
     let broken = CHANNEL.with_borrow(|c| c.broken.clone());
     if let Some(why) = broken {
         answered(refusal(id, why));
         return;
     }
-    let text = match serde_json::to_string(&Message { id, request }) {
-        Ok(text) => text,
-        Err(e) => {
-            return answered(refusal(
-                id,
-                format!("the request could not be written ({e})"),
-            ))
-        }
-    };
-    let message = match document {
-        Some(document) => {
-            js_sys::Array::of2(&JsValue::from_str(&text), &JsValue::from_str(document)).into()
-        }
-        None => JsValue::from_str(&text),
-    };
-    CHANNEL.with_borrow_mut(|c| {
+    let start = CHANNEL.with_borrow_mut(|c| {
         c.waiting.insert(id, Box::new(answered));
-        match (&c.worker, c.ready) {
+        c.outbox.push_back((Message { id, request }, document));
+        !std::mem::replace(&mut c.writing, true)
+    });
+    if start {
+        leptos::task::spawn_local(write_outbox());
+    }
+}
+
+/// Writes the outbox's requests in order and posts them (or queues them until the worker is
+/// ready).
+async fn write_outbox() {
+    while let Some((message, document)) = CHANNEL.with_borrow_mut(|c| c.outbox.pop_front()) {
+        let id = message.id;
+        let text = match codec::write_message(message).await {
+            Ok(text) => text,
+            Err(e) => {
+                let callback = CHANNEL.with_borrow_mut(|c| c.waiting.remove(&id));
+                if let Some(callback) = callback {
+                    callback(refusal(
+                        id,
+                        format!("the request could not be written ({e})"),
+                    ));
+                }
+                continue;
+            }
+        };
+        let message = match document {
+            Some(document) => {
+                js_sys::Array::of2(&JsValue::from_str(&text), &JsValue::from_str(&document)).into()
+            }
+            None => JsValue::from_str(&text),
+        };
+        CHANNEL.with_borrow_mut(|c| match (&c.worker, c.ready) {
             (Some(worker), true) => {
                 let _ = worker.post_message(&message);
             }
             _ => c.queued.push(message),
-        }
-    });
+        });
+    }
+    CHANNEL.with_borrow_mut(|c| c.writing = false);
 }
 
 /// Sends `request` about the open design, whose current revision `revision` holds: an answer
@@ -155,14 +187,28 @@ fn receive(text: &str) {
         });
         return;
     }
-    let Ok(reply) = serde_json::from_str::<Reply>(text) else {
-        return;
-    };
-    // Taken out before it runs: a callback may send the next request.
-    let callback = CHANNEL.with_borrow_mut(|c| c.waiting.remove(&reply.id));
-    if let Some(callback) = callback {
-        callback(reply);
+    let start = CHANNEL.with_borrow_mut(|c| {
+        c.inbox.push_back(text.to_string());
+        !std::mem::replace(&mut c.reading, true)
+    });
+    if start {
+        leptos::task::spawn_local(read_inbox());
     }
+}
+
+/// Reads the inbox's replies in order and hands each to the callback of its number.
+async fn read_inbox() {
+    while let Some(text) = CHANNEL.with_borrow_mut(|c| c.inbox.pop_front()) {
+        let Some(reply) = codec::read_reply(text).await else {
+            continue;
+        };
+        // Taken out before it runs: a callback may send the next request.
+        let callback = CHANNEL.with_borrow_mut(|c| c.waiting.remove(&reply.id));
+        if let Some(callback) = callback {
+            callback(reply);
+        }
+    }
+    CHANNEL.with_borrow_mut(|c| c.reading = false);
 }
 
 fn refusal(id: u64, message: String) -> Reply {

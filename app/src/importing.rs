@@ -6,11 +6,11 @@
 
 use crate::files;
 use crate::state::Studio;
-use crate::{checker, reading};
-use hsmnet_core::document;
+use crate::{checker, codec, reading};
 use hsmnet_core::import::files::{Named, Wanted};
 use hsmnet_core::import::report::Summary;
 use hsmnet_core::service::{Answer, Request};
+use hsmnet_core::Design;
 use leptos::prelude::*;
 
 /// Files waiting for the values the user is asked for.
@@ -78,6 +78,21 @@ impl Importing {
         self.import(studio, asking.files, values);
     }
 
+    /// Opens the imported design, with its report (none for a design document).
+    fn opened(self, studio: Studio, design: Design, names: String, report: Option<Summary>) {
+        studio.open(design);
+        let opened = studio.opened.get_untracked();
+        match &report {
+            Some(summary) => studio.tell(format!("{names}: {}.", summary.headline)),
+            None => studio.tell(format!("Opened {names}.")),
+        }
+        self.report.set(report.map(|summary| Shown {
+            files: names,
+            summary,
+            opened,
+        }));
+    }
+
     fn import(self, studio: Studio, files: Vec<Named>, values: Vec<(String, String)>) {
         let names = files
             .iter()
@@ -90,26 +105,14 @@ impl Importing {
         };
         studio.tell(format!("Importing {names}…"));
         checker::ask(request, move |reply| match reply.answer {
-            Answer::Imported { document, report } => match document::read(&document) {
-                Ok(design) => {
-                    studio.open(design);
-                    let opened = studio.opened.get_untracked();
-                    match &report {
-                        Some(summary) => {
-                            studio.tell(format!("{names}: {}.", summary.headline));
-                        }
-                        None => studio.tell(format!("Opened {names}.")),
-                    }
-                    self.report.set(report.map(|summary| Shown {
-                        files: names,
-                        summary,
-                        opened,
-                    }));
+            Answer::Imported { document, report } => leptos::task::spawn_local(async move {
+                match codec::read_design(document).await {
+                    Ok(design) => self.opened(studio, design, names, report),
+                    Err(e) => reading::when_located(e, move |e| {
+                        studio.refuse(not_imported(&e.to_string()))
+                    }),
                 }
-                Err(e) => {
-                    reading::when_located(e, move |e| studio.refuse(not_imported(&e.to_string())))
-                }
-            },
+            }),
             Answer::Wants { parameters } => {
                 studio.tell(format!("{names} needs parameter values."));
                 self.asking.set(Some(Asking {

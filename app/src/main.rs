@@ -3,6 +3,7 @@
 //! presets and the model all live in `hsmnet-core`.
 
 mod checker;
+mod codec;
 mod components;
 mod decimal;
 mod explanations;
@@ -21,7 +22,11 @@ mod xml;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(components::App);
+    // The design is chosen first: an autosave or a link is read by the lazy codec.
+    wasm_bindgen_futures::spawn_local(async {
+        let opening = startup::initial().await;
+        leptos::mount::mount_to_body(move || leptos::view! { <components::App opening/> });
+    });
 }
 
 #[cfg(test)]
@@ -61,5 +66,43 @@ mod tests {
                 assert!(!text.contains(needle), "{path} uses {needle}");
             }
         }
+    }
+
+    /// Architecture invariant: the page's JSON is read and written only in the lazy `codec`
+    /// chunk (and the element form, itself a lazy chunk), so the model's serde code stays out
+    /// of the first download (docs/size.md).
+    #[test]
+    fn json_only_in_lazy_chunks() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&root, &mut files);
+        let allowed = [
+            root.join("codec.rs"),
+            root.join("components").join("properties"),
+        ];
+        // Spelt in pieces so that this test does not find itself.
+        let needles = [
+            concat!("serde_json", "::"),
+            concat!("document::", "read"),
+            concat!("document::", "to_json"),
+            concat!("document::", "to_document"),
+            concat!("link::", "read"),
+            concat!("form::", "set"),
+        ];
+        let mut checked = 0;
+        for (path, text) in &files {
+            if allowed.iter().any(|a| Path::new(path).starts_with(a)) {
+                continue;
+            }
+            checked += 1;
+            for needle in needles {
+                let code = text.lines().filter(|l| !l.trim_start().starts_with("//"));
+                assert!(
+                    !code.clone().any(|l| l.contains(needle)),
+                    "{path} calls {needle} outside the lazy codec chunk"
+                );
+            }
+        }
+        assert!(checked > 20);
     }
 }

@@ -1,9 +1,10 @@
 //! What the studio opens first: the design of a share link in the URL fragment (`#d=v1.…`),
 //! else the autosaved design, else the first reference architecture. A link or an autosave
-//! that cannot be read is reported and leaves the next choice open.
+//! that cannot be read is reported and leaves the next choice open. Reading either waits for
+//! the lazy `codec` chunk; a first visit, with neither, opens at once.
 
 use crate::state::Studio;
-use crate::{reading, storage};
+use crate::{codec, reading, storage};
 use hsmnet_core::document::ReadError;
 use hsmnet_core::link::{self, LinkError};
 use hsmnet_core::Design;
@@ -18,17 +19,38 @@ pub enum Told {
     LinkRefused(ReadError<LinkError>),
 }
 
+/// What the studio opens with.
+pub struct Opening {
+    pub design: Design,
+    /// What to tell the user about how the design was chosen.
+    pub told: Option<Told>,
+    /// Nothing was autosaved and there was no link: the gallery opens.
+    pub first_visit: bool,
+}
+
 /// The design to open and what to tell the user about how it was chosen.
-pub fn initial() -> (Design, Option<Told>) {
-    let (fallback, told) = match storage::load() {
-        Some(Ok(design)) => (design, None),
-        Some(Err(e)) => (Studio::first_design(), Some(Told::AutosaveRefused(e))),
+pub async fn initial() -> Opening {
+    let saved = storage::load();
+    let fragment = take_fragment();
+    let first_visit = saved.is_none() && fragment.is_none();
+    let (fallback, told) = match saved {
+        Some(text) => match codec::read_design(text).await {
+            Ok(design) => (design, None),
+            Err(e) => (Studio::first_design(), Some(Told::AutosaveRefused(e))),
+        },
         None => (Studio::first_design(), None),
     };
-    match from_fragment() {
-        Some(Ok(design)) => (design, Some(Told::LinkOpened)),
-        Some(Err(e)) => (fallback, Some(Told::LinkRefused(e))),
+    let (design, told) = match fragment {
+        Some(fragment) => match codec::read_link(fragment).await {
+            Ok(design) => (design, Some(Told::LinkOpened)),
+            Err(e) => (fallback, Some(Told::LinkRefused(e))),
+        },
         None => (fallback, told),
+    };
+    Opening {
+        design,
+        told,
+        first_visit,
     }
 }
 
@@ -50,36 +72,31 @@ pub fn tell(studio: Studio, told: Told) {
     }
 }
 
-/// Whether the page was opened with a share link (read before `initial` removes it).
-pub fn has_link() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .is_some_and(|h| h.starts_with(&format!("#{}=", link::PARAM)))
-}
-
 /// Opens a link pasted into the address bar of a running studio (the page does not reload).
 pub fn on_fragment_change(studio: Studio) {
-    match from_fragment() {
-        Some(Ok(design)) => {
-            studio.open(design);
-            tell(studio, Told::LinkOpened);
+    let Some(fragment) = take_fragment() else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        match codec::read_link(fragment).await {
+            Ok(design) => {
+                studio.open(design);
+                tell(studio, Told::LinkOpened);
+            }
+            Err(e) => tell(studio, Told::LinkRefused(e)),
         }
-        Some(Err(e)) => tell(studio, Told::LinkRefused(e)),
-        None => {}
-    }
+    });
 }
 
-/// The design in the URL fragment, if there is a share link there. The fragment is removed
-/// either way, so that a reload restores the autosave (with the user's later edits) rather than
-/// the link again.
-fn from_fragment() -> Option<Result<Design, ReadError<LinkError>>> {
+/// The URL fragment, if it is a share link. It is removed from the address either way, so
+/// that a reload restores the autosave (with the user's later edits) rather than the link again.
+fn take_fragment() -> Option<String> {
     let window = web_sys::window()?;
     let location = window.location();
     let hash = location.hash().ok()?;
     if !hash.starts_with(&format!("#{}=", link::PARAM)) {
         return None;
     }
-    let result = link::read(&hash);
     let without = format!(
         "{}{}",
         location.pathname().unwrap_or_default(),
@@ -88,5 +105,5 @@ fn from_fragment() -> Option<Result<Design, ReadError<LinkError>>> {
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&without));
     }
-    Some(result)
+    Some(hash)
 }

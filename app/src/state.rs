@@ -9,11 +9,11 @@
 //! refused edit leaves the design as it was and says why in [`Studio::notice`].
 
 use crate::scene::Scene;
-use crate::{checker, reading};
+use crate::{checker, codec, reading};
 use hsmnet_core::edit::{Edit, History};
 use hsmnet_core::presets::{self, Size};
 use hsmnet_core::service::{Answer, Listed, Request};
-use hsmnet_core::{document, Design, Id};
+use hsmnet_core::{Design, Id};
 use leptos::prelude::*;
 use std::cell::RefCell;
 
@@ -51,8 +51,9 @@ pub struct Notice {
 pub struct Studio {
     /// The open design and its undo/redo stacks. Read it with [`Studio::with_design`].
     pub history: RwSignal<History>,
-    /// The design as a design document: what the autosave stores and the checker reads.
-    pub document: Memo<String>,
+    /// The design as a design document: what the autosave stores and the checker reads. It is
+    /// written by the lazy `codec` after each change; `None` until the first is written.
+    pub document: RwSignal<Option<String>>,
     /// The checker's findings on the design, once it has answered for this revision.
     pub report: RwSignal<Vec<Listed>>,
     /// Whether `report` is about the design as it is now (false while the checker works).
@@ -80,7 +81,21 @@ impl Studio {
     pub fn new(design: Design) -> Self {
         let history = RwSignal::new(History::new(design));
         let check_ms = StoredValue::new(0.0);
-        let document = Memo::new(move |_| history.with(|h| document::to_json(h.current())));
+        let document = RwSignal::new(None);
+        // Changes come faster than the first write (the chunk is loading): each write is
+        // numbered and only the newest change's document is kept.
+        let written = StoredValue::new(0u64);
+        Effect::new(move |_| {
+            let design = history.with(|h| h.current().clone());
+            let number = written.get_value() + 1;
+            written.set_value(number);
+            leptos::task::spawn_local(async move {
+                let text = codec::write_design(design).await;
+                if written.try_get_value() == Some(number) {
+                    document.set(Some(text));
+                }
+            });
+        });
         let report = RwSignal::new(Vec::new());
         let checked = RwSignal::new(false);
         let revision = StoredValue::new(0);
@@ -95,7 +110,10 @@ impl Studio {
             let sent = revision.get_value() + 1;
             revision.set_value(sent);
             checked.set(false);
-            checker::check(sent, &document.read(), move |reply| match reply.answer {
+            let Some(text) = document.get() else {
+                return;
+            };
+            checker::check(sent, text, move |reply| match reply.answer {
                 Answer::Checked { findings }
                     if Some(reply.revision) == revision.try_get_value() =>
                 {
@@ -205,12 +223,14 @@ impl Studio {
                 Answer::Fixed { .. } if Some(revision) != studio.revision.try_get_value() => apply(
                     Err("Not applied: the design changed meanwhile. Try again.".to_string()),
                 ),
-                Answer::Fixed { document } => match document::read(&document) {
-                    Ok(design) => apply(Ok(design)),
-                    Err(e) => {
-                        reading::when_located(e, move |e| apply(Err(format!("Not applied: {e}."))))
+                Answer::Fixed { document } => leptos::task::spawn_local(async move {
+                    match codec::read_design(document).await {
+                        Ok(design) => apply(Ok(design)),
+                        Err(e) => reading::when_located(e, move |e| {
+                            apply(Err(format!("Not applied: {e}.")))
+                        }),
                     }
-                },
+                }),
                 Answer::Refused { message } => apply(Err(message)),
                 other => apply(Err(format!(
                     "Not applied: {}.",

@@ -12,16 +12,20 @@ use super::{
 };
 use crate::explanations::Explanations;
 use crate::importing::Importing;
+use crate::startup::{self, Opening};
 use crate::state::Studio;
+use crate::storage;
 use crate::tracing::Tracing;
-use crate::{startup, storage};
 use leptos::prelude::*;
 
+/// The studio, opened as `startup::initial` chose.
 #[component]
-pub fn App() -> impl IntoView {
-    // A first visit: nothing autosaved (read before `initial` opens anything) and no link.
-    let first_visit = storage::is_empty() && !startup::has_link();
-    let (design, told) = startup::initial();
+pub fn App(opening: Opening) -> impl IntoView {
+    let Opening {
+        design,
+        told,
+        first_visit,
+    } = opening;
     let studio = Studio::new(design);
     if let Some(told) = told {
         startup::tell(studio, told);
@@ -51,8 +55,10 @@ pub fn App() -> impl IntoView {
     // later ones would only repeat it.
     let reported = StoredValue::new(false);
     Effect::new(move |_| {
-        let result = studio.document.with(|text| storage::save(text));
-        if let Err(e) = result {
+        let result = studio
+            .document
+            .with(|text| text.as_deref().map(storage::save));
+        if let Some(Err(e)) = result {
             if !reported.get_value() {
                 reported.set_value(true);
                 studio.refuse(format!("The design is not autosaved: {e}."));

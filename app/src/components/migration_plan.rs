@@ -9,10 +9,10 @@
 use super::gallery::modal_while;
 use crate::scene::Scene;
 use crate::state::Studio;
-use crate::{checker, files, image, reading};
+use crate::{checker, codec, files, image, reading};
 use hsmnet_core::migrate::Change;
 use hsmnet_core::service::{Answer, Planned, Request};
-use hsmnet_core::{document, Design, Id};
+use hsmnet_core::{Design, Id};
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
@@ -51,26 +51,28 @@ pub fn ask_plan(studio: Studio, shown: RwSignal<Option<Shown>>) {
                 ))
             }
         };
-        match document::read(&plan.target) {
-            Ok(target) => {
-                // The answer is about the design as it is now (`ask_current`).
-                let source = studio.with_design_untracked(Design::clone);
-                studio.tell(format!(
-                    "Migration plan: {} added, {} changed, {} retirable.",
-                    plan.diff.added.len(),
-                    plan.diff.changed.len(),
-                    plan.diff.retirable.len()
-                ));
-                shown.set(Some(Shown {
-                    source,
-                    target,
-                    plan,
-                }));
+        leptos::task::spawn_local(async move {
+            match codec::read_design(plan.target.clone()).await {
+                Ok(target) => {
+                    // The answer is about the design as it is now (`ask_current`).
+                    let source = studio.with_design_untracked(Design::clone);
+                    studio.tell(format!(
+                        "Migration plan: {} added, {} changed, {} retirable.",
+                        plan.diff.added.len(),
+                        plan.diff.changed.len(),
+                        plan.diff.retirable.len()
+                    ));
+                    shown.set(Some(Shown {
+                        source,
+                        target,
+                        plan,
+                    }));
+                }
+                Err(e) => reading::when_located(e, move |e| {
+                    studio.refuse(format!("No migration plan: the target did not load ({e})."))
+                }),
             }
-            Err(e) => reading::when_located(e, move |e| {
-                studio.refuse(format!("No migration plan: the target did not load ({e})."))
-            }),
-        }
+        });
     });
 }
 

@@ -8,9 +8,9 @@ use super::{ask_plan, GalleryOpen, Menu, MigrationShown};
 use crate::importing::Importing;
 use crate::shortcuts::{self, Command};
 use crate::state::Studio;
-use crate::{checker, files, image};
+use crate::{checker, codec, files, image};
 use hsmnet_core::service::{Answer, ExportFormat, Request};
-use hsmnet_core::{document, link};
+use hsmnet_core::{link, Design};
 use leptos::ev::{Event, KeyboardEvent};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -74,9 +74,14 @@ pub fn Toolbar() -> impl IntoView {
             },
         );
     };
-    let save_design = move |_| match studio.with_design_untracked(document::to_document) {
-        Ok(text) => save(studio, "design.json", "application/json", &text),
-        Err(e) => studio.refuse(format!("The design file was not saved: {e}.")),
+    let save_design = move |_| {
+        let design = studio.with_design_untracked(Design::clone);
+        leptos::task::spawn_local(async move {
+            match codec::design_file(design).await {
+                Ok(text) => save(studio, "design.json", "application/json", &text),
+                Err(e) => studio.refuse(format!("The design file was not saved: {e}.")),
+            }
+        });
     };
     // Images of the whole diagram, as the canvas shows it; the findings marks only when asked.
     let with_findings = RwSignal::new(false);

@@ -4,13 +4,13 @@
 //! as it was. The keyboard goes back to the element either way.
 
 use super::pick::{focus_first, hold_focus};
+use crate::codec;
 use crate::decimal::decimal;
 use crate::scene::Shape;
 use crate::state::Studio;
 use hsmnet_core::edit::Edit;
-use hsmnet_core::form;
 use hsmnet_core::model::Point;
-use hsmnet_core::Id;
+use hsmnet_core::{Design, Id};
 use leptos::ev::{FocusEvent, KeyboardEvent};
 use leptos::prelude::*;
 
@@ -63,18 +63,17 @@ fn Editor(
         focus_first(svg_ref, vec![id]);
     };
     let original_name = StoredValue::new(original.clone());
-    // Renames to `text`; returns why not, leaving the box open.
-    let rename = move |text: String| -> Result<(), String> {
+    // Renames to `text`; returns why not, leaving the box open. The form's checks run in the
+    // lazy codec chunk; while one rename is on its way, Enter or leaving the box does nothing.
+    let busy = StoredValue::new(false);
+    let rename = move |text: String| async move {
         let text = text.trim().to_string();
         let before = original_name.get_value();
         if text == before {
             return Ok(());
         }
-        let built = studio.with_design_untracked(|d| {
-            let element = form::element(d, id).ok_or("That element no longer exists.")?;
-            form::set(d, &element, "name", &text).map_err(|e| e.to_string())
-        });
-        let element = built.map_err(|e| e.to_string())?;
+        let design = studio.with_design_untracked(Design::clone);
+        let element = codec::set_field(design, id, "name".to_string(), text.clone()).await?;
         if studio.apply(Edit::Replace(element)) {
             studio.tell(format!("Renamed {before} to {text}."));
             Ok(())
@@ -85,10 +84,22 @@ fn Editor(
     let on_key = move |ev: KeyboardEvent| match ev.key().as_str() {
         "Enter" => {
             ev.prevent_default();
-            match rename(event_target_value(&ev)) {
-                Ok(()) => finish(),
-                Err(why) => problem.set(Some(why)),
+            if busy.get_value() {
+                return;
             }
+            busy.set_value(true);
+            let text = event_target_value(&ev);
+            leptos::task::spawn_local(async move {
+                let renamed = rename(text).await;
+                // The box may have gone meanwhile (the design was replaced).
+                if busy.try_set_value(false).is_some() {
+                    return;
+                }
+                match renamed {
+                    Ok(()) => finish(),
+                    Err(why) => problem.set(Some(why)),
+                }
+            });
         }
         "Escape" => {
             // The name stays; Escape goes no further (it would clear the selection).
@@ -99,13 +110,16 @@ fn Editor(
         _ => {}
     };
     let on_blur = move |ev: FocusEvent| {
-        if finished.get_value() {
+        if finished.get_value() || busy.get_value() {
             return;
         }
         // Leaving the box renames as Enter does; a refused name is said beside the canvas.
-        if let Err(why) = rename(event_target_value(&ev)) {
-            studio.refuse_on_canvas(format!("Not renamed: {why}"));
-        }
+        let text = event_target_value(&ev);
+        leptos::task::spawn_local(async move {
+            if let Err(why) = rename(text).await {
+                studio.refuse_on_canvas(format!("Not renamed: {why}"));
+            }
+        });
         finished.set_value(true);
         renaming.set(None);
     };
