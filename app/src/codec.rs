@@ -18,7 +18,7 @@ use leptos::wasm_split::wasm_split;
 
 /// The design as a design document (`document::to_json`): what the autosave stores and the
 /// checker reads.
-#[wasm_split(codec, wasm_split_path = ::leptos::wasm_split, preload(#[doc(hidden)] preload))]
+#[wasm_split(codec, wasm_split_path = ::leptos::wasm_split, preload(preload))]
 pub(crate) fn write_design(design: Design) -> String {
     document::to_json(&design)
 }

@@ -6,6 +6,7 @@ mod checker;
 mod codec;
 mod components;
 mod decimal;
+mod editing;
 mod explanations;
 mod files;
 mod image;
@@ -68,18 +69,33 @@ mod tests {
         }
     }
 
+    /// Every line of code (not comments) of the page's sources outside `allowed` (files or
+    /// folders under src/) that contains one of `needles`.
+    fn uses_outside(allowed: &[&str], needles: &[&str]) -> Vec<String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&root, &mut files);
+        assert!(files.len() > 20);
+        let mut found = Vec::new();
+        for (path, text) in &files {
+            if allowed.iter().any(|a| Path::new(path).starts_with(root.join(a))) {
+                continue;
+            }
+            let code = text.lines().filter(|l| !l.trim_start().starts_with("//"));
+            for line in code {
+                if needles.iter().any(|n| line.contains(n)) {
+                    found.push(format!("{path}: {}", line.trim()));
+                }
+            }
+        }
+        found
+    }
+
     /// Architecture invariant: the page's JSON is read and written only in the lazy `codec`
     /// chunk (and the element form, itself a lazy chunk), so the model's serde code stays out
     /// of the first download (docs/size.md).
     #[test]
-    fn json_only_in_lazy_chunks() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut files = Vec::new();
-        sources(&root, &mut files);
-        let allowed = [
-            root.join("codec.rs"),
-            root.join("components").join("properties"),
-        ];
+    fn json_only_in_the_codec_chunk() {
         // Spelt in pieces so that this test does not find itself.
         let needles = [
             concat!("serde_json", "::"),
@@ -89,20 +105,23 @@ mod tests {
             concat!("link::", "read"),
             concat!("form::", "set"),
         ];
-        let mut checked = 0;
-        for (path, text) in &files {
-            if allowed.iter().any(|a| Path::new(path).starts_with(a)) {
-                continue;
-            }
-            checked += 1;
-            for needle in needles {
-                let code = text.lines().filter(|l| !l.trim_start().starts_with("//"));
-                assert!(
-                    !code.clone().any(|l| l.contains(needle)),
-                    "{path} calls {needle} outside the lazy codec chunk"
-                );
-            }
-        }
-        assert!(checked > 20);
+        let found = uses_outside(&["codec.rs", "components/properties"], &needles);
+        assert!(found.is_empty(), "outside the codec chunk: {found:#?}");
+    }
+
+    /// Architecture invariant: the canvas's edits are built only in the lazy `editing` chunk.
+    #[test]
+    fn canvas_edits_only_in_the_editing_chunk() {
+        let needles = [
+            concat!("draw::", "place"),
+            concat!("draw::", "drop_target"),
+            concat!("draw::", "connect"),
+            concat!("draw::", "remove"),
+            concat!("draw::", "duplicate"),
+            concat!("draw::", "copy"),
+            concat!("draw::", "paste"),
+        ];
+        let found = uses_outside(&["editing.rs"], &needles);
+        assert!(found.is_empty(), "outside the editing chunk: {found:#?}");
     }
 }

@@ -24,6 +24,7 @@ mod trace_path;
 
 use super::{Palette, TraceSummary};
 use crate::decimal::{decimal, translate};
+use crate::editing;
 use crate::importing::Importing;
 use crate::scene::{Area, Badge, Link, LinkKind, Scene, Symbol, Trunk};
 use crate::state::{Place, Studio};
@@ -38,11 +39,12 @@ use hsmnet_core::draw::{self, Item, Refusal};
 use hsmnet_core::edit::Edit;
 use hsmnet_core::model::metrics::HEADER;
 use hsmnet_core::model::{Kind, Point, Rect};
-use hsmnet_core::Id;
+use hsmnet_core::{Design, Id};
 use legend::Legend;
 use leptos::ev::{DragEvent, FocusEvent, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
 use leptos::prelude::*;
 use leptos::reactive::computed::Selector;
+use leptos::task::spawn_local;
 use link::{LinkPath, TrunkPath};
 use live::Live;
 pub(crate) use overlay::worst_by_element;
@@ -335,10 +337,11 @@ pub fn Diagram() -> impl IntoView {
         canvas_at(x, y)
     };
     // While a palette item is dragged over the canvas: the container that would receive it,
-    // or why it cannot go there, as core's `draw::drop_target` answers (the drop's own answer).
+    // or why it cannot go there, as core's `draw::drop_target` answers (the drop's own answer;
+    // nothing until the `editing` chunk is there).
     let aim = Memo::new(move |_| {
         let (item, at) = ghost.get()?;
-        Some(studio.with_design(|d| draw::drop_target(d, item, at)))
+        studio.with_design(|d| editing::drop_target(d, item, at))
     });
 
     // Applies an edit built by core, or says beside the canvas why it was refused; returns
@@ -355,23 +358,26 @@ pub fn Diagram() -> impl IntoView {
             }
         }
     };
+    // The edits are built in the lazy `editing` chunk, from the design as it is now.
+    let design_now = move || studio.with_design_untracked(Design::clone);
     let place_item = move |(item, at): (Item, Option<Point>)| {
         let from_keyboard = at.is_none();
-        let built = studio.with_design_untracked(|d| {
-            let at = at.unwrap_or_else(|| draw::spot_in(d, selected_container(d, studio)));
-            draw::place(d, item, at)
-        });
-        let added = built.as_ref().ok().and_then(last_added);
-        if commit(built) {
-            if let Some(id) = added {
-                studio.selection.set(vec![id]);
-                let name = studio.with_design_untracked(|d| d.name_of(id));
-                studio.tell(format!("Added {} {name}.", item.label()));
-                if from_keyboard {
-                    reveal(id);
+        let container = studio.with_design_untracked(|d| selected_container(d, studio));
+        let design = design_now();
+        spawn_local(async move {
+            let built = editing::place(design, item, at, container).await;
+            let added = built.as_ref().ok().and_then(last_added);
+            if commit(built) {
+                if let Some(id) = added {
+                    studio.selection.set(vec![id]);
+                    let name = studio.with_design_untracked(|d| d.name_of(id));
+                    studio.tell(format!("Added {} {name}.", item.label()));
+                    if from_keyboard {
+                        reveal(id);
+                    }
                 }
             }
-        }
+        });
     };
     let connect_selected = move || {
         let selection = studio.selection.get_untracked();
@@ -379,10 +385,12 @@ pub fn Diagram() -> impl IntoView {
             studio.refuse_on_canvas("Select exactly two elements to connect them.");
             return;
         };
-        let built = studio.with_design_untracked(|d| draw::connect(d, a, b));
-        if commit(built) {
-            studio.tell("Connected.");
-        }
+        let design = design_now();
+        spawn_local(async move {
+            if commit(editing::connect(design, a, b).await) {
+                studio.tell("Connected.");
+            }
+        });
     };
     let delete_selected = move || {
         let selection = studio.selection.get_untracked();
@@ -399,41 +407,49 @@ pub fn Diagram() -> impl IntoView {
             None => Vec::new(),
         };
         let what = studio.with_design_untracked(|d| named(d, &selection));
-        let built = studio.with_design_untracked(|d| draw::remove(d, &selection));
-        if commit(built) {
-            studio.selection.set(Vec::new());
-            studio.tell(format!("Deleted {what}."));
-            hold_focus(svg_ref);
-            focus_first(svg_ref, next);
-        }
+        let design = design_now();
+        spawn_local(async move {
+            if commit(editing::remove(design, selection).await) {
+                studio.selection.set(Vec::new());
+                studio.tell(format!("Deleted {what}."));
+                hold_focus(svg_ref);
+                focus_first(svg_ref, next);
+            }
+        });
     };
     let duplicate_selected = move || {
         let selection = studio.selection.get_untracked();
         let what = studio.with_design_untracked(|d| named(d, &selection));
-        let built = studio.with_design_untracked(|d| draw::duplicate(d, &selection));
-        let added = built.as_ref().map(all_added).unwrap_or_default();
-        if commit(built) {
-            let copies = studio.with_design_untracked(|d| outermost(d, &added));
-            let made = studio.with_design_untracked(|d| named(d, &copies));
-            studio.tell(format!("Duplicated {what} as {made}."));
-            if let Some(first) = copies.first() {
-                reveal(*first);
+        let design = design_now();
+        spawn_local(async move {
+            let built = editing::duplicate(design, selection).await;
+            let added = built.as_ref().map(all_added).unwrap_or_default();
+            if commit(built) {
+                let copies = studio.with_design_untracked(|d| outermost(d, &added));
+                let made = studio.with_design_untracked(|d| named(d, &copies));
+                studio.tell(format!("Duplicated {what} as {made}."));
+                if let Some(first) = copies.first() {
+                    reveal(*first);
+                }
+                studio.selection.set(copies);
             }
-            studio.selection.set(copies);
-        }
+        });
     };
     let copy_selected = move || {
         let selection = studio.selection.get_untracked();
-        match studio.with_design_untracked(|d| draw::copy(d, &selection)) {
-            Ok(copied) => {
-                studio.tell(format!(
-                    "Copied {}: Ctrl+V pastes it under the pointer.",
-                    copied.describe()
-                ));
-                clipboard.set_value(Some(copied));
+        let design = design_now();
+        spawn_local(async move {
+            match editing::copy(design, selection).await {
+                Ok(copied) => {
+                    studio.tell(format!(
+                        "Copied {}: Ctrl+V pastes it under the pointer.",
+                        copied.describe()
+                    ));
+                    clipboard.set_value(Some(copied));
+                }
+                Err(refusal) => studio.refuse_on_canvas(refusal.0),
             }
-            Err(refusal) => studio.refuse_on_canvas(refusal.0),
-        }
+        });
     };
     // Pastes into the containers under the pointer, or, with the pointer off the canvas,
     // under the middle of the view.
@@ -445,28 +461,26 @@ pub fn Diagram() -> impl IntoView {
                 let r = view_box().0;
                 Point::new(r.x + r.w / 2.0, r.y + r.h / 2.0)
             });
-        let built = clipboard.with_value(|copied| {
-            let copied = copied.as_ref()?;
-            Some((
-                copied.describe(),
-                studio.with_design_untracked(|d| draw::paste(d, copied, at)),
-            ))
-        });
-        let Some((what, built)) = built else {
+        let Some(copied) = clipboard.get_value() else {
             studio
                 .refuse_on_canvas("Nothing to paste: select something and copy it (Ctrl+C) first.");
             return;
         };
-        let added = built.as_ref().map(all_added).unwrap_or_default();
-        if commit(built) {
-            let copies = studio.with_design_untracked(|d| outermost(d, &added));
-            let made = studio.with_design_untracked(|d| named(d, &copies));
-            studio.tell(format!("Pasted {what} as {made}."));
-            if let Some(first) = copies.first() {
-                reveal(*first);
+        let what = copied.describe();
+        let design = design_now();
+        spawn_local(async move {
+            let built = editing::paste(design, copied, at).await;
+            let added = built.as_ref().map(all_added).unwrap_or_default();
+            if commit(built) {
+                let copies = studio.with_design_untracked(|d| outermost(d, &added));
+                let made = studio.with_design_untracked(|d| named(d, &copies));
+                studio.tell(format!("Pasted {what} as {made}."));
+                if let Some(first) = copies.first() {
+                    reveal(*first);
+                }
+                studio.selection.set(copies);
             }
-            studio.selection.set(copies);
-        }
+        });
     };
     // Opens the rename box of an element that is drawn.
     let start_rename = move |id: Id| {
@@ -756,11 +770,13 @@ pub fn Diagram() -> impl IntoView {
                 let to = id_at(ev.client_x() as f64, ev.client_y() as f64);
                 match to {
                     Some(to) if to != from => {
-                        let built = studio.with_design_untracked(|d| draw::connect(d, from, to));
-                        if commit(built) {
-                            studio.selection.set(vec![from, to]);
-                            studio.tell("Connected.");
-                        }
+                        let design = design_now();
+                        spawn_local(async move {
+                            if commit(editing::connect(design, from, to).await) {
+                                studio.selection.set(vec![from, to]);
+                                studio.tell("Connected.");
+                            }
+                        });
                     }
                     _ => studio
                         .refuse_on_canvas("Release the link on another element to connect them."),
