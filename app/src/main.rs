@@ -78,7 +78,10 @@ mod tests {
         assert!(files.len() > 20);
         let mut found = Vec::new();
         for (path, text) in &files {
-            if allowed.iter().any(|a| Path::new(path).starts_with(root.join(a))) {
+            if allowed
+                .iter()
+                .any(|a| Path::new(path).starts_with(root.join(a)))
+            {
                 continue;
             }
             let code = text.lines().filter(|l| !l.trim_start().starts_with("//"));

@@ -417,22 +417,29 @@ pub fn Diagram() -> impl IntoView {
             }
         });
     };
+    // Applies a duplicate or a paste: the copies are selected, shown and named.
+    let commit_copies = move |built: Result<Edit, Refusal>, done: &'static str, what: String| {
+        let added = built.as_ref().map(all_added).unwrap_or_default();
+        if commit(built) {
+            let copies = studio.with_design_untracked(|d| outermost(d, &added));
+            let made = studio.with_design_untracked(|d| named(d, &copies));
+            studio.tell(format!("{done} {what} as {made}."));
+            if let Some(first) = copies.first() {
+                reveal(*first);
+            }
+            studio.selection.set(copies);
+        }
+    };
     let duplicate_selected = move || {
         let selection = studio.selection.get_untracked();
         let what = studio.with_design_untracked(|d| named(d, &selection));
         let design = design_now();
         spawn_local(async move {
-            let built = editing::duplicate(design, selection).await;
-            let added = built.as_ref().map(all_added).unwrap_or_default();
-            if commit(built) {
-                let copies = studio.with_design_untracked(|d| outermost(d, &added));
-                let made = studio.with_design_untracked(|d| named(d, &copies));
-                studio.tell(format!("Duplicated {what} as {made}."));
-                if let Some(first) = copies.first() {
-                    reveal(*first);
-                }
-                studio.selection.set(copies);
-            }
+            commit_copies(
+                editing::duplicate(design, selection).await,
+                "Duplicated",
+                what,
+            )
         });
     };
     let copy_selected = move || {
@@ -469,17 +476,7 @@ pub fn Diagram() -> impl IntoView {
         let what = copied.describe();
         let design = design_now();
         spawn_local(async move {
-            let built = editing::paste(design, copied, at).await;
-            let added = built.as_ref().map(all_added).unwrap_or_default();
-            if commit(built) {
-                let copies = studio.with_design_untracked(|d| outermost(d, &added));
-                let made = studio.with_design_untracked(|d| named(d, &copies));
-                studio.tell(format!("Pasted {what} as {made}."));
-                if let Some(first) = copies.first() {
-                    reveal(*first);
-                }
-                studio.selection.set(copies);
-            }
+            commit_copies(editing::paste(design, copied, at).await, "Pasted", what)
         });
     };
     // Opens the rename box of an element that is drawn.
