@@ -91,7 +91,11 @@ impl Studio {
             written.set_value(number);
             leptos::task::spawn_local(async move {
                 let text = codec::write_design(design).await;
-                if written.try_get_value() == Some(number) {
+                // As a memo would: the same document again (an undo with nothing to undo)
+                // wakes neither the autosave nor the checker.
+                if written.try_get_value() == Some(number)
+                    && document.with_untracked(|d| d.as_deref() != Some(text.as_str()))
+                {
                     document.set(Some(text));
                 }
             });
