@@ -127,4 +127,16 @@ mod tests {
         let found = uses_outside(&["editing.rs"], &needles);
         assert!(found.is_empty(), "outside the editing chunk: {found:#?}");
     }
+
+    /// public/boot.js fetches the codec's files early on a visit that opens an autosave or a
+    /// link: it must know them as the page does.
+    #[test]
+    fn boot_script_knows_the_autosave_key_and_the_link() {
+        let boot = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/boot.js"),
+        )
+        .unwrap();
+        assert!(boot.contains(&format!("{:?}", crate::storage::KEY)));
+        assert!(boot.contains(&format!("\"#{}=\"", hsmnet_core::link::PARAM)));
+    }
 }

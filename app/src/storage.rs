@@ -1,7 +1,7 @@
 //! Autosave: the open design kept in the browser's local storage as a design document, so a
 //! reload restores it exactly. Nothing leaves the browser.
 
-const KEY: &str = "hsmnet.autosave";
+pub(crate) const KEY: &str = "hsmnet.autosave";
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
