@@ -45,7 +45,34 @@ pub fn FindingsPanel() -> impl IntoView {
         }
         .into_any()
     };
-    let groups = GROUPS
+    view! {
+        // Focusable by script only: it keeps the keyboard focus after a fix leaves no finding.
+        <aside
+            class="findings"
+            aria-labelledby="findings-title"
+            tabindex="-1"
+            aria-busy=move || (!studio.checked.get()).to_string()
+        >
+            <Collapsible id="findings-title" title="Findings">
+                <ul class="counts" aria-label="Finding counts">{counts}</ul>
+                {timing}
+                <Show when=move || studio.checked.get() && studio.report.with(Vec::is_empty)>
+                    <p class="clean">"No findings."</p>
+                </Show>
+                // The list is a lazy chunk, put on the page once the diagram is drawn: there is
+                // nothing in it before the checker, which starts then, has answered.
+                {move || studio.drawn.get().then(|| Suspend::new(findings_list()))}
+            </Collapsible>
+        </aside>
+    }
+}
+
+/// The findings, grouped by severity, most severe first. Lazy: a chunk of its own (see
+/// scripts/split-wasm).
+#[lazy]
+pub(crate) fn findings_list() -> AnyView {
+    let studio = expect_context::<Studio>();
+    GROUPS
         .iter()
         .map(|(severity, title, _)| {
             let findings = Memo::new(move |_| {
@@ -69,25 +96,8 @@ pub fn FindingsPanel() -> impl IntoView {
                 </Show>
             }
         })
-        .collect_view();
-    view! {
-        // Focusable by script only: it keeps the keyboard focus after a fix leaves no finding.
-        <aside
-            class="findings"
-            aria-labelledby="findings-title"
-            tabindex="-1"
-            aria-busy=move || (!studio.checked.get()).to_string()
-        >
-            <Collapsible id="findings-title" title="Findings">
-                <ul class="counts" aria-label="Finding counts">{counts}</ul>
-                {timing}
-                <Show when=move || studio.checked.get() && studio.report.with(Vec::is_empty)>
-                    <p class="clean">"No findings."</p>
-                </Show>
-                {groups}
-            </Collapsible>
-        </aside>
-    }
+        .collect_view()
+        .into_any()
 }
 
 /// A finding is the same finding while its rule, message, elements and fix label are: an edit
