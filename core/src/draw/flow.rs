@@ -4,11 +4,15 @@
 //! waypoints so that none crosses a label, nor then a shape, when a detour avoids it
 //! (straight, one elbow either way, two through the middle, or a step aside first), an
 //! arrowhead at the end of each piece, and each hop's number beside the point where it
-//! happens, clear of labels, shapes and the other numbers. A piece may cross what it starts or
-//! ends at (the symbol it leaves or reaches). Out and back run in two lanes a few units apart.
+//! happens, clear of labels, shapes and the other numbers. When none of those simple paths is
+//! clear, the piece takes the gaps between rows and columns (`grid`). A piece may cross what
+//! it starts or ends at (the symbol it leaves or reaches). Out and back run in two lanes a few
+//! units apart.
 
 use super::geometry::union;
 use crate::model::{Point, Rect};
+
+mod grid;
 
 /// Where a flow passes, in order.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -156,7 +160,7 @@ pub fn lay_out(waypoints: &[Waypoint], labels: &[Rect], shapes: &[Rect]) -> Draw
         if near(a, b) {
             continue;
         }
-        let mut points = detour(a, b, labels, shapes);
+        let mut points = detour(a, b, labels, shapes, w.back);
         shorten_end(&mut points, ARRIVE_SHORT);
         drawing.pieces.push(Piece {
             points,
@@ -238,10 +242,11 @@ fn number(
 }
 
 /// The path from `a` to `b` that crosses the fewest labels, then the fewest shapes, the
-/// shortest of those: straight,
-/// an elbow either way, two elbows through the middle, or a step aside first (to leave a
-/// symbol beside its own label, or to reach one whose container's title lies above it).
-fn detour(a: Point, b: Point, labels: &[Rect], shapes: &[Rect]) -> Vec<Point> {
+/// shortest of those: straight, an elbow either way, two elbows through the middle, or a step
+/// aside first (to leave a symbol beside its own label, or to reach one whose container's
+/// title lies above it); when each of those crosses something, the route through the gaps
+/// (`grid`) if it crosses less, in the lane of its leg (`back`).
+fn detour(a: Point, b: Point, labels: &[Rect], shapes: &[Rect], back: bool) -> Vec<Point> {
     let (mx, my) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
     let mut candidates = vec![
         vec![a, b],
@@ -278,17 +283,25 @@ fn detour(a: Point, b: Point, labels: &[Rect], shapes: &[Rect]) -> Vec<Point> {
             ]);
         }
     }
-    candidates
+    let key = |path: &[Point]| {
+        let crossed = (crossings(path, labels), crossings(path, shapes));
+        (crossed, length(path))
+    };
+    let better = |p: &((usize, usize), f64), q: &((usize, usize), f64)| {
+        p.0.cmp(&q.0).then(p.1.total_cmp(&q.1))
+    };
+    let best = candidates
         .into_iter()
-        .min_by(|p, q| {
-            let key = |path: &[Point]| {
-                let crossed = (crossings(path, labels), crossings(path, shapes));
-                (crossed, length(path))
-            };
-            let ((cp, lp), (cq, lq)) = (key(p), key(q));
-            cp.cmp(&cq).then(lp.total_cmp(&lq))
-        })
-        .unwrap_or_else(|| vec![a, b])
+        .min_by(|p, q| better(&key(p), &key(q)))
+        .unwrap_or_else(|| vec![a, b]);
+    if key(&best).0 == (0, 0) {
+        return best;
+    }
+    let lane = if back { LANE / 2.0 } else { -LANE / 2.0 };
+    match grid::route(a, b, labels, shapes, lane) {
+        Some(routed) if better(&key(&routed), &key(&best)).is_lt() => routed,
+        _ => best,
+    }
 }
 
 /// How far a path may step aside before it turns.

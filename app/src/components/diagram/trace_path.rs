@@ -302,6 +302,24 @@ mod tests {
         assert!(crossed.is_empty(), "{crossed:#?}");
     }
 
+    /// Every preset's flows as the canvas draws them: no piece of line crosses a symbol or a
+    /// badge other than the symbols at its own two ends (the one it leaves, the one it reaches).
+    #[test]
+    fn no_traced_line_of_a_preset_crosses_a_symbol_or_badge() {
+        let mut crossed = Vec::new();
+        for (preset, scene, t) in preset_flows() {
+            let shapes = scene.shapes();
+            let drawing = flow::lay_out(&waypoints(&scene, &t), &scene.labels(), &shapes);
+            for piece in &drawing.pieces {
+                let n = flow::crossings(&piece.points, &shapes);
+                if n > 0 {
+                    crossed.push(format!("{preset} {} hop {}: {n}", t.from, piece.hop + 1));
+                }
+            }
+        }
+        assert!(crossed.is_empty(), "{crossed:#?}");
+    }
+
     #[test]
     fn the_hub_trace_passes_the_site_circuit_gateway_firewall_proxy_and_hsm_in_order() {
         let d = presets::build("hub-nva-proxy", &Size::default()).unwrap();
