@@ -247,6 +247,18 @@ fn number(
 /// title lies above it); when each of those crosses something, the route through the gaps
 /// (`grid`) if it crosses less, in the lane of its leg (`back`).
 fn detour(a: Point, b: Point, labels: &[Rect], shapes: &[Rect], back: bool) -> Vec<Point> {
+    // Every path tried stays within this box: what lies outside it is looked at once, here.
+    let reach = ASIDE[ASIDE.len() - 1].max(grid::REACH[grid::REACH.len() - 1]) + 1.0;
+    let span = Rect::new(
+        a.x.min(b.x) - reach,
+        a.y.min(b.y) - reach,
+        (a.x - b.x).abs() + 2.0 * reach,
+        (a.y - b.y).abs() + 2.0 * reach,
+    );
+    let near = |rects: &[Rect]| -> Vec<Rect> {
+        rects.iter().filter(|r| r.meets(&span)).copied().collect()
+    };
+    let (labels, shapes) = (&near(labels)[..], &near(shapes)[..]);
     let (mx, my) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
     let mut candidates = vec![
         vec![a, b],

@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// The room around the two ends that a route may use: the nearer first.
-const REACH: [f64; 2] = [60.0, 160.0];
+pub(super) const REACH: [f64; 2] = [60.0, 160.0];
 /// How far a line runs beside an obstacle's side.
 const CLEAR: f64 = 3.0;
 /// The most grid points searched.
