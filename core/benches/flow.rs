@@ -16,17 +16,6 @@ use std::hint::black_box;
 
 const SPOKES: [usize; 2] = [100, 1000];
 
-fn design(spokes: usize) -> Design {
-    presets::build(
-        "hub-nva-proxy",
-        &Size {
-            spokes: Some(spokes),
-            regions: None,
-        },
-    )
-    .expect("the preset builds")
-}
-
 /// The labels and the shapes (symbols and badges) of the design, as the canvas draws them.
 fn obstacles(d: &Design) -> (Vec<Rect>, Vec<Rect>) {
     let symbols: Vec<Point> = (d.sites.iter().map(|s| s.layout))
@@ -107,7 +96,11 @@ fn waypoints(d: &Design) -> Vec<Waypoint> {
 fn bench_lay_out(c: &mut Criterion) {
     let mut group = c.benchmark_group("flow");
     for spokes in SPOKES {
-        let d = design(spokes);
+        let size = Size {
+            spokes: Some(spokes),
+            ..Size::default()
+        };
+        let d = presets::build("hub-nva-proxy", &size).expect("the preset builds");
         let (labels, shapes) = obstacles(&d);
         let points = waypoints(&d);
         group.bench_with_input(BenchmarkId::from_parameter(spokes), &spokes, |b, _| {

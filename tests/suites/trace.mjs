@@ -196,12 +196,12 @@ test("trace: an NVA without SNAT drops the reply at the hop the CLI names, marke
         return l.left < r.right && r.left < l.right && l.top < r.bottom && r.top < l.bottom;
       })
       .map((t) => t.textContent || t.closest("[aria-label]").getAttribute("aria-label"));
-    return { text: text.textContent, over, inside: r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom };
+    return { text: text.textContent, over, box: [r.left, r.top, r.right, r.bottom, c.left, c.top, c.right, c.bottom], inside: r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom };
   });
+  await page.screenshot({ path: path.join(ARTIFACTS, "trace-dropped.png"), fullPage: true });
   assert(reason.text.startsWith(`Dropped at hop ${expected.verdict.hop + 1}`), `reason shown: ${reason.text}`);
   assertEqual(reason.over, [], "labels, symbols and badges under the reason");
-  assert(reason.inside, "the reason inside the canvas");
-  await page.screenshot({ path: path.join(ARTIFACTS, "trace-dropped.png"), fullPage: true });
+  assert(reason.inside, `the reason inside the canvas: ${JSON.stringify(reason.box)}`);
   assertEqual(await labelsCrossed(page), [], "labels crossed by the traced line ([hop, label])");
   await page.close();
 });

@@ -31,9 +31,8 @@ use crate::tracing::Tracing;
 use crate::viewport::{Screen, ViewBox};
 use area::AreaBox;
 use badge::PolicyBadge;
-use hsmnet_core::draw::flow;
 use hsmnet_core::draw::roving::{Rover, Step};
-use hsmnet_core::draw::view::{Detail, Window};
+use hsmnet_core::draw::view::{self, Detail, Window};
 use hsmnet_core::draw::{self, Item, Refusal};
 use hsmnet_core::edit::Edit;
 use hsmnet_core::model::metrics::HEADER;
@@ -214,6 +213,20 @@ pub fn Diagram() -> impl IntoView {
         }
     });
 
+    // Zoomed out, the labels are drawn larger (in steps: the scene fits and places them for
+    // each step, `Scene::at`), so that they stay readable.
+    Effect::new(move |_| {
+        let Some(screen) = screen.get() else {
+            return;
+        };
+        let scale = screen.scale(&view_box());
+        let font = view::label_font(scale);
+        // No labels are drawn in outline: nothing to fit again.
+        if Detail::at(scale) == Detail::Full && studio.label_font.get_untracked() != font {
+            studio.label_font.set(font);
+        }
+    });
+
     // Chromium lays every SVG label out again at each change of scale (it sizes text for the
     // screen): at hundreds of labels a zoom step costs whole frames. So while a large drawing's
     // zoom changes its labels are hidden (the class `zooming`), and come back once it has been
@@ -255,17 +268,31 @@ pub fn Diagram() -> impl IntoView {
             let Some(trace) = tracing.result.with_untracked(|r| r.clone()?.ok()) else {
                 return;
             };
-            let bounds = studio.scene.with_untracked(|s| {
-                let (labels, shapes) = (s.labels(), s.shapes());
-                let drawing = flow::lay_out(&trace_path::waypoints(s, &trace), &labels, &shapes);
-                let failure = trace_path::failure(&drawing, &trace, &labels);
-                drawing.bounds(failure.map(|f| f.note))
-            });
-            let (Some(bounds), Some(screen)) = (bounds, screen.get_untracked()) else {
+            let Some(screen) = screen.get_untracked() else {
                 return;
             };
             let least = (screen.width / TRACE_ZOOM, screen.height / TRACE_ZOOM);
-            set_view(ViewBox::framing(bounds, TRACE_MARGIN, least));
+            let framed = |s: &Scene| {
+                let (drawing, failure) = trace_path::laid_out(s, &trace);
+                let bounds = drawing.bounds(failure.map(|f| f.note))?;
+                Some(ViewBox::framing(bounds, TRACE_MARGIN, least))
+            };
+            let Some(mut view) = studio.scene.with_untracked(framed) else {
+                return;
+            };
+            // The new zoom may draw the labels at another size, which places the path and its
+            // note anew: frame it as it will be drawn then.
+            let font = view::label_font(screen.scale(&view));
+            if Detail::at(screen.scale(&view)) == Detail::Full
+                && font != studio.label_font.get_untracked()
+            {
+                let scene = studio
+                    .history
+                    .with_untracked(|h| Scene::at(h.current(), font));
+                view = framed(&scene).unwrap_or(view);
+                studio.label_font.set(view::label_font(screen.scale(&view)));
+            }
+            set_view(view);
         },
         false,
     );
@@ -1046,6 +1073,7 @@ pub fn Diagram() -> impl IntoView {
                 class:outline=move || window.with(|w| w.detail == Detail::Outline)
                 class:zooming=move || zooming.get()
                 class:files-over=move || files_over.get()
+                data-labels=move || studio.label_font.get().to_string()
                 xmlns="http://www.w3.org/2000/svg"
                 node_ref=svg_ref
                 viewBox=move || view_box().attr()

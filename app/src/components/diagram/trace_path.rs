@@ -316,38 +316,34 @@ mod tests {
         flows
     }
 
-    /// Every preset's flows as the canvas draws them: no piece of line crosses a label.
-    #[test]
-    fn no_traced_line_of_a_preset_crosses_a_label() {
+    /// The pieces of every preset's flows, as the canvas draws them, that cross any of the
+    /// boxes `of` picks from their scene (the piece's own two ends aside).
+    fn crossing(of: impl Fn(&Scene) -> Vec<Rect>) -> Vec<String> {
         let mut crossed = Vec::new();
         for (preset, scene, t) in preset_flows() {
-            let labels = scene.labels();
-            let drawing = flow::lay_out(&waypoints(&scene, &t), &labels, &scene.shapes());
+            let (drawing, _) = laid_out(&scene, &t);
+            let boxes = of(&scene);
             for piece in &drawing.pieces {
-                let n = flow::crossings(&piece.points, &labels);
+                let n = flow::crossings(&piece.points, &boxes);
                 if n > 0 {
                     crossed.push(format!("{preset} {} hop {}: {n}", t.from, piece.hop + 1));
                 }
             }
         }
+        crossed
+    }
+
+    #[test]
+    fn no_traced_line_of_a_preset_crosses_a_label() {
+        let crossed = crossing(Scene::labels);
         assert!(crossed.is_empty(), "{crossed:#?}");
     }
 
-    /// Every preset's flows as the canvas draws them: no piece of line crosses a symbol or a
-    /// badge other than the symbols at its own two ends (the one it leaves, the one it reaches).
+    /// No piece crosses a symbol or a badge other than the symbols at its own two ends (the
+    /// one it leaves, the one it reaches).
     #[test]
     fn no_traced_line_of_a_preset_crosses_a_symbol_or_badge() {
-        let mut crossed = Vec::new();
-        for (preset, scene, t) in preset_flows() {
-            let shapes = scene.shapes();
-            let drawing = flow::lay_out(&waypoints(&scene, &t), &scene.labels(), &shapes);
-            for piece in &drawing.pieces {
-                let n = flow::crossings(&piece.points, &shapes);
-                if n > 0 {
-                    crossed.push(format!("{preset} {} hop {}: {n}", t.from, piece.hop + 1));
-                }
-            }
-        }
+        let crossed = crossing(Scene::shapes);
         assert!(crossed.is_empty(), "{crossed:#?}");
     }
 

@@ -36,7 +36,9 @@ pub(super) fn route(
 ) -> Option<Vec<Point>> {
     let mut best: Option<(f64, Vec<Point>)> = None;
     for reach in REACH {
-        let Some(found) = search(a, b, labels, shapes, lane, reach) else {
+        let Some(found) =
+            Grid::build(a, b, labels, shapes, lane, reach).and_then(|g| g.search(a, b))
+        else {
             continue;
         };
         let clear = found.0 < SHAPE_COST;
@@ -195,110 +197,105 @@ impl PartialOrd for Open {
 /// Right, left, down, up.
 const HEADINGS: [(isize, isize); 4] = [(1, 0), (-1, 0), (0, 1), (0, -1)];
 
-/// The cheapest route in the window `reach` around the ends, with its cost.
-fn search(
-    a: Point,
-    b: Point,
-    labels: &[Rect],
-    shapes: &[Rect],
-    lane: f64,
-    reach: f64,
-) -> Option<(f64, Vec<Point>)> {
-    let grid = Grid::build(a, b, labels, shapes, lane, reach)?;
-    let (nx, ny) = (grid.xs.len(), grid.ys.len());
-    let start = Grid::index(&grid.ys, a.y) * nx + Grid::index(&grid.xs, a.x);
-    let goal = Grid::index(&grid.ys, b.y) * nx + Grid::index(&grid.xs, b.x);
-    let point = |node: usize| Point::new(grid.xs[node % nx], grid.ys[node / nx]);
-    let to_goal = |node: usize| {
-        let p = point(node);
-        (p.x - b.x).abs() + (p.y - b.y).abs()
-    };
-    // States are node * 4 + heading; the start has no heading, so every first step is free of
-    // a turn.
-    let mut cost = vec![f64::INFINITY; nx * ny * 4];
-    let mut from = vec![usize::MAX; nx * ny * 4];
-    let mut open = BinaryHeap::new();
-    let step = |node: usize, heading: usize| -> Option<(usize, f64)> {
-        let (i, j) = (node % nx, node / nx);
-        let (di, dj) = HEADINGS[heading];
-        let (ni, nj) = (i.checked_add_signed(di)?, j.checked_add_signed(dj)?);
-        if ni >= nx || nj >= ny {
-            return None;
-        }
-        let next = nj * nx + ni;
-        let crossed = match heading {
-            0 => grid.across[node],
-            1 => grid.across[next],
-            2 => grid.down[node],
-            _ => grid.down[next],
+impl Grid {
+    /// The cheapest route from `a` to `b` on the grid, with its cost.
+    fn search(&self, a: Point, b: Point) -> Option<(f64, Vec<Point>)> {
+        let grid = self;
+        let (nx, ny) = (grid.xs.len(), grid.ys.len());
+        let start = Grid::index(&grid.ys, a.y) * nx + Grid::index(&grid.xs, a.x);
+        let goal = Grid::index(&grid.ys, b.y) * nx + Grid::index(&grid.xs, b.x);
+        let point = |node: usize| Point::new(grid.xs[node % nx], grid.ys[node / nx]);
+        let to_goal = |node: usize| {
+            let p = point(node);
+            (p.x - b.x).abs() + (p.y - b.y).abs()
         };
-        let length = (grid.xs[ni] - grid.xs[i]).abs() + (grid.ys[nj] - grid.ys[j]).abs();
-        Some((next, length + crossed))
-    };
-    for heading in 0..4 {
-        if let Some((next, c)) = step(start, heading) {
-            let state = next * 4 + heading;
-            if c < cost[state] {
-                cost[state] = c;
-                from[state] = usize::MAX;
-                open.push(Open {
-                    estimate: c + to_goal(next),
-                    state,
-                });
+        // States are node * 4 + heading; the start has no heading, so every first step is free of
+        // a turn.
+        let mut cost = vec![f64::INFINITY; nx * ny * 4];
+        let mut from = vec![usize::MAX; nx * ny * 4];
+        let mut open = BinaryHeap::new();
+        let step = |node: usize, heading: usize| -> Option<(usize, f64)> {
+            let (i, j) = (node % nx, node / nx);
+            let (di, dj) = HEADINGS[heading];
+            let (ni, nj) = (i.checked_add_signed(di)?, j.checked_add_signed(dj)?);
+            if ni >= nx || nj >= ny {
+                return None;
+            }
+            let next = nj * nx + ni;
+            let crossed = match heading {
+                0 => grid.across[node],
+                1 => grid.across[next],
+                2 => grid.down[node],
+                _ => grid.down[next],
+            };
+            let length = (grid.xs[ni] - grid.xs[i]).abs() + (grid.ys[nj] - grid.ys[j]).abs();
+            Some((next, length + crossed))
+        };
+        for heading in 0..4 {
+            if let Some((next, c)) = step(start, heading) {
+                let state = next * 4 + heading;
+                if c < cost[state] {
+                    cost[state] = c;
+                    from[state] = usize::MAX;
+                    open.push(Open {
+                        estimate: c + to_goal(next),
+                        state,
+                    });
+                }
             }
         }
-    }
-    let mut reached = None;
-    while let Some(Open { estimate, state }) = open.pop() {
-        let (node, heading) = (state / 4, state % 4);
-        if estimate > cost[state] + to_goal(node) {
-            continue;
-        }
-        if node == goal {
-            reached = Some(state);
-            break;
-        }
-        for next_heading in 0..4 {
-            // No turning back on itself.
-            if next_heading ^ 1 == heading {
+        let mut reached = None;
+        while let Some(Open { estimate, state }) = open.pop() {
+            let (node, heading) = (state / 4, state % 4);
+            if estimate > cost[state] + to_goal(node) {
                 continue;
             }
-            let Some((next, c)) = step(node, next_heading) else {
-                continue;
-            };
-            let turn = if next_heading == heading {
-                0.0
-            } else {
-                TURN_COST
-            };
-            let total = cost[state] + c + turn;
-            let next_state = next * 4 + next_heading;
-            if total < cost[next_state] {
-                cost[next_state] = total;
-                from[next_state] = state;
-                open.push(Open {
-                    estimate: total + to_goal(next),
-                    state: next_state,
-                });
+            if node == goal {
+                reached = Some(state);
+                break;
+            }
+            for next_heading in 0..4 {
+                // No turning back on itself.
+                if next_heading ^ 1 == heading {
+                    continue;
+                }
+                let Some((next, c)) = step(node, next_heading) else {
+                    continue;
+                };
+                let turn = if next_heading == heading {
+                    0.0
+                } else {
+                    TURN_COST
+                };
+                let total = cost[state] + c + turn;
+                let next_state = next * 4 + next_heading;
+                if total < cost[next_state] {
+                    cost[next_state] = total;
+                    from[next_state] = state;
+                    open.push(Open {
+                        estimate: total + to_goal(next),
+                        state: next_state,
+                    });
+                }
             }
         }
-    }
-    let end = reached?;
-    // Back from the goal: a point wherever the heading changes.
-    let mut corners = vec![b];
-    let mut state = end;
-    while from[state] != usize::MAX {
-        let before = from[state];
-        if before % 4 != state % 4 {
-            corners.push(point(before / 4));
+        let end = reached?;
+        // Back from the goal: a point wherever the heading changes.
+        let mut corners = vec![b];
+        let mut state = end;
+        while from[state] != usize::MAX {
+            let before = from[state];
+            if before % 4 != state % 4 {
+                corners.push(point(before / 4));
+            }
+            state = before;
         }
-        state = before;
+        corners.push(point(start));
+        corners.push(a);
+        corners.reverse();
+        corners.dedup_by(|p, q| (p.x - q.x).abs() < 1e-9 && (p.y - q.y).abs() < 1e-9);
+        Some((cost[end], corners))
     }
-    corners.push(point(start));
-    corners.push(a);
-    corners.reverse();
-    corners.dedup_by(|p, q| (p.x - q.x).abs() < 1e-9 && (p.y - q.y).abs() < 1e-9);
-    Some((cost[end], corners))
 }
 
 #[cfg(test)]
