@@ -101,6 +101,9 @@ pub struct Area {
 const ASCENT: f64 = 0.75;
 /// The font size of an area's address line (a VNet's second line, a subnet's prefix).
 const DETAIL_FONT: f64 = 10.0;
+/// The largest label size at which a VNet's address keeps its own line: larger, the line
+/// would reach the VNet's first subnet.
+const DETAIL_LINE_UP_TO: f64 = 12.0;
 
 impl Area {
     /// The font size its title is drawn at.
@@ -138,7 +141,12 @@ impl Area {
     /// labels are drawn at 100 % or so), or `None`: after the name, when the name leaves room
     /// for it on the title's line, else only in the tooltip.
     pub fn detail_y(&self) -> Option<f64> {
-        (self.kind == AreaKind::Vnet && self.label_font <= DETAIL_FONT).then_some(27.0)
+        (self.kind == AreaKind::Vnet && self.label_font <= DETAIL_LINE_UP_TO).then_some(27.0)
+    }
+
+    /// The font size of its address on a line of its own.
+    pub fn detail_font(&self) -> f64 {
+        DETAIL_FONT.max(self.label_font)
     }
 
     /// Whether its address goes after its name on the title's line.
@@ -835,8 +843,9 @@ impl Scene {
                 13.0 * grown,
             ));
             if let Some(y) = a.detail_y() {
-                let w = a.detail.chars().count() as f64 * 5.7 + 4.0;
-                out.push(Rect::new(r.x + 8.0, r.y + y - 9.0, w, 12.0));
+                let grown = a.detail_font() / DETAIL_FONT;
+                let w = a.detail.chars().count() as f64 * 5.7 * grown + 4.0;
+                out.push(Rect::new(r.x + 8.0, r.y + y - 9.0 * grown, w, 12.0 * grown));
             }
         }
         for s in &self.symbols {
