@@ -32,7 +32,7 @@ use crate::viewport::{Screen, ViewBox};
 use area::AreaBox;
 use badge::PolicyBadge;
 use hsmnet_core::draw::roving::{Rover, Step};
-use hsmnet_core::draw::view::{self, Detail, Window};
+use hsmnet_core::draw::view::{self, Detail, Window, LABEL_FONT};
 use hsmnet_core::draw::{self, Item, Refusal};
 use hsmnet_core::edit::Edit;
 use hsmnet_core::model::metrics::HEADER;
@@ -213,20 +213,6 @@ pub fn Diagram() -> impl IntoView {
         }
     });
 
-    // Zoomed out, the labels are drawn larger (in steps: the scene fits and places them for
-    // each step, `Scene::at`), so that they stay readable.
-    Effect::new(move |_| {
-        let Some(screen) = screen.get() else {
-            return;
-        };
-        let scale = screen.scale(&view_box());
-        let font = view::label_font(scale);
-        // No labels are drawn in outline: nothing to fit again.
-        if Detail::at(scale) == Detail::Full && studio.label_font.get_untracked() != font {
-            studio.label_font.set(font);
-        }
-    });
-
     // Chromium lays every SVG label out again at each change of scale (it sizes text for the
     // screen): at hundreds of labels a zoom step costs whole frames. So while a large drawing's
     // zoom changes its labels are hidden (the class `zooming`), and come back once it has been
@@ -249,6 +235,26 @@ pub fn Diagram() -> impl IntoView {
         },
         false,
     );
+
+    // Zoomed out, the labels are drawn larger (in steps: the scene fits and places them for
+    // each step, `Scene::at`), so that they stay readable. Not a large drawing's: laying out
+    // its scene again at each step would cost whole frames while it zooms, and zoomed out it
+    // is drawn in outline.
+    Effect::new(move |_| {
+        let Some(screen) = screen.get() else {
+            return;
+        };
+        let scale = screen.scale(&view_box());
+        let font = if studio.scene.with_untracked(is_large) {
+            LABEL_FONT
+        } else {
+            view::label_font(scale)
+        };
+        // No labels are drawn in outline: nothing to fit again.
+        if Detail::at(scale) == Detail::Full && studio.label_font.get_untracked() != font {
+            studio.label_font.set(font);
+        }
+    });
 
     // A trace newly shown (the first, or another flow) brings its path into view, zoomed to
     // it; the same flow traced again after an edit leaves the view where the user has it.
@@ -284,6 +290,7 @@ pub fn Diagram() -> impl IntoView {
             // note anew: frame it as it will be drawn then.
             let font = view::label_font(screen.scale(&view));
             if Detail::at(screen.scale(&view)) == Detail::Full
+                && !studio.scene.with_untracked(is_large)
                 && font != studio.label_font.get_untracked()
             {
                 let scene = studio
