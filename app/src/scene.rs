@@ -406,6 +406,7 @@ impl Scene {
     }
 
     /// The scene of `design` with its smallest labels `label_font` canvas units high.
+    #[inline(never)]
     pub fn at(design: &Design, label_font: f64) -> Scene {
         let label_font = label_font.max(LABEL_FONT);
         let mut scene = Scene {

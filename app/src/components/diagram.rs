@@ -293,11 +293,9 @@ pub fn Diagram() -> impl IntoView {
                 && !studio.scene.with_untracked(is_large)
                 && font != studio.label_font.get_untracked()
             {
-                let scene = studio
-                    .history
-                    .with_untracked(|h| Scene::at(h.current(), font));
-                view = framed(&scene).unwrap_or(view);
-                studio.label_font.set(view::label_font(screen.scale(&view)));
+                // The scene memo lays itself out again for that size when next read.
+                studio.label_font.set(font);
+                view = studio.scene.with_untracked(framed).unwrap_or(view);
             }
             set_view(view);
         },
@@ -1080,7 +1078,7 @@ pub fn Diagram() -> impl IntoView {
                 class:outline=move || window.with(|w| w.detail == Detail::Outline)
                 class:zooming=move || zooming.get()
                 class:files-over=move || files_over.get()
-                data-labels=move || studio.label_font.get().to_string()
+                data-labels=move || decimal(studio.label_font.get(), 0)
                 xmlns="http://www.w3.org/2000/svg"
                 node_ref=svg_ref
                 viewBox=move || view_box().attr()
