@@ -7,7 +7,7 @@
 
 use crate::decimal::decimal;
 use hsmnet_core::draw::bundle::{self, BUNDLE_MIN, OWN};
-use hsmnet_core::draw::view;
+use hsmnet_core::draw::view::{self, LABEL_FONT};
 use hsmnet_core::hashing::{HashMap, HashMapExt};
 use hsmnet_core::model::metrics::{BADGE_HALF_H, BADGE_HALF_W};
 use hsmnet_core::model::{ConnectionKind, GatewayKind, Point, Rect};
@@ -57,6 +57,15 @@ impl AreaKind {
         }
     }
 
+    /// The font size of its title at 100 % (the style sheet's: 13, 12 and 10 px).
+    pub fn font(self) -> f64 {
+        match self {
+            AreaKind::Region => 13.0,
+            AreaKind::Vnet => 12.0,
+            AreaKind::Subnet => 10.0,
+        }
+    }
+
     /// How its title is drawn: the corner radius, the name's baseline below the top, the
     /// characters of the name shown before it is cut, and the width of one (the style sheet's
     /// font sizes: 13, 12 and 10 px).
@@ -82,6 +91,73 @@ pub struct Area {
     pub hsm_delegated: bool,
     /// Marked retirable by a migration plan (`Design::retirable`).
     pub retirable: bool,
+    /// The smallest labels' font size in canvas units (`Scene::label_font`): the title is drawn
+    /// at least this large.
+    pub label_font: f64,
+}
+
+/// How far a label's baseline moves down per unit of font size above its size at 100 %: its
+/// glyphs grow up from the baseline by about this much of the size.
+const ASCENT: f64 = 0.75;
+/// The font size of an area's address line (a VNet's second line, a subnet's prefix).
+const DETAIL_FONT: f64 = 10.0;
+/// The largest label size at which a VNet's address keeps its own line: larger, the line
+/// would reach the VNet's first subnet.
+const DETAIL_LINE_UP_TO: f64 = 12.0;
+
+impl Area {
+    /// The font size its title is drawn at.
+    pub fn title_font(&self) -> f64 {
+        self.kind.font().max(self.label_font)
+    }
+
+    /// Where its name's baseline is, below its top.
+    pub fn name_y(&self) -> f64 {
+        let (_, name_y, _, _) = self.kind.title();
+        name_y + ASCENT * (self.title_font() - self.kind.font())
+    }
+
+    /// The width of one character of its title.
+    fn title_char_w(&self) -> f64 {
+        let (_, _, _, char_w) = self.kind.title();
+        char_w * self.title_font() / self.kind.font()
+    }
+
+    /// How many characters of its name the title shows: the kind's most, and when the labels
+    /// are drawn larger, as many as the box's width holds (the whole name is its tooltip and
+    /// accessible name).
+    pub fn title_chars(&self) -> usize {
+        let (_, _, max, _) = self.kind.title();
+        if self.label_font <= self.kind.font() {
+            return max;
+        }
+        let room = ((self.rect.w - 14.0) / self.title_char_w())
+            .floor()
+            .max(4.0) as usize;
+        max.min(room)
+    }
+
+    /// Where its address goes: on a line of its own at this baseline (a VNet's, while the
+    /// labels are drawn at 100 % or so), or `None`: after the name, when the name leaves room
+    /// for it on the title's line, else only in the tooltip.
+    pub fn detail_y(&self) -> Option<f64> {
+        (self.kind == AreaKind::Vnet && self.label_font <= DETAIL_LINE_UP_TO).then_some(27.0)
+    }
+
+    /// The font size of its address on a line of its own.
+    pub fn detail_font(&self) -> f64 {
+        DETAIL_FONT.max(self.label_font)
+    }
+
+    /// Whether its address goes after its name on the title's line.
+    pub fn detail_inline(&self) -> bool {
+        if self.detail_y().is_some() {
+            return false;
+        }
+        let (name, detail) = (self.name.chars().count(), self.detail.chars().count());
+        self.label_font <= self.kind.font()
+            || name as f64 + 1.5 + detail as f64 <= self.title_chars() as f64
+    }
 }
 
 /// What a device or site symbol looks like.
@@ -156,16 +232,23 @@ pub struct Symbol {
     pub label_dropped: bool,
     /// Marked retirable by a migration plan (`Design::retirable`).
     pub retirable: bool,
+    /// The font size of its name in canvas units (`Scene::label_font`).
+    pub label_font: f64,
 }
 
-/// How much lower a dropped name is drawn.
-const LABEL_DROP: f64 = 10.0;
+/// How much lower a dropped name is drawn, in lines of its font.
+const LABEL_DROP: f64 = 1.25;
 
 impl Symbol {
-    /// Where its name's baseline is, below its centre.
+    /// Where its name's baseline is, below its centre: its glyphs' tops just below the symbol.
     pub fn label_y(&self) -> f64 {
-        let drop = if self.label_dropped { LABEL_DROP } else { 0.0 };
-        SYMBOL_RADIUS + 11.0 + drop
+        let f = self.label_font;
+        let drop = if self.label_dropped {
+            LABEL_DROP * f
+        } else {
+            0.0
+        };
+        SYMBOL_RADIUS + 5.0 + ASCENT * f + drop
     }
 }
 
@@ -302,6 +385,10 @@ pub struct Scene {
     pub symbols: Vec<Symbol>,
     /// The drawing's extent plus a margin: the view that fits it.
     pub bounds: Rect,
+    /// The font size of the smallest labels, in canvas units: `LABEL_FONT` as drawn at 100 %,
+    /// larger when the view is zoomed out (`draw::view::label_font`), so that they stay
+    /// readable; the labels are fitted and placed for it.
+    pub label_font: f64,
 }
 
 impl Scene {
@@ -313,8 +400,19 @@ impl Scene {
             && self.symbols.is_empty()
     }
 
+    /// The scene of `design` with its labels at 100 %.
     pub fn of(design: &Design) -> Scene {
-        let mut scene = Scene::default();
+        Scene::at(design, LABEL_FONT)
+    }
+
+    /// The scene of `design` with its smallest labels `label_font` canvas units high.
+    #[inline(never)]
+    pub fn at(design: &Design, label_font: f64) -> Scene {
+        let label_font = label_font.max(LABEL_FONT);
+        let mut scene = Scene {
+            label_font,
+            ..Scene::default()
+        };
         // Sorted once: an element asks in log time whether it is retirable.
         let mut marked = design.retirable.clone();
         marked.sort_unstable();
@@ -328,6 +426,7 @@ impl Scene {
                 rect: r.layout,
                 hsm_delegated: false,
                 retirable: retirable(r.id),
+                label_font,
             });
         }
         for v in &design.vnets {
@@ -339,6 +438,7 @@ impl Scene {
                 rect: v.layout,
                 hsm_delegated: false,
                 retirable: retirable(v.id),
+                label_font,
             });
             for s in &v.subnets {
                 scene.subnets.push(Area {
@@ -349,6 +449,7 @@ impl Scene {
                     rect: s.layout,
                     hsm_delegated: s.is_hsm_delegated(),
                     retirable: retirable(s.id),
+                    label_font,
                 });
             }
         }
@@ -384,6 +485,7 @@ impl Scene {
                 label_chars: 0,
                 label_dropped: false,
                 retirable: retirable(id),
+                label_font,
             })
         };
         for s in &design.sites {
@@ -461,7 +563,7 @@ impl Scene {
             symbol(z.id, SymbolKind::PrivateDnsZone, &z.name, detail, z.layout);
         }
 
-        fit_labels(&mut scene.symbols);
+        fit_labels(&mut scene.symbols, label_font);
         (scene.links, scene.trunks) = links(design);
         scene.bounds = bounds(&scene);
         scene
@@ -729,31 +831,33 @@ impl Scene {
     pub fn labels(&self) -> Vec<Rect> {
         let mut out = Vec::with_capacity(self.regions.len() + self.vnets.len() * 2);
         for a in self.regions.iter().chain(&self.vnets).chain(&self.subnets) {
-            let (_, name_y, max, char_w) = a.kind.title();
             let r = a.rect;
-            let mut chars = a.name.chars().count().min(max) as f64;
-            if a.kind != AreaKind::Vnet {
+            let grown = a.title_font() / a.kind.font();
+            let mut chars = a.name.chars().count().min(a.title_chars()) as f64;
+            if a.detail_inline() {
                 chars += 1.5 + a.detail.chars().count() as f64;
             }
             out.push(Rect::new(
                 r.x + 8.0,
-                r.y + name_y - 11.0,
-                chars * char_w + 4.0,
-                13.0,
+                r.y + a.name_y() - 11.0 * grown,
+                chars * a.title_char_w() + 4.0,
+                13.0 * grown,
             ));
-            if a.kind == AreaKind::Vnet {
-                let w = a.detail.chars().count() as f64 * 5.7 + 4.0;
-                out.push(Rect::new(r.x + 8.0, r.y + 18.0, w, 12.0));
+            if let Some(y) = a.detail_y() {
+                let grown = a.detail_font() / DETAIL_FONT;
+                let w = a.detail.chars().count() as f64 * 5.7 * grown + 4.0;
+                out.push(Rect::new(r.x + 8.0, r.y + y - 9.0 * grown, w, 12.0 * grown));
             }
         }
         for s in &self.symbols {
             let chars = s.name.chars().count().min(s.label_chars) as f64;
-            let w = chars * LABEL_CHAR_W + 2.0;
+            let grown = s.label_font / LABEL_FONT;
+            let w = chars * LABEL_CHAR_W * grown + 2.0;
             out.push(Rect::new(
                 s.at.x - w / 2.0,
-                s.at.y + s.label_y() - 8.0,
+                s.at.y + s.label_y() - 8.0 * grown,
                 w,
-                9.0,
+                9.0 * grown,
             ));
         }
         // The text as the browser lays it out reaches past these estimates (descenders, the
@@ -815,10 +919,11 @@ impl Scene {
 /// where some name is cut so, every other label drops a line lower: a label then shares its
 /// line only with the symbols two steps away, and has twice the room. Rows are found by one
 /// sort, so the cost grows as n log n.
-fn fit_labels(symbols: &mut [Symbol]) {
+fn fit_labels(symbols: &mut [Symbol], label_font: f64) {
     /// The room of a label with no neighbour on its side.
     const ALONE: f64 = 120.0;
-    let chars = |room: f64| ((room - 4.0) / LABEL_CHAR_W).floor().clamp(4.0, 24.0) as usize;
+    let char_w = LABEL_CHAR_W * label_font / LABEL_FONT;
+    let chars = |room: f64| ((room - 4.0) / char_w).floor().clamp(3.0, 24.0) as usize;
     let mut order: Vec<usize> = (0..symbols.len()).collect();
     order.sort_by(|&a, &b| {
         let (p, q) = (symbols[a].at, symbols[b].at);
@@ -1258,6 +1363,56 @@ mod tests {
         let (from, to) = between_rects(a, b);
         assert_eq!((from.x, from.y), (100.0, 25.0));
         assert_eq!((to.x, to.y), (200.0, 25.0));
+    }
+
+    #[test]
+    fn labels_drawn_larger_keep_clear_of_each_other_and_inside_the_titles_areas() {
+        for preset in hsmnet_core::presets::ALL {
+            let design =
+                hsmnet_core::presets::build(preset.name, &hsmnet_core::presets::Size::default())
+                    .unwrap();
+            for font in [LABEL_FONT, 12.0, 16.0, 18.0] {
+                let scene = Scene::at(&design, font);
+                let areas = scene.regions.len() + scene.vnets.len() + scene.subnets.len();
+                let labels = scene.labels();
+                let vnet_lines = scene
+                    .vnets
+                    .iter()
+                    .filter(|v| v.detail_y().is_some())
+                    .count();
+                // The boxes without the clearance `labels` keeps around each.
+                let c = LABEL_CLEARANCE;
+                let names: Vec<Rect> = labels[areas + vnet_lines..]
+                    .iter()
+                    .map(|r| Rect::new(r.x + c, r.y + c, r.w - 2.0 * c, r.h - 2.0 * c))
+                    .collect();
+                assert_eq!(names.len(), scene.symbols.len());
+                for (i, a) in names.iter().enumerate() {
+                    for (j, b) in names.iter().enumerate().skip(i + 1) {
+                        assert!(
+                            !a.overlaps(b),
+                            "{} at {font}: {} and {} overlap",
+                            preset.name,
+                            scene.symbols[i].name,
+                            scene.symbols[j].name
+                        );
+                    }
+                    let s = &scene.symbols[i];
+                    let r = SYMBOL_RADIUS;
+                    let shape = Rect::new(s.at.x - r, s.at.y - r, 2.0 * r, 2.0 * r);
+                    assert!(!a.overlaps(&shape), "{} at {font}: {}", preset.name, s.name);
+                }
+                for a in scene.subnets.iter().chain(&scene.vnets) {
+                    // The title stays above the row of devices (38 below the top, 13 high).
+                    assert!(
+                        a.name_y() + 4.0 <= 25.0,
+                        "{} at {font}: {}",
+                        preset.name,
+                        a.name
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 use crate::scene::Scene;
 use crate::{checker, codec, reading};
+use hsmnet_core::draw::view::LABEL_FONT;
 use hsmnet_core::edit::{Edit, History};
 use hsmnet_core::presets::{self, Size};
 use hsmnet_core::service::{Answer, Listed, Request};
@@ -60,7 +61,11 @@ pub struct Studio {
     pub checked: RwSignal<bool>,
     /// Counts the changes of the design: the checker's replies name the one they answer.
     pub revision: StoredValue<u64>,
+    /// What the canvas draws, its labels fitted for `label_font`.
     pub scene: Memo<Scene>,
+    /// The size of the smallest labels on the canvas, in canvas units: set by the canvas as its
+    /// zoom changes (`draw::view::label_font`), so that the labels stay readable zoomed out.
+    pub label_font: RwSignal<f64>,
     /// Selected elements, in the order they were picked.
     pub selection: RwSignal<Vec<Id>>,
     /// The last message for the user, if any.
@@ -138,7 +143,11 @@ impl Studio {
                 _ => {}
             });
         });
-        let scene = Memo::new(move |_| history.with(|h| Scene::of(h.current())));
+        let label_font = RwSignal::new(LABEL_FONT);
+        let scene = Memo::new(move |_| {
+            let font = label_font.get();
+            history.with(|h| Scene::at(h.current(), font))
+        });
         Studio {
             history,
             document,
@@ -146,6 +155,7 @@ impl Studio {
             checked,
             revision,
             scene,
+            label_font,
             selection: RwSignal::new(Vec::new()),
             notice,
             opened: RwSignal::new(0),

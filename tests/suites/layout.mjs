@@ -42,6 +42,12 @@ test("layout: at 1280×800 every preset opens fitted, wholly inside a canvas tha
     const fill = Math.max((drawn.right - drawn.left) / (canvas.right - canvas.left), (drawn.bottom - drawn.top) / (canvas.bottom - canvas.top));
     assert(fill > 0.75, `${name}: the drawing fills only ${(fill * 100).toFixed(0)} % of the canvas`);
     assertEqual(await overlappingLabels(p), [], `${name}: symbol labels that overlap`);
+    // Readable when fitted: every label's box at least about 10 pixels high on screen.
+    const heights = await labelHeights(p);
+    assert(heights.length > 0, `${name}: no labels`);
+    const low = heights.filter(([, h]) => h < 9.5);
+    assertEqual(low, [], `${name}: labels under 10 px high ([text, px])`);
+    console.log(`     ${name}: labels ${Math.min(...heights.map(([, h]) => h)).toFixed(1)} px high at least`);
     await p.screenshot({ path: path.join(ARTIFACTS, `fit-${name}.png`) });
   }
   // The panels collapse: the canvas takes their room.
@@ -67,6 +73,14 @@ test("layout: a name cut on the canvas keeps its full text on hover and in the a
   assertEqual(await overlappingLabels(p), [], "symbol labels that overlap");
   await p.close();
 });
+
+/** The height on screen of every label drawn on the canvas (area titles and addresses, symbol
+ * names), as [text, pixels]. */
+async function labelHeights(p) {
+  return p.$$eval("svg.canvas :is(.area-name, .area-detail, .symbol-name)", (ts) =>
+    ts.filter((t) => t.textContent.trim() !== "" && t.getClientRects().length > 0).map((t) => [t.textContent, t.getBoundingClientRect().height]),
+  );
+}
 
 /** The pairs of symbol labels on the canvas whose boxes overlap, by their text. */
 async function overlappingLabels(p) {

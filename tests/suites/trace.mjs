@@ -45,13 +45,18 @@ async function shownTrace(page) {
 
 const hubDocument = () => JSON.parse(cli("preset", "hub-nva-proxy"));
 
-/** The labels on the canvas (element names and details, as the browser lays them out) that a
- * piece of the traced line crosses: [hop, label text] pairs. */
-async function labelsCrossed(page) {
-  return page.evaluate(() => {
-    const labels = [...document.querySelectorAll("svg.canvas :is(.area-name, .area-detail, .symbol-name)")]
-      .filter((t) => t.textContent.trim() !== "" && t.getClientRects().length > 0)
-      .map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+const LABELS = "svg.canvas :is(.area-name, .area-detail, .symbol-name)";
+const SHAPES = "svg.canvas :is(g.symbol .shape, g.badge > rect)";
+
+/** The labels on the canvas (element names and details, as the browser lays them out; or the
+ * shapes of symbols and badges, with `SHAPES`) that a piece of the traced line crosses: [hop,
+ * label text] pairs. A piece may cross the symbols at its own two ends. */
+async function labelsCrossed(page, selector = LABELS) {
+  return page.evaluate(([selector, ownEnds]) => {
+    const labels = [...document.querySelectorAll(selector)]
+      .filter((t) => t.getClientRects().length > 0)
+      .map((t) => ({ text: t.textContent.trim() || t.closest("[aria-label]").getAttribute("aria-label"), r: t.getBoundingClientRect() }))
+      .filter((l) => l.text !== "");
     // Liang–Barsky: whether the segment from p to q meets the rectangle.
     const meets = (p, q, r) => {
       const [dx, dy] = [q.x - p.x, q.y - p.y];
@@ -72,15 +77,20 @@ async function labelsCrossed(page) {
     for (const line of document.querySelectorAll("svg.canvas .trace-path .piece")) {
       const m = line.getScreenCTM();
       const points = [...line.points].map((pt) => new DOMPoint(pt.x, pt.y).matrixTransform(m));
-      for (const l of labels)
+      const inside = (p, r) => p.x >= r.left && p.x <= r.right && p.y >= r.top && p.y <= r.bottom;
+      // The symbols a piece leaves and reaches hold its ends (its arrowhead stops at the edge).
+      const [first, last] = [points[0], points[points.length - 1]];
+      for (const l of labels) {
+        if (ownEnds && (inside(first, l.r) || inside(last, l.r))) continue;
         for (let i = 1; i < points.length; i++)
           if (meets(points[i - 1], points[i], l.r)) {
             crossed.push([Number(line.dataset.hop) + 1, l.text]);
             break;
           }
+      }
     }
     return crossed;
-  });
+  }, [selector, selector === SHAPES]);
 }
 
 /** Whether every mark of the traced path lies inside the canvas's box. */
@@ -144,8 +154,10 @@ test("trace: on hub-nva-proxy at 1280×800 the path reads hop by hop: numbers as
   const hot = await page.$eval(".trace-result .hop.hot", (li) => li.dataset.leg);
   assertEqual(hot, "back", "the hop lit in the list");
   await page.mouse.move(0, 0);
-  // The line never crosses a label, and the view shows all of it.
+  // The line never crosses a label, nor a symbol or badge on its way, and the view shows all
+  // of it.
   assertEqual(await labelsCrossed(page), [], "labels crossed by the traced line ([hop, label])");
+  assertEqual(await labelsCrossed(page, SHAPES), [], "symbols and badges crossed by the traced line ([hop, element])");
   assert(await pathInView(page), "the whole path in view");
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, "trace-hub-nva-proxy.png") });
@@ -171,24 +183,25 @@ test("trace: an NVA without SNAT drops the reply at the hop the CLI names, marke
   assert(expected.cause, "the CLI names a cause");
   assertEqual(shown.cause, `Cause, at hop ${expected.cause.hop + 1}: ${expected.cause.reason}`, "cause shown");
   assert(shown.cause.includes("does not SNAT"), `cause: ${shown.cause}`);
-  // The failing hop's mark and its reason, on the canvas, in view, clear of the labels.
+  // The failing hop's mark and its reason, on the canvas, in view, clear of the labels, the
+  // symbols and the badges.
   const reason = await page.evaluate(() => {
     const text = document.querySelector("svg.canvas .trace-failure .trace-reason");
     const r = text.getBoundingClientRect();
     const c = document.querySelector("svg.canvas").getBoundingClientRect();
-    const over = [...document.querySelectorAll("svg.canvas :is(.area-name, .area-detail, .symbol-name)")]
+    const over = [...document.querySelectorAll("svg.canvas :is(.area-name, .area-detail, .symbol-name, .symbol .shape, .badge > rect)")]
       .filter((t) => t.getClientRects().length > 0)
       .filter((t) => {
         const l = t.getBoundingClientRect();
         return l.left < r.right && r.left < l.right && l.top < r.bottom && r.top < l.bottom;
       })
-      .map((t) => t.textContent);
-    return { text: text.textContent, over, inside: r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom };
+      .map((t) => t.textContent || t.closest("[aria-label]").getAttribute("aria-label"));
+    return { text: text.textContent, over, box: [r.left, r.top, r.right, r.bottom, c.left, c.top, c.right, c.bottom], inside: r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom };
   });
-  assert(reason.text.startsWith(`Dropped at hop ${expected.verdict.hop + 1}`), `reason shown: ${reason.text}`);
-  assertEqual(reason.over, [], "labels under the reason");
-  assert(reason.inside, "the reason inside the canvas");
   await page.screenshot({ path: path.join(ARTIFACTS, "trace-dropped.png"), fullPage: true });
+  assert(reason.text.startsWith(`Dropped at hop ${expected.verdict.hop + 1}`), `reason shown: ${reason.text}`);
+  assertEqual(reason.over, [], "labels, symbols and badges under the reason");
+  assert(reason.inside, `the reason inside the canvas: ${JSON.stringify(reason.box)}`);
   assertEqual(await labelsCrossed(page), [], "labels crossed by the traced line ([hop, label])");
   await page.close();
 });

@@ -32,9 +32,8 @@ use crate::tracing::Tracing;
 use crate::viewport::{Screen, ViewBox};
 use area::AreaBox;
 use badge::PolicyBadge;
-use hsmnet_core::draw::flow;
 use hsmnet_core::draw::roving::{Rover, Step};
-use hsmnet_core::draw::view::{Detail, Window};
+use hsmnet_core::draw::view::{self, Detail, Window, LABEL_FONT};
 use hsmnet_core::draw::{self, Item, Refusal};
 use hsmnet_core::edit::Edit;
 use hsmnet_core::model::metrics::HEADER;
@@ -239,6 +238,26 @@ pub fn Diagram() -> impl IntoView {
         false,
     );
 
+    // Zoomed out, the labels are drawn larger (in steps: the scene fits and places them for
+    // each step, `Scene::at`), so that they stay readable. Not a large drawing's: laying out
+    // its scene again at each step would cost whole frames while it zooms, and zoomed out it
+    // is drawn in outline.
+    Effect::new(move |_| {
+        let Some(screen) = screen.get() else {
+            return;
+        };
+        let scale = screen.scale(&view_box());
+        let font = if studio.scene.with_untracked(is_large) {
+            LABEL_FONT
+        } else {
+            view::label_font(scale)
+        };
+        // No labels are drawn in outline: nothing to fit again.
+        if Detail::at(scale) == Detail::Full && studio.label_font.get_untracked() != font {
+            studio.label_font.set(font);
+        }
+    });
+
     // A trace newly shown (the first, or another flow) brings its path into view, zoomed to
     // it; the same flow traced again after an edit leaves the view where the user has it.
     let tracing = expect_context::<Tracing>();
@@ -257,17 +276,30 @@ pub fn Diagram() -> impl IntoView {
             let Some(trace) = tracing.result.with_untracked(|r| r.clone()?.ok()) else {
                 return;
             };
-            let bounds = studio.scene.with_untracked(|s| {
-                let (labels, shapes) = (s.labels(), s.shapes());
-                let drawing = flow::lay_out(&trace_path::waypoints(s, &trace), &labels, &shapes);
-                let failure = trace_path::failure(&drawing, &trace, &labels);
-                drawing.bounds(failure.map(|f| f.note))
-            });
-            let (Some(bounds), Some(screen)) = (bounds, screen.get_untracked()) else {
+            let Some(screen) = screen.get_untracked() else {
                 return;
             };
             let least = (screen.width / TRACE_ZOOM, screen.height / TRACE_ZOOM);
-            set_view(ViewBox::framing(bounds, TRACE_MARGIN, least));
+            let framed = |s: &Scene| {
+                let (drawing, failure) = trace_path::laid_out(s, &trace);
+                let bounds = drawing.bounds(failure.map(|f| f.note))?;
+                Some(ViewBox::framing(bounds, TRACE_MARGIN, least))
+            };
+            let Some(mut view) = studio.scene.with_untracked(framed) else {
+                return;
+            };
+            // The new zoom may draw the labels at another size, which places the path and its
+            // note anew: frame it as it will be drawn then.
+            let font = view::label_font(screen.scale(&view));
+            if Detail::at(screen.scale(&view)) == Detail::Full
+                && !studio.scene.with_untracked(is_large)
+                && font != studio.label_font.get_untracked()
+            {
+                // The scene memo lays itself out again for that size when next read.
+                studio.label_font.set(font);
+                view = studio.scene.with_untracked(framed).unwrap_or(view);
+            }
+            set_view(view);
         },
         false,
     );
@@ -1059,6 +1091,7 @@ pub fn Diagram() -> impl IntoView {
                 class:outline=move || window.with(|w| w.detail == Detail::Outline)
                 class:zooming=move || zooming.get()
                 class:files-over=move || files_over.get()
+                data-labels=move || decimal(studio.label_font.get(), 0)
                 xmlns="http://www.w3.org/2000/svg"
                 node_ref=svg_ref
                 viewBox=move || view_box().attr()

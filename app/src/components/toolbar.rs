@@ -6,6 +6,7 @@
 use super::diagram::worst_by_element;
 use super::{ask_plan, GalleryOpen, Menu, MigrationShown};
 use crate::importing::Importing;
+use crate::scene::Scene;
 use crate::shortcuts::{self, Command};
 use crate::state::Studio;
 use crate::{checker, codec, files, image};
@@ -260,15 +261,15 @@ pub(crate) fn diagram_image(studio: Studio, with_findings: bool) -> (String, (f6
     } else {
         Default::default()
     };
-    studio.scene.with_untracked(|scene| {
-        let look = image::Look {
-            highlights: &[],
-            style: &style,
-            font: &font,
-            marks: &marks,
-        };
-        (image::svg(scene, &look), image::size(scene))
-    })
+    // The image has every label at 100 %, whatever the canvas's zoom.
+    let scene = studio.history.with_untracked(|h| Scene::of(h.current()));
+    let look = image::Look {
+        highlights: &[],
+        style: &style,
+        font: &font,
+        marks: &marks,
+    };
+    (image::svg(&scene, &look), image::size(&scene))
 }
 
 /// The share link of the open design at `base`. Lazy: the link encoder (deflate, base64) is a

@@ -47,9 +47,11 @@ impl Area {
             rect: r,
             hsm_delegated,
             retirable,
+            label_font,
         } = self;
         ShapeKey::of(*id, |h| {
             (kind, name, detail, hsm_delegated, retirable).hash(h);
+            label_font.to_bits().hash(h);
             rect(*r, h);
         })
     }
@@ -66,9 +68,11 @@ impl Symbol {
             label_chars,
             label_dropped,
             retirable,
+            label_font,
         } = self;
         ShapeKey::of(*id, |h| {
             (kind, name, detail, label_chars, label_dropped, retirable).hash(h);
+            label_font.to_bits().hash(h);
             point(*at, h);
         })
     }

@@ -4,11 +4,15 @@
 //! waypoints so that none crosses a label, nor then a shape, when a detour avoids it
 //! (straight, one elbow either way, two through the middle, or a step aside first), an
 //! arrowhead at the end of each piece, and each hop's number beside the point where it
-//! happens, clear of labels, shapes and the other numbers. A piece may cross what it starts or
-//! ends at (the symbol it leaves or reaches). Out and back run in two lanes a few units apart.
+//! happens, clear of labels, shapes and the other numbers. When none of those simple paths is
+//! clear, the piece takes the gaps between rows and columns (`grid`). A piece may cross what
+//! it starts or ends at (the symbol it leaves or reaches). Out and back run in two lanes a few
+//! units apart.
 
 use super::geometry::union;
 use crate::model::{Point, Rect};
+
+mod grid;
 
 /// Where a flow passes, in order.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -57,27 +61,20 @@ impl Drawing {
         dots.chain(marks).chain(note).reduce(union)
     }
 
-    /// Where a note of `size` (the failing hop's reason) goes beside the mark that numbers
-    /// `hop`: the first spot around it (right, left, below, above, then the corners) that
-    /// covers no obstacle, no other mark and no piece of the line; where every spot covers
-    /// something, the one that covers least. `None` when no mark numbers the hop.
-    pub fn note_at(&self, hop: usize, size: (f64, f64), obstacles: &[Rect]) -> Option<Rect> {
+    /// Where a note (the failing hop's reason) goes beside the mark that numbers `hop`, and in
+    /// which of its `sizes` (the same text in one line, or wrapped in more: [`wrap`]): the first
+    /// spot around the mark (right, left, below, above, then the corners; each size in turn,
+    /// then a step farther out) that covers no obstacle, no other mark and no piece of the
+    /// line; where every spot covers something, the one that covers least. `None` when no mark
+    /// numbers the hop.
+    pub fn note_at(
+        &self,
+        hop: usize,
+        sizes: &[(f64, f64)],
+        obstacles: &[Rect],
+    ) -> Option<(usize, Rect)> {
         let mark = self.numbers.iter().find(|n| n.hops.contains(&hop))?;
-        let (w, h) = size;
         let (x, y) = (mark.at.x, mark.at.y);
-        let gap = NUMBER_R + 6.0;
-        let (right, left) = (x + gap, x - gap - w);
-        let (below, above) = (y + gap, y - gap - h);
-        let spots = [
-            (right, y - h / 2.0),
-            (left, y - h / 2.0),
-            (x - w / 2.0, below),
-            (x - w / 2.0, above),
-            (right, below),
-            (left, below),
-            (right, above),
-            (left, above),
-        ];
         let marks: Vec<Rect> = self
             .numbers
             .iter()
@@ -97,19 +94,60 @@ impl Drawing {
                 .count();
             boxes + lines
         };
-        let mut best: Option<(usize, Rect)> = None;
-        for (sx, sy) in spots {
-            let r = Rect::new(sx, sy, w, h);
-            let c = covered(r);
-            if best.is_none_or(|(b, _)| c < b) {
-                best = Some((c, r));
-            }
-            if c == 0 {
-                break;
+        let mut best: Option<(usize, (usize, Rect))> = None;
+        for gap in [NUMBER_R + 6.0, NUMBER_R + 6.0 + NOTE_STEP] {
+            for (k, &(w, h)) in sizes.iter().enumerate() {
+                let (right, left) = (x + gap, x - gap - w);
+                let (below, above) = (y + gap, y - gap - h);
+                let spots = [
+                    (right, y - h / 2.0),
+                    (left, y - h / 2.0),
+                    (x - w / 2.0, below),
+                    (x - w / 2.0, above),
+                    (right, below),
+                    (left, below),
+                    (right, above),
+                    (left, above),
+                ];
+                for (sx, sy) in spots {
+                    let r = Rect::new(sx, sy, w, h);
+                    let c = covered(r);
+                    if c == 0 {
+                        return Some((k, r));
+                    }
+                    if best.is_none_or(|(b, _)| c < b) {
+                        best = Some((c, (k, r)));
+                    }
+                }
             }
         }
-        best.map(|(_, r)| r)
+        best.map(|(_, placed)| placed)
     }
+}
+
+/// How much farther out a note tries its second round of spots.
+const NOTE_STEP: f64 = 24.0;
+
+/// `text` in lines of at most `width` characters, broken after a space where one is near
+/// enough, else cut inside the word.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut rest: Vec<char> = text.chars().collect();
+    while rest.len() > width {
+        // The last space within the line, unless it leaves the line less than half full.
+        let cut = (width / 2..=width)
+            .rev()
+            .find(|&i| rest[i] == ' ')
+            .map_or(width, |i| i + 1);
+        let line: String = rest[..cut].iter().collect();
+        lines.push(line.trim_end().to_string());
+        rest.drain(..cut);
+    }
+    if !rest.is_empty() || lines.is_empty() {
+        lines.push(rest.into_iter().collect());
+    }
+    lines
 }
 
 /// The box of a hop number's mark at `at`.
@@ -156,7 +194,7 @@ pub fn lay_out(waypoints: &[Waypoint], labels: &[Rect], shapes: &[Rect]) -> Draw
         if near(a, b) {
             continue;
         }
-        let mut points = detour(a, b, labels, shapes);
+        let mut points = detour(a, b, labels, shapes, w.back);
         shorten_end(&mut points, ARRIVE_SHORT);
         drawing.pieces.push(Piece {
             points,
@@ -238,10 +276,23 @@ fn number(
 }
 
 /// The path from `a` to `b` that crosses the fewest labels, then the fewest shapes, the
-/// shortest of those: straight,
-/// an elbow either way, two elbows through the middle, or a step aside first (to leave a
-/// symbol beside its own label, or to reach one whose container's title lies above it).
-fn detour(a: Point, b: Point, labels: &[Rect], shapes: &[Rect]) -> Vec<Point> {
+/// shortest of those: straight, an elbow either way, two elbows through the middle, or a step
+/// aside first (to leave a symbol beside its own label, or to reach one whose container's
+/// title lies above it); when each of those crosses something, the route through the gaps
+/// (`grid`) if it crosses less, in the lane of its leg (`back`).
+fn detour(a: Point, b: Point, labels: &[Rect], shapes: &[Rect], back: bool) -> Vec<Point> {
+    // Every path tried stays within this box: what lies outside it is looked at once, here.
+    let reach = ASIDE[ASIDE.len() - 1].max(grid::REACH[grid::REACH.len() - 1]) + 1.0;
+    let span = Rect::new(
+        a.x.min(b.x) - reach,
+        a.y.min(b.y) - reach,
+        (a.x - b.x).abs() + 2.0 * reach,
+        (a.y - b.y).abs() + 2.0 * reach,
+    );
+    let near = |rects: &[Rect]| -> Vec<Rect> {
+        rects.iter().filter(|r| r.meets(&span)).copied().collect()
+    };
+    let (labels, shapes) = (&near(labels)[..], &near(shapes)[..]);
     let (mx, my) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
     let mut candidates = vec![
         vec![a, b],
@@ -278,17 +329,25 @@ fn detour(a: Point, b: Point, labels: &[Rect], shapes: &[Rect]) -> Vec<Point> {
             ]);
         }
     }
-    candidates
+    let key = |path: &[Point]| {
+        let crossed = (crossings(path, labels), crossings(path, shapes));
+        (crossed, length(path))
+    };
+    let better = |p: &((usize, usize), f64), q: &((usize, usize), f64)| {
+        p.0.cmp(&q.0).then(p.1.total_cmp(&q.1))
+    };
+    let best = candidates
         .into_iter()
-        .min_by(|p, q| {
-            let key = |path: &[Point]| {
-                let crossed = (crossings(path, labels), crossings(path, shapes));
-                (crossed, length(path))
-            };
-            let ((cp, lp), (cq, lq)) = (key(p), key(q));
-            cp.cmp(&cq).then(lp.total_cmp(&lq))
-        })
-        .unwrap_or_else(|| vec![a, b])
+        .min_by(|p, q| better(&key(p), &key(q)))
+        .unwrap_or_else(|| vec![a, b]);
+    if key(&best).0 == (0, 0) {
+        return best;
+    }
+    let lane = if back { LANE / 2.0 } else { -LANE / 2.0 };
+    match grid::route(a, b, labels, shapes, lane) {
+        Some(routed) if better(&key(&routed), &key(&best)).is_lt() => routed,
+        _ => best,
+    }
 }
 
 /// How far a path may step aside before it turns.
@@ -497,7 +556,7 @@ mod tests {
         let bare = lay_out(&points, &[], &[]);
         let mark = bare.numbers[1].at;
         let size = (80.0, 10.0);
-        let right = bare.note_at(1, size, &[]).unwrap();
+        let (_, right) = bare.note_at(1, &[size], &[]).unwrap();
         assert!(
             right.x > mark.x + NUMBER_R,
             "right of the mark first: {right:?}"
@@ -505,7 +564,7 @@ mod tests {
         // A label where the right spot is: the note goes to the next spot that is clear.
         let label = Rect::new(mark.x + NUMBER_R, mark.y - 20.0, 200.0, 40.0);
         let d = lay_out(&points, &[label], &[]);
-        let note = d.note_at(1, size, &[label]).unwrap();
+        let (_, note) = d.note_at(1, &[size], &[label]).unwrap();
         assert!(!note.overlaps(&label), "{note:?}");
         for n in &d.numbers {
             assert!(!note.overlaps(&mark_box(n.at)) || n.hops == [1], "{n:?}");
@@ -516,7 +575,47 @@ mod tests {
                 "{p:?}"
             );
         }
-        assert_eq!(d.note_at(7, size, &[]), None, "no mark for hop 8");
+        assert_eq!(d.note_at(7, &[size], &[]), None, "no mark for hop 8");
+    }
+
+    #[test]
+    fn a_note_too_long_for_any_spot_in_one_line_goes_wrapped_where_it_covers_nothing() {
+        let d = Drawing {
+            pieces: Vec::new(),
+            numbers: vec![Number {
+                hops: vec![0],
+                at: Point::new(0.0, 0.0),
+                back: false,
+            }],
+        };
+        // Walls 60 units left and right of the mark: a line of 300 or 150 units fits nowhere
+        // between them, the same text in three lines of 100 does, below the mark.
+        let walls = [
+            Rect::new(-70.0, -500.0, 10.0, 1000.0),
+            Rect::new(60.0, -500.0, 10.0, 1000.0),
+        ];
+        let sizes = [(300.0, 12.0), (150.0, 24.0), (100.0, 36.0)];
+        let (k, note) = d.note_at(0, &sizes, &walls).unwrap();
+        assert_eq!(k, 2, "in three lines: {note:?}");
+        assert!(walls.iter().all(|r| !note.overlaps(r)), "{note:?}");
+        assert!(note.y > 0.0, "below the mark: {note:?}");
+    }
+
+    #[test]
+    fn wrapping_breaks_after_spaces_and_cuts_a_word_longer_than_a_line() {
+        assert_eq!(
+            wrap("NSG 'nva-nsg' denies TCP 1792", 14),
+            ["NSG 'nva-nsg'", "denies TCP", "1792"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("short", 40), ["short"]);
+        assert_eq!(wrap("", 10), [""]);
+        for line in wrap(
+            "Dropped at hop 8: NSG 'nva-nsg' on 'hub-vnet/nva-subnet' denies",
+            20,
+        ) {
+            assert!(line.chars().count() <= 20, "{line}");
+        }
     }
 
     #[test]

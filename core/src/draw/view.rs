@@ -13,6 +13,29 @@ use crate::model::{Point, Rect};
 /// above it (0.57 for the widest at 1280 pixels wide); 100 spokes open at about 0.26.
 pub const OUTLINE_BELOW: f64 = 0.4;
 
+/// The size, in screen pixels, of the smallest label's font on the canvas at any zoom at which
+/// labels are drawn: at least this, its box is about 10 pixels high.
+pub const READABLE_PX: f64 = 8.75;
+/// The font size of a symbol's name, in canvas units: the smallest label's, as drawn at 100 %.
+pub const LABEL_FONT: f64 = 8.0;
+/// The font size labels grow to at most, in canvas units: at the zoom where the labels go
+/// (`OUTLINE_BELOW`) this reads at about 7 pixels; larger, a subnet's title would reach its row of
+/// devices.
+const LARGEST_LABEL_FONT: f64 = 18.0;
+/// Label fonts go up in steps of this many units, so that zooming relays the labels out only
+/// at each step.
+const LABEL_FONT_STEP: f64 = 2.0;
+
+/// The font size, in canvas units, of the smallest labels (a symbol's name) at a zoom of
+/// `pixels_per_unit`: `LABEL_FONT` where that reads at `READABLE_PX` on screen, else as much
+/// larger as that takes, in steps, within bounds. Larger labels (titles) are drawn at least
+/// this large too.
+pub fn label_font(pixels_per_unit: f64) -> f64 {
+    let wanted = READABLE_PX / pixels_per_unit.max(f64::MIN_POSITIVE);
+    let stepped = LABEL_FONT + ((wanted - LABEL_FONT) / LABEL_FONT_STEP).ceil() * LABEL_FONT_STEP;
+    stepped.clamp(LABEL_FONT, LARGEST_LABEL_FONT)
+}
+
 /// How much room the window leaves around the view, as a fraction of the view's size on each
 /// side.
 const MARGIN: f64 = 0.5;
@@ -164,6 +187,22 @@ mod tests {
         w: 1000.0,
         h: 500.0,
     };
+
+    #[test]
+    fn labels_grow_as_the_view_zooms_out_in_steps_and_within_bounds() {
+        assert_eq!(label_font(2.0), LABEL_FONT, "zoomed in: as drawn");
+        assert_eq!(label_font(READABLE_PX / LABEL_FONT), LABEL_FONT);
+        // The widest preset fitted at 1280 pixels: about half a pixel per unit.
+        let fitted = label_font(0.53);
+        assert!(fitted * 0.53 >= READABLE_PX, "{fitted}");
+        assert_eq!((fitted - LABEL_FONT) % LABEL_FONT_STEP, 0.0, "{fitted}");
+        assert!(label_font(0.6) <= fitted && label_font(0.45) >= fitted);
+        assert_eq!(label_font(0.01), LARGEST_LABEL_FONT);
+        assert_eq!(label_font(0.0), LARGEST_LABEL_FONT);
+        for zoom in [0.5, 0.7, 1.0, 1.2] {
+            assert!(label_font(zoom) * zoom >= READABLE_PX * 0.95, "{zoom}");
+        }
+    }
 
     #[test]
     fn labels_go_when_too_small_to_read() {

@@ -3,7 +3,7 @@
 use super::pick::tab_index;
 use super::{retirable_words, retire_tag, short, RETIRE_TAG_W};
 use crate::decimal::decimal;
-use crate::scene::{Area, AreaKind};
+use crate::scene::Area;
 use leptos::prelude::*;
 
 #[component]
@@ -37,29 +37,24 @@ pub fn AreaBox(area: Area) -> impl IntoView {
     let tag = area
         .retirable
         .then(|| retire_tag(r.x + r.w - RETIRE_TAG_W - 24.0, r.y - 6.0));
-    let (corner, name_y, max_name, _) = area.kind.title();
-    // VNets show their address space on a second line, the others after the name.
-    let (inline_detail, detail) = if area.kind == AreaKind::Vnet {
-        let y = r.y + 27.0;
-        (
-            None,
-            Some(
-                view! { <text class="area-detail" x=decimal(r.x + 10.0, 1) y=decimal(y, 1)>{area.detail}</text> },
-            ),
-        )
-    } else {
-        (
-            Some(view! { <tspan class="area-detail" dx="8">{area.detail}</tspan> }),
-            None,
-        )
-    };
+    let (corner, _, _, _) = area.kind.title();
+    // VNets show their address space on a second line, the others after the name; when the
+    // labels are drawn larger (zoomed out), after the name where it fits (`Area::detail_y`).
+    let detail = area.detail_y().map(|y| {
+        view! { <text class="area-detail" x=decimal(r.x + 10.0, 1) y=decimal(r.y + y, 1)>{area.detail.clone()}</text> }
+    });
+    let inline_detail = area
+        .detail_inline()
+        .then(|| view! { <tspan class="area-detail" dx="8">{area.detail.clone()}</tspan> });
+    let name = short(&area.name, area.title_chars());
+    let name_y = area.name_y();
     view! {
         <g class=class role="group" aria-label=label data-id=area.id.0 tabindex=tab_index(area.id)>
             <title>{tooltip}</title>
             <rect x=decimal(r.x, 1) y=decimal(r.y, 1) width=decimal(r.w, 1) height=decimal(r.h, 1)
                 rx=decimal(corner, 1)/>
             <text class="area-name" x=decimal(r.x + 10.0, 1) y=decimal(r.y + name_y, 1)>
-                {short(&area.name, max_name)}
+                {name}
                 {inline_detail}
             </text>
             {detail}

@@ -101,37 +101,60 @@ fn along_links(scene: &Scene, elements: &[Id]) -> Vec<Id> {
 }
 
 /// The failing hop's reason on the canvas: at most this many characters (the whole text is
-/// its tooltip and the verdict above the canvas), each about this wide at its 9 px bold, in a
-/// line this high.
+/// its tooltip and the verdict above the canvas), each about this wide at its 9 px bold, in
+/// lines this high; in one line, or wrapped in lines of these many characters where one line
+/// would cover something.
 const REASON_CHARS: usize = 60;
 const REASON_CHAR_W: f64 = 5.6;
 const REASON_H: f64 = 12.0;
+const REASON_WIDTHS: [usize; 3] = [REASON_CHARS, 30, 20];
 
 /// The failing hop on the canvas: its mark, and its reason in a note.
 pub struct Failure {
     pub mark: Point,
-    /// Where the reason goes: beside the mark, where it covers no label, no other mark and no
-    /// line if it can (core's `note_at`).
+    /// Where the reason goes: beside the mark, where it covers no label, symbol, badge, other
+    /// mark or line if it can (core's `note_at`).
     pub note: Rect,
-    /// The reason as shown, cut to `REASON_CHARS`, and whole.
-    pub shown: String,
+    /// The reason as shown, cut to `REASON_CHARS` and wrapped as the note's room asks, and whole.
+    pub lines: Vec<String>,
     pub text: String,
 }
 
-/// Where the failing hop of a dropped flow is marked; `None` for a delivered one.
-pub fn failure(drawing: &Drawing, trace: &Trace, labels: &[Rect]) -> Option<Failure> {
+/// The flow as the canvas draws it: its pieces and numbers among the scene's labels and
+/// shapes, and its failing hop's note clear of them.
+pub fn laid_out(scene: &Scene, trace: &Trace) -> (Drawing, Option<Failure>) {
+    let (labels, shapes) = (scene.labels(), scene.shapes());
+    let drawing = flow::lay_out(&waypoints(scene, trace), &labels, &shapes);
+    let failure = failure(&drawing, trace, &[labels, shapes].concat());
+    (drawing, failure)
+}
+
+/// Where the failing hop of a dropped flow is marked, clear of `obstacles` (the labels and
+/// shapes); `None` for a delivered one.
+pub fn failure(drawing: &Drawing, trace: &Trace, obstacles: &[Rect]) -> Option<Failure> {
     let Verdict::Dropped { hop, reason } = &trace.verdict else {
         return None;
     };
     let mark = drawing.numbers.iter().find(|n| n.hops.contains(hop))?.at;
     let text = format!("Dropped at hop {}: {reason}", hop + 1);
     let shown = super::short(&text, REASON_CHARS);
-    let width = shown.chars().count() as f64 * REASON_CHAR_W + 4.0;
-    let note = drawing.note_at(*hop, (width, REASON_H), labels)?;
+    let wrapped: Vec<Vec<String>> = REASON_WIDTHS
+        .iter()
+        .map(|w| flow::wrap(&shown, *w))
+        .collect();
+    let sizes: Vec<(f64, f64)> = wrapped
+        .iter()
+        .map(|lines| {
+            let longest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+            let width = longest as f64 * REASON_CHAR_W + 4.0;
+            (width, lines.len() as f64 * REASON_H)
+        })
+        .collect();
+    let (k, note) = drawing.note_at(*hop, &sizes, obstacles)?;
     Some(Failure {
         mark,
         note,
-        shown,
+        lines: wrapped.into_iter().nth(k).unwrap_or_default(),
         text,
     })
 }
@@ -146,8 +169,7 @@ fn numbered(hops: &[usize]) -> String {
 }
 
 fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
-    let (labels, shapes) = (scene.labels(), scene.shapes());
-    let drawing = flow::lay_out(&waypoints(scene, trace), &labels, &shapes);
+    let (drawing, failure) = laid_out(scene, trace);
     let failing = match &trace.verdict {
         Verdict::Dropped { hop, reason } => Some((*hop, reason.clone())),
         Verdict::Delivered => None,
@@ -218,13 +240,22 @@ fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
         })
         .collect_view();
     // The failing hop's mark ringed, and its reason beside it.
-    let failure = failure(&drawing, trace, &labels).map(|f| {
+    let failure = failure.map(|f| {
+        let x = decimal(f.note.x + 2.0, 1);
+        let lines = f
+            .lines
+            .into_iter()
+            .enumerate()
+            .map(|(k, line)| {
+                let y = f.note.y + (k + 1) as f64 * REASON_H - 3.0;
+                view! { <tspan x=x.clone() y=decimal(y, 1)>{line}</tspan> }
+            })
+            .collect_view();
         view! {
             <g class="trace-failure">
                 <title>{f.text}</title>
                 <circle cx=decimal(f.mark.x, 1) cy=decimal(f.mark.y, 1) r=decimal(NUMBER_R + 4.0, 1)/>
-                <text class="trace-reason" x=decimal(f.note.x + 2.0, 1)
-                    y=decimal(f.note.y + REASON_H - 3.0, 1)>{f.shown}</text>
+                <text class="trace-reason">{lines}</text>
             </g>
         }
     });
@@ -285,21 +316,55 @@ mod tests {
         flows
     }
 
-    /// Every preset's flows as the canvas draws them: no piece of line crosses a label.
-    #[test]
-    fn no_traced_line_of_a_preset_crosses_a_label() {
+    /// The pieces of every preset's flows, as the canvas draws them, that cross any of the
+    /// boxes `of` picks from their scene (the piece's own two ends aside).
+    fn crossing(of: impl Fn(&Scene) -> Vec<Rect>) -> Vec<String> {
         let mut crossed = Vec::new();
         for (preset, scene, t) in preset_flows() {
-            let labels = scene.labels();
-            let drawing = flow::lay_out(&waypoints(&scene, &t), &labels, &scene.shapes());
+            let (drawing, _) = laid_out(&scene, &t);
+            let boxes = of(&scene);
             for piece in &drawing.pieces {
-                let n = flow::crossings(&piece.points, &labels);
+                let n = flow::crossings(&piece.points, &boxes);
                 if n > 0 {
                     crossed.push(format!("{preset} {} hop {}: {n}", t.from, piece.hop + 1));
                 }
             }
         }
+        crossed
+    }
+
+    #[test]
+    fn no_traced_line_of_a_preset_crosses_a_label() {
+        let crossed = crossing(Scene::labels);
         assert!(crossed.is_empty(), "{crossed:#?}");
+    }
+
+    /// No piece crosses a symbol or a badge other than the symbols at its own two ends (the
+    /// one it leaves, the one it reaches).
+    #[test]
+    fn no_traced_line_of_a_preset_crosses_a_symbol_or_badge() {
+        let crossed = crossing(Scene::shapes);
+        assert!(crossed.is_empty(), "{crossed:#?}");
+    }
+
+    /// The hub's flow dropped by an NVA that does not SNAT: its reason's note covers no label,
+    /// symbol or badge, wrapped where one line would.
+    #[test]
+    fn the_failing_hops_reason_covers_no_label_symbol_or_badge() {
+        let mut d = presets::build("hub-nva-proxy", &Size::default()).unwrap();
+        for nva in &mut d.nvas {
+            nva.snat = false;
+        }
+        let scene = Scene::of(&d);
+        let (from, to) = (Endpoint::Site(d.sites[0].id), Endpoint::Hsm(d.hsms[0].id));
+        let t = tracer::trace(&d, from, to, hsmnet_core::model::Protocol::Tcp, 1792).unwrap();
+        let (labels, shapes) = (scene.labels(), scene.shapes());
+        let drawing = flow::lay_out(&waypoints(&scene, &t), &labels, &shapes);
+        let obstacles = [labels.as_slice(), &shapes].concat();
+        let f = failure(&drawing, &t, &obstacles).expect("dropped");
+        let covered: Vec<&Rect> = obstacles.iter().filter(|r| f.note.overlaps(r)).collect();
+        assert!(covered.is_empty(), "{:?} covers {covered:?}", f.note);
+        assert!(f.lines.concat().len() >= 40, "{:?}", f.lines);
     }
 
     #[test]
