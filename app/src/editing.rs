@@ -16,16 +16,14 @@ use hsmnet_core::model::Point;
 use hsmnet_core::{Design, Id};
 use leptos::wasm_split::wasm_split;
 use std::cell::Cell;
-use std::future::Future;
-use std::task::{Context, Poll, Waker};
 
 thread_local! {
     static LOADED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Fetches the chunk (after the first drawing, `app.rs`); from then on [`drop_target`]
-/// answers. (Each split function has a loader of its own: it is the drop target's that must
-/// have loaded for its first poll to be ready.)
+/// answers (`lazy::now`). Each split function has a loader of its own: it is the drop
+/// target's that must have loaded.
 pub(crate) async fn load() {
     drop_target_loaded().await;
     LOADED.set(true);
@@ -38,18 +36,7 @@ pub(crate) fn drop_target(
     item: Item,
     at: Point,
 ) -> Option<Result<Option<Id>, Refusal>> {
-    if !LOADED.get() {
-        return None;
-    }
-    // Loaded, the split function's future is ready at its first poll.
-    let mut answer = std::pin::pin!(target_of_drop(design, item, at));
-    match answer
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(answer) => Some(answer),
-        Poll::Pending => None,
-    }
+    crate::lazy::now(LOADED.get(), target_of_drop(design, item, at))
 }
 
 #[wasm_split(editing, wasm_split_path = ::leptos::wasm_split, preload(drop_target_loaded))]

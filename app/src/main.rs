@@ -11,6 +11,7 @@ mod explanations;
 mod files;
 mod image;
 mod importing;
+mod lazy;
 mod reading;
 mod scene;
 mod shortcuts;

@@ -3,6 +3,7 @@
 //! the design: fix the design and the path on the canvas turns whole.
 
 use crate::checker;
+use crate::components::load_trace_drawing;
 use crate::state::Studio;
 use hsmnet_core::service::{Answer, Request};
 use hsmnet_core::trace::Trace;
@@ -44,13 +45,18 @@ impl Tracing {
             }
             let request = Request::Trace { from, to, port };
             checker::ask_current(studio.revision, request, move |answer| {
-                if asked.try_get_value() == Some(question) {
-                    result.try_set(Some(match answer {
-                        Answer::Traced { trace } => Ok(trace),
-                        Answer::Refused { message } => Err(message),
-                        other => Err(checker::unexpected(&other)),
-                    }));
-                }
+                let answer = match answer {
+                    Answer::Traced { trace } => Ok(trace),
+                    Answer::Refused { message } => Err(message),
+                    other => Err(checker::unexpected(&other)),
+                };
+                // Shown once the canvas can draw it: its layout is a lazy chunk.
+                leptos::task::spawn_local(async move {
+                    load_trace_drawing().await;
+                    if asked.try_get_value() == Some(question) {
+                        result.try_set(Some(answer));
+                    }
+                });
             });
         });
         Tracing {

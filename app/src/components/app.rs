@@ -100,7 +100,8 @@ pub fn App(opening: Opening) -> impl IntoView {
     }
 }
 
-/// Fetches the page's lazy chunks (the JSON codec, the canvas's edits, an element's form, the
+/// Fetches the page's lazy chunks (the JSON codec, the canvas's edits, the traced flow's
+/// layout, an element's form, the
 /// migration plan, the import report and parameter dialog, the image writer, the share-link
 /// encoder, the reader that names the field of a refused document:
 /// see scripts/split-wasm) once the page has painted, so that their first use does not wait for
@@ -110,6 +111,7 @@ fn prefetch_lazy_chunks() {
     leptos::task::spawn_local(async {
         crate::codec::preload().await;
         crate::editing::load().await;
+        super::load_trace_drawing().await;
         super::properties_panel::__preload_element_form().await;
         super::migration_plan::__preload_migration_plan().await;
         super::import_report::__preload_import_report().await;

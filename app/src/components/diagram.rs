@@ -56,6 +56,7 @@ use selection::{
     all_added, bounds_of, kind_of, last_added, named, outermost, selected_container, toggle,
 };
 use symbol::SymbolMark;
+pub use trace_path::load as load_trace_drawing;
 use trace_path::TracePath;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -281,7 +282,7 @@ pub fn Diagram() -> impl IntoView {
             };
             let least = (screen.width / TRACE_ZOOM, screen.height / TRACE_ZOOM);
             let framed = |s: &Scene| {
-                let (drawing, failure) = trace_path::laid_out(s, &trace);
+                let (drawing, failure) = trace_path::laid_out(s, &trace)?;
                 let bounds = drawing.bounds(failure.map(|f| f.note))?;
                 Some(ViewBox::framing(bounds, TRACE_MARGIN, least))
             };

@@ -24,7 +24,7 @@ mod trace_summary;
 
 pub use app::App;
 pub use collapsible::Collapsible;
-pub use diagram::Diagram;
+pub use diagram::{load_trace_drawing, Diagram};
 pub use finding_item::FindingItem;
 pub use findings_panel::FindingsPanel;
 pub use gallery::GalleryOpen;

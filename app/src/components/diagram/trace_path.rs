@@ -13,13 +13,15 @@ use hsmnet_core::model::{Point, Rect};
 use hsmnet_core::trace::{Leg, Trace, Verdict};
 use hsmnet_core::Id;
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
+use std::cell::Cell;
 
 #[component]
 pub fn TracePath(#[prop(into)] scene: Signal<Scene>) -> impl IntoView {
     let tracing = expect_context::<Tracing>();
     move || {
         let trace = tracing.shown()?;
-        Some(scene.with(|scene| path_view(scene, &trace, tracing)))
+        scene.with(|scene| path_view(scene, &trace, tracing))
     }
 }
 
@@ -120,9 +122,31 @@ pub struct Failure {
     pub text: String,
 }
 
+thread_local! {
+    static LOADED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Fetches the chunk that lays out traced flows (core's router: `draw::flow`), a chunk of its
+/// own (`trace_drawing`, see scripts/split-wasm). `Tracing` waits for it before it shows a
+/// trace, so a trace shown can always be drawn at once ([`laid_out`]).
+pub async fn load() {
+    layout_loaded().await;
+    LOADED.set(true);
+}
+
+/// The flow as the canvas draws it ([`layout`]); `None` until the chunk is loaded ([`load`]).
+pub fn laid_out(scene: &Scene, trace: &Trace) -> Option<(Drawing, Option<Failure>)> {
+    crate::lazy::now(LOADED.get(), layout_in_chunk(scene, trace))
+}
+
+#[wasm_split(trace_drawing, wasm_split_path = ::leptos::wasm_split, preload(layout_loaded))]
+fn layout_in_chunk(scene: &Scene, trace: &Trace) -> (Drawing, Option<Failure>) {
+    layout(scene, trace)
+}
+
 /// The flow as the canvas draws it: its pieces and numbers among the scene's labels and
 /// shapes, and its failing hop's note clear of them.
-pub fn laid_out(scene: &Scene, trace: &Trace) -> (Drawing, Option<Failure>) {
+fn layout(scene: &Scene, trace: &Trace) -> (Drawing, Option<Failure>) {
     let (labels, shapes) = (scene.labels(), scene.shapes());
     let drawing = flow::lay_out(&waypoints(scene, trace), &labels, &shapes);
     let failure = failure(&drawing, trace, &[labels, shapes].concat());
@@ -168,8 +192,8 @@ fn numbered(hops: &[usize]) -> String {
     }
 }
 
-fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
-    let (drawing, failure) = laid_out(scene, trace);
+fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> Option<impl IntoView> {
+    let (drawing, failure) = laid_out(scene, trace)?;
     let failing = match &trace.verdict {
         Verdict::Dropped { hop, reason } => Some((*hop, reason.clone())),
         Verdict::Delivered => None,
@@ -260,7 +284,7 @@ fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
         }
     });
     let title = label.clone();
-    view! {
+    Some(view! {
         <g class=class role="img" aria-label=label>
             <title>{title}</title>
             <defs>
@@ -277,7 +301,7 @@ fn path_view(scene: &Scene, trace: &Trace, tracing: Tracing) -> impl IntoView {
             {failure}
             {numbers}
         </g>
-    }
+    })
 }
 
 #[cfg(test)]
@@ -321,7 +345,7 @@ mod tests {
     fn crossing(of: impl Fn(&Scene) -> Vec<Rect>) -> Vec<String> {
         let mut crossed = Vec::new();
         for (preset, scene, t) in preset_flows() {
-            let (drawing, _) = laid_out(&scene, &t);
+            let (drawing, _) = layout(&scene, &t);
             let boxes = of(&scene);
             for piece in &drawing.pieces {
                 let n = flow::crossings(&piece.points, &boxes);
