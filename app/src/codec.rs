@@ -15,12 +15,30 @@ use hsmnet_core::link::{self, LinkError};
 use hsmnet_core::service::{Message, Reply};
 use hsmnet_core::{Design, Id};
 use leptos::wasm_split::wasm_split;
+use std::cell::Cell;
+
+thread_local! {
+    static WRITER_LOADED: Cell<bool> = const { Cell::new(false) };
+}
 
 /// The design as a design document (`document::to_json`): what the autosave stores and the
-/// checker reads.
-#[wasm_split(codec, wasm_split_path = ::leptos::wasm_split, preload(preload))]
-pub(crate) fn write_design(design: Design) -> String {
-    document::to_json(&design)
+/// checker reads, written after every change. Once the chunk is there it is written at once
+/// from the design where it is; before, from a copy, when the chunk arrives.
+pub(crate) fn on_design(design: &Design, written: impl FnOnce(String) + 'static) {
+    if let Some(text) = crate::lazy::now(WRITER_LOADED.get(), write_design(design)) {
+        return written(text);
+    }
+    let design = design.clone();
+    leptos::task::spawn_local(async move {
+        let text = write_design(&design).await;
+        WRITER_LOADED.set(true);
+        written(text);
+    });
+}
+
+#[wasm_split(codec, wasm_split_path = ::leptos::wasm_split)]
+fn write_design(design: &Design) -> String {
+    document::to_json(design)
 }
 
 /// The design as the design file a user saves (`document::to_document`), or why not.
@@ -29,8 +47,8 @@ pub(crate) fn design_file(design: Design) -> Result<String, String> {
     document::to_document(&design).map_err(|e| e.to_string())
 }
 
-/// A design document read (`document::read`).
-#[wasm_split(codec, wasm_split_path = ::leptos::wasm_split)]
+/// A design document read (`document::read`). (`preload` fetches the chunk.)
+#[wasm_split(codec, wasm_split_path = ::leptos::wasm_split, preload(preload))]
 pub(crate) fn read_design(text: String) -> Result<Design, ReadError> {
     document::read(&text)
 }

@@ -405,7 +405,8 @@ impl Scene {
         Scene::at(design, LABEL_FONT)
     }
 
-    /// The scene of `design` with its smallest labels `label_font` canvas units high.
+    /// The scene of `design` with its smallest labels `label_font` canvas units high. Kept out
+    /// of line: its callers (`Scene::of`, the studio's scene memo) share one copy of it.
     #[inline(never)]
     pub fn at(design: &Design, label_font: f64) -> Scene {
         let label_font = label_font.max(LABEL_FONT);

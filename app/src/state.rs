@@ -91,18 +91,18 @@ impl Studio {
         // numbered and only the newest change's document is kept.
         let written = StoredValue::new(0u64);
         Effect::new(move |_| {
-            let design = history.with(|h| h.current().clone());
             let number = written.get_value() + 1;
             written.set_value(number);
-            leptos::task::spawn_local(async move {
-                let text = codec::write_design(design).await;
-                // As a memo would: the same document again (an undo with nothing to undo)
-                // wakes neither the autosave nor the checker.
-                if written.try_get_value() == Some(number)
-                    && document.with_untracked(|d| d.as_deref() != Some(text.as_str()))
-                {
-                    document.set(Some(text));
-                }
+            history.with(|h| {
+                codec::on_design(h.current(), move |text| {
+                    // As a memo would: the same document again (an undo with nothing to undo)
+                    // wakes neither the autosave nor the checker.
+                    if written.try_get_value() == Some(number)
+                        && document.with_untracked(|d| d.as_deref() != Some(text.as_str()))
+                    {
+                        document.set(Some(text));
+                    }
+                })
             });
         });
         let report = RwSignal::new(Vec::new());

@@ -243,18 +243,24 @@ pub fn Diagram() -> impl IntoView {
     // each step, `Scene::at`), so that they stay readable. Not a large drawing's: laying out
     // its scene again at each step would cost whole frames while it zooms, and zoomed out it
     // is drawn in outline.
-    Effect::new(move |_| {
-        let Some(screen) = screen.get() else {
-            return;
-        };
-        let scale = screen.scale(&view_box());
+    // The labels' size for a view at `scale` when it is not the one drawn; none in outline,
+    // where no labels are drawn.
+    let label_font_at = move |scale: f64| -> Option<f64> {
+        if Detail::at(scale) != Detail::Full {
+            return None;
+        }
         let font = if studio.scene.with_untracked(is_large) {
             LABEL_FONT
         } else {
             view::label_font(scale)
         };
-        // No labels are drawn in outline: nothing to fit again.
-        if Detail::at(scale) == Detail::Full && studio.label_font.get_untracked() != font {
+        (font != studio.label_font.get_untracked()).then_some(font)
+    };
+    Effect::new(move |_| {
+        let Some(screen) = screen.get() else {
+            return;
+        };
+        if let Some(font) = label_font_at(screen.scale(&view_box())) {
             studio.label_font.set(font);
         }
     });
@@ -291,11 +297,7 @@ pub fn Diagram() -> impl IntoView {
             };
             // The new zoom may draw the labels at another size, which places the path and its
             // note anew: frame it as it will be drawn then.
-            let font = view::label_font(screen.scale(&view));
-            if Detail::at(screen.scale(&view)) == Detail::Full
-                && !studio.scene.with_untracked(is_large)
-                && font != studio.label_font.get_untracked()
-            {
+            if let Some(font) = label_font_at(screen.scale(&view)) {
                 // The scene memo lays itself out again for that size when next read.
                 studio.label_font.set(font);
                 view = studio.scene.with_untracked(framed).unwrap_or(view);
