@@ -391,7 +391,16 @@ pub struct Scene {
     pub label_font: f64,
 }
 
+/// Areas and symbols above which a drawing is large: only what lies around the view is drawn,
+/// its labels are hidden while its zoom changes and drawn at `LABEL_FONT` whatever the zoom.
+const LARGE_DRAWING: usize = 120;
+
 impl Scene {
+    /// Whether this is a large drawing (`LARGE_DRAWING`).
+    pub fn is_large(&self) -> bool {
+        self.vnets.len() + self.subnets.len() + self.symbols.len() > LARGE_DRAWING
+    }
+
     /// Nothing to draw: a blank design.
     pub fn is_empty(&self) -> bool {
         self.regions.is_empty()

@@ -146,7 +146,17 @@ impl Studio {
         let label_font = RwSignal::new(LABEL_FONT);
         let scene = Memo::new(move |_| {
             let font = label_font.get();
-            history.with(|h| Scene::at(h.current(), font))
+            history.with(|h| {
+                let scene = Scene::at(h.current(), font);
+                // A large drawing's labels stay at their least size at every zoom: laying out
+                // hundreds of shapes again would re-create them all. A design that grew large
+                // while zoomed out is laid out again once.
+                if scene.is_large() && font != LABEL_FONT {
+                    Scene::at(h.current(), LABEL_FONT)
+                } else {
+                    scene
+                }
+            })
         });
         Studio {
             history,

@@ -99,6 +99,10 @@ async function dragSpoke() {
     ([l, x]) => Number(document.querySelector(`svg.canvas [aria-label="${l}"] > rect`)?.getAttribute("x")) !== x,
     [spoke.label, before],
   );
+  // The zoom that follows is measured on its own: the check of the moved design has answered
+  // and its findings are on the page.
+  await checkedMs(page);
+  await settle();
   return { frames, label: spoke.label };
 }
 

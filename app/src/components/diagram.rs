@@ -33,7 +33,7 @@ use crate::viewport::{Screen, ViewBox};
 use area::AreaBox;
 use badge::PolicyBadge;
 use hsmnet_core::draw::roving::{Rover, Step};
-use hsmnet_core::draw::view::{self, Detail, Window, LABEL_FONT};
+use hsmnet_core::draw::view::{self, Detail, Window};
 use hsmnet_core::draw::{self, Item, Refusal};
 use hsmnet_core::edit::Edit;
 use hsmnet_core::model::metrics::HEADER;
@@ -79,13 +79,6 @@ const REVEAL_MARGIN: f64 = 24.0;
 const TRACE_ZOOM: f64 = 1.5;
 const TRACE_MARGIN: f64 = 40.0;
 
-/// Areas and symbols above which a drawing is large: only what lies around the view is drawn,
-/// and its labels are hidden while its zoom changes.
-const LARGE_DRAWING: usize = 120;
-
-fn is_large(scene: &Scene) -> bool {
-    scene.vnets.len() + scene.subnets.len() + scene.symbols.len() > LARGE_DRAWING
-}
 /// How long the zoom must stay still before hidden labels come back.
 const ZOOM_SETTLE: std::time::Duration = std::time::Duration::from_millis(300);
 
@@ -198,62 +191,67 @@ pub fn Diagram() -> impl IntoView {
             o.disconnect();
         }
     });
+    // Chromium lays every SVG label out again at each change of scale (it sizes text for the
+    // screen): at hundreds of labels a zoom step costs whole frames. So while a large drawing's
+    // zoom changes its labels are hidden (the class `zooming`), and come back once it has been
+    // still for a moment.
+    let zooming = RwSignal::new(false);
     // What of the scene is on the page (`scene_view`). Nothing until the canvas is on the page
     // and its size known: a 1,000-spoke design must not be drawn in full detail first. A small
-    // drawing is drawn whole, so that every element stays in the keyboard's reach.
+    // drawing is drawn whole, so that every element stays in the keyboard's reach. While a zoom
+    // is under way the window changes only when the view leaves it (`Window::follow_zooming`).
     let window = Memo::new(move |previous: Option<&Window>| {
         let Some(screen) = screen.get() else {
             return Window::nothing();
         };
         let view = view_box();
         let scale = screen.scale(&view);
-        if !studio.scene.with(is_large) {
+        if !studio.scene.with(Scene::is_large) {
             return Window::everything(Detail::at(scale));
         }
         match previous {
+            Some(w) if zooming.get() => w.follow_zooming(view.0, scale),
             Some(w) => w.follow(view.0, scale),
             None => Window::around(view.0, scale),
         }
     });
 
-    // Chromium lays every SVG label out again at each change of scale (it sizes text for the
-    // screen): at hundreds of labels a zoom step costs whole frames. So while a large drawing's
-    // zoom changes its labels are hidden (the class `zooming`), and come back once it has been
-    // still for a moment.
-    let zooming = RwSignal::new(false);
     let zoom_settles = StoredValue::new(None::<TimeoutHandle>);
+    // A zoom step: the gesture goes on for another `ZOOM_SETTLE`. Called for each Ctrl+wheel
+    // too, so that a gesture held at the zoom's limit (the view no longer changes) is not taken
+    // as settled and its window fitted, to be drawn anew as soon as it turns back.
+    let zoom_step = move || {
+        if !studio.scene.with_untracked(Scene::is_large) {
+            return;
+        }
+        zooming.set(true);
+        if let Some(h) = zoom_settles.get_value() {
+            h.clear();
+        }
+        let settled = set_timeout_with_handle(move || zooming.set(false), ZOOM_SETTLE);
+        zoom_settles.set_value(settled.ok());
+    };
     Effect::watch(
         move || view_box().0.w,
         move |width, previous, _| {
-            let large = studio.scene.with_untracked(is_large);
-            if !large || previous.is_none_or(|p| p == width) {
-                return;
+            if previous.is_some_and(|p| p != width) {
+                zoom_step();
             }
-            zooming.set(true);
-            if let Some(h) = zoom_settles.get_value() {
-                h.clear();
-            }
-            let settled = set_timeout_with_handle(move || zooming.set(false), ZOOM_SETTLE);
-            zoom_settles.set_value(settled.ok());
         },
         false,
     );
 
     // Zoomed out, the labels are drawn larger (in steps: the scene fits and places them for
-    // each step, `Scene::at`), so that they stay readable. Not a large drawing's: laying out
-    // its scene again at each step would cost whole frames while it zooms, and zoomed out it
-    // is drawn in outline.
+    // each step, `Scene::at`), so that they stay readable. Not a large drawing's (the scene
+    // memo keeps them at `LABEL_FONT`): laying out its scene again at each step would cost
+    // whole frames while it zooms, and zoomed out it is drawn in outline.
     // The labels' size for a view at `scale` when it is not the one drawn; none in outline,
     // where no labels are drawn.
     let label_font_at = move |scale: f64| -> Option<f64> {
-        if Detail::at(scale) != Detail::Full {
+        if Detail::at(scale) != Detail::Full || studio.scene.with_untracked(Scene::is_large) {
             return None;
         }
-        let font = if studio.scene.with_untracked(is_large) {
-            LABEL_FONT
-        } else {
-            view::label_font(scale)
-        };
+        let font = view::label_font(scale);
         (font != studio.label_font.get_untracked()).then_some(font)
     };
     Effect::new(move |_| {
@@ -566,6 +564,7 @@ pub fn Diagram() -> impl IntoView {
                 return;
             };
             let factor = (-dy.clamp(-100.0, 100.0) * WHEEL_ZOOM).exp();
+            zoom_step();
             set_view(view_box().zoomed(factor, at, fit.get_untracked()));
         } else {
             // A plain wheel and a two-finger scroll pan; Shift turns a vertical wheel sideways.

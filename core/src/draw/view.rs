@@ -122,13 +122,18 @@ impl Window {
     /// Whether this window still serves `view` at `pixels_per_unit`: the view lies inside it,
     /// the detail is the same and the view has not been zoomed in past the slack.
     pub fn serves(&self, view: Rect, pixels_per_unit: f64) -> bool {
+        self.holds(view)
+            && view.w * ZOOM_SLACK >= self.made_for_w
+            && Detail::at(pixels_per_unit) == self.detail
+    }
+
+    /// Whether `view` lies inside the window.
+    fn holds(&self, view: Rect) -> bool {
         let a = self.area;
         view.x >= a.x
             && view.y >= a.y
             && view.x + view.w <= a.x + a.w
             && view.y + view.h <= a.y + a.h
-            && view.w * ZOOM_SLACK >= self.made_for_w
-            && Detail::at(pixels_per_unit) == self.detail
     }
 
     /// The window for `view`: this one while it serves, else a new one around the view (with
@@ -140,6 +145,19 @@ impl Window {
             Window::with_margin(view, pixels_per_unit, MARGIN_ZOOMING_OUT)
         } else {
             Window::around(view, pixels_per_unit)
+        }
+    }
+
+    /// The window for `view` while a zoom gesture is under way: this one for as long as the view
+    /// lies inside it, however far it has zoomed in and at whatever detail. Re-creating hundreds
+    /// of shapes at a step of the gesture costs a whole frame or more, and the labels are hidden
+    /// until it settles anyway; once it has, [`Window::follow`] fits the window to the view.
+    /// So zooming in and back out re-creates nothing.
+    pub fn follow_zooming(self, view: Rect, pixels_per_unit: f64) -> Window {
+        if self.holds(view) {
+            self
+        } else {
+            self.follow(view, pixels_per_unit)
         }
     }
 
@@ -254,6 +272,21 @@ mod tests {
         assert_eq!(next.area, Rect::new(-3900.0, -1950.0, 8800.0, 4400.0));
         // Panned out of it at the same zoom: the usual room.
         assert_eq!(w.follow(far, 1.0).area.w, 2000.0);
+    }
+
+    #[test]
+    fn a_zoom_gesture_keeps_the_window_while_the_view_lies_in_it() {
+        let w = Window::around(VIEW, 0.3);
+        assert_eq!(w.detail, Detail::Outline);
+        // Zoomed in far past the slack and into full detail: kept until the gesture settles...
+        let deep = Rect::new(400.0, 200.0, 100.0, 50.0);
+        assert_eq!(w.follow_zooming(deep, 3.0), w);
+        // ...then fitted to the view.
+        assert_eq!(w.follow(deep, 3.0), Window::around(deep, 3.0));
+        // Zoomed out past it: replaced at once, with room to zoom on.
+        let out = Rect::new(-600.0, -300.0, 2200.0, 1100.0);
+        assert_eq!(w.follow_zooming(out, 0.2), w.follow(out, 0.2));
+        assert_ne!(w.follow_zooming(out, 0.2), w);
     }
 
     #[test]
