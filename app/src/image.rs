@@ -269,7 +269,7 @@ fn symbol(out: &mut Writer, s: &Symbol) {
     let (lines, fit) = label_lines(&s.name, s.label_chars);
     let mut placed = format!("translate(0 {})", decimal(y, 1));
     if fit < 1.0 {
-        placed.push_str(&format!(" scale({})", (fit * 100.0).round() / 100.0));
+        placed.push_str(&format!(" scale({})", decimal(fit, 2)));
     }
     out.start("g", &[attr("transform", placed)]);
     for (i, line) in lines.iter().enumerate() {

@@ -11,6 +11,7 @@ use hsmnet_core::draw::view::{self, LABEL_FONT};
 use hsmnet_core::hashing::{HashMap, HashMapExt};
 use hsmnet_core::model::metrics::{BADGE_HALF_H, BADGE_HALF_W};
 use hsmnet_core::model::{ConnectionKind, GatewayKind, Point, Rect};
+use hsmnet_core::prose::capitalised;
 use hsmnet_core::{Design, Id};
 
 mod key;
@@ -1159,14 +1160,6 @@ fn arc_over_rows(links: &mut [Link]) {
             // Negative bends go up when the link runs left to right.
             l.bend = -dx.signum() * (dx.abs() * 0.12).min(120.0);
         }
-    }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

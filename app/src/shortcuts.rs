@@ -20,10 +20,9 @@ pub fn command(key: &str, ctrl: bool, shift: bool, alt: bool) -> Option<Command>
     if !ctrl || alt {
         return None;
     }
-    let key = key.to_lowercase();
     TABLE
         .iter()
-        .find(|(k, s, _)| *k == key && *s == shift)
+        .find(|(k, s, _)| k.eq_ignore_ascii_case(key) && *s == shift)
         .map(|(_, _, c)| *c)
 }
 

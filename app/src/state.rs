@@ -12,7 +12,7 @@ use crate::scene::Scene;
 use crate::{checker, codec, reading};
 use hsmnet_core::draw::view::LABEL_FONT;
 use hsmnet_core::edit::{Edit, History};
-use hsmnet_core::presets::{self, Size};
+use hsmnet_core::presets;
 use hsmnet_core::service::{Answer, Listed, Request};
 use hsmnet_core::{Design, Id};
 use leptos::prelude::*;
@@ -176,10 +176,7 @@ impl Studio {
 
     /// The design a new session starts from: the first reference architecture at its default size.
     pub fn first_design() -> Design {
-        presets::ALL
-            .first()
-            .and_then(|p| presets::build(p.name, &Size::default()).ok())
-            .unwrap_or_else(|| Design::new("Untitled design"))
+        presets::first()
     }
 
     /// Reads the open design (tracked: the caller re-runs when it changes).

@@ -23,7 +23,11 @@ impl ViewBox {
     /// within limits relative to `fit`.
     pub fn zoomed(&self, factor: f64, at: Point, fit: Rect) -> ViewBox {
         let r = self.0;
-        let w = (r.w / factor).clamp(fit.w / MAX_ZOOM_IN, fit.w * MAX_ZOOM_OUT);
+        // Not `f64::clamp`: its check of its bounds formats them with Rust's float formatter,
+        // which nothing else in the page needs.
+        let w = (r.w / factor)
+            .max(fit.w / MAX_ZOOM_IN)
+            .min(fit.w * MAX_ZOOM_OUT);
         let applied = r.w / w;
         let h = r.h / applied;
         ViewBox(Rect::new(

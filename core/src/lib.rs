@@ -37,6 +37,7 @@ pub mod migrate;
 pub mod model;
 pub mod naming;
 pub mod presets;
+pub mod prose;
 pub mod rules;
 pub mod service;
 mod sort;

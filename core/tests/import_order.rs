@@ -13,7 +13,7 @@ use std::path::Path;
 /// The import order, bottom to top: a module may import the modules of the levels before its
 /// own, never those of its own level or above.
 const LEVELS: &[&[&str]] = &[
-    &["azure", "hashing", "sort"],
+    &["azure", "hashing", "prose", "sort"],
     &["model"],
     &["addressing", "naming"],
     &["document"],

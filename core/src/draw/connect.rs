@@ -8,6 +8,7 @@ use super::Refusal;
 use crate::edit::{Edit, Element};
 use crate::model::metrics::badge_point;
 use crate::model::*;
+use crate::prose::capitalised;
 
 /// What can be linked, for the refusal message.
 const WHAT_LINKS: &str = "Links join two VNets (peering), a VPN gateway and a site \
@@ -61,14 +62,6 @@ pub fn connect(design: &Design, a: Id, b: Id) -> Result<Edit, Refusal> {
 fn with_article(noun: &str) -> String {
     let vowel_sound = noun.starts_with(['a', 'e', 'i', 'o', 'u', 'E', 'H', 'N']);
     format!("{} {noun}", if vowel_sound { "an" } else { "a" })
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 fn rank(kind: Kind) -> u8 {

@@ -15,6 +15,7 @@ mod schema;
 use crate::draw::names::{same_name, unique_among};
 use crate::edit::Element;
 use crate::model::{AddressMatch, Design, Id, Kind, PortRange};
+use crate::prose::capitalised;
 use ipnet::Ipv4Net;
 use schema::{connection_variant, specs, Spec, Ty, CONNECTION_KINDS};
 use serde_json::{Map, Value};
@@ -743,14 +744,6 @@ fn field(path: &str, label: &str, input: Input, value: String, hint: &'static st
         value,
         hint,
     }
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// A field's current value as the text a user would type.

@@ -58,6 +58,13 @@ pub static ALL: &[Preset] = &[
     cloud_hsm::PRESET,
 ];
 
+/// The design a new session starts from: the first preset of [`ALL`] at its default size, as
+/// [`build`] makes it. A function of its own, so that a program that opens no other preset
+/// before its user asks (the page's first visit) carries no other preset's code.
+pub fn first() -> Design {
+    single_vnet::build(single_vnet::PRESET.default_spokes)
+}
+
 /// Finds a preset by name.
 pub fn preset(name: &str) -> Option<&'static Preset> {
     ALL.iter().find(|p| p.name == name)
@@ -539,6 +546,11 @@ mod tests {
             "{name} has unexpected warnings:\n{}",
             unexpected.join("\n")
         );
+    }
+
+    #[test]
+    fn the_first_design_is_the_first_preset_at_its_default_size() {
+        assert_eq!(Some(first()), build(ALL[0].name, &Size::default()).ok());
     }
 
     #[test]

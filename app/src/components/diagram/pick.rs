@@ -59,7 +59,10 @@ pub fn target_id(ev: &web_sys::Event) -> Option<Id> {
 pub fn typing(ev: &web_sys::Event) -> bool {
     ev.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().to_lowercase().as_str(), "input" | "textarea"))
+        .is_some_and(|el| {
+            let tag = el.tag_name();
+            tag.eq_ignore_ascii_case("input") || tag.eq_ignore_ascii_case("textarea")
+        })
 }
 
 fn active_element() -> Option<web_sys::Element> {

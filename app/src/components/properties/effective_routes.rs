@@ -56,7 +56,7 @@ fn row(route: EffectiveRoute) -> impl IntoView {
         None => route.source.to_string(),
     };
     view! {
-        <tr class=route.state.to_string().to_lowercase()>
+        <tr class=route.state.to_string().to_ascii_lowercase()>
             <td>{source}</td>
             <td>{route.state.to_string()}</td>
             <td>{route.prefix.to_string()}</td>

@@ -104,7 +104,7 @@ pub fn FieldRow(field: Field, editor: Editor) -> impl IntoView {
                     <h5>{label.clone()}</h5>
                     <button
                         type="button"
-                        aria-label=format!("Remove {}", label.to_lowercase())
+                        aria-label=format!("Remove {}", label.to_ascii_lowercase())
                         on:click=move |_| editor.remove_row(&list, index)
                     >
                         "Remove"
