@@ -5,6 +5,7 @@
 mod checker;
 mod codec;
 mod components;
+mod crash;
 mod decimal;
 mod editing;
 mod explanations;
@@ -23,7 +24,7 @@ mod viewport;
 mod xml;
 
 fn main() {
-    console_error_panic_hook::set_once();
+    crash::install();
     // The design is chosen first: an autosave or a link is read by the lazy codec.
     wasm_bindgen_futures::spawn_local(async {
         let opening = startup::initial().await;

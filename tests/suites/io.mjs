@@ -1,8 +1,9 @@
 // Out of the studio and back: downloads that match the CLI byte for byte, a refused export, the
 // SVG image, share links (good and broken), imports (good and broken), reload, and privacy.
 
+import path from "node:path";
 import { deflateRawSync } from "node:zlib";
-import { assert, assertEqual, choosePreset, cli, ctx, presetNames, test, watch } from "../harness.mjs";
+import { ARTIFACTS, assert, assertEqual, choosePreset, cli, ctx, presetNames, test, watch } from "../harness.mjs";
 import {
   download, freshPage, importFile, openDownloads, savedDesign, scratchFile, settled, status, waitForSaved,
 } from "./studio.mjs";
@@ -178,6 +179,35 @@ test("io: an autosave that cannot be read is ignored with a message", async () =
   assert(text.includes("design.name"), `message: ${text}`);
   await p.close();
   assertEqual(seen, [], "problems");
+});
+
+test("io: a part of the studio that cannot be fetched stops it with a message; a reload opens the design as autosaved", async () => {
+  // As when the studio is redeployed under an open page: one of its lazy chunks (the share
+  // link's) is gone. The page fetches its chunks once the diagram is drawn.
+  const p = await ctx.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const seen = [];
+  watch(p, seen);
+  await p.goto(ctx.baseUrl, { waitUntil: "load" });
+  await settled(p);
+  const name = "Kept across a stop";
+  await p.fill("#design-name", name);
+  await p.press("#design-name", "Enter");
+  await waitForSaved(p, (d) => d.name === name, "renamed");
+  const chunk = "**/split_share_link_*.wasm";
+  await p.route(chunk, (route) => route.fulfill({ status: 404, body: "" }));
+  await p.reload({ waitUntil: "load" });
+  await p.waitForSelector("dialog#stopped[open]", { timeout: 20_000 });
+  const text = await p.textContent("#stopped");
+  assert(text.includes("Reload the page") && text.includes("last autosaved"), `message: ${text}`);
+  assertEqual(await p.textContent("#diagram-title"), name, "title under the message");
+  await p.screenshot({ path: path.join(ARTIFACTS, "stopped.png") });
+  assert(seen.some((s) => s.includes("load callback should succeed")), `no panic reported: ${seen}`);
+  await p.unroute(chunk);
+  await Promise.all([p.waitForNavigation({ waitUntil: "load" }), p.click("#stopped a")]);
+  await settled(p);
+  assertEqual(await p.textContent("#diagram-title"), name, "title after the reload");
+  assert(!(await p.$("#stopped")), "the message is still there after the reload");
+  await p.close();
 });
 
 test("io: no request left the studio's origin during the session so far", async () => {
