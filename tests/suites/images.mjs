@@ -3,9 +3,9 @@
 // image keeps its light theme) and saved as screenshots beside a screenshot of the canvas, in
 // tests/artifacts/images-<preset>-{canvas,svg,png}.png, to be looked at side by side.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { ARTIFACTS, assert, assertEqual, choosePreset, ctx, presetNames, test } from "../harness.mjs";
+import { ARTIFACTS, HSMNET, assert, assertEqual, choosePreset, ctx, presetNames, test } from "../harness.mjs";
 import { download, freshPage, openDownloads, savedDesign, status } from "./studio.mjs";
 
 /** Width and height of a PNG file, from its IHDR chunk. */
@@ -55,8 +55,9 @@ const BACKDROP = "#f6f7f9";
 const VNET_STROKE = "#6b85ad";
 const HSM = "#b45309";
 
-test("images: SVG and PNG downloads of every preset, opened in fresh pages, look like the canvas", async () => {
-  for (const name of presetNames()) {
+// One test per preset the CLI lists (each within the harness's time limit on a busy machine).
+for (const name of existsSync(HSMNET) ? presetNames() : []) {
+  test(`images: the SVG and PNG downloads of ${name}, opened in fresh pages, look like the canvas`, async () => {
     const page = await freshPage();
     await choosePreset(page, name);
     await status(page, "Opened");
@@ -115,8 +116,8 @@ test("images: SVG and PNG downloads of every preset, opened in fresh pages, look
     await shown.screenshot({ path: path.join(ARTIFACTS, `images-${name}-png.png`) });
     await shown.close();
     await page.close();
-  }
-});
+  });
+}
 
 test("images: the findings marks are drawn only when asked for", async () => {
   const page = await freshPage();
