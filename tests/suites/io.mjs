@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { deflateRawSync } from "node:zlib";
-import { ARTIFACTS, HSMNET, assert, assertEqual, choosePreset, cli, ctx, presetNames, test, watch } from "../harness.mjs";
+import { ARTIFACTS, HSMNET, assert, assertEqual, choosePreset, cli, ctx, presetNames, test } from "../harness.mjs";
 import {
   download, freshPage, importFile, openDownloads, savedDesign, scratchFile, settled, status, waitForSaved,
 } from "./studio.mjs";
@@ -169,11 +169,8 @@ test("io: an invalid design file is refused with the field and value, the design
 });
 
 test("io: an autosave that cannot be read is ignored with a message", async () => {
-  const p = await ctx.browser.newPage({ viewport: { width: 1280, height: 800 } });
   const seen = [];
-  watch(p, seen);
-  await p.goto(ctx.baseUrl, { waitUntil: "load" });
-  await settled(p);
+  const p = await freshPage(ctx.baseUrl, seen);
   await p.evaluate(() => localStorage.setItem("hsmnet.autosave", '{"format":"hsm-network-studio","version":1,"design":{"name":7}}'));
   await p.reload({ waitUntil: "load" });
   await settled(p);
@@ -186,11 +183,8 @@ test("io: an autosave that cannot be read is ignored with a message", async () =
 test("io: a part of the studio that cannot be fetched stops it with a message; a reload opens the design as autosaved", async () => {
   // As when the studio is redeployed under an open page: one of its lazy chunks (the share
   // link's) is gone. The page fetches its chunks once the diagram is drawn.
-  const p = await ctx.browser.newPage({ viewport: { width: 1280, height: 800 } });
   const seen = [];
-  watch(p, seen);
-  await p.goto(ctx.baseUrl, { waitUntil: "load" });
-  await settled(p);
+  const p = await freshPage(ctx.baseUrl, seen);
   const name = "Kept across a stop";
   await p.fill("#design-name", name);
   await p.press("#design-name", "Enter");

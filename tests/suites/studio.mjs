@@ -9,10 +9,11 @@ import { ctx, ready, watch } from "../harness.mjs";
 
 export const scratch = mkdtempSync(path.join(tmpdir(), "hsmnet-browser-"));
 
-/** A new page (its own context: empty storage) on the studio, watched like the main page. */
-export async function freshPage(url = ctx.baseUrl) {
+/** A new page (its own context: empty storage) on the studio, its problems (console errors and
+ * warnings, failed or foreign requests) listed into `problems`: the session's by default. */
+export async function freshPage(url = ctx.baseUrl, problems = ctx.problems) {
   const p = await ctx.browser.newPage({ viewport: { width: 1280, height: 800 } });
-  watch(p, ctx.problems);
+  watch(p, problems);
   await p.goto(url, { waitUntil: "load" });
   await settled(p);
   return p;
